@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from typing import Callable, Protocol
 
+import numpy as np
+
+from inspector.record import PartRecord
 from inspector.types import Frame
 
 
@@ -44,3 +47,9 @@ class StackLight(Protocol):
         """'green' running and healthy, 'amber' attention (alarm), 'red' stopped or fail-safe."""
 
     def close(self) -> None: ...
+
+
+class RecordSink(Protocol):
+    """Where finished parts go (the store's writer thread). Never blocks; False when the record could not be queued."""
+
+    def submit(self, record: PartRecord, image: np.ndarray | None) -> bool: ...

@@ -1,0 +1,122 @@
+"""The station's digital I/O through gpiozero: break-beam input, pusher output, stack light.
+
+The pin factory comes from the station settings ('mock' for the simulated line and tests, a gpiozero factory name such
+as 'lgpio' on a Raspberry Pi 5, or '' to let gpiozero read GPIOZERO_PIN_FACTORY).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from gpiozero import DigitalInputDevice, DigitalOutputDevice, TrafficLights
+from gpiozero.pins import Factory
+
+from inspector.config import GpioSettings
+
+
+def make_pin_factory(name: str) -> Factory | None:
+    """A gpiozero pin factory by name; None lets gpiozero choose (it honours GPIOZERO_PIN_FACTORY)."""
+    if not name:
+        return None
+    if name == "mock":
+        from gpiozero.pins.mock import MockFactory
+
+        return MockFactory()
+    try:
+        return _entry_point(name)
+    except Exception as e:  # gpiozero raises several kinds; the cause matters more than the type
+        raise RuntimeError(f"GPIO pin factory {name!r} cannot start: {e}") from e
+
+
+def _entry_point(name: str) -> Factory:
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group="gpiozero_pin_factories"):
+        if ep.name == name:
+            return ep.load()()
+    known = sorted({ep.name for ep in entry_points(group="gpiozero_pin_factories")})
+    raise RuntimeError(f"no gpiozero pin factory named {name!r}; installed: {known}")
+
+
+class BreakBeam:
+    """Debounced break-beam input; ``when_broken`` runs on gpiozero's thread at each arriving part."""
+
+    def __init__(self, pin, *, active_low: bool = True, bounce_s: float = 0.005, pin_factory: Factory | None = None):
+        self.device = DigitalInputDevice(
+            pin, pull_up=active_low, bounce_time=bounce_s or None, pin_factory=pin_factory
+        )
+        self.when_broken: Callable[[], None] | None = None
+        self.device.when_activated = self._fire
+
+    @property
+    def pin(self):
+        return self.device.pin
+
+    @property
+    def broken(self) -> bool:
+        return bool(self.device.is_active)
+
+    def _fire(self) -> None:
+        callback = self.when_broken
+        if callback is not None:
+            callback()
+
+    def close(self) -> None:
+        self.device.close()
+
+
+class Pusher:
+    """The reject pusher: the line switches it on at a part's deadline and off after the pulse."""
+
+    def __init__(self, pin, *, pin_factory: Factory | None = None):
+        self.device = DigitalOutputDevice(pin, active_high=True, initial_value=False, pin_factory=pin_factory)
+
+    @property
+    def pin(self):
+        return self.device.pin
+
+    def on(self) -> None:
+        self.device.on()
+
+    def off(self) -> None:
+        self.device.off()
+
+    def close(self) -> None:
+        self.device.close()
+
+
+class StackLight:
+    """Green running, amber attention, red stopped or fail-safe."""
+
+    STATES = ("green", "amber", "red", "off")
+
+    def __init__(self, red, amber, green, *, pin_factory: Factory | None = None):
+        self.lights = TrafficLights(red=red, amber=amber, green=green, pin_factory=pin_factory)
+        self.state = "off"
+
+    def show(self, state: str) -> None:
+        if state not in self.STATES:
+            raise ValueError(f"stack light state {state!r}; allowed: {self.STATES}")
+        self.state = state
+        self.lights.value = (state == "red", state == "amber", state == "green")
+
+    def close(self) -> None:
+        self.lights.close()
+
+
+class StationIO:
+    """All of the station's pins, opened together from the settings and closed together."""
+
+    def __init__(self, settings: GpioSettings, *, pin_factory: Factory | None = None):
+        factory = pin_factory if pin_factory is not None else make_pin_factory(settings.pin_factory)
+        self.pin_factory = factory
+        self.beam = BreakBeam(
+            settings.beam_pin, active_low=settings.beam_active_low, bounce_s=settings.beam_bounce_s, pin_factory=factory
+        )
+        self.pusher = Pusher(settings.pusher_pin, pin_factory=factory)
+        self.light = StackLight(
+            settings.light_red_pin, settings.light_amber_pin, settings.light_green_pin, pin_factory=factory
+        )
+
+    def close(self) -> None:
+        for device in (self.beam, self.pusher, self.light):
+            device.close()

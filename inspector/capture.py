@@ -1,0 +1,124 @@
+"""The capture thread: reads the camera continuously and keeps the latest frames, so a trigger can pick its own."""
+from __future__ import annotations
+
+import collections
+import logging
+import threading
+import time
+from typing import Callable
+
+from inspector.clock import Clock
+from inspector.ports import Camera, CameraError
+from inspector.types import Frame
+
+log = logging.getLogger(__name__)
+
+
+class FrameBuffer:
+    """Latest frames with timestamps; ``frame_for(t)`` gives the frame that shows the part triggered at ``t``.
+
+    That is the newest frame exposed at or before ``t`` if it is younger than ``max_age_s`` (the sensor sits in the
+    camera's field, so the part is in view when the beam breaks), else the first frame exposed after ``t``.
+    """
+
+    def __init__(
+        self,
+        camera: Camera,
+        *,
+        clock: Clock,
+        max_age_s: float,
+        keep: int = 16,
+        on_camera_error: Callable[[str], None] | None = None,
+        reopen_every_s: float = 1.0,
+    ):
+        self.camera = camera
+        self.clock = clock
+        self.max_age_s = max_age_s
+        self._frames: collections.deque[Frame] = collections.deque(maxlen=keep)
+        self._new_frame = threading.Condition()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._on_camera_error = on_camera_error or (lambda message: None)
+        self._reopen_every_s = reopen_every_s
+        self.frames_read = 0
+        self.dropped_frames = 0  # gaps in the camera's sequence and reads that timed out
+        self.camera_ok = True
+        self._last_seq: int | None = None
+
+    def latest(self) -> Frame | None:
+        with self._new_frame:
+            return self._frames[-1] if self._frames else None
+
+    def frame_for(self, t: float, timeout: float) -> Frame | None:
+        deadline = time.monotonic() + timeout
+        with self._new_frame:
+            while True:
+                before = [f for f in self._frames if f.t <= t]
+                if before and t - before[-1].t <= self.max_age_s:
+                    return before[-1]
+                after = [f for f in self._frames if f.t > t]
+                if after:
+                    return after[0]
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or self._stop.is_set():
+                    return None
+                self._new_frame.wait(remaining)
+
+    def push(self, frame: Frame) -> None:
+        """Add a frame (the capture thread does this; tests may too)."""
+        with self._new_frame:
+            if self._last_seq is not None and frame.seq > self._last_seq + 1:
+                self.dropped_frames += frame.seq - self._last_seq - 1
+            self._last_seq = frame.seq
+            self._frames.append(frame)
+            self.frames_read += 1
+            self._new_frame.notify_all()
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="capture", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                frame = self.camera.read(timeout=0.5)
+            except CameraError as e:
+                self._lost(str(e))
+                continue
+            except Exception as e:  # a driver bug must not end capture silently
+                self._lost(f"camera read failed: {e!r}")
+                continue
+            if frame is None:
+                self.dropped_frames += 1
+                continue
+            if not self.camera_ok:
+                log.info("camera is back")
+                self.camera_ok = True
+            self.push(frame)
+
+    def _lost(self, message: str) -> None:
+        if self.camera_ok:
+            log.error("camera lost: %s", message)
+            self._on_camera_error(message)
+        self.camera_ok = False
+        if self._stop.wait(self._reopen_every_s):
+            return
+        try:
+            self.camera.close()
+            self.camera.open()
+        except CameraError as e:
+            log.debug("camera still unavailable: %s", e)
+        except Exception as e:
+            log.debug("camera reopen failed: %r", e)
+
+    def stop(self, timeout: float = 1.0) -> bool:
+        self._stop.set()
+        with self._new_frame:
+            self._new_frame.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            alive = self._thread.is_alive()
+            self._thread = None
+            return not alive
+        return True

@@ -1,0 +1,183 @@
+"""Station and recipe settings: TOML on disk, validated on load, refused whole when any value is wrong.
+
+With no station file at all the defaults describe the simulated line, so the station starts with no hardware.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_MODELS = PACKAGE_ROOT / "models"
+SHIPPED_RECIPES = PACKAGE_ROOT / "resources" / "recipes"
+
+Seconds = Annotated[float, Field(gt=0)]
+Pin = Annotated[int | str, Field(description="BCM number or a gpiozero pin name such as 'GPIO17' or 'BOARD11'")]
+
+
+class ConfigError(ValueError):
+    """A settings file that cannot be used; the message names the file, key, value and what is allowed."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CameraSettings(_Section):
+    backend: Literal["synthetic", "opencv", "folder"] = "synthetic"
+    source: int | str = Field(0, description="opencv: index, device path or GStreamer pipeline; folder: image folder")
+    api: Literal["any", "v4l2", "gstreamer"] = "any"
+    width: Annotated[int, Field(gt=0, le=8192)] = 640
+    height: Annotated[int, Field(gt=0, le=8192)] = 480
+    fps: Annotated[float, Field(gt=0, le=1000)] = 30.0
+    loop: bool = True  # folder replay only
+    roi: tuple[int, int, int, int] | None = Field(None, description="x, y, width, height in frame pixels")
+
+    @model_validator(mode="after")
+    def _roi_inside_frame(self) -> "CameraSettings":
+        if self.roi is not None:
+            x, y, w, h = self.roi
+            if w <= 0 or h <= 0 or x < 0 or y < 0 or x + w > self.width or y + h > self.height:
+                raise ValueError(f"roi {list(self.roi)} must lie inside the {self.width}x{self.height} frame")
+        return self
+
+
+class GpioSettings(_Section):
+    pin_factory: str = Field("mock", description="'mock' (simulated), a gpiozero factory name, or '' for GPIOZERO_PIN_FACTORY")
+    beam_pin: Pin = 17
+    beam_active_low: bool = True  # break-beam receivers pull the line low when the beam is broken
+    beam_bounce_s: Annotated[float, Field(ge=0, le=0.5)] = 0.005
+    pusher_pin: Pin = 27
+    light_red_pin: Pin = 22
+    light_amber_pin: Pin = 23
+    light_green_pin: Pin = 24
+
+
+class TimingSettings(_Section):
+    travel_s: Annotated[float, Field(gt=0, le=60)] = 0.5  # sensor to pusher, at belt speed
+    pulse_s: Annotated[float, Field(gt=0, le=5)] = 0.05
+    frame_timeout_s: Annotated[float, Field(gt=0, le=5)] = 0.15
+    frame_max_age_s: Annotated[float, Field(gt=0, le=5)] = 0.1  # a frame older than this at the trigger is not the part
+
+    @model_validator(mode="after")
+    def _budget_fits(self) -> "TimingSettings":
+        if self.frame_timeout_s >= self.travel_s:
+            raise ValueError(
+                f"travel_s {self.travel_s} leaves no time to inspect: it must exceed frame_timeout_s {self.frame_timeout_s}"
+            )
+        if self.pulse_s >= self.travel_s:
+            raise ValueError(f"pulse_s {self.pulse_s} must be shorter than travel_s {self.travel_s}")
+        return self
+
+
+class ImageSettings(_Section):
+    keep_pass_fraction: Annotated[float, Field(ge=0, le=1)] = 0.05
+    format: Literal["jpg", "png"] = "jpg"
+    jpeg_quality: Annotated[int, Field(ge=50, le=100)] = 92
+
+
+class StationConfig(_Section):
+    station_id: str = "sim-1"
+    recipe: str = "cartridge-box"
+    data_dir: Path = Path("data")
+    models_dir: Path = SHIPPED_MODELS
+    recipes_dir: Path = SHIPPED_RECIPES
+    inference_threads: Annotated[int, Field(ge=0, le=64)] = 0  # 0: one per core
+    queue_size: Annotated[int, Field(ge=1, le=1000)] = 8
+    camera: CameraSettings = CameraSettings()
+    gpio: GpioSettings = GpioSettings()
+    timing: TimingSettings = TimingSettings()
+    images: ImageSettings = ImageSettings()
+
+    @property
+    def simulated(self) -> bool:
+        return self.camera.backend == "synthetic" or self.gpio.pin_factory == "mock"
+
+
+class Recipe(_Section):
+    """The rules for one product: which models run and how their outputs become a decision."""
+
+    name: str
+    description: str = ""
+    product: Literal["box", "part"]
+    models: list[str] = Field(min_length=1, description="model package folder names under models_dir")
+    expected_count: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    layout: tuple[int, int] | None = Field(None, description="rows, cols of the box (simulated line and overlays)")
+    occlusion_threshold: Annotated[float, Field(gt=0, le=1)] = 0.5
+    count_min_confidence: Annotated[float, Field(ge=0, le=1)] = 0.0
+    reject_at: Annotated[float, Field(gt=0, le=1)] = 0.5  # p(defect) at or above: reject
+    pass_below: Annotated[float, Field(ge=0, le=1)] = 0.5  # p(defect) below: pass; between: uncertain
+    fail_safe: Literal["reject", "reject_and_stop"] = Field(
+        "reject", description="what a part that could not be inspected gets; passing it is never allowed"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Recipe":
+        if self.pass_below > self.reject_at:
+            raise ValueError(f"pass_below {self.pass_below} must not exceed reject_at {self.reject_at}")
+        if self.product == "box" and self.expected_count is None:
+            raise ValueError("a box recipe needs expected_count")
+        if self.layout and self.expected_count is not None and self.layout[0] * self.layout[1] != self.expected_count:
+            raise ValueError(f"layout {list(self.layout)} holds {self.layout[0] * self.layout[1]}, not expected_count {self.expected_count}")
+        return self
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+
+
+def _explain(source: str, err: ValidationError) -> ConfigError:
+    lines = []
+    for e in err.errors():
+        key = ".".join(str(p) for p in e["loc"]) or "(top level)"
+        value = e.get("input")
+        shown = "" if isinstance(value, dict) else f" = {value!r}"
+        msg = e["msg"].removeprefix("Value error, ")
+        lines.append(f"{source}: {key}{shown}: {msg}")
+    return ConfigError("\n".join(lines))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from None
+
+
+def parse_station(data: dict[str, Any], source: str = "station settings") -> StationConfig:
+    try:
+        return StationConfig.model_validate(data)
+    except ValidationError as e:
+        raise _explain(source, e) from None
+
+
+def load_station(path: Path | None) -> StationConfig:
+    """The station file at ``path``; None gives the simulated line's defaults."""
+    if path is None:
+        return StationConfig()
+    return parse_station(_read_toml(path), str(path))
+
+
+def parse_recipe(data: dict[str, Any], source: str = "recipe") -> Recipe:
+    try:
+        return Recipe.model_validate(data)
+    except ValidationError as e:
+        raise _explain(source, e) from None
+
+
+def load_recipe(name_or_path: str | Path, recipes_dir: Path = SHIPPED_RECIPES) -> Recipe:
+    """A recipe by name (``<recipes_dir>/<name>.toml``) or by path."""
+    path = Path(name_or_path)
+    if path.suffix != ".toml":
+        path = recipes_dir / f"{name_or_path}.toml"
+        if not path.exists():
+            known = sorted(p.stem for p in recipes_dir.glob("*.toml"))
+            raise ConfigError(f"recipe {str(name_or_path)!r} not found in {recipes_dir}; known recipes: {known}")
+    return parse_recipe(_read_toml(path), str(path))

@@ -1,0 +1,321 @@
+"""The part loop: trigger → frame → models → decision → pusher at the part's deadline → one record.
+
+Threads: the trigger arrives on gpiozero's thread and only books the part; the ``inspect`` worker takes parts from a
+bounded queue; the ``actuator`` (``Transit``) fires the pusher at deadlines; the ``capture`` thread keeps frames. A part
+ends with exactly one record once it is both inspected (or given up) and closed at its deadline.
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from inspector.alarms import Alarms
+from inspector.capture import FrameBuffer
+from inspector.clock import Clock, MonotonicClock
+from inspector.config import Recipe, StationConfig
+from inspector.decide import decide, fail_safe
+from inspector.inference import RecipeModels
+from inspector.ports import Actuator, Camera, RecordSink, StackLight, Trigger
+from inspector.record import PartRecord
+from inspector.transit import PartInTransit, Transit
+from inspector.types import ClassifyResult, CountResult, Decision, FailSafeCause, Frame, ModelResult, Outcome
+
+log = logging.getLogger(__name__)
+
+RecordListener = Callable[[PartRecord, Frame | None, list[ModelResult]], None]
+
+
+@dataclass
+class _Part:
+    transit: PartInTransit
+    wall_time: str
+    frame: Frame | None = None
+    results: list[ModelResult] = field(default_factory=list)
+    decision: Decision | None = None
+    inspected: bool = False
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def part_id(self) -> int:
+        return self.transit.part_id
+
+
+class Line:
+    """One inspection line. ``open()`` starts its threads, ``start()``/``stop()`` inspection, ``close()`` ends all."""
+
+    def __init__(
+        self,
+        *,
+        station: StationConfig,
+        recipe: Recipe,
+        models: RecipeModels,
+        camera: Camera,
+        pusher: Actuator,
+        trigger: Trigger | None = None,
+        light: StackLight | None = None,
+        sink: RecordSink | None = None,
+        clock: Clock | None = None,
+        alarms: Alarms | None = None,
+        first_part_id: int = 1,
+        run_id: str | None = None,
+    ):
+        self.station, self.recipe, self.models = station, recipe, models
+        self.clock = clock or MonotonicClock()
+        self.trigger, self.light, self.sink = trigger, light, sink
+        self.run_id = run_id or uuid.uuid4().hex[:12]
+        self.alarms = alarms or Alarms()
+        self.alarms.on_change = self._show_light
+        timing = station.timing
+        self.frames = FrameBuffer(
+            camera, clock=self.clock, max_age_s=timing.frame_max_age_s,
+            on_camera_error=lambda message: self.alarms.raise_("camera_lost", message),
+        )
+        self.transit = Transit(
+            clock=self.clock, pusher=pusher, travel_s=timing.travel_s, pulse_s=timing.pulse_s, on_closed=self._closed
+        )
+        self._ids = itertools.count(first_part_id)
+        self._queue: queue.Queue[int] = queue.Queue(maxsize=station.queue_size)
+        self._parts: dict[int, _Part] = {}
+        self._lock = threading.RLock()
+        self._idle = threading.Condition(self._lock)
+        self._stop = threading.Event()
+        self._worker: threading.Thread | None = None
+        self.running = False
+        self.halted = False  # a reject_and_stop fail-safe happened: every part is rejected until restarted
+        self.listeners: list[RecordListener] = []
+        self.triggered = 0
+        self.recorded = 0
+        self.sink_refused = 0
+
+    # -- life cycle ------------------------------------------------------------------------------------------
+    def open(self) -> "Line":
+        self.frames.camera.open()
+        self.frames.start()
+        self.transit.start()
+        self._stop.clear()
+        self._worker = threading.Thread(target=self._inspect_loop, name="inspect", daemon=True)
+        self._worker.start()
+        if self.trigger is not None:
+            self.trigger.when_broken = self.on_trigger
+        self._show_light()
+        return self
+
+    def start(self) -> None:
+        """Inspect arriving parts (operator Start)."""
+        self.running, self.halted = True, False
+        self._show_light()
+
+    def stop(self) -> None:
+        """Stop inspecting: parts that still arrive are rejected fail-safe, never passed (operator Stop)."""
+        self.running = False
+        self._show_light()
+
+    def close(self, timeout: float = 2.0) -> bool:
+        """Finish the parts in transit, stop every worker, record everything. True when all stopped in time."""
+        end = time.monotonic() + timeout
+        self.running = False
+        if self.trigger is not None:
+            self.trigger.when_broken = None
+        self.wait_inspected(max(0.0, end - time.monotonic() - 0.2))
+        drained = self.transit.drain(max(0.0, end - time.monotonic() - 0.1))
+        self._stop.set()
+        stopped = [self.transit.stop(0.2), self.frames.stop(0.5)]
+        if self._worker is not None:
+            self._worker.join(max(0.1, end - time.monotonic()))
+            stopped.append(not self._worker.is_alive())
+        self._abandon_unfinished()
+        self.frames.camera.close()
+        if self.light is not None:
+            self.light.show("red")
+        return drained and all(stopped)
+
+    # -- trigger (gpiozero's thread) -------------------------------------------------------------------------
+    def on_trigger(self) -> int:
+        """Book the part that just broke the beam; returns its id. Cheap: the work happens elsewhere."""
+        t = self.clock.now()
+        part_id = next(self._ids)
+        wall = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+        with self._lock:
+            self.triggered += 1
+            part = _Part(self.transit.add(part_id, t), wall)
+            self._parts[part_id] = part
+        if not self.running or self.halted:
+            why = "line halted by a fail-safe" if self.halted else "line stopped"
+            self._inspected(part, fail_safe(FailSafeCause.STOPPED, why))
+            return part_id
+        try:
+            self._queue.put_nowait(part_id)
+        except queue.Full:
+            self.alarms.raise_("queue_full", f"part {part_id}: inspection queue full ({self._queue.maxsize})", part_id)
+            self._inspected(part, fail_safe(FailSafeCause.QUEUE_FULL, f"{self._queue.maxsize} parts already waiting"))
+        return part_id
+
+    # -- inspection worker -----------------------------------------------------------------------------------
+    def _inspect_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                part_id = self._queue.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            with self._lock:
+                part = self._parts.get(part_id)
+            if part is not None:
+                self._inspect(part)
+            self._queue.task_done()
+
+    def _inspect(self, part: _Part) -> None:
+        timing = self.station.timing
+        t_start = self.clock.now()
+        part.timings_ms["queue"] = (t_start - part.transit.t_trigger) * 1000
+        frame = self.frames.frame_for(part.transit.t_trigger, timing.frame_timeout_s)
+        t_frame = self.clock.now()
+        part.timings_ms["capture_wait"] = (t_frame - t_start) * 1000
+        if frame is None:
+            self.alarms.raise_("no_frame", f"part {part.part_id}: no camera frame within {timing.frame_timeout_s}s", part.part_id)
+            self._inspected(part, fail_safe(FailSafeCause.NO_FRAME, f"no frame within {timing.frame_timeout_s}s"))
+            return
+        part.frame = frame
+        part.timings_ms["frame_age"] = (part.transit.t_trigger - frame.t) * 1000
+        try:
+            part.results = self.models.run(frame.image)
+            t_inferred = self.clock.now()
+            decision = decide(part.results, self.recipe)
+        except Exception as e:
+            log.exception("part %d: model failed", part.part_id)
+            self.alarms.raise_("model_error", f"part {part.part_id}: {e!r}", part.part_id)
+            self._inspected(part, fail_safe(FailSafeCause.MODEL_ERROR, repr(e)))
+            return
+        part.timings_ms["inference"] = (t_inferred - t_frame) * 1000
+        self._inspected(part, decision)
+
+    def _inspected(self, part: _Part, decision: Decision) -> None:
+        now = self.clock.now()
+        part.timings_ms["trigger_to_decision"] = (now - part.transit.t_trigger) * 1000
+        in_time = self.transit.decide(part.part_id, decision, now)
+        if not in_time:
+            late_ms = (now - part.transit.deadline) * 1000
+            self.alarms.raise_("late_decision", f"part {part.part_id}: decided {late_ms:.0f} ms after its deadline", part.part_id)
+        part.decision = decision
+        if decision.outcome is Outcome.FAIL_SAFE and self.recipe.fail_safe == "reject_and_stop":
+            self.halted = True
+            self._show_light()
+        with self._lock:
+            part.inspected = True
+            self._finish_if_done(part)
+
+    # -- actuator thread ---------------------------------------------------------------------------------------
+    def _closed(self, transit: PartInTransit) -> None:
+        if transit.decision is None:
+            self.alarms.raise_("late_decision", f"part {transit.part_id}: no decision by its deadline", transit.part_id)
+        with self._lock:
+            part = self._parts.get(transit.part_id)
+            if part is not None:
+                self._finish_if_done(part)
+
+    # -- the record --------------------------------------------------------------------------------------------
+    def _finish_if_done(self, part: _Part) -> None:
+        if not (part.inspected and part.transit.closed) or part.part_id not in self._parts:
+            return
+        del self._parts[part.part_id]
+        record = self._record(part)
+        image = part.frame.image if part.frame is not None else None
+        if self.sink is not None and not self.sink.submit(record, image):
+            self.sink_refused += 1
+            self.alarms.raise_("record_dropped", f"part {part.part_id}: the record writer refused it", part.part_id)
+        self.recorded += 1
+        self._idle.notify_all()
+        for listener in list(self.listeners):
+            try:
+                listener(record, part.frame, part.results)
+            except Exception:
+                log.exception("record listener failed")
+
+    def _record(self, part: _Part) -> PartRecord:
+        transit = part.transit
+        decision = part.decision if transit.decided_in_time else None
+        if decision is None:
+            made = f" (the result came later: {part.decision.reason})" if part.decision else ""
+            decision = Decision(Outcome.FAIL_SAFE, f"late: no decision before the pusher deadline{made}", 1.0, FailSafeCause.LATE)
+        record = PartRecord(
+            part_id=part.part_id,
+            run_id=self.run_id,
+            recipe=self.recipe.name,
+            recipe_hash=self.recipe.sha256,
+            t_trigger=transit.t_trigger,
+            wall_time=part.wall_time,
+            outcome=decision.outcome.value,
+            reason=decision.reason,
+            confidence=round(decision.confidence, 4),
+            actuated=transit.actuated,
+            fail_safe_cause=decision.cause.value if decision.cause else None,
+            late=transit.decided_at is None or transit.decided_at > transit.deadline,
+            models=self.models.versions,
+            expected=self.recipe.expected_count,
+            timings_ms={k: round(v, 3) for k, v in part.timings_ms.items()},
+            frame_t=part.frame.t if part.frame is not None else None,
+            truth=part.frame.truth if part.frame is not None else None,
+        )
+        for result in part.results:
+            if isinstance(result, CountResult):
+                record.count = result.count
+                record.points = [[round(x, 1), round(y, 1), round(s, 3)] for x, y, s in result.points]
+                record.occlusion = round(result.occlusion, 4)
+            elif isinstance(result, ClassifyResult):
+                record.label, record.p_defect = result.label, round(result.p_defect, 4)
+                record.defect_box = list(result.defect_box) if result.defect_box else None
+        return record
+
+    def _abandon_unfinished(self) -> None:
+        """At close, parts never inspected or closed still get their one record, as fail-safe."""
+        with self._lock:
+            leftovers = list(self._parts.values())
+        for part in leftovers:
+            if not part.inspected:
+                part.decision = fail_safe(FailSafeCause.STOPPED, "station closed before the part was inspected")
+                part.inspected = True
+            if not part.transit.closed:
+                part.transit.closed = True
+            with self._lock:
+                self._finish_if_done(part)
+
+    # -- waiting and health ------------------------------------------------------------------------------------
+    def wait_inspected(self, timeout: float) -> bool:
+        """Block until every queued part has been inspected."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            with self._lock:
+                busy = any(not p.inspected for p in self._parts.values())
+            if not busy:
+                return True
+            time.sleep(0.002)
+        return False
+
+    def wait_recorded(self, n: int, timeout: float) -> bool:
+        end = time.monotonic() + timeout
+        with self._idle:
+            while self.recorded < n:
+                remaining = end - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._idle.wait(remaining)
+        return True
+
+    def in_transit(self) -> int:
+        return self.transit.pending()
+
+    def _show_light(self, *_: object) -> None:
+        if self.light is None:
+            return
+        if not self.running or self.halted:
+            self.light.show("red")
+        elif self.alarms.active:
+            self.light.show("amber")
+        else:
+            self.light.show("green")

@@ -1,0 +1,217 @@
+"""The manifest of a model package: what the graph expects, what it returns, how it was built and checked.
+
+A package is a folder holding ``model.onnx``, ``manifest.json`` and ``golden/``. The manifest carries the full
+preprocessing the station must apply, the post-processing parameters for the task, default thresholds, metrics,
+lineage and the golden cases checked at every load. Any fault is a :class:`PackageError` naming the folder.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
+
+MANIFEST_FILE = "manifest.json"
+MODEL_FILE = "model.onnx"
+FORMAT_VERSION = 1
+
+
+class PackageError(RuntimeError):
+    """A model package cannot be used; the message names the package folder and the cause."""
+
+    def __init__(self, package: str | Path, cause: str):
+        self.package = str(package)
+        self.cause = cause
+        super().__init__(f"model package {self.package}: {cause}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InputSpec(_Strict):
+    """One NCHW image tensor and how a BGR uint8 frame becomes it: resize, reorder, ``(x * scale - mean) / std``."""
+
+    name: str
+    shape: tuple[Literal[1], Literal[3], Annotated[int, Field(gt=0)], Annotated[int, Field(gt=0)]]
+    color_order: Literal["RGB", "BGR"]
+    resize: Literal["area", "linear"]
+    scale: float = 1.0 / 255.0
+    mean: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    std: tuple[Annotated[float, Field(gt=0)], Annotated[float, Field(gt=0)], Annotated[float, Field(gt=0)]] = (1.0, 1.0, 1.0)
+    dtype: Literal["float32", "uint8"] = "float32"
+
+    @property
+    def height(self) -> int:
+        return self.shape[2]
+
+    @property
+    def width(self) -> int:
+        return self.shape[3]
+
+    @model_validator(mode="after")
+    def _uint8_is_raw(self) -> InputSpec:
+        if self.dtype == "uint8" and (self.scale != 1.0 or any(self.mean) or any(s != 1.0 for s in self.std)):
+            raise ValueError("dtype uint8 feeds raw pixels: scale must be 1, mean 0 and std 1")
+        return self
+
+
+class OutputSpec(_Strict):
+    name: str
+    shape: list[int | str] | None = None  # str marks a dimension the graph leaves symbolic
+    meaning: str = ""
+
+
+class CountPostprocess(_Strict):
+    """Peaks of a heat map are items; cell (i, j) stands for the centre of its ``stride``-square block of input."""
+
+    heatmap: str
+    stride: Annotated[int, Field(ge=1)]
+    peak_threshold: float
+    min_peak_distance: Annotated[int, Field(ge=1, description="heat-map cells")]
+    occlusion: str
+
+
+class ClassifyPostprocess(_Strict):
+    """A defect probability, and a defect map whose cells above ``map_threshold`` say where."""
+
+    probability: str
+    defect_map: str
+    map_stride: Annotated[int, Field(ge=1)] = 1
+    map_threshold: float
+
+
+class Tolerance(_Strict):
+    value: Annotated[float, Field(ge=0)] = 1e-4  # absolute, on probabilities, fractions and raw tensors
+    pixels: Annotated[float, Field(ge=0)] = 1.0  # on point and box coordinates, frame pixels
+
+
+COUNT_FIELDS = {"count", "points", "occlusion"}
+CLASSIFY_FIELDS = {"p_defect", "label", "defect_box"}
+
+
+class GoldenCase(_Strict):
+    """An input image and what the package must return for it: result fields and/or raw outputs (npz)."""
+
+    input: str
+    expected: dict[str, Any] = {}
+    raw: str | None = None  # .npz of raw output tensors, keyed by output name
+    tolerance: Tolerance = Tolerance()
+
+
+class _ManifestBase(_Strict):
+    format_version: Literal[1] = FORMAT_VERSION
+    name: Annotated[str, Field(min_length=1)]
+    version: Annotated[str, Field(min_length=1)]
+    kind: str = "trained"
+    description: str = ""
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    created: str
+    input: InputSpec
+    outputs: list[OutputSpec]
+    labels: list[str]
+    thresholds: dict[str, float] = {}
+    metrics: dict[str, Any] = {}
+    lineage: dict[str, Any] = {}
+    golden: list[GoldenCase] = []
+
+    @field_validator("outputs")
+    @classmethod
+    def _unique_outputs(cls, outputs: list[OutputSpec]) -> list[OutputSpec]:
+        names = [o.name for o in outputs]
+        if not names or len(set(names)) != len(names):
+            raise ValueError(f"output names must be present and unique, got {names}")
+        return outputs
+
+    def output_names(self) -> list[str]:
+        return [o.name for o in self.outputs]
+
+    def _check_refs(self, refs: dict[str, str], fields: set[str]) -> None:
+        names = self.output_names()
+        for key, ref in refs.items():
+            if ref not in names:
+                raise ValueError(f"postprocess.{key} = {ref!r} is not among outputs {names}")
+        for i, case in enumerate(self.golden):
+            unknown = set(case.expected) - fields - set(names)
+            if unknown:
+                raise ValueError(
+                    f"golden[{i}].expected has unknown keys {sorted(unknown)}; allowed: {sorted(fields)} or output names"
+                )
+
+
+class CountManifest(_ManifestBase):
+    task: Literal["count"]
+    postprocess: CountPostprocess
+
+    @model_validator(mode="after")
+    def _refs(self) -> CountManifest:
+        self._check_refs({"heatmap": self.postprocess.heatmap, "occlusion": self.postprocess.occlusion}, COUNT_FIELDS)
+        return self
+
+
+class ClassifyManifest(_ManifestBase):
+    task: Literal["classify"]
+    postprocess: ClassifyPostprocess
+
+    @model_validator(mode="after")
+    def _refs(self) -> ClassifyManifest:
+        p = self.postprocess
+        self._check_refs({"probability": p.probability, "defect_map": p.defect_map}, CLASSIFY_FIELDS)
+        if len(self.labels) != 2:
+            raise ValueError(f"labels must be [good, defect], got {self.labels}")
+        if "defect" not in self.thresholds:
+            raise ValueError("thresholds must hold 'defect' (the p_defect at and above which the label is defect)")
+        return self
+
+
+Manifest = Annotated[Union[CountManifest, ClassifyManifest], Field(discriminator="task")]
+_manifest_adapter: TypeAdapter[CountManifest | ClassifyManifest] = TypeAdapter(Manifest)
+
+
+def describe_validation_error(err: ValidationError) -> str:
+    """One line per fault: the key path, the value found, and what is allowed."""
+    lines = []
+    for e in err.errors(include_url=False):
+        loc = ".".join(str(p) for p in e["loc"]) or "(top level)"
+        value = e.get("input")
+        shown = "missing" if e["type"] == "missing" else f"= {value!r}"[:120]
+        lines.append(f"{loc} {shown}: {e['msg']}")
+    return "; ".join(lines)
+
+
+def parse_manifest(data: Any, package: str | Path) -> CountManifest | ClassifyManifest:
+    try:
+        return _manifest_adapter.validate_python(data)
+    except ValidationError as err:
+        raise PackageError(package, f"{MANIFEST_FILE}: {describe_validation_error(err)}") from None
+
+
+def read_manifest(folder: str | Path) -> CountManifest | ClassifyManifest:
+    """Read and validate ``manifest.json`` of a package folder."""
+    folder = Path(folder)
+    path = folder / MANIFEST_FILE
+    if not folder.is_dir():
+        raise PackageError(folder, "not a folder")
+    if not path.is_file():
+        raise PackageError(folder, f"missing file {MANIFEST_FILE}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise PackageError(folder, f"{MANIFEST_FILE} is not valid JSON: {err}") from None
+    return parse_manifest(data, folder)
+
+
+def manifest_to_json(manifest: CountManifest | ClassifyManifest) -> str:
+    return json.dumps(manifest.model_dump(mode="json"), indent=2) + "\n"
+
+
+def write_package(folder: str | Path, model_bytes: bytes, manifest: dict[str, Any]) -> CountManifest | ClassifyManifest:
+    """Write ``model.onnx`` and ``manifest.json`` (its ``sha256`` filled in from the bytes), validated first."""
+    folder = Path(folder)
+    parsed = parse_manifest({**manifest, "sha256": hashlib.sha256(model_bytes).hexdigest()}, folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / MODEL_FILE).write_bytes(model_bytes)
+    (folder / MANIFEST_FILE).write_text(manifest_to_json(parsed), encoding="utf-8")
+    return parsed

@@ -1,0 +1,113 @@
+"""Raw model outputs to frame pixels: heat-map peaks, defect regions, and the geometry between tensor and frame.
+
+Convention: an input tensor of width ``W_in`` resized from a frame of width ``W`` maps input pixel centre ``u`` to
+frame coordinate ``(u + 0.5) * W / W_in - 0.5``; a map at stride ``s`` has cell ``j`` centred on input pixel
+``(j + 0.5) * s - 0.5`` (the centre of its ``s``-wide block).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+@dataclass(frozen=True)
+class MapGeometry:
+    """How one cell of a stride-``stride`` output map lands in frame pixels."""
+
+    stride: int
+    sx: float  # frame pixels per input pixel, x
+    sy: float
+
+    @classmethod
+    def for_frame(cls, stride: int, frame_hw: tuple[int, int], input_hw: tuple[int, int]) -> MapGeometry:
+        return cls(stride, frame_hw[1] / input_hw[1], frame_hw[0] / input_hw[0])
+
+    def cell_to_frame(self, col: np.ndarray | float, row: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+        """Cell coordinates (fractional allowed) to frame pixel centres."""
+        s = self.stride
+        return (np.asarray(col) + 0.5) * s * self.sx - 0.5, (np.asarray(row) + 0.5) * s * self.sy - 0.5
+
+    def cells_to_box(self, c0: int, r0: int, c1: int, r1: int) -> tuple[int, int, int, int]:
+        """Inclusive cell rectangle to a frame box ``x, y, w, h`` covering its input blocks."""
+        s = self.stride
+        x0, y0 = int(np.floor(c0 * s * self.sx)), int(np.floor(r0 * s * self.sy))
+        x1, y1 = int(np.ceil((c1 + 1) * s * self.sx)), int(np.ceil((r1 + 1) * s * self.sy))
+        return x0, y0, x1 - x0, y1 - y0
+
+
+def as_map(array: np.ndarray) -> np.ndarray:
+    """A ``[1, 1, h, w]`` / ``[1, h, w]`` / ``[h, w]`` output as a 2-D float32 view."""
+    m = np.asarray(array)
+    while m.ndim > 2 and m.shape[0] == 1:
+        m = m[0]
+    if m.ndim != 2:
+        raise ValueError(f"expected a single-channel map, got shape {np.shape(array)}")
+    return m.astype(np.float32, copy=False)
+
+
+def extract_peaks(heatmap: np.ndarray, threshold: float, min_distance: int) -> np.ndarray:
+    """Local maxima at or above ``threshold``, at least ``min_distance`` cells apart (Chebyshev), strongest first.
+
+    Returns ``N x 3`` float32 rows ``col, row, score`` with sub-cell positions from a parabola through each
+    peak and its neighbours.
+    """
+    hm = as_map(heatmap)
+    size = 2 * min_distance + 1
+    dilated = cv2.dilate(hm, np.ones((size, size), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=-np.inf)
+    rows, cols = np.nonzero((hm >= dilated) & (hm >= threshold))
+    if rows.size == 0:
+        return np.zeros((0, 3), np.float32)
+    scores = hm[rows, cols]
+    order = np.argsort(-scores, kind="stable")
+    rows, cols, scores = rows[order], cols[order], scores[order]
+    keep: list[int] = []
+    for i in range(rows.size):  # plateaus give several equal maxima: keep the first of each cluster
+        if all(max(abs(rows[i] - rows[k]), abs(cols[i] - cols[k])) > min_distance for k in keep):
+            keep.append(i)
+    rows, cols, scores = rows[keep], cols[keep], scores[keep]
+    return np.stack([cols + _subcell(hm, rows, cols, axis=1), rows + _subcell(hm, rows, cols, axis=0), scores],
+                    axis=1).astype(np.float32)
+
+
+def _subcell(hm: np.ndarray, rows: np.ndarray, cols: np.ndarray, axis: int) -> np.ndarray:
+    n = hm.shape[axis]
+    pos = cols if axis == 1 else rows
+    lo, hi = np.clip(pos - 1, 0, n - 1), np.clip(pos + 1, 0, n - 1)
+    if axis == 1:
+        left, mid, right = hm[rows, lo], hm[rows, cols], hm[rows, hi]
+    else:
+        left, mid, right = hm[lo, cols], hm[rows, cols], hm[hi, cols]
+    curv = left - 2 * mid + right
+    with np.errstate(divide="ignore", invalid="ignore"):
+        off = np.where((curv < 0) & (pos > 0) & (pos < n - 1), 0.5 * (left - right) / curv, 0.0)
+    return np.clip(off, -0.5, 0.5)
+
+
+def peaks_to_points(peaks: np.ndarray, geometry: MapGeometry) -> list[tuple[float, float, float]]:
+    xs, ys = geometry.cell_to_frame(peaks[:, 0], peaks[:, 1])
+    return [(float(x), float(y), float(s)) for x, y, s in zip(xs, ys, peaks[:, 2])]
+
+
+def defect_region(
+    defect_map: np.ndarray, threshold: float, geometry: MapGeometry, max_outline_points: int = 64
+) -> tuple[tuple[int, int, int, int] | None, list[tuple[int, int]]]:
+    """Box and outline (frame pixels) of the connected region above ``threshold`` holding the map's maximum."""
+    m = as_map(defect_map)
+    mask = (m > threshold).astype(np.uint8)
+    if not mask.any():
+        return None, []
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    peak = np.unravel_index(int(np.argmax(np.where(mask > 0, m, -np.inf))), m.shape)
+    lab = labels[peak]
+    c0, r0, w, h = (int(v) for v in stats[lab, :4])
+    box = geometry.cells_to_box(c0, r0, c0 + w - 1, r0 + h - 1)
+    region = (labels == lab).astype(np.uint8)
+    contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    contour = max(contours, key=cv2.contourArea).reshape(-1, 2)
+    if len(contour) > max_outline_points:
+        contour = contour[np.linspace(0, len(contour) - 1, max_outline_points).astype(int)]
+    xs, ys = geometry.cell_to_frame(contour[:, 0].astype(np.float32), contour[:, 1].astype(np.float32))
+    outline = [(int(round(x)), int(round(y))) for x, y in zip(xs, ys)]
+    return box, outline

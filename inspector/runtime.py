@@ -1,0 +1,273 @@
+"""Model packages on ONNX Runtime: load, verify, warm up, check golden cases, infer; and the slot holding the active one.
+
+``load_package`` refuses (``PackageError``) anything it cannot vouch for: missing files, bad JSON or values, a model
+whose sha256 differs from the manifest, a graph whose inputs/outputs differ from the manifest, a graph ONNX Runtime
+refuses, and golden outputs outside tolerance. ``ModelSlot.swap`` only replaces the active model with one that loaded
+cleanly.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import onnxruntime as ort
+
+from inspector import golden
+from inspector.manifest import (
+    MODEL_FILE,
+    ClassifyManifest,
+    CountManifest,
+    PackageError,
+    read_manifest,
+)
+from inspector.postprocess import MapGeometry, as_map, defect_region, extract_peaks, peaks_to_points
+from inspector.preprocess import Preprocessor
+from inspector.types import ClassifyResult, CountResult
+
+__all__ = [
+    "PackageError", "LoadedModel", "ModelSlot", "NoActiveModel", "load_package", "default_providers", "default_threads",
+]
+
+log = logging.getLogger(__name__)
+
+PREFERRED_PROVIDERS = ("TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider")
+_ORT_TYPES = {"float32": "tensor(float)", "uint8": "tensor(uint8)"}
+
+ModelResult = CountResult | ClassifyResult
+Manifest = CountManifest | ClassifyManifest
+
+
+def default_providers() -> list[str]:
+    """TensorRT, then CUDA, then CPU — those this onnxruntime build offers, in that order."""
+    available = ort.get_available_providers()
+    return [p for p in PREFERRED_PROVIDERS if p in available] or list(available)
+
+
+def default_threads() -> int:
+    """Cores this process may run on (a container or ``taskset`` may allow fewer than the machine has)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class LoadedModel:
+    """A verified package with its session: ``infer`` a BGR frame to a result in that frame's pixels."""
+
+    def __init__(self, folder: Path, manifest: Manifest, session: ort.InferenceSession):
+        self.folder = folder
+        self.manifest = manifest
+        self.name, self.version, self.task, self.sha256 = manifest.name, manifest.version, manifest.task, manifest.sha256
+        self.session = session
+        self.providers: list[str] = session.get_providers()
+        self.input_name = manifest.input.name
+        self.output_names = manifest.output_names()
+        self._input_hw = (manifest.input.height, manifest.input.width)
+        self._preprocess = Preprocessor(manifest.input)
+        self._postprocess: Callable[[dict[str, np.ndarray], tuple[int, int]], ModelResult] = _POSTPROCESSORS[self.task](self)
+
+    def __repr__(self) -> str:
+        return f"<LoadedModel {self.name} {self.version} {self.task} {self.sha256[:12]} on {self.providers[0]}>"
+
+    @property
+    def tag(self) -> str:
+        """``version sha256[:12]``, as part records name the model that decided."""
+        return f"{self.version} {self.sha256[:12]}"
+
+    def preprocess(self, image_bgr: np.ndarray) -> np.ndarray:
+        """The input tensor for a BGR uint8 frame, as the manifest prescribes."""
+        return self._preprocess(image_bgr)
+
+    def run_raw(self, tensor: np.ndarray) -> list[np.ndarray]:
+        """Bare ``session.run`` on an already-preprocessed tensor; outputs in manifest order."""
+        return self.session.run(self.output_names, {self.input_name: tensor})
+
+    def infer(self, image_bgr: np.ndarray) -> ModelResult:
+        """Preprocess, run, post-process; coordinates are pixels of ``image_bgr``."""
+        return self.infer_with_raw(image_bgr)[0]
+
+    def infer_with_raw(self, image_bgr: np.ndarray) -> tuple[ModelResult, dict[str, np.ndarray]]:
+        raw = dict(zip(self.output_names, self.run_raw(self._preprocess(image_bgr))))
+        return self._postprocess(raw, image_bgr.shape[:2]), raw
+
+
+def _scalar(array: np.ndarray) -> float:
+    return float(np.asarray(array).reshape(-1)[0])
+
+
+def _count_postprocessor(model: LoadedModel) -> Callable[[dict[str, np.ndarray], tuple[int, int]], CountResult]:
+    p = model.manifest.postprocess
+    name, version, input_hw = model.name, model.version, model._input_hw
+
+    def post(raw: dict[str, np.ndarray], frame_hw: tuple[int, int]) -> CountResult:
+        peaks = extract_peaks(raw[p.heatmap], p.peak_threshold, p.min_peak_distance)
+        points = peaks_to_points(peaks, MapGeometry.for_frame(p.stride, frame_hw, input_hw))
+        return CountResult(len(points), points, _scalar(raw[p.occlusion]), name, version)
+
+    return post
+
+
+def _classify_postprocessor(model: LoadedModel) -> Callable[[dict[str, np.ndarray], tuple[int, int]], ClassifyResult]:
+    m = model.manifest
+    p, good, defect, cut = m.postprocess, m.labels[0], m.labels[1], m.thresholds["defect"]
+    name, version, input_hw = model.name, model.version, model._input_hw
+
+    def post(raw: dict[str, np.ndarray], frame_hw: tuple[int, int]) -> ClassifyResult:
+        p_defect = _scalar(raw[p.probability])
+        geometry = MapGeometry.for_frame(p.map_stride, frame_hw, input_hw)
+        box, outline = defect_region(raw[p.defect_map], p.map_threshold, geometry)
+        label = defect if p_defect >= cut else good
+        return ClassifyResult(p_defect, label, box, outline, name, version)
+
+    return post
+
+
+_POSTPROCESSORS: dict[str, Callable[[LoadedModel], Callable]] = {
+    "count": _count_postprocessor,
+    "classify": _classify_postprocessor,
+}
+
+
+def load_package(
+    path: str | Path, *, threads: int | None = None, providers: Sequence[str] | None = None, warmup_runs: int = 2
+) -> LoadedModel:
+    """Load and verify a model package folder; raise :class:`PackageError` naming the folder and the cause."""
+    folder = Path(path)
+    manifest = read_manifest(folder)
+    model_bytes = _read_verified_model(folder, manifest)
+    for case in manifest.golden:
+        for rel in filter(None, (case.input, case.raw)):
+            if not (folder / rel).is_file():
+                raise PackageError(folder, f"missing file {rel} (golden)")
+    session = _create_session(folder, model_bytes, threads, providers)
+    _check_io(folder, manifest, session)
+    model = LoadedModel(folder, manifest, session)
+    try:
+        zeros = np.zeros(manifest.input.shape, np.dtype(manifest.input.dtype))
+        for _ in range(warmup_runs):
+            model.run_raw(zeros)
+    except Exception as err:  # ORT raises its own exception types per failure
+        raise PackageError(folder, f"warm-up run failed: {err}") from None
+    _check_golden(folder, model)
+    log.info("loaded %r (threads=%s)", model, threads or default_threads())
+    return model
+
+
+def _read_verified_model(folder: Path, manifest: Manifest) -> bytes:
+    path = folder / MODEL_FILE
+    if not path.is_file():
+        raise PackageError(folder, f"missing file {MODEL_FILE}")
+    data = path.read_bytes()  # hashed and loaded from the same bytes: no swap between check and use
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != manifest.sha256:
+        raise PackageError(folder, f"bad sha256 of {MODEL_FILE}: file has {digest}, manifest says {manifest.sha256}")
+    return data
+
+
+def _create_session(folder: Path, model_bytes: bytes, threads: int | None,
+                    providers: Sequence[str] | None) -> ort.InferenceSession:
+    available = ort.get_available_providers()
+    chosen = list(providers) if providers is not None else default_providers()
+    missing = [p for p in chosen if p not in available]
+    if missing or not chosen:
+        raise PackageError(folder, f"providers {missing or chosen} not available here; available: {available}")
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads or default_threads()
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3
+    try:
+        return ort.InferenceSession(model_bytes, sess_options=options, providers=chosen)
+    except Exception as err:  # InvalidProtobuf, InvalidGraph, Fail, NotImplemented, ...
+        raise PackageError(folder, f"ONNX Runtime refused the graph: {err}") from None
+
+
+def _dims_match(graph_shape: Sequence[int | str | None], wanted: Sequence[int | str]) -> bool:
+    if len(graph_shape) != len(wanted):
+        return False
+    return all(not isinstance(g, int) or not isinstance(w, int) or g == w for g, w in zip(graph_shape, wanted))
+
+
+def _check_io(folder: Path, manifest: Manifest, session: ort.InferenceSession) -> None:
+    inputs = session.get_inputs()
+    spec = manifest.input
+    if len(inputs) != 1 or inputs[0].name != spec.name:
+        raise PackageError(folder, f"graph inputs are {[i.name for i in inputs]}, manifest says one input {spec.name!r}")
+    graph_in = inputs[0]
+    if not _dims_match(graph_in.shape, spec.shape):
+        raise PackageError(folder, f"wrong input shape: graph {spec.name!r} has {graph_in.shape}, manifest says {list(spec.shape)}")
+    if graph_in.type != _ORT_TYPES[spec.dtype]:
+        raise PackageError(folder, f"input {spec.name!r} of the graph is {graph_in.type}, manifest says {spec.dtype}")
+    graph_out = {o.name: o for o in session.get_outputs()}
+    for out in manifest.outputs:
+        if out.name not in graph_out:
+            raise PackageError(folder, f"output {out.name!r} of the manifest is not in the graph (outputs: {list(graph_out)})")
+        if out.shape is not None and not _dims_match(graph_out[out.name].shape, out.shape):
+            raise PackageError(
+                folder, f"wrong output shape: graph {out.name!r} has {graph_out[out.name].shape}, manifest says {out.shape}"
+            )
+
+
+def _check_golden(folder: Path, model: LoadedModel) -> None:
+    for i, case in enumerate(model.manifest.golden):
+        where = f"golden[{i}] ({case.input})"
+        try:
+            image = golden.read_golden_image(folder, case)
+            expected_raw = golden.read_golden_raw(folder, case)
+            result, raw = model.infer_with_raw(image)
+            golden.compare(case, result, raw, expected_raw)
+        except (FileNotFoundError, golden.GoldenMismatch) as err:
+            raise PackageError(folder, f"{where}: {err}") from None
+        except Exception as err:
+            raise PackageError(folder, f"{where}: inference failed: {err}") from None
+
+
+class NoActiveModel(RuntimeError):
+    """The slot has never had a package load cleanly."""
+
+
+class ModelSlot:
+    """The active model for one task; ``swap`` replaces it only with a package that loaded cleanly.
+
+    Readers take ``active`` (one attribute read, atomic) and keep using that model for the whole part, so a swap
+    mid-inference never mixes two models in one result.
+    """
+
+    def __init__(self, task: str | None = None, *, loader: Callable[..., LoadedModel] = load_package, **load_options):
+        self.task = task
+        self._loader = loader
+        self._load_options = load_options
+        self._active: LoadedModel | None = None
+        self._lock = threading.Lock()  # one swap at a time
+        self.last_error: PackageError | None = None
+
+    @property
+    def active(self) -> LoadedModel | None:
+        return self._active
+
+    def swap(self, path: str | Path) -> LoadedModel:
+        """Load ``path``; on success make it active and return it; on failure raise and keep the previous one."""
+        with self._lock:
+            try:
+                model = self._loader(path, **self._load_options)
+                if self.task is not None and model.task != self.task:
+                    raise PackageError(path, f"task is {model.task!r}, this slot holds {self.task!r} models")
+            except PackageError as err:
+                self.last_error = err
+                log.warning("model swap refused, keeping %r: %s", self._active, err)
+                raise
+            previous, self._active, self.last_error = self._active, model, None
+            log.info("model swap: %r -> %r", previous, model)
+            return model
+
+    def infer(self, image_bgr: np.ndarray) -> ModelResult:
+        model = self._active
+        if model is None:
+            raise NoActiveModel(f"no {self.task or ''} model loaded".replace("  ", " "))
+        return model.infer(image_bgr)

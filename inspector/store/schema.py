@@ -1,0 +1,170 @@
+"""The database schema as numbered migration steps, tracked by ``PRAGMA user_version``.
+
+A step is never edited once shipped: a change to the schema is a new step at the end of ``MIGRATIONS``.
+Each step runs in one ``BEGIN IMMEDIATE`` transaction together with the bump of ``user_version`` and its row in
+``schema_migrations``, so a crash leaves the database at the previous version, never half-way.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable, Sequence
+
+from sqlite_utils import Database
+
+from inspector import __version__
+
+
+class SchemaError(RuntimeError):
+    """The database cannot be used by this software."""
+
+
+class SchemaTooNewError(SchemaError):
+    """The database was written by newer software, with migrations this code does not know."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[Database], None]
+
+
+def _v1_runs_parts_alarms(db: Database) -> None:
+    db["schema_migrations"].create(
+        {"version": int, "name": str, "applied_at": str, "software_version": str},
+        pk="version",
+        not_null={"name", "applied_at", "software_version"},
+    )
+    db["runs"].create(
+        {
+            "run_id": str,
+            "started": str,  # ISO 8601 UTC wall time
+            "software_version": str,
+            "station_config": str,  # JSON
+            "recipe": str,
+            "recipe_json": str,
+            "recipe_hash": str,
+        },
+        pk="run_id",
+        not_null={"started", "software_version", "recipe", "recipe_hash"},
+    )
+    # Constraints are few on purpose: a row that breaks one ends in parts_quarantine, not in the parts table.
+    db["parts"].create(
+        {
+            "part_id": int,
+            "run_id": str,
+            "recipe": str,
+            "recipe_hash": str,
+            "t_trigger": float,
+            "wall_time": str,
+            "outcome": str,
+            "reason": str,
+            "confidence": float,
+            "actuated": int,
+            "fail_safe_cause": str,
+            "late": int,
+            "models": str,  # JSON {name: version}
+            "count": int,
+            "expected": int,
+            "points": str,  # JSON [[x, y, score], ...]
+            "occlusion": float,
+            "label": str,
+            "p_defect": float,
+            "defect_box": str,  # JSON [x, y, w, h]
+            "timings_ms": str,  # JSON {stage: ms}
+            "frame_t": float,
+            "image_path": str,
+            "truth": str,  # JSON
+        },
+        pk="part_id",  # INTEGER PRIMARY KEY: unique, and max(part_id) is a single b-tree step
+        not_null={"run_id", "outcome", "wall_time"},
+    )
+    parts = db["parts"]
+    parts.create_index(["outcome", "wall_time"])
+    parts.create_index(["outcome", "confidence"])
+    parts.create_index(["wall_time"])
+    parts.create_index(["recipe", "wall_time"])
+    parts.create_index(["confidence"])
+    parts.create_index(["run_id", "outcome"])
+    db.execute(
+        """
+        CREATE TABLE alarms (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            part_id INTEGER,
+            wall_time TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            message TEXT NOT NULL,
+            acknowledged_by TEXT,
+            acknowledged_at TEXT
+        )
+        """
+    )
+    db["alarms"].create_index(["wall_time"])
+    db["alarms"].create_index(["acknowledged_at"])
+    db["alarms"].create_index(["part_id"])
+    db["parts_quarantine"].create(
+        {"id": int, "part_id": int, "wall_time": str, "error": str, "record_json": str},
+        pk="id",
+        not_null={"wall_time", "error", "record_json"},
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "runs, parts, alarms, parts_quarantine", _v1_runs_parts_alarms),)
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def schema_version(db: Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: Database, migrations: Sequence[Migration] = MIGRATIONS, *, name: str = "database") -> int:
+    """Bring ``db`` up to the last step of ``migrations``; returns the version it is at.
+
+    Raises SchemaTooNewError when the database is ahead of this code.
+    """
+    _check_sequence(migrations)
+    latest = migrations[-1].version if migrations else 0
+    current = schema_version(db)
+    _refuse_newer(current, latest, name)
+    if current == latest:
+        return current
+    for step in migrations:
+        if step.version <= current:
+            continue
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while we waited for the write lock.
+            current = schema_version(db)
+            _refuse_newer(current, latest, name)
+            if step.version <= current:
+                db.conn.execute("ROLLBACK")
+                continue
+            step.apply(db)
+            db.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at, software_version) VALUES (?, ?, ?, ?)",
+                [step.version, step.name, datetime.now(timezone.utc).isoformat(), __version__],
+            )
+            db.execute(f"PRAGMA user_version = {int(step.version)}")
+            db.conn.execute("COMMIT")
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        current = step.version
+    return current
+
+
+def _refuse_newer(current: int, latest: int, name: str) -> None:
+    if current > latest:
+        raise SchemaTooNewError(
+            f"{name} has schema version {current}, but this software ({__version__}) knows versions up to "
+            f"{latest}: it was written by a newer inspector. Upgrade the software; the database was not changed."
+        )
+
+
+def _check_sequence(migrations: Sequence[Migration]) -> None:
+    expected = list(range(1, len(migrations) + 1))
+    if [m.version for m in migrations] != expected:
+        raise SchemaError(f"migration versions must be 1..n in order, got {[m.version for m in migrations]}")
+
