@@ -48,27 +48,34 @@ def as_map(array: np.ndarray) -> np.ndarray:
 
 
 def extract_peaks(heatmap: np.ndarray, threshold: float, min_distance: int) -> np.ndarray:
-    """Local maxima at or above ``threshold``, at least ``min_distance`` cells apart (Chebyshev), strongest first.
+    """Local maxima at or above ``threshold``, more than ``min_distance`` cells apart (Chebyshev), strongest first.
 
-    Returns ``N x 3`` float32 rows ``col, row, score`` with sub-cell positions from a parabola through each
-    peak and its neighbours.
+    Returns ``N x 3`` float32 rows ``col, row, score``; positions are sub-cell: a parabola through a one-cell peak
+    and its neighbours, or the centroid of a plateau of equal maxima (counted once).
     """
     hm = as_map(heatmap)
     size = 2 * min_distance + 1
     dilated = cv2.dilate(hm, np.ones((size, size), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=-np.inf)
-    rows, cols = np.nonzero((hm >= dilated) & (hm >= threshold))
-    if rows.size == 0:
+    candidates = ((hm >= dilated) & (hm >= threshold)).astype(np.uint8)
+    n, labels, stats, centroids = cv2.connectedComponentsWithStats(candidates, connectivity=8)
+    if n <= 1:
         return np.zeros((0, 3), np.float32)
-    scores = hm[rows, cols]
+    # one peak per connected group of equal maxima (a plateau); its centroid, or a parabola fit for a single cell
+    cols, rows = centroids[1:, 0], centroids[1:, 1]
+    single = stats[1:, cv2.CC_STAT_AREA] == 1
+    ri, ci = np.rint(rows).astype(int), np.rint(cols).astype(int)
+    scores = np.full(n, -np.inf, np.float32)
+    np.maximum.at(scores, labels[candidates > 0], hm[candidates > 0])  # equal within a group
+    scores = scores[1:]
+    ri, ci = np.clip(ri, 0, hm.shape[0] - 1), np.clip(ci, 0, hm.shape[1] - 1)
+    cols = np.where(single, ci + _subcell(hm, ri, ci, axis=1), cols)
+    rows = np.where(single, ri + _subcell(hm, ri, ci, axis=0), rows)
     order = np.argsort(-scores, kind="stable")
-    rows, cols, scores = rows[order], cols[order], scores[order]
     keep: list[int] = []
-    for i in range(rows.size):  # plateaus give several equal maxima: keep the first of each cluster
+    for i in order:  # distinct groups closer than min_distance (equal heights, diagonal ridges): strongest first
         if all(max(abs(rows[i] - rows[k]), abs(cols[i] - cols[k])) > min_distance for k in keep):
             keep.append(i)
-    rows, cols, scores = rows[keep], cols[keep], scores[keep]
-    return np.stack([cols + _subcell(hm, rows, cols, axis=1), rows + _subcell(hm, rows, cols, axis=0), scores],
-                    axis=1).astype(np.float32)
+    return np.stack([cols[keep], rows[keep], scores[keep]], axis=1).astype(np.float32)
 
 
 def _subcell(hm: np.ndarray, rows: np.ndarray, cols: np.ndarray, axis: int) -> np.ndarray:

@@ -1,0 +1,102 @@
+"""Tiny real ONNX graphs packaged as the station expects, for exercising the runtime without shipped models."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import cv2
+import numpy as np
+import onnx
+from onnx import TensorProto, helper
+
+from inspector.manifest import write_package
+
+H, W, STRIDE = 32, 48, 4
+
+
+def _model(nodes: list, outputs: list, input_type: int = TensorProto.FLOAT) -> bytes:
+    graph = helper.make_graph(
+        nodes, "tiny", [helper.make_tensor_value_info("image", input_type, [1, 3, H, W])], outputs,
+        initializer=[helper.make_tensor("axes_c", TensorProto.INT64, [1], [1])],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="tests")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model.SerializeToString()
+
+
+def tiny_count_model() -> bytes:
+    """heatmap = channel mean pooled over STRIDE x STRIDE blocks; occlusion = mean of the red channel (RGB input)."""
+    nodes = [
+        helper.make_node("ReduceMean", ["image"], ["grey"], axes=[1], keepdims=1),
+        helper.make_node("AveragePool", ["grey"], ["heatmap"], kernel_shape=[STRIDE, STRIDE], strides=[STRIDE, STRIDE]),
+        helper.make_node("Slice", ["image", "zero", "one", "axes_c"], ["red"]),
+        helper.make_node("ReduceMean", ["red"], ["occlusion"], keepdims=0),
+    ]
+    consts = [
+        helper.make_node("Constant", [], ["zero"], value=helper.make_tensor("z", TensorProto.INT64, [1], [0])),
+        helper.make_node("Constant", [], ["one"], value=helper.make_tensor("o", TensorProto.INT64, [1], [1])),
+    ]
+    outputs = [
+        helper.make_tensor_value_info("heatmap", TensorProto.FLOAT, [1, 1, H // STRIDE, W // STRIDE]),
+        helper.make_tensor_value_info("occlusion", TensorProto.FLOAT, []),
+    ]
+    return _model(consts + nodes, outputs)
+
+
+def tiny_classify_model() -> bytes:
+    """defect_map = channel mean (stride 1); p_defect = its maximum."""
+    nodes = [
+        helper.make_node("ReduceMean", ["image"], ["defect_map"], axes=[1], keepdims=1),
+        helper.make_node("ReduceMax", ["defect_map"], ["p_defect"], keepdims=0),
+    ]
+    outputs = [
+        helper.make_tensor_value_info("defect_map", TensorProto.FLOAT, [1, 1, H, W]),
+        helper.make_tensor_value_info("p_defect", TensorProto.FLOAT, []),
+    ]
+    return _model(nodes, outputs)
+
+
+def count_manifest(**overrides: Any) -> dict[str, Any]:
+    manifest = {
+        "name": "tiny_counter", "task": "count", "version": "1.0.0", "kind": "test", "created": "2026-01-01T00:00:00Z",
+        "input": {"name": "image", "shape": [1, 3, H, W], "color_order": "RGB", "resize": "area",
+                  "scale": 1 / 255, "mean": [0, 0, 0], "std": [1, 1, 1], "dtype": "float32"},
+        "outputs": [{"name": "heatmap", "shape": [1, 1, H // STRIDE, W // STRIDE], "meaning": "brightness"},
+                    {"name": "occlusion", "shape": [], "meaning": "redness"}],
+        "postprocess": {"heatmap": "heatmap", "stride": STRIDE, "peak_threshold": 0.2, "min_peak_distance": 1,
+                        "occlusion": "occlusion"},
+        "labels": ["blob"], "thresholds": {"occlusion": 0.5},
+    }
+    manifest.update(overrides)
+    return manifest
+
+
+def classify_manifest(**overrides: Any) -> dict[str, Any]:
+    manifest = {
+        "name": "tiny_classifier", "task": "classify", "version": "1.0.0", "kind": "test",
+        "created": "2026-01-01T00:00:00Z",
+        "input": {"name": "image", "shape": [1, 3, H, W], "color_order": "BGR", "resize": "linear",
+                  "scale": 1 / 255, "dtype": "float32"},
+        "outputs": [{"name": "defect_map", "meaning": "brightness"}, {"name": "p_defect", "meaning": "max"}],
+        "postprocess": {"probability": "p_defect", "defect_map": "defect_map", "map_stride": 1, "map_threshold": 0.5},
+        "labels": ["good", "defect"], "thresholds": {"defect": 0.5},
+    }
+    manifest.update(overrides)
+    return manifest
+
+
+def blobs_image(centres: list[tuple[int, int]], size: tuple[int, int] = (H * 5, W * 5), radius: int = 6) -> np.ndarray:
+    """A black BGR frame (h, w) with white discs at (x, y) centres."""
+    image = np.zeros((*size, 3), np.uint8)
+    for x, y in centres:
+        cv2.circle(image, (x, y), radius, (255, 255, 255), -1)
+    return image
+
+
+def edit_manifest(folder: Path, change: Callable[[dict], None]) -> None:
+    path = folder / "manifest.json"
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data))
