@@ -41,7 +41,6 @@ class SimulatedLine:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.sent = 0
-        self.shown: list = []  # the items in the order they passed, for tests
 
     def start(self, parts: int | None = None) -> None:
         self._clear()
@@ -72,7 +71,6 @@ class SimulatedLine:
                 break
             self._broken()
             self.sent += 1
-            self.shown.append(item)
             if not self._sleep_until(arrive + self.beam_blocked_s):
                 break
             self._clear()
