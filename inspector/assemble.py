@@ -1,0 +1,168 @@
+"""The composition root: builds a whole station (models, camera, pins, store, line, simulator) from its settings.
+
+This module and ``cli`` are the only places in ``inspector`` that know ``hardware``; the core never does.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from inspector import __version__
+from inspector.alarms import Alarm, Alarms
+from inspector.clock import Clock, MonotonicClock
+from inspector.config import Recipe, StationConfig, load_recipe
+from inspector.inference import RecipeModels
+from inspector.line import Line
+from inspector.report import RunStats
+from inspector.runtime import load_package
+from inspector.store import ImagePolicy, RecordWriter, Store
+
+log = logging.getLogger(__name__)
+
+DISK_LOW_BYTES = 1 << 30
+
+
+def simulated(config: StationConfig) -> StationConfig:
+    """The same station with the synthetic camera and gpiozero's mock pins."""
+    return config.model_copy(
+        update={
+            "camera": config.camera.model_copy(update={"backend": "synthetic"}),
+            "gpio": config.gpio.model_copy(update={"pin_factory": "mock"}),
+        }
+    )
+
+
+def load_recipe_models(config: StationConfig, recipe: Recipe) -> RecipeModels:
+    threads = config.inference_threads or None
+    models = [load_package(config.models_dir / name, threads=threads) for name in recipe.models]
+    return RecipeModels(models, roi=config.camera.roi)
+
+
+def make_camera_for(config: StationConfig, clock: Clock):
+    from hardware.cameras import make_camera
+
+    cam = config.camera
+    if cam.backend == "synthetic":
+        return make_camera("synthetic", clock=clock, fps=cam.fps, size=(cam.width, cam.height))
+    if cam.backend == "folder":
+        return make_camera("folder", folder=cam.source, loop=cam.loop, fps=cam.fps, clock=clock)
+    return make_camera(
+        "opencv", source=cam.source, backend=cam.api, width=cam.width, height=cam.height, fps=cam.fps, clock=clock
+    )
+
+
+@dataclass
+class Station:
+    """Everything one running station holds; ``close()`` releases it all and leaves nothing unrecorded."""
+
+    config: StationConfig
+    recipe: Recipe
+    line: Line
+    io: object
+    store: Store
+    writer: RecordWriter
+    stats: RunStats
+    simulator: object | None = None
+    closed: bool = field(default=False, init=False)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.config.data_dir
+
+    def start(self, *, parts: int | None = None) -> None:
+        self.line.start()
+        if self.simulator is not None:
+            self.simulator.start(parts)
+
+    def close(self, timeout: float = 2.0) -> bool:
+        if self.closed:
+            return True
+        self.closed = True
+        if self.simulator is not None:
+            self.simulator.stop(0.5)
+        ok = self.line.close(timeout)
+        ok = self.writer.close(timeout=5.0) and ok
+        self.io.close()
+        self.store.close()
+        return ok
+
+
+def build_station(
+    config: StationConfig,
+    *,
+    recipe: Recipe | None = None,
+    simulate: bool = False,
+    rate_hz: float = 10.0,
+    seed: int = 1,
+    pool: int | None = None,
+    clock: Clock | None = None,
+) -> Station:
+    """Open a station: models verified, camera open, pins claimed, database migrated, threads running (not started)."""
+    from hardware.gpio import StationIO
+
+    if simulate:
+        config = simulated(config)
+    clock = clock or MonotonicClock()
+    recipe = recipe or load_recipe(config.recipe, config.recipes_dir)
+    models = load_recipe_models(config, recipe)
+    data_dir = Path(config.data_dir)
+    store = Store.open(data_dir / "inspector.db", images_dir=data_dir / "images")
+    images = config.images
+    writer = RecordWriter(
+        store, policy=ImagePolicy(keep_pass_fraction=images.keep_pass_fraction, format=images.format, jpeg_quality=images.jpeg_quality)
+    ).start()
+    run_id = f"{config.station_id}-{uuid.uuid4().hex[:10]}"
+    store.start_run(
+        run_id, recipe=recipe.name, recipe_json=recipe.model_dump(mode="json"), recipe_hash=recipe.sha256,
+        station_config=config.model_dump(mode="json"), software_version=__version__,
+    )
+    alarms = Alarms(on_raise=lambda alarm: _persist_alarm(store, alarm))
+    io = StationIO(config.gpio)
+    camera = make_camera_for(config, clock)
+    stats = RunStats()
+    line = Line(
+        station=config, recipe=recipe, models=models, camera=camera, pusher=io.pusher, trigger=io.beam,
+        light=io.light, sink=writer, clock=clock, alarms=alarms, first_part_id=store.next_part_id(), run_id=run_id,
+    )
+    line.listeners.append(stats)
+    _check_disk(data_dir, alarms)
+    simulator = None
+    if config.camera.backend == "synthetic":
+        simulator = _simulator(config, recipe, camera, io, rate_hz=rate_hz, seed=seed, pool=pool)
+    line.open()
+    return Station(config, recipe, line, io, store, writer, stats, simulator)
+
+
+def _simulator(config: StationConfig, recipe: Recipe, camera, io, *, rate_hz: float, seed: int, pool: int | None):
+    from hardware.simline import SimulatedLine
+    from hardware.synthetic import ItemStream
+
+    if config.gpio.pin_factory != "mock":
+        raise ValueError("the simulated line needs gpio.pin_factory = 'mock' (it drives the beam pin itself)")
+    stream = ItemStream(product=recipe.product, seed=seed, style="line", layout=recipe.layout or (4, 6))
+    items = _cycle(stream.pool(pool)) if pool else stream
+    return SimulatedLine(
+        camera=camera, beam_pin=io.beam.pin, items=items, rate_hz=rate_hz, active_low=config.gpio.beam_active_low
+    )
+
+
+def _cycle(items: list):
+    while True:
+        yield from items
+
+
+def _persist_alarm(store: Store, alarm: Alarm) -> None:
+    try:
+        store.add_alarm(alarm.kind, alarm.message, part_id=alarm.part_id, wall_time=alarm.raised_at)
+    except Exception:
+        log.exception("could not record alarm %s", alarm.kind)
+
+
+def _check_disk(data_dir: Path, alarms: Alarms) -> None:
+    free = shutil.disk_usage(data_dir if data_dir.exists() else Path(os.getcwd())).free
+    if free < DISK_LOW_BYTES:
+        alarms.raise_("disk_low", f"only {free / 2**20:.0f} MiB free under {data_dir}")

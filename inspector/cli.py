@@ -1,0 +1,165 @@
+"""``inspector``: a thin command line over the library.
+
+    inspector                                   the station on the configured line (the simulated one by default)
+    inspector run --simulate --headless --parts 300 --rate 10 --report r.json
+    inspector predict IMAGE... [--recipe NAME] --json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+from inspector.config import ConfigError, StationConfig, load_recipe, load_station
+
+log = logging.getLogger("inspector")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="station settings (TOML); none: the simulated line")
+    parser.add_argument("--recipe", help="recipe name or .toml path (default: the station's)")
+    parser.add_argument("--data-dir", type=Path, help="where the database and images go")
+    parser.add_argument("-v", "--verbose", action="store_true")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="inspector", description="Line-inspection station")
+    sub = parser.add_subparsers(dest="command")
+    run = sub.add_parser("run", help="run the line")
+    _common(run)
+    run.add_argument("--simulate", action="store_true", help="synthetic camera and mock pins, whatever the config says")
+    run.add_argument("--headless", action="store_true", help="no window")
+    run.add_argument("--parts", type=int, help="stop after N parts (default: until Ctrl-C)")
+    run.add_argument("--rate", type=float, default=10.0, help="simulated parts per second")
+    run.add_argument("--seed", type=int, default=1, help="simulated line's random seed")
+    run.add_argument("--report", type=Path, help="write the run report (JSON) here")
+    predict = sub.add_parser("predict", help="run the recipe's models on image files")
+    _common(predict)
+    predict.add_argument("images", nargs="+", type=Path)
+    predict.add_argument("--json", action="store_true", help="one JSON object per image")
+    return parser
+
+
+def _station(args: argparse.Namespace) -> StationConfig:
+    config = load_station(args.config)
+    if args.data_dir:
+        config = config.model_copy(update={"data_dir": args.data_dir})
+    return config
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from inspector.assemble import build_station
+
+    config = _station(args)
+    recipe = load_recipe(args.recipe, config.recipes_dir) if args.recipe else None
+    if args.parts is not None and args.parts <= 0:
+        raise ConfigError(f"--parts {args.parts}: must be > 0")
+    if args.rate <= 0:
+        raise ConfigError(f"--rate {args.rate}: must be > 0")
+    station = build_station(config, recipe=recipe, simulate=args.simulate, rate_hz=args.rate, seed=args.seed)
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    started = time.monotonic()
+    print(f"run {station.line.run_id}: recipe {station.recipe.name}, models {station.line.models.versions}, "
+          f"data in {station.data_dir}", file=sys.stderr)
+    station.start(parts=args.parts)
+    try:
+        while not stop.is_set():
+            if args.parts is not None and (station.simulator is None or station.simulator.join(0)):
+                station.line.wait_recorded(args.parts, timeout=5 + 2 * station.config.timing.travel_s)
+                break
+            stop.wait(1.0)
+            _status(station, started)
+    finally:
+        ok = station.close()
+    report = station.stats.report(
+        parts=station.line.triggered,
+        dropped_frames=station.line.frames.dropped_frames,
+        extra={
+            "run_id": station.line.run_id,
+            "recipe": station.recipe.name,
+            "models": station.line.models.versions,
+            "database": str(station.store.path),
+            "records_in_database": station.writer.stats().written,
+            "writer": {"dropped": station.writer.stats().dropped, "errors": station.writer.stats().errors},
+            "wall_s": round(time.monotonic() - started, 2),
+            "clean_shutdown": ok,
+        },
+    )
+    text = json.dumps(report, indent=2)
+    if args.report:
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        args.report.write_text(text + "\n")
+    print(text)
+    return 0 if ok else 1
+
+
+def _status(station, started: float) -> None:
+    s = station.stats
+    print(f"\r{time.monotonic() - started:6.0f}s  parts {station.line.triggered}  recorded {s.recorded}  "
+          f"{dict(s.outcomes)}  alarms {[a.kind for a in station.line.alarms.active]}", end="", file=sys.stderr)
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    import cv2
+
+    from inspector.assemble import load_recipe_models
+    from inspector.decide import decide
+    from inspector.types import ClassifyResult, CountResult
+
+    config = _station(args)
+    recipe = load_recipe(args.recipe or config.recipe, config.recipes_dir)
+    models = load_recipe_models(config, recipe)
+    failed = 0
+    for path in args.images:
+        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        if image is None:
+            why = "no such file" if not path.exists() else "not a readable image (corrupt or unknown format)"
+            print(json.dumps({"image": str(path), "error": why}) if args.json else f"{path}: {why}")
+            failed += 1
+            continue
+        t0 = time.perf_counter()
+        results = models.run(image)
+        decision = decide(results, recipe)
+        latency = (time.perf_counter() - t0) * 1000
+        out = {"image": str(path), "decision": decision.outcome.value, "reason": decision.reason,
+               "confidence": round(decision.confidence, 4), "count": None, "expected": recipe.expected_count,
+               "label": None, "latency_ms": round(latency, 2)}
+        for r in results:
+            if isinstance(r, CountResult):
+                out.update(count=r.count, occlusion=round(r.occlusion, 4))
+            elif isinstance(r, ClassifyResult):
+                out.update(label=r.label, p_defect=round(r.p_defect, 4))
+        print(json.dumps(out) if args.json else
+              f"{path}: {out['decision'].upper()} ({decision.reason}) conf {out['confidence']:.2f} in {latency:.1f} ms")
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command is None:  # the station on its configured line; the window arrives with the operator screen
+        args = build_parser().parse_args(["run", "--headless"])
+    try:
+        return {"run": cmd_run, "predict": cmd_predict}[args.command](args)
+    except ConfigError as e:
+        print(f"inspector: configuration refused:\n{e}", file=sys.stderr)
+        return 2
+    except Exception as e:
+        from inspector.runtime import PackageError
+
+        if isinstance(e, PackageError):
+            print(f"inspector: model package refused: {e}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())
