@@ -64,6 +64,8 @@ def _plain(column: str, value: Any) -> Any:
 
 def record_to_row(record: PartRecord) -> tuple[Any, ...]:
     """Values in PART_COLUMNS order, ready for INSERT_PART_SQL; raises on a value that cannot be stored."""
+    if record.part_id is None:  # SQLite would invent one for an INTEGER PRIMARY KEY
+        raise ValueError("a part record needs a part_id")
     return tuple(_plain(c, getattr(record, c)) for c in PART_COLUMNS)
 
 

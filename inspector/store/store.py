@@ -89,7 +89,8 @@ class Store:
             raise
         if images_dir is None and file_path is not None:
             images_dir = file_path.parent / "images"
-        return cls(db, path=file_path, images_dir=Path(images_dir) if images_dir else None, busy_timeout_s=busy_timeout_s)
+        images = Path(images_dir) if images_dir is not None else None
+        return cls(db, path=file_path, images_dir=images, busy_timeout_s=busy_timeout_s)
 
     def reopen(self) -> Store:
         """A second connection to the same file (an in-memory store returns itself)."""
@@ -148,7 +149,10 @@ class Store:
         software_version: str = __version__,
         started: str | None = None,
     ) -> None:
-        """Records a run; ``recipe_hash`` defaults to the sha256 of the canonical recipe JSON. A run id is never reused."""
+        """Records a run; ``recipe_hash`` defaults to the sha256 of the canonical recipe JSON.
+
+        A run id is never reused: a second start of the same id raises ValueError.
+        """
         recipe_text = canonical_json(recipe_json) if recipe_json is not None else None
         if recipe_hash is None:
             recipe_hash = hashlib.sha256((recipe_text or "").encode()).hexdigest()
