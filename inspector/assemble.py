@@ -8,6 +8,7 @@ import logging
 import os
 import shutil
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +67,7 @@ class Station:
     store: Store
     writer: RecordWriter
     stats: RunStats
+    alarm_log: ThreadPoolExecutor
     simulator: object | None = None
     closed: bool = field(default=False, init=False)
 
@@ -86,6 +88,7 @@ class Station:
             self.simulator.stop(0.5)
         ok = self.line.close(timeout)
         ok = self.writer.close(timeout=5.0) and ok
+        self.alarm_log.shutdown(wait=True)
         self.io.close()
         self.store.close()
         return ok
@@ -111,16 +114,19 @@ def build_station(
     models = load_recipe_models(config, recipe)
     data_dir = Path(config.data_dir)
     store = Store.open(data_dir / "inspector.db", images_dir=data_dir / "images")
+    alarm_log = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alarm-log")  # alarms are written off the decision path
+    alarms = Alarms(on_raise=lambda alarm: alarm_log.submit(_persist_alarm, store, alarm))
     images = config.images
     writer = RecordWriter(
-        store, policy=ImagePolicy(keep_pass_fraction=images.keep_pass_fraction, format=images.format, jpeg_quality=images.jpeg_quality)
+        store,
+        policy=ImagePolicy(keep_pass_fraction=images.keep_pass_fraction, format=images.format, jpeg_quality=images.jpeg_quality),
+        on_error=lambda message: alarms.raise_("storage_error", message),
     ).start()
     run_id = f"{config.station_id}-{uuid.uuid4().hex[:10]}"
     store.start_run(
         run_id, recipe=recipe.name, recipe_json=recipe.model_dump(mode="json"), recipe_hash=recipe.sha256,
         station_config=config.model_dump(mode="json"), software_version=__version__,
     )
-    alarms = Alarms(on_raise=lambda alarm: _persist_alarm(store, alarm))
     io = StationIO(config.gpio)
     camera = make_camera_for(config, clock)
     stats = RunStats()
@@ -134,7 +140,7 @@ def build_station(
     if config.camera.backend == "synthetic":
         simulator = _simulator(config, recipe, camera, io, rate_hz=rate_hz, seed=seed, pool=pool)
     line.open()
-    return Station(config, recipe, line, io, store, writer, stats, simulator)
+    return Station(config, recipe, line, io, store, writer, stats, alarm_log, simulator)
 
 
 def _simulator(config: StationConfig, recipe: Recipe, camera, io, *, rate_hz: float, seed: int, pool: int | None):
