@@ -1,0 +1,23 @@
+"""Cameras behind ``inspector.ports.Camera``, picked by name from configuration with :func:`make_camera`."""
+from __future__ import annotations
+
+from typing import Any
+
+from hardware.cameras.folder import FolderCamera
+from hardware.cameras.opencv import OpenCVCamera, has_gstreamer
+from hardware.cameras.synthetic import SyntheticCamera
+from inspector.ports import Camera
+
+CAMERA_BACKENDS: dict[str, type] = {"synthetic": SyntheticCamera, "opencv": OpenCVCamera, "folder": FolderCamera}
+
+
+def make_camera(backend: str, /, **settings: Any) -> Camera:
+    """A camera of ``backend`` ("synthetic", "opencv", "folder") built from its keyword settings."""
+    try:
+        cls = CAMERA_BACKENDS[backend]
+    except KeyError:
+        raise ValueError(f"unknown camera backend {backend!r}; allowed: {', '.join(sorted(CAMERA_BACKENDS))}") from None
+    return cls(**settings)
+
+
+__all__ = ["CAMERA_BACKENDS", "FolderCamera", "OpenCVCamera", "SyntheticCamera", "has_gstreamer", "make_camera"]

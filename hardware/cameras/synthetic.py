@@ -1,0 +1,102 @@
+"""A camera over the synthetic line: it shows whatever the simulator puts in view, stamped on the station clock."""
+from __future__ import annotations
+
+import threading
+
+from hardware.cameras.pacing import FramePacer
+from hardware.synthetic import Rendered, render_empty
+from inspector.clock import Clock, MonotonicClock
+from inspector.ports import CameraError
+from inspector.types import Frame
+
+
+class SyntheticCamera:
+    """Delivers the item in view (:meth:`show`) at ``fps`` on ``clock`` when ``paced``, at once otherwise.
+
+    Frames share the rendered array (no copy, marked read-only). Fault injection for tests and drills:
+    :meth:`unplug` / :meth:`replug` (reads raise :class:`CameraError`), :meth:`blackout` (the next reads get nothing,
+    as from a stalled camera).
+    """
+
+    def __init__(self, *, clock: Clock | None = None, fps: float = 30.0, size: tuple[int, int] = (640, 480),
+                 paced: bool = True, name: str = "synthetic") -> None:
+        self.clock = clock or MonotonicClock()
+        self.fps, self.size, self.paced, self.name = fps, tuple(size), paced, name
+        self._pacer = FramePacer(self.clock, fps)
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._open = False
+        self._unplugged = False
+        self._blackout = 0
+        self._seq = 0
+        self._view = self._as_view(None)
+
+    def __repr__(self) -> str:
+        return f"SyntheticCamera(name={self.name!r}, fps={self.fps}, paced={self.paced})"
+
+    @property
+    def dropped(self) -> int:
+        """Frames the camera exposed that no read took (paced only)."""
+        return self._pacer.dropped
+
+    def open(self) -> None:
+        if self._unplugged:
+            raise CameraError(f"synthetic camera {self.name!r}: cannot open, unplugged")
+        self._stop.clear()
+        self._pacer.start()
+        self._open = True
+
+    def close(self) -> None:
+        self._open = False
+        self._stop.set()
+
+    def show(self, item: Rendered | None) -> None:
+        """Put ``item`` in view (None: the bare belt). Safe from any thread."""
+        view = self._as_view(item)
+        with self._lock:
+            self._view = view
+
+    def read(self, timeout: float) -> Frame | None:
+        self._check()
+        with self._lock:
+            stalled = self._blackout > 0
+            self._blackout -= stalled
+        if stalled:
+            if self.paced:
+                self._pacer.stall(timeout, self._stop)
+            return None
+        t = self._pacer.wait(timeout, self._stop) if self.paced else self.clock.now()
+        if self._unplugged:
+            self._check()
+        if t is None:
+            return None
+        with self._lock:
+            image, truth = self._view
+            self._seq += 1
+            return Frame(image, t, self._seq, truth)
+
+    def unplug(self) -> None:
+        self._unplugged = True
+        self._stop.set()  # wake a waiting read so it notices
+
+    def replug(self) -> None:
+        self._unplugged = False
+        if self._open:
+            self._stop.clear()
+
+    def blackout(self, n: int) -> None:
+        """The next ``n`` reads return None after their timeout (paced) or at once (not paced)."""
+        with self._lock:
+            self._blackout = int(n)
+
+    def _check(self) -> None:
+        if self._unplugged:
+            raise CameraError(f"synthetic camera {self.name!r} unplugged: no frames")
+        if not self._open:
+            raise CameraError(f"synthetic camera {self.name!r} is not open")
+
+    def _as_view(self, item: Rendered | None):
+        item = item or render_empty(self.size)
+        image = item.image.view()
+        image.flags.writeable = False
+        return image, item.truth

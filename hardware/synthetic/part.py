@@ -1,0 +1,193 @@
+"""A single part on the belt: a moulded or machined disc (centre bore, bolt holes, hub, groove) or a plate, with
+surface texture and at most one defect. ``mask`` of the result is the defect's pixels (all False when good)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import cv2
+import numpy as np
+
+from hardware.synthetic import canvas as cv
+from hardware.synthetic.defects import DEFECT_KINDS, DRAWERS, apply_marks
+from hardware.synthetic.knobs import Knobs, knobs_for, pick, uniform
+
+MATERIALS = {  # colour, shininess, specular strength, metallic
+    "aluminium": ((188, 190, 194), 30.0, 0.45, True),
+    "brass": ((90, 165, 205), 30.0, 0.4, True),
+    "anodised": ((62, 56, 52), 24.0, 0.35, True),
+}
+
+
+@lru_cache(maxsize=4)
+def _no_defect(size: tuple[int, int]) -> np.ndarray:
+    m = np.zeros((size[1], size[0]), bool)
+    m.flags.writeable = False
+    return m
+
+
+@lru_cache(maxsize=4)
+def _full_grid(h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    return xs, ys
+
+
+def _grid(shape_hw: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = _full_grid(1024, 1024)
+    return xs[: shape_hw[0], : shape_hw[1]], ys[: shape_hw[0], : shape_hw[1]]
+
+
+def _radius_map(shape_hw: tuple[int, int], c: np.ndarray) -> np.ndarray:
+    xs, ys = _grid(shape_hw)
+    return cv2.magnitude(xs - np.float32(c[0]), ys - np.float32(c[1]))
+
+
+def _outline(shape: str, roi_size: tuple[int, int], c: np.ndarray, radius: float, angle: float,
+             aspect: float, bolts: int) -> tuple[np.ndarray, list[tuple[np.ndarray, float]]]:
+    """AA mask of the part's outline in its region and its holes (centre, radius)."""
+    h, w = roi_size
+    m = np.zeros((h, w), np.uint8)
+    rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    if shape == "disc":
+        cv2.circle(m, tuple(int(v) for v in np.round(c * 16)), int(radius * 16), 255, -1, cv2.LINE_AA, shift=4)
+        holes = [(c, 0.2 * radius)]
+        for k in range(bolts):
+            a = angle + 2 * np.pi * k / bolts
+            holes.append((c + 0.64 * radius * np.array([np.cos(a), np.sin(a)]), 0.065 * radius))
+    else:
+        hw, hh, rr = radius * aspect, radius, 0.18 * radius
+        a = np.linspace(0, np.pi / 2, 8)
+        arc = np.stack([np.cos(a), np.sin(a)], 1) * rr
+        pts = np.concatenate([arc + (hw - rr, hh - rr), arc @ np.array([[-1, 0], [0, 1]]) + (-hw + rr, hh - rr),
+                              -arc + (-hw + rr, -hh + rr), arc @ np.array([[1, 0], [0, -1]]) + (hw - rr, -hh + rr)])
+        pts = np.concatenate([pts[:8], pts[8:16][::-1], pts[16:24], pts[24:][::-1]])
+        cv2.fillPoly(m, [np.round((pts @ rot.T + c) * 16).astype(np.int32)], 255, cv2.LINE_AA, shift=4)
+        holes = [(c + rot @ np.array([sx * (hw - 0.3 * hh), sy * 0.7 * hh]), 0.1 * hh)
+                 for sx in (-1, 1) for sy in (-1, 1)]
+    for centre, r in holes:
+        cv2.circle(m, tuple(int(v) for v in np.round(centre * 16)), int(r * 16), 0, -1, cv2.LINE_AA, shift=4)
+    return m, holes
+
+
+def _albedo(material: str, plastic: tuple, shape_hw: tuple[int, int], c: np.ndarray, shape: str,
+            azimuth: float, frame: tuple[int, int]) -> np.ndarray:
+    h, w = shape_hw
+    noise = cv._noise_tile(frame[1], frame[0])[:h, :w, 1]
+    if material == "plastic":
+        grain = cv2.GaussianBlur(noise, (0, 0), 1.2)
+        return np.asarray(plastic, np.float32) * (1.0 + 0.05 * grain)[..., None]
+    metal = np.asarray(MATERIALS[material][0], np.float32)
+    if shape != "disc":  # brushed, not turned
+        streaks = cv2.GaussianBlur(noise, (0, 0), sigmaX=9.0, sigmaY=0.6)
+        return metal * (1.0 + 0.35 * streaks)[..., None]
+    xs, ys = _grid(shape_hw)
+    dx, dy = xs - np.float32(c[0]), ys - np.float32(c[1])
+    r = cv2.magnitude(dx, dy)
+    theta = np.arctan2(dy, dx)
+    rings = 0.04 * np.sin(r * 2.1 + 3 * np.sin(r * 0.05)) + 0.02 * cv2.GaussianBlur(noise, (0, 0), 0.7)
+    aniso = 0.78 + 0.4 * np.abs(np.cos(theta - np.radians(azimuth))) ** 6
+    return metal * (aniso * (1.0 + rings))[..., None]
+
+
+def render_part(rng: np.random.Generator | int | None = None, *, defect: str | None = None,
+                style: str | Knobs = "line", size: tuple[int, int] = (640, 480)) -> cv.Rendered:
+    """One part, good (``defect=None``) or with a defect from ``DEFECT_KINDS``."""
+    if defect is not None and defect not in DEFECT_KINDS:
+        raise ValueError(f"unknown defect {defect!r}; allowed: {', '.join(DEFECT_KINDS)} or None")
+    knobs = knobs_for(style)
+    rng = cv.as_rng(rng)
+    W, H = size
+    shape = pick(rng, knobs.part_shapes)
+    material = pick(rng, knobs.part_materials)
+    plastic = pick(rng, knobs.plastic_colors)
+    azimuth = uniform(rng, knobs.light_azimuth_deg)
+    light = cv.light_vector(azimuth)
+    aspect = float(rng.uniform(1.2, 1.5)) if shape == "plate" else 1.0
+    radius = uniform(rng, knobs.fill) * min(W, H) / 2 / (1.0 if shape == "disc" else aspect * 0.75)
+    angle = float(rng.uniform(0, 2 * np.pi)) if shape == "disc" else np.radians(
+        rng.uniform(-knobs.rotation_deg, knobs.rotation_deg))
+    ext = radius * (aspect if shape == "plate" else 1.0)
+    keep_in = knobs.perspective * max(W, H) + 2
+    cx = W / 2 + rng.uniform(-1, 1) * max(min(knobs.shift_px, W / 2 - ext - keep_in), 0)
+    cy = H / 2 + rng.uniform(-1, 1) * max(min(knobs.shift_px, H / 2 - min(ext, radius * 1.3) - keep_in), 0)
+
+    canvas = cv.belt(pick(rng, knobs.belt_colors), size, rng)
+    gain = cv.lighting(size, knobs, rng, azimuth)
+    x0, y0 = max(int(cx - ext) - 4, 0), max(int(cy - ext) - 4, 0)
+    x1, y1 = min(int(cx + ext) + 5, W), min(int(cy + ext) + 5, H)
+    roi_hw = (y1 - y0, x1 - x0)
+    c = np.array([cx - x0, cy - y0])
+    alpha, holes = _outline(shape, roi_hw, c, radius, angle, aspect, pick(rng, knobs.bolt_holes))
+    solid = (alpha > 127).astype(np.uint8)
+
+    low = cv2.resize(alpha, (roi_hw[1] // cv.GAIN_SCALE, roi_hw[0] // cv.GAIN_SCALE), interpolation=cv2.INTER_AREA)
+    part_low = np.zeros_like(gain)
+    gy, gx = y0 // cv.GAIN_SCALE, x0 // cv.GAIN_SCALE
+    part_low[gy : gy + low.shape[0], gx : gx + low.shape[1]] = low[: gain.shape[0] - gy, : gain.shape[1] - gx] / 255.0
+    away = -light[:2] / np.hypot(light[0], light[1])
+    cv.soft_shadow(gain, part_low, tuple(away * 0.05 * radius), 0.05 * radius, 0.45, keep=part_low)
+    for centre, r in holes:  # the belt under a hole lies in the part's shadow
+        g = np.ones((int(2 * r) + 5,) * 2, np.float32)
+        cv2.circle(g, (g.shape[0] // 2,) * 2, int(r), 0.5, -1, cv2.LINE_AA)
+        cv.modulate(canvas, g, int(round(centre[0] + x0)), int(round(centre[1] + y0)))
+
+    bevel = max(0.035 * radius, 2.0)
+    height = cv.rounded_height(solid, bevel, precise=False)
+    if shape == "disc":
+        r = _radius_map(roi_hw, c) * np.float32(1.0 / radius)
+        hub = np.clip((np.float32(0.34) - r) * np.float32(50.0), 0, 1)
+        groove = np.maximum(np.float32(1.0) - np.abs(r - np.float32(0.84)) * np.float32(1.0 / 0.014), 0)
+        height += np.float32(bevel) * (np.float32(0.9) * hub - np.float32(0.6) * groove * groove) * (height > 0)
+
+    soft = None
+    strength = uniform(rng, knobs.defect_strength)
+    if defect is not None:
+        dist = cv2.distanceTransform(solid, cv2.DIST_L2, 3)
+        inner = np.argwhere(dist > 0.1 * radius)
+        for _ in range(20):
+            at = inner[int(rng.integers(len(inner)))][::-1].astype(np.float64)
+            soft = DRAWERS[defect](roi_hw, at, radius, rng) * (dist > 2)
+            if np.count_nonzero(soft > 0.25) >= 12:
+                break
+        if defect == "dent":
+            height -= soft * (0.5 * bevel + 0.06 * radius) * 0.5 * strength
+        elif defect == "scratch":  # a groove: its walls catch and lose the light
+            height -= soft * 2.5 * strength
+    height = cv2.GaussianBlur(height, (0, 0), 0.8)
+    diffuse, spec = cv.shade(height, light, MATERIALS.get(material, (0, 12.0))[1])
+    color = _albedo(material, plastic, roi_hw, c, shape, azimuth, size)
+    _, _, spec_k, metallic = MATERIALS.get(material, (None, 12.0, 0.12, False))
+    lum = cv2.merge([diffuse] * 3)
+    color *= cv2.addWeighted(lum, 0.72, lum, 0.0, 0.38)
+    color += cv2.merge([spec * np.float32(255.0 * spec_k)] * 3)
+    if soft is not None and defect != "dent":
+        apply_marks(color, defect, soft, strength, metallic, rng)
+    cv.blend_region(canvas, x0, y0, color, alpha.astype(np.float32) / 255.0)
+
+    mask = _no_defect(size)
+    if soft is not None:
+        mask = np.zeros((H, W), bool)
+        mask[y0:y1, x0:x1] = soft > 0.25
+    hom = cv.perspective(size, knobs.perspective, rng)
+    if hom is not None:
+        canvas = cv2.warpPerspective(canvas, hom, size, borderMode=cv2.BORDER_REFLECT)
+        s = np.diag([1.0 / cv.GAIN_SCALE, 1.0 / cv.GAIN_SCALE, 1.0])
+        gain = cv2.warpPerspective(gain, s @ hom @ np.linalg.inv(s), (gain.shape[1], gain.shape[0]),
+                                   borderMode=cv2.BORDER_REPLICATE)
+        if soft is not None:
+            mask = cv2.warpPerspective(mask.astype(np.uint8), hom, size, flags=cv2.INTER_NEAREST) > 0
+        cx, cy = cv.warp_points(hom, np.array([[cx, cy]]))[0]
+    if rng.random() < knobs.glare_prob:
+        cv.add_glare(gain, rng)
+    image = cv.finish(canvas, gain, knobs, rng)
+    box = cv.bbox(mask) if soft is not None else None
+    truth = {
+        "kind": "part",
+        "defect": defect,
+        "defect_box": box,
+        "should_pass": defect is None,
+        "shape": shape,
+        "material": material,
+        "center": [round(float(cx), 1), round(float(cy), 1)],
+        "style": knobs.name,
+    }
+    return cv.Rendered(image, truth, mask)
