@@ -15,7 +15,8 @@ class SyntheticCamera:
 
     Frames share the rendered array (no copy, marked read-only). Fault injection for tests and drills:
     :meth:`unplug` / :meth:`replug` (reads raise :class:`CameraError`), :meth:`blackout` (the next reads get nothing,
-    as from a stalled camera).
+    as from a stalled camera). On a ``ManualClock`` a paced read waits until the test moves the clock to the next
+    exposure (``t0 + k / fps``); unpaced reads never wait.
     """
 
     def __init__(self, *, clock: Clock | None = None, fps: float = 30.0, size: tuple[int, int] = (640, 480),

@@ -66,10 +66,14 @@ def spot(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random.Ge
     wobble = 1 + 0.25 * np.sin(2 * a + rng.uniform(0, 6.3)) + 0.15 * np.sin(3 * a + rng.uniform(0, 6.3))
     r = radius * wobble * rng.uniform(0.9, 1.1, a.size)
     pts = at + np.stack([np.cos(a) * r, np.sin(a) * r * rng.uniform(0.6, 1.0)], 1)
-    m = np.zeros(shape, np.uint8)
-    cv2.fillPoly(m, [np.round(pts * 16).astype(np.int32)], 255, cv2.LINE_AA, shift=4)
-    soft = cv2.GaussianBlur(m.astype(np.float32) / 255.0, (0, 0), 0.15 * radius + 0.5)
-    return soft
+    k = int(2.2 * radius) + 4
+    x0, y0 = max(int(at[0]) - k, 0), max(int(at[1]) - k, 0)
+    x1, y1 = min(int(at[0]) + k + 1, shape[1]), min(int(at[1]) + k + 1, shape[0])
+    m = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.fillPoly(m, [np.round((pts - (x0, y0)) * 16).astype(np.int32)], 255, cv2.LINE_AA, shift=4)
+    out = np.zeros(shape, np.float32)
+    out[y0:y1, x0:x1] = cv2.GaussianBlur(m.astype(np.float32) / 255.0, (0, 0), 0.15 * radius + 0.5)
+    return out
 
 
 def dent(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random.Generator) -> np.ndarray:

@@ -46,6 +46,8 @@ class Knobs:
     occluders: tuple[tuple[str, float], ...]  # kind, weight
     occluder_scale: Range
     near_miss: float  # share of occluders placed beside the slots (not occluding): hard negatives
+    hand_heading_deg: Range  # where the fingers point (image angle): from the operator's side of the line
+    right_handed: float  # share of right hands
     skin_colors: tuple[BGR, ...]
     glove_colors: tuple[BGR, ...]
     # single parts
@@ -90,6 +92,8 @@ LINE = Knobs(
     occluders=(("glove", 0.5), ("hand", 0.2), ("tool", 0.15), ("label", 0.15)),
     occluder_scale=(0.9, 1.1),
     near_miss=0.0,
+    hand_heading_deg=(-150.0, -60.0),
+    right_handed=0.8,
     skin_colors=((128, 158, 206), (112, 142, 190)),
     glove_colors=((205, 128, 62),),
     part_shapes=("disc",),
@@ -135,6 +139,8 @@ WIDE = Knobs(
     occluders=(("glove", 0.3), ("hand", 0.3), ("tool", 0.2), ("label", 0.2)),
     occluder_scale=(0.7, 1.3),
     near_miss=0.25,
+    hand_heading_deg=(0.0, 360.0),
+    right_handed=0.5,
     skin_colors=((128, 158, 206), (112, 142, 190), (90, 120, 170), (60, 85, 125), (45, 62, 92), (150, 178, 222)),
     glove_colors=((205, 128, 62), (170, 90, 120), (220, 150, 90), (40, 40, 40), (235, 235, 235)),
     part_shapes=("disc", "disc", "plate"),

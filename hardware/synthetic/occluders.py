@@ -59,7 +59,7 @@ def _lines(shape: tuple[int, int], lines: list[tuple[np.ndarray, np.ndarray]], o
     m = np.zeros(shape, np.float32)
     for p0, p1 in lines:
         a, b = np.round((p0 - origin) * 16).astype(int), np.round((p1 - origin) * 16).astype(int)
-        cv2.line(m, tuple(int(v) for v in a), tuple(int(v) for v in b), 1.0, 2, cv2.LINE_AA, shift=4)
+        cv2.line(m, tuple(int(v) for v in a), tuple(int(v) for v in b), 1.0, 1, cv2.LINE_AA, shift=4)
     return m
 
 
@@ -67,39 +67,49 @@ def _render_solid(canvas: np.ndarray, parts: list[tuple[np.ndarray, float, np.nd
                   light: np.ndarray, shininess: float, sheen: float, lift: float, blur: float,
                   strength: float, ambient: float = 0.35, flat: float = 0.7,
                   creases: list[tuple[np.ndarray, np.ndarray]] = ()) -> tuple[np.ndarray, tuple[int, int, int, int]] | None:
-    """Shade rounded solids (outline, edge radius, colour) as one object; returns the full-frame alpha and ROI."""
+    """Shade rounded solids (outline, edge radius, colour) as one object; returns the full-frame alpha and ROI.
+
+    Shading is smooth, so it is computed at half resolution; the outline (alpha) is drawn at full resolution.
+    """
     H, W = canvas.shape[:2]
     roi = _roi([p for p, _, _ in parts], (H, W))
     if roi is None:
         return None
     x0, y0, x1, y1 = roi
     shape = (y1 - y0, x1 - x0)
-    height = np.zeros(shape, np.float32)
-    owner = np.zeros(shape, np.uint8)
+    k = 0.5 if min(shape) >= 32 and min(r for _, r, _ in parts) >= 6 else 1.0
+    low = (max(int(np.ceil(shape[0] * k)), 1), max(int(np.ceil(shape[1] * k)), 1))
+    height = np.zeros(low, np.float32)
+    owner = np.zeros(low, np.uint8)
     alpha = np.zeros(shape, np.uint8)
     for i, (poly, radius, _) in enumerate(parts):
-        sub = _roi([poly - (x0, y0)], shape, pad=2)
-        if sub is None:
-            continue
-        sx0, sy0, sx1, sy1 = sub
-        local = poly - (x0 + sx0, y0 + sy0)
-        m = _fill((sy1 - sy0, sx1 - sx0), local, (0, 0), aa=False)
-        h = rounded_height(m, radius) * flat
-        h[m > 0] += radius * 0.02 * i
-        region = height[sy0:sy1, sx0:sx1]
-        top = h > region
-        region[top] = h[top]
-        owner[sy0:sy1, sx0:sx1][top] = i
-        np.maximum(alpha[sy0:sy1, sx0:sx1], _fill((sy1 - sy0, sx1 - sx0), local, (0, 0), aa=True),
-                   out=alpha[sy0:sy1, sx0:sx1])
-    height = cv2.GaussianBlur(height, (0, 0), max(1.2, 0.1 * min(r for _, r, _ in parts)))
+        local = poly - (x0, y0)
+        sub = _roi([local * k], low, pad=2)
+        if sub is not None:
+            sx0, sy0, sx1, sy1 = sub
+            m = _fill((sy1 - sy0, sx1 - sx0), local * k - (sx0, sy0), (0, 0), aa=False)
+            h = rounded_height(m, radius * k) * flat
+            h += (m > 0) * np.float32(radius * k * 0.02 * i)
+            region = height[sy0:sy1, sx0:sx1]
+            top = h > region
+            np.maximum(region, h, out=region)
+            owner[sy0:sy1, sx0:sx1][top] = i
+        sub = _roi([local], shape, pad=2)
+        if sub is not None:
+            sx0, sy0, sx1, sy1 = sub
+            np.maximum(alpha[sy0:sy1, sx0:sx1], _fill((sy1 - sy0, sx1 - sx0), local - (sx0, sy0), (0, 0), aa=True),
+                       out=alpha[sy0:sy1, sx0:sx1])
+    height = cv2.GaussianBlur(height, (0, 0), max(1.2 * k, 0.1 * k * min(r for _, r, _ in parts)))
     diffuse, spec = shade(height, light, shininess)
     lum = ambient + 0.75 * diffuse
     if creases:
-        lum *= 1.0 - 0.3 * cv2.GaussianBlur(_lines(shape, creases, (x0, y0)), (0, 0), 1.4)
+        lines = _lines(low, [(a * k, b * k) for a, b in creases], np.array([x0, y0]) * k)
+        lum *= 1.0 - 0.3 * cv2.GaussianBlur(lines, (0, 0), 1.4 * k)
     palette = np.stack([np.asarray(c, np.float32) for _, _, c in parts])
     base = palette[0] if (palette == palette[0]).all() else palette[owner]
     out = base * lum[..., None] + (255.0 * sheen) * spec[..., None]
+    if k != 1.0:
+        out = cv2.resize(out, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
     full = np.zeros((H, W), np.uint8)
     full[y0:y1, x0:x1] = alpha
     _shadow(canvas, full, light, lift, blur, strength)
@@ -109,12 +119,8 @@ def _render_solid(canvas: np.ndarray, parts: list[tuple[np.ndarray, float, np.nd
 
 def _hand(canvas, rng, target, size, light, knobs: Knobs, glove: bool) -> np.ndarray:
     fr = 0.45 * size
-    if knobs.name == "line":
-        d = _rot(np.array([1.0, 0.0]), float(rng.uniform(-150, -60)))
-        side = 1.0 if rng.random() < 0.8 else -1.0
-    else:
-        d = _rot(np.array([1.0, 0.0]), float(rng.uniform(0, 360)))
-        side = 1.0 if rng.random() < 0.5 else -1.0
+    d = _rot(np.array([1.0, 0.0]), uniform(rng, knobs.hand_heading_deg))
+    side = 1.0 if rng.random() < knobs.right_handed else -1.0
     v = np.array([-d[1], d[0]]) * side  # towards the little finger
     spread = float(rng.uniform(0.3, 1.4))
     fingers = []  # base (local u, v), radius, length, angle

@@ -25,9 +25,19 @@ def _no_defect(size: tuple[int, int]) -> np.ndarray:
     return m
 
 
+@lru_cache(maxsize=2)
+def _grain(frame: tuple[int, int]) -> np.ndarray:
+    """Moulded-plastic grain: 1 +- a few %, three channels, for the largest part region of a frame."""
+    g = 1.0 + 0.05 * cv2.GaussianBlur(cv._noise_tile(frame[1], frame[0])[..., 1], (0, 0), 1.2)
+    g = cv2.merge([g, g, g])
+    g.flags.writeable = False
+    return g
+
+
 @lru_cache(maxsize=4)
 def _full_grid(h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    xs.flags.writeable = ys.flags.writeable = False
     return xs, ys
 
 
@@ -73,8 +83,8 @@ def _albedo(material: str, plastic: tuple, shape_hw: tuple[int, int], c: np.ndar
     h, w = shape_hw
     noise = cv._noise_tile(frame[1], frame[0])[:h, :w, 1]
     if material == "plastic":
-        grain = cv2.GaussianBlur(noise, (0, 0), 1.2)
-        return np.asarray(plastic, np.float32) * (1.0 + 0.05 * grain)[..., None]
+        grain = _grain(frame)[:h, :w]
+        return grain * np.asarray(plastic, np.float32)
     metal = np.asarray(MATERIALS[material][0], np.float32)
     if shape != "disc":  # brushed, not turned
         streaks = cv2.GaussianBlur(noise, (0, 0), sigmaX=9.0, sigmaY=0.6)
@@ -160,7 +170,11 @@ def render_part(rng: np.random.Generator | int | None = None, *, defect: str | N
     color *= cv2.addWeighted(lum, 0.72, lum, 0.0, 0.38)
     color += cv2.merge([spec * np.float32(255.0 * spec_k)] * 3)
     if soft is not None and defect != "dent":
-        apply_marks(color, defect, soft, strength, metallic, rng)
+        bx, by, bw, bh = cv.bbox(soft > 0.004) or (0, 0, 0, 0)
+        window = (slice(by, by + bh), slice(bx, bx + bw))
+        patch = np.ascontiguousarray(color[window])
+        apply_marks(patch, defect, soft[window], strength, metallic, rng)
+        color[window] = patch
     cv.blend_region(canvas, x0, y0, color, alpha.astype(np.float32) / 255.0)
 
     mask = _no_defect(size)
