@@ -20,9 +20,12 @@ class SyntheticCamera:
     """
 
     def __init__(self, *, clock: Clock | None = None, fps: float = 30.0, size: tuple[int, int] = (640, 480),
-                 paced: bool = True, name: str = "synthetic") -> None:
+                 paced: bool = True, triggered: bool = False, name: str = "synthetic") -> None:
         self.clock = clock or MonotonicClock()
         self.fps, self.size, self.paced, self.name = fps, tuple(size), paced, name
+        self.triggered = triggered
+        self._shown = threading.Condition()
+        self._exposures: list[float] = []  # triggered mode: one exposure per show(), stamped when shown
         self._pacer = FramePacer(self.clock, fps)
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -56,6 +59,10 @@ class SyntheticCamera:
         view = self._as_view(item)
         with self._lock:
             self._view = view
+        if self.triggered:
+            with self._shown:
+                self._exposures.append(self.clock.now())
+                self._shown.notify_all()
 
     def read(self, timeout: float) -> Frame | None:
         self._check()
@@ -66,6 +73,8 @@ class SyntheticCamera:
             if self.paced:
                 self._pacer.stall(timeout, self._stop)
             return None
+        if self.triggered:
+            return self._read_triggered(timeout)
         t = self._pacer.wait(timeout, self._stop) if self.paced else self.clock.now()
         if self._unplugged:
             self._check()
@@ -76,9 +85,23 @@ class SyntheticCamera:
             self._seq += 1
             return Frame(image, t, self._seq, truth)
 
+    def _read_triggered(self, timeout: float) -> Frame | None:
+        """Hardware-trigger mode: exactly one frame per :meth:`show`, exposed when shown."""
+        with self._shown:
+            if not self._shown.wait_for(lambda: self._exposures or self._stop.is_set(), timeout) or not self._exposures:
+                self._check()
+                return None
+            t = self._exposures.pop(0)
+            with self._lock:
+                image, truth = self._view
+                self._seq += 1
+                return Frame(image, t, self._seq, truth)
+
     def unplug(self) -> None:
         self._unplugged = True
         self._stop.set()  # wake a waiting read so it notices
+        with self._shown:
+            self._shown.notify_all()
 
     def replug(self) -> None:
         self._unplugged = False

@@ -92,7 +92,7 @@ class Rig:
             {"name": "t", "product": "part", "models": ["tiny"], "reject_at": 0.5, "pass_below": 0.3, "fail_safe": fail_safe}
         )
         self.io = StationIO(self.station.gpio)
-        self.camera = SyntheticCamera(clock=clock, fps=200.0, size=(64, 48))
+        self.camera = SyntheticCamera(clock=clock, size=(64, 48), triggered=True)
         self.model = Hooked(model, clock)
         self.sink = ListSink()
         self.line = Line(
@@ -111,12 +111,12 @@ class Rig:
         return self.station.timing.pulse_s
 
     def show(self, what):
-        """Put ``what`` in view and wait until the camera has delivered a frame of it."""
-        self.camera.show(what)
+        """Put ``what`` in view and wait until the (hardware-triggered) camera has delivered its frame."""
         seen = self.line.frames.frames_read
+        self.camera.show(what)
         deadline = time.monotonic() + 2
-        while self.line.frames.frames_read < seen + 2 and time.monotonic() < deadline:
-            time.sleep(0.001)
+        while self.line.frames.frames_read < seen + 1 and time.monotonic() < deadline:
+            time.sleep(0.0005)
 
     def part(self, what, at=None):
         if at is not None:
