@@ -11,6 +11,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from inspector import __version__
 from inspector.alarms import Alarm, Alarms
@@ -101,10 +102,14 @@ def build_station(
     simulate: bool = False,
     rate_hz: float = 10.0,
     seed: int = 1,
-    pool: int | None = None,
+    items: Iterable | None = None,
     clock: Clock | None = None,
+    camera=None,
 ) -> Station:
-    """Open a station: models verified, camera open, pins claimed, database migrated, threads running (not started)."""
+    """Open a station: models verified, camera open, pins claimed, database migrated, threads running (not started).
+
+    On the simulated line ``items`` (rendered parts) replace the recipe's own stream of seed ``seed``.
+    """
     from hardware.gpio import StationIO
 
     if simulate:
@@ -128,7 +133,7 @@ def build_station(
         station_config=config.model_dump(mode="json"), software_version=__version__,
     )
     io = StationIO(config.gpio)
-    camera = make_camera_for(config, clock)
+    camera = camera or make_camera_for(config, clock)
     stats = RunStats()
     line = Line(
         station=config, recipe=recipe, models=models, camera=camera, pusher=io.pusher, trigger=io.beam,
@@ -138,27 +143,22 @@ def build_station(
     _check_disk(data_dir, alarms)
     simulator = None
     if config.camera.backend == "synthetic":
-        simulator = _simulator(config, recipe, camera, io, rate_hz=rate_hz, seed=seed, pool=pool)
+        simulator = _simulator(config, recipe, camera, io, rate_hz=rate_hz, seed=seed, items=items)
     line.open()
     return Station(config, recipe, line, io, store, writer, stats, alarm_log, simulator)
 
 
-def _simulator(config: StationConfig, recipe: Recipe, camera, io, *, rate_hz: float, seed: int, pool: int | None):
+def _simulator(config: StationConfig, recipe: Recipe, camera, io, *, rate_hz: float, seed: int, items: Iterable | None):
     from hardware.simline import SimulatedLine
     from hardware.synthetic import ItemStream
 
     if config.gpio.pin_factory != "mock":
         raise ValueError("the simulated line needs gpio.pin_factory = 'mock' (it drives the beam pin itself)")
-    stream = ItemStream(product=recipe.product, seed=seed, style="line", layout=recipe.layout or (4, 6))
-    items = _cycle(stream.pool(pool)) if pool else stream
+    if items is None:
+        items = ItemStream(product=recipe.product, seed=seed, style="line", layout=recipe.layout)
     return SimulatedLine(
         camera=camera, beam_pin=io.beam.pin, items=items, rate_hz=rate_hz, active_low=config.gpio.beam_active_low
     )
-
-
-def _cycle(items: list):
-    while True:
-        yield from items
 
 
 def _persist_alarm(store: Store, alarm: Alarm) -> None:
