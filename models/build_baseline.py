@@ -1,0 +1,193 @@
+"""Build the station's first model packages from scratch: analytic ONNX graphs, measured on the synthetic line.
+
+    python models/build_baseline.py            # both packages, into models/
+    python models/build_baseline.py --only cartridge_counter --items 200
+
+Each package gets ``model.onnx``, ``manifest.json`` (design constants, lineage, metrics on a held-out rendered split)
+and ``golden/`` cases re-checked at every load. The output is deterministic: same code, same bytes (the metrics
+depend only on ONNX Runtime's arithmetic; latency is printed, not stored).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "models")]
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+import onnx  # noqa: E402
+
+from baseline_eval import evaluate_classifier, evaluate_counter  # noqa: E402
+from baseline_graphs import IR_VERSION, OPSET, ClassifierDesign, CounterDesign, classifier_graph, counter_graph  # noqa: E402
+from hardware.synthetic import render_box, render_part  # noqa: E402
+from inspector.golden import expected_from  # noqa: E402
+from inspector.manifest import write_package  # noqa: E402
+from inspector.postprocess import extract_peaks  # noqa: E402
+from inspector.runtime import LoadedModel, load_package  # noqa: E402
+
+BUILDER_VERSION = "1"
+CREATED = "2026-11-22T00:00:00Z"  # fixed: a rebuild gives the same bytes
+TEST_SEED = 2026  # held out: never looked at while choosing the constants
+TUNING_SEEDS = {"box": [5, 7, 9, 101], "part": [11, 77]}
+
+
+def _lineage(graph: str, design: Any, product: str) -> dict[str, Any]:
+    return {
+        "kind": "analytic-baseline",
+        "trained": False,
+        "builder": "models/build_baseline.py",
+        "builder_version": BUILDER_VERSION,
+        "graph": f"models/baseline_graphs.py:{graph}",
+        "design": design.params(),
+        "onnx": {"opset": OPSET, "ir_version": IR_VERSION, "onnx_package": onnx.__version__},
+        "tuned_on": {"generator": "hardware.synthetic.ItemStream", "style": "line", "product": product,
+                     "seeds": TUNING_SEEDS[product], "how": "constants chosen by hand from renders of these seeds"},
+        "test_seed": TEST_SEED,
+    }
+
+
+def _input(design: Any, resize: str) -> dict[str, Any]:
+    return {"name": "image", "shape": [1, 3, design.height, design.width], "color_order": "RGB", "resize": resize,
+            "scale": 1 / 255, "mean": [0.0, 0.0, 0.0], "std": [1.0, 1.0, 1.0], "dtype": "float32"}
+
+
+def counter_manifest(d: CounterDesign) -> dict[str, Any]:
+    h, w = d.height // d.stride, d.width // d.stride
+    return {
+        "name": "cartridge_counter", "task": "count", "version": "0.1.0", "kind": "analytic-baseline",
+        "description": "Counts cartridge caps in a box seen from above (red caps, the line's 4 x 6 box) and says when "
+                       "something covers the box. Analytic baseline: hand-designed filters, not trained.",
+        "created": CREATED,
+        "input": _input(d, "area"),
+        "outputs": [
+            {"name": "heatmap", "shape": [1, 1, h, w],
+             "meaning": f"cap-centre score per {d.stride}x{d.stride} input block; 0.5 at the cap threshold"},
+            {"name": "occlusion", "shape": [1],
+             "meaning": "0..1 evidence that the box is covered: foreign colour, solid red, black, or partly visible "
+                        "caps in the tray region; 0.5 and above: cannot count"},
+        ],
+        "postprocess": {"heatmap": "heatmap", "stride": d.stride, "peak_threshold": 0.5, "min_peak_distance": 3,
+                        "occlusion": "occlusion"},
+        "labels": ["cartridge"],
+        "thresholds": {"occlusion": 0.5},
+        "lineage": _lineage("counter_graph", d, "box"),
+    }
+
+
+def classifier_manifest(d: ClassifierDesign) -> dict[str, Any]:
+    s = d.map_stride
+    return {
+        "name": "surface_classifier", "task": "classify", "version": "0.1.0", "kind": "analytic-baseline",
+        "description": "Finds scratches, cracks, spots and dents on the line's moulded disc part. Analytic baseline: "
+                       "hand-designed filters, not trained.",
+        "created": CREATED,
+        "input": _input(d, "linear"),
+        "outputs": [
+            {"name": "defect_map", "shape": [1, 1, d.height // s, d.width // s],
+             "meaning": f"per {s}x{s} block: sigmoid of the surface anomaly; p_defect is its maximum"},
+            {"name": "p_defect", "shape": [1], "meaning": "probability-like defect score 0..1"},
+        ],
+        "postprocess": {"probability": "p_defect", "defect_map": "defect_map", "map_stride": s, "map_threshold": 0.2},
+        "labels": ["good", "defect"],
+        "thresholds": {"defect": 0.5, "pass_below": 0.2},
+        "lineage": _lineage("classifier_graph", d, "part"),
+    }
+
+
+def _golden_counter(folder: Path, model: LoadedModel) -> list[dict[str, Any]]:
+    """Four boxes at the model's input size: full, two missing (count and points), a glove, a label (occlusion).
+
+    Only clear-cut cases: every heat-map peak far from the threshold, occlusion far from 0.5, so that another CPU's
+    rounding cannot flip a golden check.
+    """
+    cases = [("full_box", {}), ("two_missing", {"empty": [(1, 2), (3, 4)]}), ("glove", {"occluder": "glove"}),
+             ("label", {"occluder": "label"})]
+    post = model.manifest.postprocess
+    out = []
+    for i, (name, kwargs) in enumerate(cases):
+        item = render_box(np.random.default_rng([TEST_SEED, 1, i]), **kwargs)
+        small = cv2.resize(item.image, (model.manifest.input.width, model.manifest.input.height),
+                           interpolation=cv2.INTER_AREA)
+        result, raw = _write_and_infer(folder / "golden" / f"{name}.png", small, model)
+        occluded = item.truth["occluded"]
+        if (result.occlusion >= 0.5) != occluded or 0.1 < result.occlusion < 0.9:
+            raise SystemExit(f"golden {name}: occlusion {result.occlusion:.3f}, truth occluded={occluded}")
+        keys: tuple[str, ...] = ("occlusion",)
+        if not occluded:
+            scores = extract_peaks(raw[post.heatmap], 0.2, post.min_peak_distance)[:, 2]
+            if result.count != item.truth["count"] or (scores < 0.8).any():
+                raise SystemExit(f"golden {name}: count {result.count} (truth {item.truth['count']}), "
+                                 f"weakest peak {scores.min():.2f}")
+            keys = ("count", "points", "occlusion")
+        out.append({"input": f"golden/{name}.png", "expected": expected_from(result, keys),
+                    "tolerance": {"value": 1e-3, "pixels": 0.5}})
+    return out
+
+
+def _golden_classifier(folder: Path, model: LoadedModel) -> list[dict[str, Any]]:
+    """Three parts (grey PNG, full size): good, scratch, dent."""
+    out = []
+    for i, defect in enumerate((None, "scratch", "dent")):
+        item = render_part(np.random.default_rng([TEST_SEED, 2, i]), defect=defect)
+        grey = cv2.cvtColor(item.image, cv2.COLOR_BGR2GRAY)
+        result, _ = _write_and_infer(folder / "golden" / f"{defect or 'good'}.png", grey, model)
+        if (result.p_defect >= 0.5) != (defect is not None) or 0.1 < result.p_defect < 0.9:
+            raise SystemExit(f"golden {defect or 'good'}: p_defect {result.p_defect:.3f} is not clear-cut")
+        out.append({"input": f"golden/{defect or 'good'}.png",
+                    "expected": expected_from(result, ("p_defect", "label", "defect_box")),
+                    "tolerance": {"value": 1e-3, "pixels": 4.0}})
+    return out
+
+
+def _write_and_infer(path: Path, image: np.ndarray, model: LoadedModel):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(path), image, [cv2.IMWRITE_PNG_COMPRESSION, 9])
+    return model.infer_with_raw(cv2.imread(str(path), cv2.IMREAD_COLOR))  # what the load-time check reads
+
+
+def build(folder: Path, model_bytes: bytes, manifest: dict[str, Any],
+          golden: Callable[[Path, LoadedModel], list[dict[str, Any]]],
+          evaluate: Callable[[LoadedModel], dict[str, Any]]) -> dict[str, Any]:
+    """Write the package to a scratch folder, measure it, add golden cases, then replace ``folder`` atomically-ish."""
+    with tempfile.TemporaryDirectory(prefix="build_baseline_") as scratch:
+        staging = Path(scratch) / folder.name
+        write_package(staging, model_bytes, manifest)
+        model = load_package(staging)
+        metrics = evaluate(model)
+        latency = metrics.pop("infer_ms_p50")
+        cases = golden(staging, model)
+        write_package(staging, model_bytes, {**manifest, "metrics": metrics, "golden": cases})
+        load_package(staging)  # the finished package must pass its own checks
+        if folder.exists():
+            shutil.rmtree(folder)
+        shutil.copytree(staging, folder)
+    print(f"{folder}: infer p50 {latency} ms on this machine\n{json.dumps(metrics, indent=2)}")
+    return metrics
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "models", help="folder to write the packages into")
+    parser.add_argument("--items", type=int, default=600, help="rendered items per test split")
+    parser.add_argument("--only", choices=("cartridge_counter", "surface_classifier"))
+    args = parser.parse_args(argv)
+    if args.only in (None, "cartridge_counter"):
+        d = CounterDesign()
+        build(args.out / "cartridge_counter", counter_graph(d), counter_manifest(d), _golden_counter,
+              lambda m: evaluate_counter(m, seed=TEST_SEED, items=args.items, missing_rate=0.3, occlusion_rate=0.4))
+    if args.only in (None, "surface_classifier"):
+        d = ClassifierDesign()
+        build(args.out / "surface_classifier", classifier_graph(d), classifier_manifest(d), _golden_classifier,
+              lambda m: evaluate_classifier(m, seed=TEST_SEED, items=args.items, defect_rate=0.5))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
