@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from hardware.synthetic import ItemStream
+from hardware.synthetic import ItemStream, render_empty
 from hardware.synthetic.canvas import Rendered
 from inspector.runtime import LoadedModel
 
@@ -131,5 +131,6 @@ def evaluate_classifier(model: LoadedModel, *, seed: int, items: int, defect_rat
         "p_defect_good_max": round(max(good), 4) if good else None,
         "p_defect_defect_min": {k: round(min(v), 4) for k, v in sorted(bad.items())},
         "defect_box_overlaps_truth": round(located / max(detected, 1), 4),
+        "p_defect_empty_view": round(model.infer(render_empty().image).p_defect, 4),
         "infer_ms_p50": round(1000 * float(np.median(latencies)), 2),
     }

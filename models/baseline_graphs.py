@@ -186,6 +186,9 @@ def counter_graph(d: CounterDesign = CounterDesign()) -> bytes:
 class ClassifierDesign:
     """Surface classifier: residual of the surface against its local mean, with the part's own structure masked.
 
+    A view whose bright area differs from a whole part's (nothing in view, a broken or a foreign part) scores as a
+    defect too: nothing passes that was not seen.
+
     The part's centre is found as the centroid of its bright pixels; thin rings at known radii (hub edge, groove,
     rim) and a margin around dark regions (bore, bolt holes, belt) are excluded. On what is left, a Hessian ridge
     filter finds thin lines (scratches, cracks) and a blurred residual finds blobs (spots, dents).
@@ -210,6 +213,9 @@ class ClassifierDesign:
     decision: float = 1.6  # anomaly (in units above) with p_defect 0.5
     gain: float = 4.6  # p_defect = sigmoid(gain * (anomaly - decision)); 0.2 at 1.3
     map_stride: int = 4
+    part_area: float = 117_000.0  # bright pixels of a whole part in view (good parts: 116 200..117 600)
+    area_tolerance: float = 0.1  # relative area change with p_defect 0.5: no part, a broken or a wrong one
+    area_gain: float = 60.0
 
     def params(self) -> dict:
         return asdict(self)
@@ -248,13 +254,14 @@ def classifier_graph(d: ClassifierDesign = ClassifierDesign()) -> bytes:
     # centre of the part: centroid of its bright pixels, from row and column sums
     part = g.op("Sigmoid", g.affine(grey, 40.0, -40.0 * d.part_level))
     mass = g.op("ReduceSum", part, g.ints([2, 3]), keepdims=1)
+    weight = g.op("Add", mass, g.const(1.0))  # a black frame must not divide by zero
     xs = np.arange(d.width, dtype=np.float32).reshape(1, 1, 1, -1) + 0.5
     ys = np.arange(d.height, dtype=np.float32).reshape(1, 1, -1, 1) + 0.5
     cols = g.op("ReduceSum", part, g.ints([2]), keepdims=1)  # [1, 1, 1, W]
     rows = g.op("ReduceSum", part, g.ints([3]), keepdims=1)  # [1, 1, H, 1]
-    cx = g.op("Add", g.op("Div", g.op("ReduceSum", g.op("Mul", cols, g.const(xs)), g.ints([3]), keepdims=1), mass),
+    cx = g.op("Add", g.op("Div", g.op("ReduceSum", g.op("Mul", cols, g.const(xs)), g.ints([3]), keepdims=1), weight),
               g.const(d.centre_bias[0]))
-    cy = g.op("Add", g.op("Div", g.op("ReduceSum", g.op("Mul", rows, g.const(ys)), g.ints([2]), keepdims=1), mass),
+    cy = g.op("Add", g.op("Div", g.op("ReduceSum", g.op("Mul", rows, g.const(ys)), g.ints([2]), keepdims=1), weight),
               g.const(d.centre_bias[1]))
     dx, dy = g.op("Sub", g.const(xs), cx), g.op("Sub", g.const(ys), cy)
     rho = g.op("Sqrt", g.op("Add", g.op("Mul", dx, dx), g.op("Mul", dy, dy)))  # [1, 1, H, W]
@@ -281,8 +288,11 @@ def classifier_graph(d: ClassifierDesign = ClassifierDesign()) -> bytes:
     s = d.map_stride
     peak = g.op("MaxPool", anomaly, kernel_shape=[s, s], strides=[s, s])
     g.op("Sigmoid", g.affine(peak, d.gain, -d.gain * d.decision), out="defect_map")
-    g.op("ReduceMax", "defect_map", keepdims=0, axes=[1, 2, 3], out="p_max")
-    g.op("Reshape", "p_max", g.ints([1]), out="p_defect")
+    surface = g.op("Reshape", g.op("ReduceMax", "defect_map", keepdims=0, axes=[1, 2, 3]), g.ints([1]))
+    # an empty view, a broken or a foreign part is not a good part
+    area_change = g.op("Abs", g.op("Sub", g.op("Mul", mass, g.const(1.0 / d.part_area)), g.const(1.0)))
+    unlike = g.op("Sigmoid", g.affine(area_change, d.area_gain, -d.area_gain * d.area_tolerance))
+    g.op("Max", surface, g.op("Reshape", unlike, g.ints([1])), out="p_defect")
     return g.model(
         [image_input(d.height, d.width)],
         [helper.make_tensor_value_info("defect_map", TensorProto.FLOAT, [1, 1, d.height // s, d.width // s]),

@@ -92,7 +92,8 @@ def classifier_manifest(d: ClassifierDesign) -> dict[str, Any]:
         "outputs": [
             {"name": "defect_map", "shape": [1, 1, d.height // s, d.width // s],
              "meaning": f"per {s}x{s} block: sigmoid of the surface anomaly; p_defect is its maximum"},
-            {"name": "p_defect", "shape": [1], "meaning": "probability-like defect score 0..1"},
+            {"name": "p_defect", "shape": [1],
+             "meaning": "probability-like defect score 0..1; also high when no whole part is in view"},
         ],
         "postprocess": {"probability": "p_defect", "defect_map": "defect_map", "map_stride": s, "map_threshold": 0.2},
         "labels": ["good", "defect"],

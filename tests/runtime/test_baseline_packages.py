@@ -65,6 +65,16 @@ def test_good_part_passes(classifier):
     assert result.label == "good" and result.p_defect < 0.2 and result.defect_box is None
 
 
+@pytest.mark.parametrize("view", ["empty_belt", "black"])
+def test_a_view_without_a_part_is_not_a_good_part(classifier, view):
+    image = synthetic.render_empty().image if view == "empty_belt" else np.zeros((480, 640, 3), np.uint8)
+    assert classifier.infer(image).p_defect >= 0.5
+
+
+def test_a_view_without_a_box_counts_nothing(counter):
+    assert counter.infer(synthetic.render_empty().image).count == 0
+
+
 @pytest.mark.parametrize("defect", ["scratch", "crack", "spot", "dent"])
 def test_defect_is_found_where_it_is(classifier, defect):
     item = synthetic.render_part(rng(5, synthetic.DEFECT_KINDS.index(defect)), defect=defect)
