@@ -92,6 +92,13 @@ COUNT_FIELDS = {"count", "points", "occlusion"}
 CLASSIFY_FIELDS = {"p_defect", "label", "defect_box"}
 
 
+class SessionHints(_Strict):
+    """How ONNX Runtime should run this graph. ``all`` adds layout rewrites (NCHWc) that help wide CNNs and slow down
+    thin single-channel filter graphs; a package says which suits it."""
+
+    graph_optimization: Literal["basic", "extended", "all"] = "all"
+
+
 class GoldenCase(_Strict):
     """An input image and what the package must return for it: result fields and/or raw outputs (npz)."""
 
@@ -115,6 +122,7 @@ class _ManifestBase(_Strict):
     thresholds: dict[str, float] = {}
     metrics: dict[str, Any] = {}
     lineage: dict[str, Any] = {}
+    session: SessionHints = SessionHints()
     golden: list[GoldenCase] = []
 
     @field_validator("outputs")

@@ -71,10 +71,18 @@ def extract_peaks(heatmap: np.ndarray, threshold: float, min_distance: int) -> n
     cols = np.where(single, ci + _subcell(hm, ri, ci, axis=1), cols)
     rows = np.where(single, ri + _subcell(hm, ri, ci, axis=0), rows)
     order = np.argsort(-scores, kind="stable")
-    keep: list[int] = []
-    for i in order:  # distinct groups closer than min_distance (equal heights, diagonal ridges): strongest first
-        if all(max(abs(rows[i] - rows[k]), abs(cols[i] - cols[k])) > min_distance for k in keep):
-            keep.append(i)
+    pos = np.stack([rows, cols], axis=1)
+    close = np.abs(pos[:, None, :] - pos[None, :, :]).max(axis=2) <= min_distance
+    np.fill_diagonal(close, False)
+    keep = order
+    if close.any():  # distinct groups too close together (equal heights, diagonal ridges): strongest first
+        suppressed = np.zeros(len(order), bool)
+        kept = []
+        for i in order:
+            if not suppressed[i]:
+                kept.append(i)
+                suppressed |= close[i]
+        keep = np.asarray(kept)
     return np.stack([cols[keep], rows[keep], scores[keep]], axis=1).astype(np.float32)
 
 

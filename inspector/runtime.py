@@ -37,6 +37,11 @@ log = logging.getLogger(__name__)
 
 PREFERRED_PROVIDERS = ("TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider")
 _ORT_TYPES = {"float32": "tensor(float)", "uint8": "tensor(uint8)"}
+_OPTIMIZATION = {
+    "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+    "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+    "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
+}
 
 ModelResult = CountResult | ClassifyResult
 Manifest = CountManifest | ClassifyManifest
@@ -144,7 +149,7 @@ def load_package(
         for rel in filter(None, (case.input, case.raw)):
             if not (folder / rel).is_file():
                 raise PackageError(folder, f"missing file {rel} (golden)")
-    session = _create_session(folder, model_bytes, threads, providers)
+    session = _create_session(folder, model_bytes, threads, providers, manifest.session.graph_optimization)
     _check_io(folder, manifest, session)
     model = LoadedModel(folder, manifest, session)
     try:
@@ -169,8 +174,8 @@ def _read_verified_model(folder: Path, manifest: Manifest) -> bytes:
     return data
 
 
-def _create_session(folder: Path, model_bytes: bytes, threads: int | None,
-                    providers: Sequence[str] | None) -> ort.InferenceSession:
+def _create_session(folder: Path, model_bytes: bytes, threads: int | None, providers: Sequence[str] | None,
+                    optimization: str = "all") -> ort.InferenceSession:
     available = ort.get_available_providers()
     chosen = list(providers) if providers is not None else default_providers()
     missing = [p for p in chosen if p not in available]
@@ -180,7 +185,7 @@ def _create_session(folder: Path, model_bytes: bytes, threads: int | None,
     options.intra_op_num_threads = threads or default_threads()
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.graph_optimization_level = _OPTIMIZATION[optimization]
     options.log_severity_level = 3
     try:
         return ort.InferenceSession(model_bytes, sess_options=options, providers=chosen)
@@ -269,5 +274,5 @@ class ModelSlot:
     def infer(self, image_bgr: np.ndarray) -> ModelResult:
         model = self._active
         if model is None:
-            raise NoActiveModel(f"no {self.task or ''} model loaded".replace("  ", " "))
+            raise NoActiveModel(f"no {self.task} model loaded" if self.task else "no model loaded")
         return model.infer(image_bgr)

@@ -78,6 +78,7 @@ def counter_manifest(d: CounterDesign) -> dict[str, Any]:
         "labels": ["cartridge"],
         "thresholds": {"occlusion": 0.5},
         "lineage": _lineage("counter_graph", d, "box"),
+        "session": {"graph_optimization": "extended"},  # NCHWc layout rewrites slow single-channel filters
     }
 
 
@@ -99,6 +100,7 @@ def classifier_manifest(d: ClassifierDesign) -> dict[str, Any]:
         "labels": ["good", "defect"],
         "thresholds": {"defect": 0.5, "pass_below": 0.2},
         "lineage": _lineage("classifier_graph", d, "part"),
+        "session": {"graph_optimization": "extended"},
     }
 
 

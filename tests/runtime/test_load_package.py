@@ -166,3 +166,12 @@ def test_manifest_round_trips_as_json(make_package):
     data = json.loads((model.folder / "manifest.json").read_text())
     assert data["sha256"] == model.sha256 and data["input"]["color_order"] == "BGR"
     assert model.tag == f"1.0.0 {model.sha256[:12]}"
+
+
+def test_session_hint_is_validated_and_applied(make_package):
+    folder = make_package("count")
+    edit_manifest(folder, lambda m: m.update(session={"graph_optimization": "extended"}))
+    assert load_package(folder).manifest.session.graph_optimization == "extended"
+    edit_manifest(folder, lambda m: m.update(session={"graph_optimization": "fast"}))
+    message = refusal(folder)
+    assert "session.graph_optimization" in message and "'fast'" in message
