@@ -30,7 +30,8 @@ from inspector.preprocess import Preprocessor
 from inspector.types import ClassifyResult, CountResult
 
 __all__ = [
-    "PackageError", "LoadedModel", "ModelSlot", "NoActiveModel", "load_package", "default_providers", "default_threads",
+    "PackageError", "LoadedModel", "ModelSlot", "ModelOutputError", "NoActiveModel", "load_package",
+    "default_providers", "default_threads",
 ]
 
 log = logging.getLogger(__name__)
@@ -101,8 +102,15 @@ class LoadedModel:
         return self._postprocess(raw, image_bgr.shape[:2]), raw
 
 
-def _scalar(array: np.ndarray) -> float:
-    return float(np.asarray(array).reshape(-1)[0])
+class ModelOutputError(ValueError):
+    """The graph returned something no decision may rest on (NaN, infinity): the line treats it as a model error."""
+
+
+def _scalar(raw: dict[str, np.ndarray], output: str) -> float:
+    value = float(np.asarray(raw[output]).reshape(-1)[0])
+    if not np.isfinite(value):
+        raise ModelOutputError(f"output {output!r} is {value}")
+    return value
 
 
 def _count_postprocessor(model: LoadedModel) -> Callable[[dict[str, np.ndarray], tuple[int, int]], CountResult]:
@@ -112,7 +120,7 @@ def _count_postprocessor(model: LoadedModel) -> Callable[[dict[str, np.ndarray],
     def post(raw: dict[str, np.ndarray], frame_hw: tuple[int, int]) -> CountResult:
         peaks = extract_peaks(raw[p.heatmap], p.peak_threshold, p.min_peak_distance)
         points = peaks_to_points(peaks, MapGeometry.for_frame(p.stride, frame_hw, input_hw))
-        return CountResult(len(points), points, _scalar(raw[p.occlusion]), name, version)
+        return CountResult(len(points), points, _scalar(raw, p.occlusion), name, version)
 
     return post
 
@@ -123,7 +131,7 @@ def _classify_postprocessor(model: LoadedModel) -> Callable[[dict[str, np.ndarra
     name, version, input_hw = model.name, model.version, model._input_hw
 
     def post(raw: dict[str, np.ndarray], frame_hw: tuple[int, int]) -> ClassifyResult:
-        p_defect = _scalar(raw[p.probability])
+        p_defect = _scalar(raw, p.probability)
         geometry = MapGeometry.for_frame(p.map_stride, frame_hw, input_hw)
         box, outline = defect_region(raw[p.defect_map], p.map_threshold, geometry)
         label = defect if p_defect >= cut else good

@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from inspector.runtime import PackageError, load_package
+from inspector.runtime import ModelOutputError, PackageError, load_package
 from inspector.types import ClassifyResult, CountResult
 
 from .tiny_packages import H, W, blobs_image, edit_manifest, tiny_classify_model
@@ -175,3 +175,10 @@ def test_session_hint_is_validated_and_applied(make_package):
     edit_manifest(folder, lambda m: m.update(session={"graph_optimization": "fast"}))
     message = refusal(folder)
     assert "session.graph_optimization" in message and "'fast'" in message
+
+
+def test_a_non_finite_output_is_an_error_not_a_result(make_package):
+    model = load_package(make_package("classify", model=tiny_classify_model(nan_when_bright=True)))
+    assert model.infer(np.zeros((H, W, 3), np.uint8)).p_defect == 0.0
+    with pytest.raises(ModelOutputError, match="'p_defect' is nan"):
+        model.infer(blobs_image([(60, 50)]))

@@ -45,12 +45,14 @@ def tiny_count_model() -> bytes:
     return _model(consts + nodes, outputs)
 
 
-def tiny_classify_model() -> bytes:
-    """defect_map = channel mean (stride 1); p_defect = its maximum."""
+def tiny_classify_model(nan_when_bright: bool = False) -> bytes:
+    """defect_map = channel mean (stride 1); p_defect = its maximum (or sqrt(-max): NaN on any bright pixel)."""
     nodes = [
         helper.make_node("ReduceMean", ["image"], ["defect_map"], axes=[1], keepdims=1),
-        helper.make_node("ReduceMax", ["defect_map"], ["p_defect"], keepdims=0),
+        helper.make_node("ReduceMax", ["defect_map"], ["p_max" if nan_when_bright else "p_defect"], keepdims=0),
     ]
+    if nan_when_bright:
+        nodes += [helper.make_node("Neg", ["p_max"], ["neg"]), helper.make_node("Sqrt", ["neg"], ["p_defect"])]
     outputs = [
         helper.make_tensor_value_info("defect_map", TensorProto.FLOAT, [1, 1, H, W]),
         helper.make_tensor_value_info("p_defect", TensorProto.FLOAT, []),
