@@ -41,6 +41,7 @@ class SimulatedLine:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.sent = 0
+        self.slipped = 0  # parts that came later than the rate because the simulator was slow to render them
 
     def start(self, parts: int | None = None) -> None:
         self._clear()
@@ -57,16 +58,22 @@ class SimulatedLine:
         return False
 
     def _run(self, parts: int | None) -> None:
-        t0 = time.monotonic() + max(self.lead_s, 0.05)
+        t0: float | None = None
         for k in itertools.count() if parts is None else range(parts):
             try:
-                item = next(self._items)
+                item = next(self._items)  # rendering may take a while: the schedule waits for it, never the part
             except StopIteration:
                 break
-            arrive = t0 + k * self.period
-            if not self._sleep_until(arrive - self.lead_s):
+            if t0 is None:
+                t0 = time.monotonic() + self.lead_s
+            show_at = max(t0 + k * self.period - self.lead_s, time.monotonic())
+            if not self._sleep_until(show_at):
                 break
             self.camera.show(item)
+            arrive = max(t0 + k * self.period, show_at + self.lead_s)  # in view lead_s before the beam, always
+            if arrive > t0 + k * self.period:
+                self.slipped += 1
+                t0 = arrive - k * self.period
             if not self._sleep_until(arrive):
                 break
             self._broken()

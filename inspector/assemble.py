@@ -133,6 +133,8 @@ def build_station(
         station_config=config.model_dump(mode="json"), software_version=__version__,
     )
     io = StationIO(config.gpio)
+    if simulate:  # a free-running camera must expose each part while it is in view: several frames per part
+        config = config.model_copy(update={"camera": config.camera.model_copy(update={"fps": max(config.camera.fps, 4 * rate_hz)})})
     camera = camera or make_camera_for(config, clock)
     stats = RunStats()
     line = Line(

@@ -77,6 +77,8 @@ def _truth_verdict(record: PartRecord) -> str:
     if not record.truth or "should_pass" not in record.truth:
         return "unknown"
     passed = record.outcome == "pass"
+    if record.truth["should_pass"] is None:  # the frame showed no product (e.g. the bare belt)
+        return "false_pass" if passed else "unknown"
     should = bool(record.truth["should_pass"])
     if passed == should:
         return "correct"

@@ -39,3 +39,21 @@ def test_the_most_severe_model_wins():
 
 def test_no_result_is_fail_safe():
     assert decide([], BOX).outcome is Outcome.FAIL_SAFE
+
+
+def test_run_stats_count_truth_and_treat_a_frame_without_product_as_unknown_unless_passed():
+    from inspector.record import PartRecord
+    from inspector.report import RunStats
+
+    def rec(i, outcome, should_pass):
+        return PartRecord(i, "r", "x", "h", float(i), "", outcome, "", 1.0, outcome != "pass",
+                          timings_ms={"trigger_to_decision": 5.0, "inference": 4.0},
+                          truth={"should_pass": should_pass})
+
+    stats = RunStats()
+    for i, (outcome, should) in enumerate([("pass", True), ("reject", False), ("pass", False), ("reject", True),
+                                           ("reject", None), ("pass", None)]):
+        stats(rec(i, outcome, should))
+    report = stats.report(parts=6, dropped_frames=0)
+    assert report["truth"] == {"correct": 2, "false_pass": 2, "false_reject": 1, "unknown": 1}
+    assert report["latency_ms"]["inference"]["p50"] == 4.0 and report["throughput_pps"] == 1.0
