@@ -133,7 +133,7 @@ def build_station(
         station_config=config.model_dump(mode="json"), software_version=__version__,
     )
     io = StationIO(config.gpio)
-    if simulate:  # a free-running camera must expose each part while it is in view: several frames per part
+    if config.camera.backend == "synthetic":  # the simulated camera exposes each part several times while in view
         config = config.model_copy(update={"camera": config.camera.model_copy(update={"fps": max(config.camera.fps, 4 * rate_hz)})})
     camera = camera or make_camera_for(config, clock)
     stats = RunStats()
