@@ -8,6 +8,7 @@ import logging
 import os
 import shutil
 import uuid
+from contextlib import ExitStack
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Iterable
 from inspector import __version__
 from inspector.alarms import Alarm, Alarms
 from inspector.clock import Clock, MonotonicClock
-from inspector.config import Recipe, StationConfig, load_recipe
+from inspector.config import ConfigError, Recipe, StationConfig, load_recipe
 from inspector.inference import RecipeModels
 from inspector.line import Line
 from inspector.report import RunStats
@@ -114,53 +115,61 @@ def build_station(
 
     if simulate:
         config = simulated(config)
-    clock = clock or MonotonicClock()
-    recipe = recipe or load_recipe(config.recipe, config.recipes_dir)
-    models = load_recipe_models(config, recipe)
-    data_dir = Path(config.data_dir)
-    store = Store.open(data_dir / "inspector.db", images_dir=data_dir / "images")
-    alarm_log = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alarm-log")  # alarms are written off the decision path
-    alarms = Alarms(on_raise=lambda alarm: alarm_log.submit(_persist_alarm, store, alarm))
-    images = config.images
-    writer = RecordWriter(
-        store,
-        policy=ImagePolicy(keep_pass_fraction=images.keep_pass_fraction, format=images.format, jpeg_quality=images.jpeg_quality),
-        on_error=lambda message: alarms.raise_("storage_error", message),
-    ).start()
-    run_id = f"{config.station_id}-{uuid.uuid4().hex[:10]}"
-    store.start_run(
-        run_id, recipe=recipe.name, recipe_json=recipe.model_dump(mode="json"), recipe_hash=recipe.sha256,
-        station_config=config.model_dump(mode="json"), software_version=__version__,
-    )
-    io = StationIO(config.gpio)
     if config.camera.backend == "synthetic":  # the simulated camera exposes each part several times while in view
         config = config.model_copy(update={"camera": config.camera.model_copy(update={"fps": max(config.camera.fps, 4 * rate_hz)})})
-    camera = camera or make_camera_for(config, clock)
-    stats = RunStats()
-    line = Line(
-        station=config, recipe=recipe, models=models, camera=camera, pusher=io.pusher, trigger=io.beam,
-        light=io.light, sink=writer, clock=clock, alarms=alarms, first_part_id=store.next_part_id(), run_id=run_id,
-    )
-    line.listeners.append(stats)
-    _check_disk(data_dir, alarms)
-    simulator = None
-    if config.camera.backend == "synthetic":
-        simulator = _simulator(config, recipe, camera, io, rate_hz=rate_hz, seed=seed, items=items)
-    line.open()
+    if config.camera.backend == "synthetic" and config.gpio.pin_factory != "mock":
+        raise ConfigError("the simulated line needs gpio.pin_factory = 'mock' (it drives the beam pin itself)")
+    clock = clock or MonotonicClock()
+    recipe = recipe or load_recipe(config.recipe, config.recipes_dir)
+    models = load_recipe_models(config, recipe)  # refuses a bad package before anything is opened
+    data_dir = Path(config.data_dir)
+    with ExitStack() as undo:  # a station that cannot open fully leaves nothing half-open behind
+        store = Store.open(data_dir / "inspector.db", images_dir=data_dir / "images")
+        undo.callback(store.close)
+        io = StationIO(config.gpio)
+        undo.callback(io.close)
+        camera = camera or make_camera_for(config, clock)
+        camera.open()
+        undo.callback(camera.close)
+        alarm_log = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alarm-log")  # off the decision path
+        undo.callback(alarm_log.shutdown)
+        alarms = Alarms(on_raise=lambda alarm: alarm_log.submit(_persist_alarm, store, alarm))
+        images = config.images
+        writer = RecordWriter(
+            store,
+            policy=ImagePolicy(keep_pass_fraction=images.keep_pass_fraction, format=images.format,
+                               jpeg_quality=images.jpeg_quality),
+            on_error=lambda message: alarms.raise_("storage_error", message),
+        ).start()
+        undo.callback(writer.close)
+        run_id = f"{config.station_id}-{uuid.uuid4().hex[:10]}"
+        store.start_run(
+            run_id, recipe=recipe.name, recipe_json=recipe.model_dump(mode="json"), recipe_hash=recipe.sha256,
+            station_config=config.model_dump(mode="json"), software_version=__version__,
+        )
+        stats = RunStats()
+        line = Line(
+            station=config, recipe=recipe, models=models, camera=camera, pusher=io.pusher, trigger=io.beam,
+            light=io.light, sink=writer, clock=clock, alarms=alarms, first_part_id=store.next_part_id(), run_id=run_id,
+        )
+        line.listeners.append(stats)
+        _check_disk(data_dir, alarms)
+        simulator = None
+        if config.camera.backend == "synthetic":
+            simulator = _simulator(recipe, camera, io, rate_hz=rate_hz, seed=seed, items=items,
+                                   active_low=config.gpio.beam_active_low)
+        line.open()
+        undo.pop_all()
     return Station(config, recipe, line, io, store, writer, stats, alarm_log, simulator)
 
 
-def _simulator(config: StationConfig, recipe: Recipe, camera, io, *, rate_hz: float, seed: int, items: Iterable | None):
+def _simulator(recipe: Recipe, camera, io, *, rate_hz: float, seed: int, items: Iterable | None, active_low: bool):
     from hardware.simline import SimulatedLine
     from hardware.synthetic import ItemStream
 
-    if config.gpio.pin_factory != "mock":
-        raise ValueError("the simulated line needs gpio.pin_factory = 'mock' (it drives the beam pin itself)")
     if items is None:
         items = ItemStream(product=recipe.product, seed=seed, style="line", layout=recipe.layout)
-    return SimulatedLine(
-        camera=camera, beam_pin=io.beam.pin, items=items, rate_hz=rate_hz, active_low=config.gpio.beam_active_low
-    )
+    return SimulatedLine(camera=camera, beam_pin=io.beam.pin, items=items, rate_hz=rate_hz, active_low=active_low)
 
 
 def _persist_alarm(store: Store, alarm: Alarm) -> None:

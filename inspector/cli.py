@@ -153,12 +153,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"inspector: configuration refused:\n{e}", file=sys.stderr)
         return 2
     except Exception as e:
-        from inspector.runtime import PackageError
+        why = _start_failure(e)
+        if why is None:
+            raise
+        print(f"inspector: {why}", file=sys.stderr)
+        return 2
 
-        if isinstance(e, PackageError):
-            print(f"inspector: model package refused: {e}", file=sys.stderr)
-            return 2
-        raise
+
+def _start_failure(error: Exception) -> str | None:
+    """A one-line cause for the failures a station meets at start-up; None for a bug (shown with its traceback)."""
+    from inspector.ports import CameraError
+    from inspector.runtime import PackageError
+    from inspector.store import SchemaError
+
+    if isinstance(error, PackageError):
+        return f"model package refused: {error}"
+    if isinstance(error, CameraError):
+        return f"camera refused: {error}"
+    if isinstance(error, SchemaError):
+        return f"database refused: {error}"
+    if isinstance(error, RuntimeError) and "pin factory" in str(error):
+        return f"GPIO refused: {error}"
+    return None
 
 
 if __name__ == "__main__":

@@ -96,7 +96,7 @@ class Line:
 
     # -- life cycle ------------------------------------------------------------------------------------------
     def open(self) -> "Line":
-        self.frames.camera.open()
+        """Start the threads; the camera must be open already (its errors belong to start-up, not to a part)."""
         self.frames.start()
         self.transit.start()
         self._stop.clear()

@@ -99,6 +99,7 @@ class Rig:
             station=self.station, recipe=self.recipe, models=RecipeModels([self.model]), camera=self.camera,
             pusher=self.io.pusher, trigger=self.io.beam, light=self.io.light, sink=self.sink, clock=clock,
         )
+        self.camera.open()
         self.line.open()
         self.line.start()
 

@@ -84,3 +84,44 @@ def test_kill_9_mid_run_leaves_a_sound_database_with_every_committed_row(tmp_pat
     ids = [r[0] for r in db.execute("SELECT part_id FROM parts ORDER BY part_id")]
     assert len(ids) >= seen  # nothing a reader saw committed was lost
     assert ids == list(range(ids[0], ids[0] + len(ids)))  # no hole among the committed parts
+
+
+def _models_copy(tmp_path):
+    import shutil
+
+    from inspector.config import SHIPPED_MODELS
+
+    models = tmp_path / "models"
+    shutil.copytree(SHIPPED_MODELS / "cartridge_counter", models / "cartridge_counter")
+    return models
+
+
+def test_a_corrupt_model_file_is_refused_naming_package_and_cause_and_nothing_starts(tmp_path, capsys):
+    models = _models_copy(tmp_path)
+    onnx_file = models / "cartridge_counter" / "model.onnx"
+    onnx_file.write_bytes(onnx_file.read_bytes()[: 1000])  # truncated
+    config = tmp_path / "station.toml"
+    config.write_text(f'models_dir = "{models}"\ndata_dir = "{tmp_path / "data"}"\n')
+    code = main(["run", "--headless", "--parts", "5", "--config", str(config)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "model package refused" in err and "cartridge_counter" in err and "sha256" in err
+    assert not (tmp_path / "data" / "inspector.db").exists()  # refused before anything was opened
+
+
+def test_an_unplugged_camera_is_refused_at_start_with_its_name(tmp_path, capsys):
+    config = tmp_path / "station.toml"
+    config.write_text(f'data_dir = "{tmp_path / "data"}"\n[camera]\nbackend = "opencv"\nsource = "/dev/video-none"\n')
+    code = main(["run", "--headless", "--parts", "5", "--config", str(config)])
+    err = capsys.readouterr().err
+    assert code == 2 and "camera refused" in err and "/dev/video-none" in err
+    import threading
+
+    assert not [t for t in threading.enumerate() if t.name in ("record-writer", "capture", "inspect", "actuator")]
+
+
+def test_bad_config_value_is_refused_with_key_value_and_limit(tmp_path, capsys):
+    config = tmp_path / "station.toml"
+    config.write_text("[timing]\npulse_s = -0.1\n")
+    assert main(["run", "--headless", "--config", str(config)]) == 2
+    assert "timing.pulse_s = -0.1: Input should be greater than 0" in capsys.readouterr().err
