@@ -39,6 +39,7 @@ class Alarms:
         self._lock = threading.Lock()
         self.on_change = on_change
         self.on_raise = on_raise
+        self.listeners: list[Callable[[list[Alarm]], None]] = []  # more subscribers, e.g. the operator screen
         self.raised_total = 0
 
     def raise_(self, kind: str, message: str, part_id: int | None = None) -> Alarm:
@@ -73,5 +74,9 @@ class Alarms:
             return list(self._active.values())
 
     def _changed(self) -> None:
-        if self.on_change:
-            self.on_change(self.active)
+        active = self.active
+        for callback in ([self.on_change] if self.on_change else []) + list(self.listeners):
+            try:
+                callback(active)
+            except Exception:
+                log.exception("alarm listener failed")
