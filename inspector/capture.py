@@ -41,9 +41,15 @@ class FrameBuffer:
         self._on_camera_error = on_camera_error or (lambda message: None)
         self._reopen_every_s = reopen_every_s
         self.frames_read = 0
-        self.dropped_frames = 0  # gaps in the camera's sequence and reads that timed out
+        self.sequence_gaps = 0  # frames the camera numbered that never reached the buffer
+        self.read_timeouts = 0  # reads that brought nothing (a stalled camera; idle for a triggered one)
         self.camera_ok = True
         self._last_seq: int | None = None
+
+    @property
+    def dropped_frames(self) -> int:
+        """Frames exposed but never delivered: sequence gaps plus what the camera itself reports dropping."""
+        return self.sequence_gaps + int(getattr(self.camera, "dropped", 0) or 0)
 
     def latest(self) -> Frame | None:
         with self._new_frame:
@@ -68,7 +74,7 @@ class FrameBuffer:
         """Add a frame (the capture thread does this; tests may too)."""
         with self._new_frame:
             if self._last_seq is not None and frame.seq > self._last_seq + 1:
-                self.dropped_frames += frame.seq - self._last_seq - 1
+                self.sequence_gaps += frame.seq - self._last_seq - 1
             self._last_seq = frame.seq
             self._frames.append(frame)
             self.frames_read += 1
@@ -90,7 +96,7 @@ class FrameBuffer:
                 self._lost(f"camera read failed: {e!r}")
                 continue
             if frame is None:
-                self.dropped_frames += 1
+                self.read_timeouts += 1
                 continue
             if not self.camera_ok:
                 log.info("camera is back")

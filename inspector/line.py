@@ -40,6 +40,7 @@ class _Part:
     results: list[ModelResult] = field(default_factory=list)
     decision: Decision | None = None
     inspected: bool = False
+    abandoned: bool = False  # the station closed before the part reached the pusher
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -240,7 +241,11 @@ class Line:
     def _record(self, part: _Part) -> PartRecord:
         transit = part.transit
         decision = part.decision if transit.decided_in_time else None
-        if decision is None:
+        if part.abandoned:
+            said = f" (it was decided: {part.decision.reason})" if part.decision else ""
+            decision = fail_safe(FailSafeCause.STOPPED, f"station closed before the part reached the pusher: "
+                                                        f"NOT pushed, check it by hand{said}")
+        elif decision is None:
             made = f" (the result came later: {part.decision.reason})" if part.decision else ""
             decision = Decision(Outcome.FAIL_SAFE, f"late: no decision before the pusher deadline{made}", 1.0, FailSafeCause.LATE)
         record = PartRecord(
@@ -280,7 +285,8 @@ class Line:
             if not part.inspected:
                 part.decision = fail_safe(FailSafeCause.STOPPED, "station closed before the part was inspected")
                 part.inspected = True
-            if not part.transit.closed:
+            if not part.transit.closed:  # its deadline is still ahead: no pusher will fire for it
+                part.abandoned = True
                 part.transit.closed = True
             with self._lock:
                 self._finish_if_done(part)

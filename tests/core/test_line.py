@@ -181,3 +181,13 @@ def test_camera_error_message_names_the_camera():
     camera.unplug()
     with pytest.raises(CameraError, match="synthetic"):
         camera.read(0.1)
+
+
+def test_closing_before_a_deadline_records_the_part_as_not_pushed(manual_rig):
+    rig = manual_rig
+    part = rig.part(BAD, at=100.0)
+    rig.line.wait_inspected(2)
+    assert not rig.close()  # the manual clock never reaches the deadline: close gives up on it
+    record = rig.sink.by_id(part)
+    assert (record.outcome, record.fail_safe_cause, record.actuated) == ("fail_safe", "stopped", False)
+    assert "NOT pushed" in record.reason and "count" not in record.reason
