@@ -10,6 +10,7 @@ from typing import Callable
 from inspector.clock import Clock
 from inspector.ports import Camera, CameraError
 from inspector.types import Frame
+from inspector.workers import Worker
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,8 @@ class FrameBuffer:
         self.max_age_s = max_age_s
         self._frames: collections.deque[Frame] = collections.deque(maxlen=keep)
         self._new_frame = threading.Condition()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker("capture", self._run)
+        self._stop = self._worker.stop_event
         self._on_camera_error = on_camera_error or (lambda message: None)
         self._reopen_every_s = reopen_every_s
         self.frames_read = 0
@@ -81,9 +82,7 @@ class FrameBuffer:
             self._new_frame.notify_all()
 
     def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="capture", daemon=True)
-        self._thread.start()
+        self._worker.start()
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -119,12 +118,8 @@ class FrameBuffer:
             log.debug("camera reopen failed: %r", e)
 
     def stop(self, timeout: float = 1.0) -> bool:
-        self._stop.set()
+        return self._worker.stop(timeout, wake=self._wake)
+
+    def _wake(self) -> None:
         with self._new_frame:
             self._new_frame.notify_all()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            alive = self._thread.is_alive()
-            self._thread = None
-            return not alive
-        return True

@@ -26,6 +26,7 @@ from inspector.ports import Actuator, Camera, RecordSink, StackLight, Trigger
 from inspector.record import PartRecord
 from inspector.transit import PartInTransit, Transit
 from inspector.types import ClassifyResult, CountResult, Decision, FailSafeCause, Frame, ModelResult, Outcome
+from inspector.workers import Worker
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +87,8 @@ class Line:
         self._parts: dict[int, _Part] = {}
         self._lock = threading.RLock()
         self._idle = threading.Condition(self._lock)
-        self._stop = threading.Event()
-        self._worker: threading.Thread | None = None
+        self._worker = Worker("inspect", self._inspect_loop)
+        self._stop = self._worker.stop_event
         self.running = False
         self.halted = False  # a reject_and_stop fail-safe happened: every part is rejected until restarted
         self.listeners: list[RecordListener] = []
@@ -100,8 +101,6 @@ class Line:
         """Start the threads; the camera must be open already (its errors belong to start-up, not to a part)."""
         self.frames.start()
         self.transit.start()
-        self._stop.clear()
-        self._worker = threading.Thread(target=self._inspect_loop, name="inspect", daemon=True)
         self._worker.start()
         if self.trigger is not None:
             self.trigger.when_broken = self.on_trigger
@@ -126,11 +125,7 @@ class Line:
             self.trigger.when_broken = None
         self.wait_inspected(max(0.0, end - time.monotonic() - 0.2))
         drained = self.transit.drain(max(0.0, end - time.monotonic() - 0.1))
-        self._stop.set()
-        stopped = [self.transit.stop(0.2), self.frames.stop(0.5)]
-        if self._worker is not None:
-            self._worker.join(max(0.1, end - time.monotonic()))
-            stopped.append(not self._worker.is_alive())
+        stopped = [self.transit.stop(0.2), self.frames.stop(0.5), self._worker.stop(max(0.1, end - time.monotonic()))]
         self._abandon_unfinished()
         self.frames.camera.close()
         if self.light is not None:

@@ -14,7 +14,8 @@ from typing import Callable
 
 from inspector.clock import Clock
 from inspector.ports import Actuator
-from inspector.types import Decision, FailSafeCause, Outcome
+from inspector.types import Decision
+from inspector.workers import Worker
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +84,8 @@ class Transit:
         self._heap: list[_Due] = []
         self._parts: dict[int, PartInTransit] = {}
         self._lock = threading.Condition()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker("actuator", self._run)
+        self._stop = self._worker.stop_event
 
     def add(self, part_id: int, t_trigger: float) -> PartInTransit:
         part = PartInTransit(part_id, t_trigger, t_trigger + self.travel_s)
@@ -140,9 +141,7 @@ class Transit:
 
     # -- the actuator thread -------------------------------------------------------------------------------
     def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="actuator", daemon=True)
-        self._thread.start()
+        self._worker.start()
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -159,24 +158,16 @@ class Transit:
         """Wait until every part in transit is closed and the pusher is off (the line is stopping)."""
         end = time.monotonic() + timeout
         with self._lock:
-            while (self._parts or self.timeline.off_at is not None) and self._thread and self._thread.is_alive():
+            while (self._parts or self.timeline.off_at is not None) and self._worker.alive:
                 if time.monotonic() >= end:
                     return False
                 self._lock.wait(0.01)
         return not self._parts
 
     def stop(self, timeout: float = 1.0) -> bool:
-        self._stop.set()
+        return self._worker.stop(timeout, wake=self._wake)
+
+    def _wake(self) -> None:
         with self._lock:
             self._lock.notify_all()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            alive = self._thread.is_alive()
-            self._thread = None
-            return not alive
-        return True
 
-
-def late_decision(part: PartInTransit) -> Decision:
-    """The fail-safe decision for a part whose result was not in by its deadline."""
-    return Decision(Outcome.FAIL_SAFE, "no decision before the pusher deadline", 1.0, FailSafeCause.LATE)
