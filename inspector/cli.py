@@ -1,14 +1,16 @@
 """``inspector``: a thin command line over the library.
 
-    inspector                                   the station on the configured line (the simulated one by default)
+    inspector [--kiosk]                         the station window on the configured line (the simulated one by default)
     inspector run --simulate --headless --parts 300 --rate 10 --report r.json
     inspector predict IMAGE... [--recipe NAME] --json
 """
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -33,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the line")
     _common(run)
     run.add_argument("--simulate", action="store_true", help="synthetic camera and mock pins, whatever the config says")
-    run.add_argument("--headless", action="store_true", help="no window")
+    run.add_argument("--headless", action="store_true", help="no window: print the status instead")
+    run.add_argument("--kiosk", action="store_true", help="the window full screen without a cursor (line touchscreen)")
     run.add_argument("--parts", type=int, help="stop after N parts (default: until Ctrl-C)")
     run.add_argument("--rate", type=float, default=10.0, help="simulated parts per second")
     run.add_argument("--seed", type=int, default=1, help="simulated line's random seed")
@@ -61,13 +64,24 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--parts {args.parts}: must be > 0")
     if args.rate <= 0:
         raise ConfigError(f"--rate {args.rate}: must be > 0")
+    if args.headless and args.kiosk:
+        raise ConfigError("--kiosk shows the window; --headless has none: choose one")
+    if not args.headless:
+        why = _no_window_reason()
+        if why and args.kiosk:
+            raise ConfigError(f"--kiosk needs a screen: {why}")
+        if why:
+            print(f"inspector: {why}; running headless (say --headless to skip this check)", file=sys.stderr)
+            args.headless = True
     station = build_station(config, recipe=recipe, simulate=args.simulate, rate_hz=args.rate, seed=args.seed)
-    stop = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     started = time.monotonic()
     print(f"run {station.line.run_id}: recipe {station.recipe.name}, models {station.line.models.versions}, "
           f"data in {station.data_dir}", file=sys.stderr)
+    if not args.headless:
+        return _run_window(args, config, station, started)
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     station.start(parts=args.parts)
     try:
         while not stop.is_set():
@@ -78,6 +92,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             _status(station, started)
     finally:
         ok = station.close()
+    return _finish(args, station, started, ok)
+
+
+def _finish(args: argparse.Namespace, station, started: float, ok: bool) -> int:
     report = station.stats.report(
         parts=station.line.triggered,
         dropped_frames=station.line.frames.dropped_frames,
@@ -98,6 +116,34 @@ def cmd_run(args: argparse.Namespace) -> int:
         args.report.write_text(text + "\n")
     print(text)
     return 0 if ok else 1
+
+
+def _no_window_reason() -> str | None:
+    """Why the window cannot open here (no Qt, or no screen to show it on); None when it can."""
+    try:
+        if importlib.util.find_spec("PySide6") is None:
+            return "PySide6 is not installed"
+    except ImportError:
+        return "PySide6 is not installed"
+    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0]
+    if sys.platform.startswith("linux") and platform in ("", "xcb", "wayland") \
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        return "no display (DISPLAY and WAYLAND_DISPLAY are unset)"
+    return None
+
+
+def _run_window(args: argparse.Namespace, config: StationConfig, station, started: float) -> int:
+    """The operator window until it is closed; a recipe picked there builds a new station with the same settings."""
+    from inspector.assemble import build_station
+    from ui.app import run_window
+
+    def build(name: str):
+        return build_station(config, recipe=load_recipe(name, config.recipes_dir), simulate=args.simulate,
+                             rate_hz=args.rate, seed=args.seed)
+
+    recipes = sorted(path.stem for path in Path(config.recipes_dir).glob("*.toml"))
+    ok, last = run_window(station, build=build, recipes=recipes, parts=args.parts, kiosk=args.kiosk)
+    return _finish(args, last, started, ok)
 
 
 def _status(station, started: float) -> None:
@@ -142,11 +188,12 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv = ["run", *argv]  # `inspector [--kiosk ...]`: the station window on its configured line
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.command is None:  # the station on its configured line; the window arrives with the operator screen
-        args = build_parser().parse_args(["run", "--headless"])
     try:
         return {"run": cmd_run, "predict": cmd_predict}[args.command](args)
     except ConfigError as e:

@@ -1,0 +1,96 @@
+"""Qt tests of the operator screen: offscreen, with parts inspected by the shipped models or a simulated station."""
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
+
+import itertools  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from hardware.synthetic import render_box, render_part  # noqa: E402
+from inspector.assemble import build_station, load_recipe_models  # noqa: E402
+from inspector.config import StationConfig, load_recipe  # noqa: E402
+from inspector.decide import decide, fail_safe  # noqa: E402
+from inspector.record import PartRecord  # noqa: E402
+from inspector.types import ClassifyResult, CountResult, FailSafeCause, Frame  # noqa: E402
+
+_ids = itertools.count(1)
+
+
+class Inspector:
+    """Turns a rendered item into what the line hands its listeners: (record, frame, results)."""
+
+    def __init__(self, recipe_name: str):
+        self.recipe = load_recipe(recipe_name)
+        self.models = load_recipe_models(StationConfig(), self.recipe)
+
+    def __call__(self, item, *, outcome: str | None = None):
+        frame = Frame(item.image, t=0.0, seq=next(_ids), truth=item.truth)
+        results = self.models.run(item.image)
+        decision = decide(results, self.recipe)
+        record = PartRecord(part_id=frame.seq, run_id="test", recipe=self.recipe.name, recipe_hash="0" * 64,
+                            t_trigger=0.0, wall_time="2026-01-01T08:00:00.000+00:00",
+                            outcome=outcome or decision.outcome.value, reason=decision.reason,
+                            confidence=round(decision.confidence, 4), actuated=decision.outcome.diverts,
+                            models=self.models.versions, expected=self.recipe.expected_count,
+                            timings_ms={"trigger_to_decision": 12.5}, truth=item.truth)
+        for r in results:
+            if isinstance(r, CountResult):
+                record.count, record.points = r.count, [[x, y, s] for x, y, s in r.points]
+                record.occlusion = r.occlusion
+            elif isinstance(r, ClassifyResult):
+                record.label, record.p_defect = r.label, r.p_defect
+                record.defect_box = list(r.defect_box) if r.defect_box else None
+        return record, frame, results
+
+
+@pytest.fixture(scope="session")
+def boxes():
+    return Inspector("cartridge-box")
+
+
+@pytest.fixture(scope="session")
+def parts():
+    return Inspector("surface-part")
+
+
+def box(empty=(), seed=4, occluder=None):
+    return render_box(np.random.default_rng(seed), layout=(4, 6), empty=list(empty), occluder=occluder)
+
+
+def part(defect=None, seed=4):
+    return render_part(np.random.default_rng(seed), defect=defect)
+
+
+def no_frame_record(part_id=999):
+    decision = fail_safe(FailSafeCause.NO_FRAME, "no frame within 0.15s")
+    return PartRecord(part_id=part_id, run_id="test", recipe="cartridge-box", recipe_hash="0" * 64, t_trigger=0.0,
+                      wall_time="2026-01-01T08:00:00.000+00:00", outcome=decision.outcome.value,
+                      reason=decision.reason, confidence=1.0, actuated=True, fail_safe_cause="no_frame", expected=24)
+
+
+@pytest.fixture
+def station_factory(tmp_path):
+    """Builds real stations on the simulated line (closed at the end of the test)."""
+    built = []
+
+    def make(recipe="cartridge-box", rate_hz=20.0, **kw):
+        config = StationConfig(recipe=recipe, data_dir=tmp_path / "data")
+        station = build_station(config, simulate=True, rate_hz=rate_hz, seed=3, **kw)
+        built.append(station)
+        return station
+
+    make.built = built
+    yield make
+    for station in built:
+        station.close()
+
+
+@pytest.fixture
+def model(qtbot):
+    from ui.model import StationModel
+
+    model = StationModel()
+    model.set_running(True)
+    return model

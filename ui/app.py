@@ -1,0 +1,157 @@
+"""The station window: composes the views over one model and wires the operator's taps to the controller.
+
+Layout, top to bottom: alarms (only while any is active), controls, camera view beside verdict + counters (+ charts on
+a big screen), the strip of last results, the status line. On a small screen (the Pi's 800 x 480) the charts take
+the place of the camera view while CHARTS is pressed.
+"""
+from __future__ import annotations
+
+import signal
+import sys
+import time
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget)
+
+from ui import theme
+from ui.alarms import AlarmBanner
+from ui.charts import ChartsPanel
+from ui.controller import StationController
+from ui.controls import ControlBar, RecipePicker
+from ui.counters import CountersPanel
+from ui.live_view import LiveView
+from ui.model import StationModel
+from ui.part_detail import PartDetail
+from ui.results_strip import ResultsStrip
+from ui.status import StatusLine
+from ui.verdict import VerdictBanner
+
+WIDE_MIN = (1280, 720)  # from this size on, the charts have room beside the counters
+
+
+class StationWindow(QMainWindow):
+    def __init__(self, model: StationModel, controller: StationController, *, recipes: list[str] = ()):
+        super().__init__()
+        self.model, self.controller, self.recipes = model, controller, list(recipes)
+        self.setWindowTitle("Inspection station")
+        self.alarms = AlarmBanner(model)
+        self.controls = ControlBar(model)
+        self.live = LiveView(model)
+        self.verdict = VerdictBanner(model)
+        self.counters = CountersPanel(model)
+        self.charts = ChartsPanel(model)
+        self.strip = ResultsStrip(model)
+        self.status = StatusLine(model, self.live, controller.health)
+        self.detail: PartDetail | None = None
+        self.picker: RecipePicker | None = None
+        self.wide: bool | None = None
+        self.scale = 0.0
+        self.closed_ok: bool | None = None
+        self.close_seconds: float | None = None
+
+        self.side = QVBoxLayout()
+        self.side.setContentsMargins(0, 0, 0, 0)
+        self.side.addWidget(self.verdict, 3)
+        self.side.addWidget(self.counters, 2)
+        body = QWidget()
+        row = QHBoxLayout(body)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.live, 5)
+        row.addLayout(self.side, 4)
+        self.charts_page = QWidget()
+        QVBoxLayout(self.charts_page).setContentsMargins(0, 0, 0, 0)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(body)
+        self.pages.addWidget(self.charts_page)
+        central = QWidget()
+        self.column = QVBoxLayout(central)
+        for widget, stretch in ((self.alarms, 0), (self.controls, 0), (self.pages, 1), (self.strip, 0), (self.status, 0)):
+            self.column.addWidget(widget, stretch)
+        self.setCentralWidget(central)
+
+        self.controls.start.connect(controller.start)
+        self.controls.stop.connect(controller.stop)
+        self.controls.pick_recipe.connect(self.pick_recipe)
+        self.controls.toggle_charts.connect(self.toggle_charts)
+        self.alarms.acknowledge.connect(controller.acknowledge)
+        self.strip.part_tapped.connect(self.show_part)
+        self.live.part_tapped.connect(self.show_part)
+        self.resize(1280, 800)
+
+    # -- screen size -----------------------------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:
+        self.fit_screen(self.width(), self.height())
+        super().resizeEvent(event)
+
+    def fit_screen(self, width: int, height: int) -> None:
+        scale = theme.scale_for(width, height)
+        if abs(scale - self.scale) > 0.02:
+            self.scale = scale
+            self.setStyleSheet(theme.style_sheet(scale))
+            self.strip.set_tile_height(round(76 * scale))
+            self.charts.set_scale(scale)
+            m = round(4 * scale)
+            self.column.setContentsMargins(m, m, m, m)
+            self.column.setSpacing(m)
+        wide = width >= WIDE_MIN[0] and height >= WIDE_MIN[1]
+        if wide != self.wide:
+            self.wide = wide
+            if wide:
+                self.side.addWidget(self.charts, 5)
+                self.pages.setCurrentIndex(0)
+            else:
+                self.charts_page.layout().addWidget(self.charts)
+            self.controls.charts_button.setVisible(not wide)
+            self.controls.charts_button.setChecked(False)
+
+    def toggle_charts(self) -> None:
+        showing = self.pages.currentIndex() == 1
+        self.pages.setCurrentIndex(0 if showing else 1)
+        self.controls.charts_button.setChecked(not showing)
+
+    # -- taps ------------------------------------------------------------------------------------------------------
+    def show_part(self, part) -> None:
+        if self.detail is not None:
+            self.detail.close()
+        self.detail = PartDetail(part, self)
+        self.detail.open()
+
+    def pick_recipe(self) -> None:
+        self.picker = RecipePicker(self.recipes, self.model.info.recipe, self)
+        self.picker.accepted.connect(lambda: self.picker.chosen and self.controller.switch_recipe(self.picker.chosen))
+        self.picker.open()
+
+    def closeEvent(self, event) -> None:
+        if self.closed_ok is None:
+            started = time.monotonic()
+            self.live.timer.stop()
+            self.closed_ok = self.controller.close(timeout=2.0)
+            self.close_seconds = time.monotonic() - started
+        event.accept()
+
+
+def run_window(station, *, build=None, recipes: list[str] = (), parts: int | None = None, kiosk: bool = False,
+               size: tuple[int, int] = (1280, 800), start: bool = True) -> tuple[bool, object]:
+    """Show the station window until it is closed (or Ctrl-C / SIGTERM); returns (stopped cleanly, last station)."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("inspector")
+    model = StationModel()
+    controller = StationController(model, station, build=build, parts=parts)
+    window = StationWindow(model, controller, recipes=recipes)
+    if kiosk:
+        app.setOverrideCursor(Qt.CursorShape.BlankCursor)
+        window.showFullScreen()
+    else:
+        window.resize(*size)
+        window.show()
+    if start:
+        controller.start()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: QTimer.singleShot(0, window.close))
+    wake = QTimer()  # lets Python run its signal handlers while Qt waits for events
+    wake.start(200)
+    wake.timeout.connect(lambda: None)
+    app.exec()
+    if window.closed_ok is None:
+        window.close()
+    return bool(window.closed_ok), controller.last_station

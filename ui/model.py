@@ -1,0 +1,160 @@
+"""The operator screen's model: the parts the line finished, shift counters, alarms and the station's state.
+
+Lives on the GUI thread; views take it in ``__init__`` and subscribe to its signals. Records arrive through the
+bridge (``ui.bridge``), or directly from tests with :meth:`StationModel.add`.
+"""
+from __future__ import annotations
+
+import collections
+import dataclasses
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Callable, Sequence
+
+from PySide6.QtCore import QObject, Signal
+
+from inspector.alarms import Alarm
+from inspector.record import PartRecord
+from inspector.types import Frame
+from ui.overlay import Overlay
+
+
+@dataclass(frozen=True)
+class InspectedPart:
+    """One finished part as the line handed it over, with the box layout and ROI it was inspected with."""
+
+    record: PartRecord
+    frame: Frame | None
+    results: tuple = ()
+    layout: tuple[int, int] | None = None
+    roi: tuple[int, int, int, int] | None = None
+
+    @cached_property
+    def overlay(self) -> Overlay:
+        return Overlay.of(self.record, self.results, layout=self.layout, roi=self.roi)
+
+    @property
+    def outcome(self) -> str:
+        return self.record.outcome
+
+
+@dataclass
+class ShiftCounters:
+    """Parts since the shift started, by outcome."""
+
+    started: datetime = field(default_factory=datetime.now)
+    inspected: int = 0
+    passed: int = 0
+    rejected: int = 0
+    check: int = 0
+    fail_safe: int = 0
+
+    def add(self, outcome: str) -> None:
+        self.inspected += 1
+        if outcome == "pass":
+            self.passed += 1
+        elif outcome == "reject":
+            self.rejected += 1
+        elif outcome == "uncertain":
+            self.check += 1
+        else:
+            self.fail_safe += 1
+
+    @property
+    def yield_pct(self) -> float | None:
+        return 100.0 * self.passed / self.inspected if self.inspected else None
+
+
+@dataclass(frozen=True)
+class Sample:
+    """What the charts need of one part."""
+
+    t: float  # when the GUI got it, time.monotonic()
+    outcome: str
+    trigger_to_decision_ms: float | None
+    confidence: float
+
+
+@dataclass(frozen=True)
+class StationInfo:
+    """The running station as the status area names it."""
+
+    recipe: str = ""
+    product: str = ""
+    expected: int | None = None
+    run_id: str = ""
+    models: dict = field(default_factory=dict)
+    deadline_ms: float | None = None  # trigger -> pusher: a decision later than this is a fail-safe
+
+
+class StationModel(QObject):
+    parts_added = Signal(list)  # [InspectedPart], oldest first
+    alarms_changed = Signal(list)  # [Alarm] active now
+    running_changed = Signal(bool)
+    station_changed = Signal(object)  # StationInfo
+    busy_changed = Signal(str)  # what the station is busy with ("" when it is not)
+
+    def __init__(self, *, history: int = 24, samples: int = 5000, parent: QObject | None = None):
+        super().__init__(parent)
+        self.history: collections.deque[InspectedPart] = collections.deque(maxlen=history)
+        self.samples: collections.deque[Sample] = collections.deque(maxlen=samples)
+        self.counters = ShiftCounters()
+        self.alarms: list[Alarm] = []
+        self.running = False
+        self.busy = ""
+        self.info = StationInfo()
+        self._frames: Callable[[], Frame | None] = lambda: None
+
+    @property
+    def latest(self) -> InspectedPart | None:
+        return self.history[-1] if self.history else None
+
+    def latest_frame(self) -> Frame | None:
+        """The camera's newest frame (never waits)."""
+        return self._frames()
+
+    # -- changes -------------------------------------------------------------------------------------------------
+    def add(self, record: PartRecord, frame: Frame | None = None, results: Sequence = (), *,
+            layout: tuple[int, int] | None = None, roi=None) -> InspectedPart:
+        part = InspectedPart(record, frame, tuple(results), layout, roi)
+        self.add_parts([part])
+        return part
+
+    def add_parts(self, parts: list[InspectedPart]) -> None:
+        if not parts:
+            return
+        now = time.monotonic()
+        for part in parts:
+            record = part.record
+            self.counters.add(record.outcome)
+            self.samples.append(Sample(now, record.outcome, record.timings_ms.get("trigger_to_decision"),
+                                       record.confidence))
+            self.history.append(part)
+        self.parts_added.emit(parts)
+
+    def set_alarms(self, alarms: list[Alarm]) -> None:
+        self.alarms = [dataclasses.replace(a) for a in alarms]
+        self.alarms_changed.emit(self.alarms)
+
+    def set_running(self, running: bool) -> None:
+        if running != self.running:
+            self.running = running
+            self.running_changed.emit(running)
+
+    def set_busy(self, what: str) -> None:
+        self.busy = what
+        self.busy_changed.emit(what)
+
+    def set_station(self, info: StationInfo, frames: Callable[[], Frame | None] | None = None) -> None:
+        self.info = info
+        if frames is not None:
+            self._frames = frames
+        self.station_changed.emit(info)
+
+    def new_shift(self) -> None:
+        """Counters and charts start again from zero (the strip keeps its parts)."""
+        self.counters = ShiftCounters()
+        self.samples.clear()
+        self.parts_added.emit([])

@@ -1,0 +1,65 @@
+"""One part full size: its frame with overlays, the verdict and why, and what decided it."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ui import theme
+from ui.model import InspectedPart
+from ui.part_image import PartImage
+from ui.verdict import detail_line
+
+
+def facts(part: InspectedPart) -> list[tuple[str, str]]:
+    """(caption, value) rows shown beside the picture."""
+    r = part.record
+    rows = [("Part", f"#{r.part_id}"), ("Why", r.reason), ("Result", detail_line(part))]
+    try:
+        rows.append(("Time", datetime.fromisoformat(r.wall_time).astimezone().strftime("%H:%M:%S.%f")[:-3]))
+    except ValueError:
+        pass
+    if "trigger_to_decision" in r.timings_ms:
+        rows.append(("Decided in", f"{r.timings_ms['trigger_to_decision']:.0f} ms"))
+    rows.append(("Pushed off", "yes" if r.actuated else "no"))
+    if r.fail_safe_cause:
+        rows.append(("Fail-safe", r.fail_safe_cause))
+    overlay = part.overlay
+    if overlay.empty_slots:
+        rows.append(("Unseen slots" if overlay.slots_unseen else "Empty slots", str(len(overlay.empty_slots))))
+    rows += [(f"Model {name}", version) for name, version in r.models.items()]
+    rows.append(("Recipe", r.recipe))
+    return rows
+
+
+class PartDetail(QDialog):
+    """Fills the window; one big button closes it."""
+
+    def __init__(self, part: InspectedPart, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.part = part
+        self.setModal(True)
+        self.setWindowTitle(f"Part #{part.record.part_id}")
+        if parent is not None:
+            self.setGeometry(parent.window().geometry())
+        self.image = PartImage(part)
+        word, background, colour = theme.verdict(part.outcome)
+        self.verdict = QLabel(word, alignment=Qt.AlignmentFlag.AlignCenter, objectName="title")
+        self.verdict.setStyleSheet(f"background: {background}; color: {colour}; border-radius: 6px; padding: 6px;")
+        side = QVBoxLayout()
+        side.addWidget(self.verdict)
+        self.rows: dict[str, QLabel] = {}
+        for caption, value in facts(part):
+            side.addWidget(QLabel(caption, objectName="caption"))
+            label = QLabel(value, wordWrap=True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+            side.addWidget(label)
+            self.rows[caption] = label
+        side.addStretch(1)
+        close = QPushButton("CLOSE")
+        close.clicked.connect(self.accept)
+        side.addWidget(close)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.image, 3)
+        layout.addLayout(side, 1)

@@ -1,0 +1,63 @@
+"""A part's frame with its overlays, scaled to the widget; thumbnails of the same for the results strip."""
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from ui import theme
+from ui.live_view import fit_rect, to_qimage
+from ui.model import InspectedPart
+from ui.overlay import paint_overlay
+
+
+def part_picture(part: InspectedPart, size: QSize, *, banner: bool = False) -> QImage:
+    """The part's frame fitted into ``size`` with its overlays; ``banner`` adds its verdict and id along the bottom."""
+    out = QImage(size, QImage.Format.Format_RGB32)
+    out.fill(QColor("#000000"))
+    painter = QPainter(out)
+    frame = part.frame
+    if frame is not None:
+        h, w = frame.image.shape[:2]
+        rect = fit_rect(QRect(0, 0, size.width(), size.height()), w, h)
+        image, pixels = to_qimage(frame.image, rect.size())
+        painter.drawImage(rect.topLeft(), image)
+        del pixels  # drawn: the QImage's buffer may go
+        painter.translate(rect.topLeft())
+        paint_overlay(painter, part.overlay, rect.width() / w, line_px=max(1.5, rect.height() / 160))
+        painter.resetTransform()
+    if banner:
+        word, background, colour = theme.verdict(part.outcome)
+        band = QRect(0, size.height() - max(14, size.height() // 4), size.width(), max(14, size.height() // 4))
+        painter.fillRect(band, QColor(background))
+        font = QFont()
+        font.setPixelSize(int(band.height() * 0.7))
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor(colour))
+        painter.drawText(band.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, word)
+        painter.drawText(band.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                         f"#{part.record.part_id}")
+    painter.end()
+    return out
+
+
+def thumbnail(part: InspectedPart, size: QSize) -> QPixmap:
+    return QPixmap.fromImage(part_picture(part, size, banner=True))
+
+
+class PartImage(QWidget):
+    """Draws one part's picture at the widget's size (re-rendered only when the size changes)."""
+
+    def __init__(self, part: InspectedPart, parent=None):
+        super().__init__(parent)
+        self.part = part
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._picture: QImage | None = None
+
+    def paintEvent(self, event) -> None:
+        if self._picture is None or self._picture.size() != self.size():
+            self._picture = part_picture(self.part, self.size())
+        painter = QPainter(self)
+        painter.drawImage(0, 0, self._picture)
+        painter.end()

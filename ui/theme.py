@@ -1,0 +1,52 @@
+"""The dark, high-contrast look: outcome colours, words, and the style sheet sized for the screen."""
+from __future__ import annotations
+
+from pathlib import Path
+from string import Template
+
+from PySide6.QtGui import QColor
+
+STYLE_SHEET = Path(__file__).resolve().parents[1] / "resources" / "theme" / "operator.qss"
+TOUCH_MIN_PX = 48
+
+# outcome -> (word on the banner, background, text colour)
+VERDICTS = {
+    "pass": ("PASS", "#15803d", "#ffffff"),
+    "reject": ("REJECT", "#c81e1e", "#ffffff"),
+    "uncertain": ("CHECK", "#f59e0b", "#000000"),
+    "fail_safe": ("FAIL-SAFE", "#7e22ce", "#ffffff"),
+}
+STOPPED = ("STOPPED", "#4b5563", "#ffffff")
+WAITING = ("READY", "#1f2630", "#f2f5f8")
+
+ITEM = QColor("#22c55e")  # a counted cartridge
+EMPTY = QColor("#ff3b3b")  # a slot with no cartridge
+UNSEEN = QColor("#fbbf24")  # a slot the model could not see (box covered)
+DEFECT = QColor("#ff2bd6")  # the defect's outline
+DEFECT_BOX = QColor("#fde047")
+ROI = QColor("#e5e7eb")
+HALO = QColor(0, 0, 0, 200)
+
+
+def verdict(outcome: str) -> tuple[str, str, str]:
+    return VERDICTS.get(outcome, (outcome.upper(), "#4b5563", "#ffffff"))
+
+
+def scale_for(width: int, height: int) -> float:
+    """1.0 on the 800 x 480 Pi display, ~1.8 at 1920 x 1080: every size in the style sheet grows with it."""
+    return max(1.0, min(width / 800, height / 480) ** 0.8)
+
+
+def style_sheet(scale: float = 1.0) -> str:
+    """The operator style sheet for a screen ``scale`` times the 800 x 480 reference."""
+    base = round(16 * scale)
+    sizes = {
+        "base": base,
+        "small": round(13 * scale),
+        "large": round(24 * scale),
+        "touch": max(TOUCH_MIN_PX, round(52 * scale)),
+        "touch2": max(TOUCH_MIN_PX, round(72 * scale)),
+        "radius": round(6 * scale),
+        "pad": round(12 * scale),
+    }
+    return Template(STYLE_SHEET.read_text()).substitute(sizes)
