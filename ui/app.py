@@ -146,12 +146,17 @@ def run_window(station, *, build=None, recipes: list[str] = (), parts: int | Non
         window.show()
     if start:
         controller.start()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: QTimer.singleShot(0, window.close))
+    previous = {sig: signal.signal(sig, lambda *_: QTimer.singleShot(0, window.close))
+                for sig in (signal.SIGINT, signal.SIGTERM)}
     wake = QTimer()  # lets Python run its signal handlers while Qt waits for events
     wake.start(200)
     wake.timeout.connect(lambda: None)
-    app.exec()
-    if window.closed_ok is None:
-        window.close()
+    try:
+        app.exec()
+    finally:
+        wake.stop()
+        if window.closed_ok is None:
+            window.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     return bool(window.closed_ok), controller.last_station

@@ -76,7 +76,7 @@ def station_factory(tmp_path):
     built = []
 
     def make(recipe="cartridge-box", rate_hz=20.0, **kw):
-        config = StationConfig(recipe=recipe, data_dir=tmp_path / "data")
+        config = StationConfig(recipe=recipe, data_dir=tmp_path / "data", timing={"travel_s": 0.3})
         station = build_station(config, simulate=True, rate_hz=rate_hz, seed=3, **kw)
         built.append(station)
         return station
