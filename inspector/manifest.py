@@ -1,8 +1,9 @@
 """The manifest of a model package: what the graph expects, what it returns, how it was built and checked.
 
 A package is a folder holding ``model.onnx``, ``manifest.json`` and ``golden/``. The manifest carries the full
-preprocessing the station must apply, the post-processing parameters for the task, default thresholds, metrics,
-lineage and the golden cases checked at every load. Any fault is a :class:`PackageError` naming the folder.
+preprocessing (applied by the station, or documented where the graph does it itself), the post-processing parameters
+for the task, default thresholds, metrics, lineage and the golden cases checked at every load. Any fault is a
+:class:`PackageError` naming the folder.
 """
 from __future__ import annotations
 
@@ -31,30 +32,66 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+Positive = Annotated[int, Field(gt=0)]
+PositiveFloat = Annotated[float, Field(gt=0)]
+
+
 class InputSpec(_Strict):
-    """One NCHW image tensor and how a BGR uint8 frame becomes it: resize, reorder, ``(x * scale - mean) / std``."""
+    """The graph's one image input, and how a camera frame (BGR uint8, H x W x 3) becomes it.
+
+    ``preprocessing = "station"``: the station resizes the frame to the tensor's size (``resize``), reorders its colours
+    to ``color_order``, computes ``(x * scale - mean) / std`` and lays it out as ``layout``.
+
+    ``preprocessing = "in_graph"``: the tensor *is* the frame, ``uint8`` NHWC BGR at the size the package expects; the
+    station only adds the batch axis (no copy for a contiguous frame). The graph itself reorders to ``color_order``,
+    resizes to ``resize_to`` with ``resize`` and normalises — those fields then document what the graph does, and the
+    checked graph is the only place the preprocessing lives. A frame of another size is first resized by the station
+    (OpenCV, ``resize`` interpolation) to the expected size.
+    """
 
     name: str
-    shape: tuple[Literal[1], Literal[3], Annotated[int, Field(gt=0)], Annotated[int, Field(gt=0)]]
-    color_order: Literal["RGB", "BGR"]
+    shape: tuple[Literal[1], Positive, Positive, Positive]  # [1, 3, H, W] (NCHW) or [1, H, W, 3] (NHWC)
+    layout: Literal["NCHW", "NHWC"] = "NCHW"
+    preprocessing: Literal["station", "in_graph"] = "station"
+    color_order: Literal["RGB", "BGR"]  # the order the model's filters see
     resize: Literal["area", "linear"]
+    resize_to: tuple[Positive, Positive] | None = None  # in_graph only: height, width the graph resizes to
     scale: float = 1.0 / 255.0
     mean: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    std: tuple[Annotated[float, Field(gt=0)], Annotated[float, Field(gt=0)], Annotated[float, Field(gt=0)]] = (1.0, 1.0, 1.0)
+    std: tuple[PositiveFloat, PositiveFloat, PositiveFloat] = (1.0, 1.0, 1.0)
     dtype: Literal["float32", "uint8"] = "float32"
 
     @property
     def height(self) -> int:
-        return self.shape[2]
+        return self.shape[2] if self.layout == "NCHW" else self.shape[1]
 
     @property
     def width(self) -> int:
-        return self.shape[3]
+        return self.shape[3] if self.layout == "NCHW" else self.shape[2]
+
+    @property
+    def in_graph(self) -> bool:
+        return self.preprocessing == "in_graph"
 
     @model_validator(mode="after")
-    def _uint8_is_raw(self) -> InputSpec:
+    def _consistent(self) -> InputSpec:
+        channels = self.shape[1] if self.layout == "NCHW" else self.shape[3]
+        if channels != 3:
+            want = "[1, 3, H, W]" if self.layout == "NCHW" else "[1, H, W, 3]"
+            raise ValueError(f"layout {self.layout} needs shape {want} (3 colour channels), got {list(self.shape)}")
+        if self.in_graph:
+            if self.dtype != "uint8" or self.layout != "NHWC":
+                raise ValueError(
+                    "preprocessing 'in_graph' takes the camera frame as it comes: dtype must be 'uint8' and layout "
+                    f"'NHWC' (shape [1, H, W, 3]), got dtype {self.dtype!r} and layout {self.layout!r}"
+                )
+            return self
+        if self.resize_to is not None:
+            raise ValueError("resize_to documents a resize inside the graph: only with preprocessing 'in_graph' "
+                             "(the station resizes to the tensor's own size)")
         if self.dtype == "uint8" and (self.scale != 1.0 or any(self.mean) or any(s != 1.0 for s in self.std)):
-            raise ValueError("dtype uint8 feeds raw pixels: scale must be 1, mean 0 and std 1")
+            raise ValueError("dtype uint8 feeds raw pixels: scale must be 1, mean 0 and std 1 "
+                             "(or let the graph normalise: preprocessing 'in_graph')")
         return self
 
 
@@ -65,22 +102,41 @@ class OutputSpec(_Strict):
 
 
 class CountPostprocess(_Strict):
-    """Peaks of a heat map are items; cell (i, j) stands for the centre of its ``stride``-square block of input."""
+    """Peaks of a heat map are items; cell (i, j) stands for the centre of its ``stride``-square block of input.
+
+    With ``peak_mask`` the graph has already suppressed non-maxima: that output is true where the heat is the maximum
+    of its ``2 * min_peak_distance + 1`` square window and at or above its own threshold (which ``peak_threshold``
+    may raise, not lower); the station then only reads those cells. ``peak_table`` goes further: ``[1, K, 3]`` rows
+    ``col, row, score`` of the masked cells, strongest first, at sub-cell positions, score 0 past the last; K must
+    hold every peak that can be. Only where two scores are equal (a plateau to merge) is the mask read instead.
+    """
 
     heatmap: str
     stride: Annotated[int, Field(ge=1)]
     peak_threshold: float
     min_peak_distance: Annotated[int, Field(ge=1, description="heat-map cells")]
     occlusion: str
+    peak_mask: str | None = None
+    peak_table: str | None = None
+
+    @model_validator(mode="after")
+    def _table_needs_mask(self) -> CountPostprocess:
+        if self.peak_table is not None and self.peak_mask is None:
+            raise ValueError("peak_table needs peak_mask too (read where equal scores may be one plateau)")
+        return self
 
 
 class ClassifyPostprocess(_Strict):
-    """A defect probability, and a defect map whose cells above ``map_threshold`` say where."""
+    """A defect probability, and a defect map whose cells above ``map_threshold`` say where.
+
+    ``map_peak`` names an output holding the map's maximum: at or below ``map_threshold`` the map is not read at all.
+    """
 
     probability: str
     defect_map: str
     map_stride: Annotated[int, Field(ge=1)] = 1
     map_threshold: float
+    map_peak: str | None = None
 
 
 class Tolerance(_Strict):
@@ -155,7 +211,10 @@ class CountManifest(_ManifestBase):
 
     @model_validator(mode="after")
     def _refs(self) -> CountManifest:
-        self._check_refs({"heatmap": self.postprocess.heatmap, "occlusion": self.postprocess.occlusion}, COUNT_FIELDS)
+        p = self.postprocess
+        refs = {"heatmap": p.heatmap, "occlusion": p.occlusion, "peak_mask": p.peak_mask,
+                "peak_table": p.peak_table}
+        self._check_refs({k: v for k, v in refs.items() if v is not None}, COUNT_FIELDS)
         return self
 
 
@@ -166,7 +225,8 @@ class ClassifyManifest(_ManifestBase):
     @model_validator(mode="after")
     def _refs(self) -> ClassifyManifest:
         p = self.postprocess
-        self._check_refs({"probability": p.probability, "defect_map": p.defect_map}, CLASSIFY_FIELDS)
+        refs = {"probability": p.probability, "defect_map": p.defect_map, "map_peak": p.map_peak}
+        self._check_refs({k: v for k, v in refs.items() if v is not None}, CLASSIFY_FIELDS)
         if len(self.labels) != 2:
             raise ValueError(f"labels must be [good, defect], got {self.labels}")
         if "defect" not in self.thresholds:

@@ -39,12 +39,7 @@ class MapGeometry:
 
 def as_map(array: np.ndarray) -> np.ndarray:
     """A ``[1, 1, h, w]`` / ``[1, h, w]`` / ``[h, w]`` output as a 2-D float32 view."""
-    m = np.asarray(array)
-    while m.ndim > 2 and m.shape[0] == 1:
-        m = m[0]
-    if m.ndim != 2:
-        raise ValueError(f"expected a single-channel map, got shape {np.shape(array)}")
-    return m.astype(np.float32, copy=False)
+    return _as_2d(array).astype(np.float32, copy=False)
 
 
 def extract_peaks(heatmap: np.ndarray, threshold: float, min_distance: int) -> np.ndarray:
@@ -86,6 +81,90 @@ def extract_peaks(heatmap: np.ndarray, threshold: float, min_distance: int) -> n
     return np.stack([cols[keep], rows[keep], scores[keep]], axis=1).astype(np.float32)
 
 
+def graph_peaks(mask: np.ndarray, heatmap: np.ndarray, threshold: float, min_distance: int,
+                table: np.ndarray | None = None) -> np.ndarray:
+    """Peaks of a graph that suppressed non-maxima itself: from its peak ``table`` where that stands alone, else from
+    its ``mask`` (:func:`masked_peaks`). Same rows as :func:`extract_peaks`."""
+    peaks = table_peaks(table, threshold) if table is not None else None
+    return masked_peaks(mask, heatmap, threshold, min_distance) if peaks is None else peaks
+
+
+def table_peaks(table: np.ndarray, threshold: float) -> np.ndarray | None:
+    """The rows at or above ``threshold`` of a graph's peak table (``[1, K, 3]`` ``col, row, score``, strongest
+    first) — or None where the table cannot stand alone: two equal scores (maybe one plateau, to be merged from the
+    mask) or every row used (maybe more peaks than rows)."""
+    rows = np.asarray(table).reshape(-1, 3)
+    n = int(np.count_nonzero(rows[:, 2] >= threshold))
+    top = rows[:n]
+    if n == len(rows) or len(set(top[:, 2].tolist())) < n:
+        return None
+    return top
+
+
+def masked_peaks(mask: np.ndarray, heatmap: np.ndarray, threshold: float, min_distance: int) -> np.ndarray:
+    """:func:`extract_peaks` for a graph that suppressed non-maxima itself: ``mask`` is true where the heat is the
+    maximum of its ``2 * min_distance + 1`` square window and at or above the graph's threshold.
+
+    Only the masked cells and their neighbours are read. Two masked cells within ``min_distance`` of each other are
+    each the other's window maximum, hence equal: a plateau (or ridge) of equal maxima, counted once at its centroid.
+    Same rows as :func:`extract_peaks`: ``col, row, score``, strongest first.
+    """
+    hm = _as_2d(heatmap)
+    flat = np.flatnonzero(_as_2d(mask))  # 1-D: far quicker than a 2-D nonzero
+    scores = hm.reshape(-1)[flat]
+    if len(scores) and scores.min() < threshold:  # the manifest may ask more than the graph's own threshold
+        keep = scores >= threshold
+        flat, scores = flat[keep], scores[keep]
+    n = len(scores)
+    if not n:
+        return np.zeros((0, 3), np.float32)
+    order = np.argsort(-scores, kind="stable")
+    flat, scores = flat[order], scores[order]
+    rows, cols = np.divmod(flat, hm.shape[1])
+    close = None
+    if n > 1 and (scores[1:] == scores[:-1]).any():  # cells within min_distance are equal: only then look closer
+        pos = np.stack((rows, cols))
+        close = np.abs(pos[:, :, None] - pos[:, None, :]).max(axis=0) <= min_distance
+    if close is None or close.sum() == n:  # only the diagonal: every peak a single cell
+        fcols, frows = _refine(hm, rows, cols)
+    else:
+        fcols, frows, scores = _merge_plateaus(hm, rows, cols, scores, close)  # groups in order of their first cell
+    return np.stack((fcols, frows, scores), axis=1).astype(np.float32)
+
+
+def _as_2d(array: np.ndarray) -> np.ndarray:
+    m = np.asarray(array)
+    while m.ndim > 2 and m.shape[0] == 1:
+        m = m[0]
+    if m.ndim != 2:
+        raise ValueError(f"expected a single-channel map, got shape {np.shape(array)}")
+    return m
+
+
+def _merge_plateaus(hm: np.ndarray, rows: np.ndarray, cols: np.ndarray, scores: np.ndarray,
+                    close: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One point per group of candidates linked by ``close``: the centroid of a group, the parabola for a single."""
+    n = len(rows)
+    labels = np.arange(n)
+    while True:  # smallest label over the neighbours until stable: connected groups
+        linked = np.where(close, labels[None, :], n).min(axis=1)
+        if np.array_equal(linked, labels):
+            break
+        labels = linked
+    _, group, size = np.unique(labels, return_inverse=True, return_counts=True)
+    first = np.full(len(size), n)
+    np.minimum.at(first, group, np.arange(n))
+    fcols = np.bincount(group, cols) / size
+    frows = np.bincount(group, rows) / size
+    single = size == 1
+    fcols[single], frows[single] = _refine(hm, rows[first[single]], cols[first[single]])
+    return fcols, frows, scores[first]
+
+
+def _refine(hm: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return cols + _subcell(hm, rows, cols, axis=1), rows + _subcell(hm, rows, cols, axis=0)
+
+
 def _subcell(hm: np.ndarray, rows: np.ndarray, cols: np.ndarray, axis: int) -> np.ndarray:
     n = hm.shape[axis]
     pos = cols if axis == 1 else rows
@@ -101,8 +180,10 @@ def _subcell(hm: np.ndarray, rows: np.ndarray, cols: np.ndarray, axis: int) -> n
 
 
 def peaks_to_points(peaks: np.ndarray, geometry: MapGeometry) -> list[tuple[float, float, float]]:
-    xs, ys = geometry.cell_to_frame(peaks[:, 0], peaks[:, 1])
-    return [(float(x), float(y), float(s)) for x, y, s in zip(xs, ys, peaks[:, 2])]
+    """``col, row, score`` rows to ``x, y, score`` in frame pixels (:meth:`MapGeometry.cell_to_frame`)."""
+    kx, ky = geometry.stride * geometry.sx, geometry.stride * geometry.sy
+    bx, by = 0.5 * kx - 0.5, 0.5 * ky - 0.5
+    return [(col * kx + bx, row * ky + by, score) for col, row, score in np.asarray(peaks, np.float64).tolist()]
 
 
 def defect_region(

@@ -1,4 +1,8 @@
-"""A BGR uint8 frame to the model's input tensor, exactly as the package manifest says."""
+"""A BGR uint8 frame to the model's input tensor, exactly as the package manifest says.
+
+Two ways, by ``InputSpec.preprocessing``: the station computes the float tensor (``station``), or the graph does and
+the frame is fed as it comes (``in_graph``): only a batch axis is added — a view, no copy, for a contiguous frame.
+"""
 from __future__ import annotations
 
 import cv2
@@ -10,7 +14,8 @@ _INTERPOLATION = {"area": cv2.INTER_AREA, "linear": cv2.INTER_LINEAR}
 
 
 class Preprocessor:
-    """Resize to the input size, reorder colours, ``(x * scale - mean) / std``, HWC to NCHW — in one pass per channel."""
+    """Resize to the input size, then either feed the frame (``in_graph``) or reorder colours and compute
+    ``(x * scale - mean) / std`` into the layout the graph wants, in one pass per channel (``station``)."""
 
     def __init__(self, spec: InputSpec):
         self.spec = spec
@@ -22,19 +27,25 @@ class Preprocessor:
         self.gain = np.float32(spec.scale) / std
         self.offset = -np.asarray(spec.mean, np.float32) / std
         self.dtype = np.dtype(spec.dtype)
+        self.nchw = spec.layout == "NCHW"
 
     def __call__(self, image_bgr: np.ndarray) -> np.ndarray:
         image = self.resize(image_bgr)
-        out = np.empty((1, 3, self.spec.height, self.spec.width), self.dtype)
+        if self.spec.in_graph:
+            return np.ascontiguousarray(image)[None]
+        h, w = self.spec.height, self.spec.width
+        out = np.empty((1, 3, h, w) if self.nchw else (1, h, w, 3), self.dtype)
         for c, src in enumerate(self.source):
+            plane = out[0, c] if self.nchw else out[0, :, :, c]
             if self.dtype == np.uint8:
-                out[0, c] = image[:, :, src]
+                plane[...] = image[:, :, src]
             else:
-                np.multiply(image[:, :, src], self.gain[c], out=out[0, c], casting="unsafe")
-                out[0, c] += self.offset[c]
+                np.multiply(image[:, :, src], self.gain[c], out=plane, casting="unsafe")
+                plane += self.offset[c]
         return out
 
     def resize(self, image_bgr: np.ndarray) -> np.ndarray:
+        """The frame as BGR at the size the package expects (unchanged, not copied, when it already is)."""
         image = as_bgr(image_bgr)
         if image.shape[1::-1] == self.size:
             return image

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 import threading
 from pathlib import Path
@@ -25,7 +26,7 @@ from inspector.manifest import (
     PackageError,
     read_manifest,
 )
-from inspector.postprocess import MapGeometry, as_map, defect_region, extract_peaks, peaks_to_points
+from inspector.postprocess import MapGeometry, defect_region, extract_peaks, graph_peaks, peaks_to_points
 from inspector.preprocess import Preprocessor
 from inspector.types import ClassifyResult, CountResult
 
@@ -86,12 +87,17 @@ class LoadedModel:
         return f"{self.version} {self.sha256[:12]}"
 
     def preprocess(self, image_bgr: np.ndarray) -> np.ndarray:
-        """The input tensor for a BGR uint8 frame, as the manifest prescribes."""
+        """The input tensor for a BGR uint8 frame, as the manifest prescribes (for ``in_graph`` packages: the frame
+        itself with a batch axis, resized first only if it is not the size the package expects)."""
         return self._preprocess(image_bgr)
 
     def run_raw(self, tensor: np.ndarray) -> list[np.ndarray]:
         """Bare ``session.run`` on an already-preprocessed tensor; outputs in manifest order."""
         return self.session.run(self.output_names, {self.input_name: tensor})
+
+    def postprocess(self, outputs: Sequence[np.ndarray], frame_hw: tuple[int, int]) -> ModelResult:
+        """``run_raw`` outputs to a result in the pixels of a frame of size ``frame_hw``."""
+        return self._postprocess(dict(zip(self.output_names, outputs)), frame_hw)
 
     def infer(self, image_bgr: np.ndarray) -> ModelResult:
         """Preprocess, run, post-process; coordinates are pixels of ``image_bgr``."""
@@ -107,8 +113,8 @@ class ModelOutputError(ValueError):
 
 
 def _scalar(raw: dict[str, np.ndarray], output: str) -> float:
-    value = float(np.asarray(raw[output]).reshape(-1)[0])
-    if not np.isfinite(value):
+    value = float(np.asarray(raw[output]).item(0))  # item + math: far fewer code paths than numpy scalars
+    if not math.isfinite(value):
         raise ModelOutputError(f"output {output!r} is {value}")
     return value
 
@@ -118,7 +124,11 @@ def _count_postprocessor(model: LoadedModel) -> Callable[[dict[str, np.ndarray],
     name, version, input_hw = model.name, model.version, model._input_hw
 
     def post(raw: dict[str, np.ndarray], frame_hw: tuple[int, int]) -> CountResult:
-        peaks = extract_peaks(raw[p.heatmap], p.peak_threshold, p.min_peak_distance)
+        if p.peak_mask is not None:
+            table = raw[p.peak_table] if p.peak_table is not None else None
+            peaks = graph_peaks(raw[p.peak_mask], raw[p.heatmap], p.peak_threshold, p.min_peak_distance, table)
+        else:
+            peaks = extract_peaks(raw[p.heatmap], p.peak_threshold, p.min_peak_distance)
         points = peaks_to_points(peaks, MapGeometry.for_frame(p.stride, frame_hw, input_hw))
         return CountResult(len(points), points, _scalar(raw, p.occlusion), name, version)
 
@@ -132,8 +142,11 @@ def _classify_postprocessor(model: LoadedModel) -> Callable[[dict[str, np.ndarra
 
     def post(raw: dict[str, np.ndarray], frame_hw: tuple[int, int]) -> ClassifyResult:
         p_defect = _scalar(raw, p.probability)
-        geometry = MapGeometry.for_frame(p.map_stride, frame_hw, input_hw)
-        box, outline = defect_region(raw[p.defect_map], p.map_threshold, geometry)
+        if p.map_peak is not None and _scalar(raw, p.map_peak) <= p.map_threshold:
+            box, outline = None, []  # nothing above the threshold: the map need not be read
+        else:
+            geometry = MapGeometry.for_frame(p.map_stride, frame_hw, input_hw)
+            box, outline = defect_region(raw[p.defect_map], p.map_threshold, geometry)
         label = defect if p_defect >= cut else good
         return ClassifyResult(p_defect, label, box, outline, name, version)
 

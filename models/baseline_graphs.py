@@ -1,7 +1,10 @@
 """Analytic ONNX graphs for the station's first models: hand-designed filters, not trained weights.
 
-Both take ``[1, 3, H, W]`` RGB in 0..1. The constants are tuned on the synthetic line (``style="line"``: a 4 x 6 box
-of red-capped cartridges filling 84 % of a 640 x 480 frame; a moulded grey disc part) and written into the manifests.
+Both take the camera frame as it comes — ``[1, H, W, 3]`` uint8 BGR — and do their own preprocessing first
+(:class:`FrameSpec`: reorder to RGB, resize, scale to 0..1), so the filters see ``[1, 3, h, w]`` RGB in 0..1 and the
+exact preprocessing is part of the checked graph. The counter also suppresses non-maxima in the graph. The constants
+are tuned on the synthetic line (``style="line"``: a 4 x 6 box of red-capped cartridges filling 84 % of a 640 x 480
+frame; a moulded grey disc part) and written into the manifests.
 """
 from __future__ import annotations
 
@@ -79,6 +82,72 @@ class GraphBuilder:
         region = self.op("Slice", x, self.ints([y0, x0]), self.ints([y1, x1]), self.ints([2, 3]))
         return self.op("ReduceSum", region, self.ints([1, 2, 3]), out=out, keepdims=0)
 
+    def peaks(self, heat: str, hw: tuple[int, int], threshold: float, min_distance: int, *, mask_out: str,
+              table_out: str) -> tuple[str, str]:
+        """Non-maximum suppression of a ``[1, 1, h, w]`` map: ``mask_out`` true where a cell is the maximum of its
+        ``2 * min_distance + 1`` square window and at least ``threshold``; ``table_out`` its :meth:`peak_table`."""
+        is_max = self.op("Equal", heat, self.max_pool(heat, 2 * min_distance + 1))
+        mask = self.op("And", is_max, self.op("GreaterOrEqual", heat, self.const(threshold)), out=mask_out)
+        return mask, self.peak_table(heat, mask, hw, peak_table_rows(hw, min_distance), out=table_out)
+
+    def peak_table(self, heat: str, mask: str, hw: tuple[int, int], k: int, out: str) -> str:
+        """``[1, k, 3]`` rows ``col, row, score`` (sub-cell position) of the ``k`` strongest cells of ``mask``,
+        strongest first (ties: lower index first); rows past the masked cells have score 0."""
+        h, w = hw
+        masked = self.op("Reshape", self.op("Where", mask, heat, self.const(0.0)), self.ints([1, h * w]))
+        score, index = self.op("TopK", masked, self.ints([k]), axis=-1, largest=1, sorted=1, n_out=2)
+        row = self.op("Div", index, self.ints(w))
+        col = self.op("Sub", index, self.op("Mul", row, self.ints(w)))
+        offsets = self.op("Reshape", self.parabola_offsets(heat, hw), self.ints([2, h * w]))
+        dcol, drow = self.op("Split", self.op("Gather", offsets, self.op("Reshape", index, self.ints([k])), axis=1),
+                             axis=0, n_out=2)
+        columns = [self.op("Add", self.op("Cast", col, to=TensorProto.FLOAT), dcol),
+                   self.op("Add", self.op("Cast", row, to=TensorProto.FLOAT), drow), score]
+        return self.op("Concat", *(self.op("Unsqueeze", c, self.ints([2])) for c in columns), axis=2, out=out)
+
+    def parabola_offsets(self, x: str, hw: tuple[int, int], out: str | None = None) -> str:
+        """``[1, 2, h, w]``: per cell of a ``[1, 1, h, w]`` map, the column and row offset (within +-0.5) of the vertex
+        of a parabola through the cell and its two neighbours; 0 on the border and where the map is not curved down."""
+        h, w = hw
+        interior_cols, interior_rows = np.ones((1, 1, 1, w), np.float32), np.ones((1, 1, h, 1), np.float32)
+        interior_cols[..., [0, -1]] = interior_rows[..., [0, -1], :] = 0
+        axes = []
+        for shape, pads, interior in (((1, 3), [0, 1, 0, 1], interior_cols), ((3, 1), [1, 0, 1, 0], interior_rows)):
+            kernels = np.array([[1, 0, -1], [1, -2, 1]], np.float32).reshape(2, 1, *shape)  # difference, curvature
+            both = self.op("Conv", x, self.const(kernels, "parabola"), pads=pads)
+            diff, curv = self.op("Split", both, axis=1, n_out=2)
+            vertex = self.op("Clip", self.op("Div", self.op("Mul", diff, self.const(0.5)), curv), self.const(-0.5),
+                             self.const(0.5))
+            offset = self.op("Where", self.op("Less", curv, self.const(0.0)), vertex, self.const(0.0))
+            axes.append(self.op("Mul", offset, self.const(interior, "interior")))
+        return self.op("Concat", *axes, axis=1, out=out)
+
+    def frame_to_image(self, spec: FrameSpec, out: str = "image") -> str:
+        """From the ``frame`` input (uint8 NHWC BGR) to ``out``: float NCHW in ``spec.color_order``, resized, scaled.
+
+        Transpose and (without a shrink) the colour reorder run on bytes; the scale runs on the smallest tensor.
+        """
+        x = self.op("Transpose", "frame", perm=[0, 3, 1, 2])
+        reorder = spec.color_order == "RGB"
+        shrink = spec.resize_to != spec.frame
+        if reorder and not shrink:
+            x, reorder = self.op("Gather", x, self.ints([2, 1, 0]), axis=1), False
+        x = self.op("Cast", x, to=TensorProto.FLOAT)
+        if shrink:
+            (fh, fw), (h, w) = spec.frame, spec.resize_to
+            if spec.resize != "area" or fh % h or fw % w:
+                raise NotImplementedError(f"in-graph resize {spec.resize} {spec.frame} -> {spec.resize_to}: only area "
+                                          "by whole factors (an exact block average, as OpenCV's INTER_AREA)")
+            x = self.op("AveragePool", x, kernel_shape=[fh // h, fw // w], strides=[fh // h, fw // w])
+        if reorder:
+            x = self.op("Gather", x, self.ints([2, 1, 0]), axis=1)
+        std = np.asarray(spec.std, np.float32).reshape(1, 3, 1, 1)
+        if any(spec.mean) or (std != 1).any():
+            mean = self.const(np.reshape(spec.mean, (1, 3, 1, 1)))
+            x = self.op("Sub", self.op("Mul", x, self.const(spec.scale)), mean)
+            return self.op("Div", x, self.const(std), out=out)
+        return self.op("Mul", x, self.const(spec.scale), out=out)
+
     def model(self, inputs: list, outputs: list, doc: str) -> bytes:
         graph = helper.make_graph(self.nodes, self.name, inputs, outputs, initializer=self.initializers, doc_string=doc)
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="build_baseline",
@@ -86,6 +155,12 @@ class GraphBuilder:
         model.ir_version = IR_VERSION
         onnx.checker.check_model(model, full_check=True)
         return model.SerializeToString(deterministic=True)
+
+
+def peak_table_rows(hw: tuple[int, int], min_distance: int) -> int:
+    """As many rows as distinct peaks fit in an ``h x w`` map, each more than ``min_distance`` cells from the next."""
+    step = min_distance + 1
+    return -(-hw[0] // step) * -(-hw[1] // step)
 
 
 def gaussian_1d(sigma: float) -> np.ndarray:
@@ -112,8 +187,25 @@ def centred_box(hw: tuple[int, int], half_w: float, half_h: float) -> tuple[int,
             int(round(h / 2 + half_h)))
 
 
-def image_input(height: int, width: int) -> onnx.ValueInfoProto:
-    return helper.make_tensor_value_info("image", TensorProto.FLOAT, [1, 3, height, width])
+@dataclass(frozen=True)
+class FrameSpec:
+    """The camera frame a graph takes, and the preprocessing the graph does on it (the manifest's ``input``)."""
+
+    frame: tuple[int, int] = (480, 640)  # height, width of the BGR frame fed
+    resize_to: tuple[int, int] = (480, 640)  # height, width the filters run at
+    resize: str = "linear"  # in the graph for a shrink; the station's interpolation for frames of another size
+    color_order: str = "RGB"
+    scale: float = 1.0 / 255.0
+    mean: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    std: tuple[float, float, float] = (1.0, 1.0, 1.0)
+
+    def value_info(self) -> onnx.ValueInfoProto:
+        return helper.make_tensor_value_info("frame", TensorProto.UINT8, [1, *self.frame, 3])
+
+    def manifest_input(self) -> dict:
+        return {"name": "frame", "shape": [1, *self.frame, 3], "layout": "NHWC", "dtype": "uint8",
+                "preprocessing": "in_graph", "color_order": self.color_order, "resize": self.resize,
+                "resize_to": list(self.resize_to), "scale": self.scale, "mean": list(self.mean), "std": list(self.std)}
 
 
 def _rgb(g: GraphBuilder) -> tuple[str, str, str]:
@@ -124,6 +216,7 @@ def _rgb(g: GraphBuilder) -> tuple[str, str, str]:
 class CounterDesign:
     """Cartridge counter: a red-cap matched filter, and occlusion evidence inside the tray region."""
 
+    frame: tuple[int, int] = (480, 640)  # the camera frame fed; the graph averages 4 x 4 blocks (OpenCV INTER_AREA)
     height: int = 120
     width: int = 160
     cap_radius: float = 7.0  # input px (a 27.75 px cap in a 640 px frame, / 4)
@@ -141,20 +234,35 @@ class CounterDesign:
     black: float = 0.16  # max(R, G, B) darker than any hole or shaded cap
     black_area: float = 0.002
     occlusion_gain: float = 8.0  # occlusion = sigmoid(gain * (evidence - 0.5))
+    peak_threshold: float = 0.5  # heat at and above which a local maximum is a cap
+    min_peak_distance: int = 3  # heat-map cells: a peak is the maximum of its 7 x 7 window
 
     def params(self) -> dict:
         return asdict(self)
 
+    @property
+    def map_hw(self) -> tuple[int, int]:
+        return self.height // self.stride, self.width // self.stride
+
+    @property
+    def peak_rows(self) -> int:
+        return peak_table_rows(self.map_hw, self.min_peak_distance)
+
+    def frame_spec(self) -> FrameSpec:
+        return FrameSpec(frame=self.frame, resize_to=(self.height, self.width), resize="area")
+
 
 def counter_graph(d: CounterDesign = CounterDesign()) -> bytes:
     g = GraphBuilder("cartridge_counter")
+    g.frame_to_image(d.frame_spec())
     r, gr, b = _rgb(g)
     red_excess = g.op("Relu", g.op("Sub", r, g.op("Max", gr, b)))
     redness = g.op("Div", red_excess, g.op("Add", r, g.const(d.chroma_floor)))  # lighting-invariant
     response = g.conv(redness, disc_kernel(d.cap_radius, d.surround))
     pooled = g.op("AveragePool", response, kernel_shape=[d.stride, d.stride], strides=[d.stride, d.stride])
     heat = g.affine(pooled, d.heat_gain, -d.heat_gain * d.cap_threshold)
-    g.op("Sigmoid", heat, out="heatmap")
+    heatmap = g.op("Sigmoid", heat, out="heatmap")
+    g.peaks(heatmap, d.map_hw, d.peak_threshold, d.min_peak_distance, mask_out="peak_mask", table_out="peaks")
 
     roi = centred_box((d.height, d.width), *d.roi_half)
     roi_area = float((roi[2] - roi[0]) * (roi[3] - roi[1]))
@@ -172,13 +280,16 @@ def counter_graph(d: CounterDesign = CounterDesign()) -> bytes:
                     g.op("Mul", black_area, g.const(1.0 / (d.black_area * roi_area))))
     occ = g.op("Sigmoid", g.affine(evidence, d.occlusion_gain, -0.5 * d.occlusion_gain))
     g.op("Reshape", occ, g.ints([1]), out="occlusion")
-    h2, w2 = d.height // d.stride, d.width // d.stride
+    h2, w2 = d.map_hw
     return g.model(
-        [image_input(d.height, d.width)],
+        [d.frame_spec().value_info()],
         [helper.make_tensor_value_info("heatmap", TensorProto.FLOAT, [1, 1, h2, w2]),
-         helper.make_tensor_value_info("occlusion", TensorProto.FLOAT, [1])],
-        "Analytic baseline (not trained): red-cap matched filter heat map; occlusion from foreign colour, solid red, "
-        "black and partly visible caps inside the tray region.",
+         helper.make_tensor_value_info("occlusion", TensorProto.FLOAT, [1]),
+         helper.make_tensor_value_info("peak_mask", TensorProto.BOOL, [1, 1, h2, w2]),
+         helper.make_tensor_value_info("peaks", TensorProto.FLOAT, [1, d.peak_rows, 3])],
+        "Analytic baseline (not trained): BGR frame to RGB 0..1 at a quarter size (4 x 4 block average); red-cap "
+        "matched filter heat map, its peaks (7 x 7 maxima at or above 0.5) and their table with sub-cell positions; "
+        "occlusion from foreign colour, solid red, black and partly visible caps inside the tray region.",
     )
 
 
@@ -194,7 +305,7 @@ class ClassifierDesign:
     filter finds thin lines (scratches, cracks) and a blurred residual finds blobs (spots, dents).
     """
 
-    height: int = 480
+    height: int = 480  # the camera frame, fed as it comes: the filters run at its size
     width: int = 640
     part_radius: float = 201.6  # px: 84 % of the half-height of a 640 x 480 frame
     part_level: float = 0.4  # grey level between belt (< 0.25) and part (~0.65)
@@ -219,6 +330,10 @@ class ClassifierDesign:
 
     def params(self) -> dict:
         return asdict(self)
+
+    def frame_spec(self) -> FrameSpec:
+        size = (self.height, self.width)
+        return FrameSpec(frame=size, resize_to=size, resize="linear")
 
 
 def _gaussian_derivatives(sigma: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -249,6 +364,7 @@ def _hessian_ridge(g: GraphBuilder, x: str, sigma: float) -> str:
 
 def classifier_graph(d: ClassifierDesign = ClassifierDesign()) -> bytes:
     g = GraphBuilder("surface_classifier")
+    g.frame_to_image(d.frame_spec())
     grey = g.conv("image", np.array([0.299, 0.587, 0.114], np.float32).reshape(1, 3, 1, 1))
 
     # centre of the part: centroid of its bright pixels, from row and column sums
@@ -288,15 +404,18 @@ def classifier_graph(d: ClassifierDesign = ClassifierDesign()) -> bytes:
     s = d.map_stride
     peak = g.op("MaxPool", anomaly, kernel_shape=[s, s], strides=[s, s])
     g.op("Sigmoid", g.affine(peak, d.gain, -d.gain * d.decision), out="defect_map")
-    surface = g.op("Reshape", g.op("ReduceMax", "defect_map", keepdims=0, axes=[1, 2, 3]), g.ints([1]))
+    surface = g.op("Reshape", g.op("ReduceMax", "defect_map", keepdims=0, axes=[1, 2, 3]), g.ints([1]),
+                   out="defect_peak")
     # an empty view, a broken or a foreign part is not a good part
     area_change = g.op("Abs", g.op("Sub", g.op("Mul", mass, g.const(1.0 / d.part_area)), g.const(1.0)))
     unlike = g.op("Sigmoid", g.affine(area_change, d.area_gain, -d.area_gain * d.area_tolerance))
     g.op("Max", surface, g.op("Reshape", unlike, g.ints([1])), out="p_defect")
     return g.model(
-        [image_input(d.height, d.width)],
+        [d.frame_spec().value_info()],
         [helper.make_tensor_value_info("defect_map", TensorProto.FLOAT, [1, 1, d.height // s, d.width // s]),
-         helper.make_tensor_value_info("p_defect", TensorProto.FLOAT, [1])],
-        "Analytic baseline (not trained): surface residual with the part's rings, holes and rim masked; Hessian "
-        "ridges (scratches, cracks) and blurred residual (spots, dents), scaled to good-part maxima.",
+         helper.make_tensor_value_info("p_defect", TensorProto.FLOAT, [1]),
+         helper.make_tensor_value_info("defect_peak", TensorProto.FLOAT, [1])],
+        "Analytic baseline (not trained): BGR frame to RGB 0..1; surface residual with the part's rings, holes and "
+        "rim masked; Hessian ridges (scratches, cracks) and blurred residual (spots, dents), scaled to good-part "
+        "maxima.",
     )

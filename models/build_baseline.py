@@ -32,7 +32,7 @@ from inspector.manifest import write_package  # noqa: E402
 from inspector.postprocess import extract_peaks  # noqa: E402
 from inspector.runtime import LoadedModel, load_package  # noqa: E402
 
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "2"  # 2: preprocessing and peak suppression inside the graphs
 CREATED = "2026-11-22T00:00:00Z"  # fixed: a rebuild gives the same bytes
 TEST_SEED = 2026  # held out: never looked at while choosing the constants
 TUNING_SEEDS = {"box": [5, 7, 9, 101], "part": [11, 77]}
@@ -53,28 +53,31 @@ def _lineage(graph: str, design: Any, product: str) -> dict[str, Any]:
     }
 
 
-def _input(design: Any, resize: str) -> dict[str, Any]:
-    return {"name": "image", "shape": [1, 3, design.height, design.width], "color_order": "RGB", "resize": resize,
-            "scale": 1 / 255, "mean": [0.0, 0.0, 0.0], "std": [1.0, 1.0, 1.0], "dtype": "float32"}
-
-
 def counter_manifest(d: CounterDesign) -> dict[str, Any]:
-    h, w = d.height // d.stride, d.width // d.stride
+    h, w = d.map_hw
+    frame_stride = d.stride * d.frame[0] // d.height  # heat-map cells per frame pixel, as fed
     return {
-        "name": "cartridge_counter", "task": "count", "version": "0.1.0", "kind": "analytic-baseline",
+        "name": "cartridge_counter", "task": "count", "version": "0.2.0", "kind": "analytic-baseline",
         "description": "Counts cartridge caps in a box seen from above (red caps, the line's 4 x 6 box) and says when "
                        "something covers the box. Analytic baseline: hand-designed filters, not trained.",
         "created": CREATED,
-        "input": _input(d, "area"),
+        "input": d.frame_spec().manifest_input(),
         "outputs": [
             {"name": "heatmap", "shape": [1, 1, h, w],
-             "meaning": f"cap-centre score per {d.stride}x{d.stride} input block; 0.5 at the cap threshold"},
+             "meaning": f"cap-centre score per {frame_stride}x{frame_stride} frame block; 0.5 at the cap threshold"},
             {"name": "occlusion", "shape": [1],
              "meaning": "0..1 evidence that the box is covered: foreign colour, solid red, black, or partly visible "
                         "caps in the tray region; 0.5 and above: cannot count"},
+            {"name": "peak_mask", "shape": [1, 1, h, w],
+             "meaning": f"true where the heat is the maximum of its {2 * d.min_peak_distance + 1}-cell square window "
+                        f"and at least {d.peak_threshold}: the caps, before plateaus are merged"},
+            {"name": "peaks", "shape": [1, d.peak_rows, 3],
+             "meaning": "rows col, row, score of the peak_mask cells, strongest first, position refined by a "
+                        "parabola through the neighbours; score 0 past the last peak"},
         ],
-        "postprocess": {"heatmap": "heatmap", "stride": d.stride, "peak_threshold": 0.5, "min_peak_distance": 3,
-                        "occlusion": "occlusion"},
+        "postprocess": {"heatmap": "heatmap", "stride": frame_stride, "peak_threshold": d.peak_threshold,
+                        "min_peak_distance": d.min_peak_distance, "occlusion": "occlusion", "peak_mask": "peak_mask",
+                        "peak_table": "peaks"},
         "labels": ["cartridge"],
         "thresholds": {"occlusion": 0.5},
         "lineage": _lineage("counter_graph", d, "box"),
@@ -85,18 +88,20 @@ def counter_manifest(d: CounterDesign) -> dict[str, Any]:
 def classifier_manifest(d: ClassifierDesign) -> dict[str, Any]:
     s = d.map_stride
     return {
-        "name": "surface_classifier", "task": "classify", "version": "0.1.0", "kind": "analytic-baseline",
+        "name": "surface_classifier", "task": "classify", "version": "0.2.0", "kind": "analytic-baseline",
         "description": "Finds scratches, cracks, spots and dents on the line's moulded disc part. Analytic baseline: "
                        "hand-designed filters, not trained.",
         "created": CREATED,
-        "input": _input(d, "linear"),
+        "input": d.frame_spec().manifest_input(),
         "outputs": [
             {"name": "defect_map", "shape": [1, 1, d.height // s, d.width // s],
-             "meaning": f"per {s}x{s} block: sigmoid of the surface anomaly; p_defect is its maximum"},
+             "meaning": f"per {s}x{s} block: sigmoid of the surface anomaly"},
             {"name": "p_defect", "shape": [1],
-             "meaning": "probability-like defect score 0..1; also high when no whole part is in view"},
+             "meaning": "probability-like defect score 0..1: defect_peak, or higher when no whole part is in view"},
+            {"name": "defect_peak", "shape": [1], "meaning": "the maximum of defect_map"},
         ],
-        "postprocess": {"probability": "p_defect", "defect_map": "defect_map", "map_stride": s, "map_threshold": 0.2},
+        "postprocess": {"probability": "p_defect", "defect_map": "defect_map", "map_stride": s, "map_threshold": 0.2,
+                        "map_peak": "defect_peak"},
         "labels": ["good", "defect"],
         "thresholds": {"defect": 0.5, "pass_below": 0.2},
         "lineage": _lineage("classifier_graph", d, "part"),
@@ -105,7 +110,7 @@ def classifier_manifest(d: ClassifierDesign) -> dict[str, Any]:
 
 
 def _golden_counter(folder: Path, model: LoadedModel) -> list[dict[str, Any]]:
-    """Four boxes at the model's input size: full, two missing (count and points), a glove, a label (occlusion).
+    """Four boxes as the camera sees them: full, two missing (count and points), a glove, a label (occlusion).
 
     Only clear-cut cases: every heat-map peak far from the threshold, occlusion far from 0.5, so that another CPU's
     rounding cannot flip a golden check.
@@ -116,9 +121,7 @@ def _golden_counter(folder: Path, model: LoadedModel) -> list[dict[str, Any]]:
     out = []
     for i, (name, kwargs) in enumerate(cases):
         item = render_box(np.random.default_rng([TEST_SEED, 1, i]), **kwargs)
-        small = cv2.resize(item.image, (model.manifest.input.width, model.manifest.input.height),
-                           interpolation=cv2.INTER_AREA)
-        result, raw = _write_and_infer(folder / "golden" / f"{name}.png", small, model)
+        result, raw = _write_and_infer(folder / "golden" / f"{name}.png", item.image, model)
         occluded = item.truth["occluded"]
         if (result.occlusion >= 0.5) != occluded or 0.1 < result.occlusion < 0.9:
             raise SystemExit(f"golden {name}: occlusion {result.occlusion:.3f}, truth occluded={occluded}")

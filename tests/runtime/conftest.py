@@ -10,12 +10,23 @@ import pytest
 
 from inspector.manifest import write_package
 
-from .tiny_packages import classify_manifest, count_manifest, tiny_classify_model, tiny_count_model
+from .tiny_packages import (
+    classify_manifest,
+    count_manifest,
+    frame_count_manifest,
+    tiny_classify_model,
+    tiny_count_model,
+    tiny_frame_count_model,
+)
+
+MANIFESTS = {"count": count_manifest, "classify": classify_manifest, "frame_count": frame_count_manifest}
+MODELS = {"count": tiny_count_model, "classify": tiny_classify_model, "frame_count": tiny_frame_count_model}
 
 
 @pytest.fixture
 def make_package(tmp_path: Path) -> Callable[..., Path]:
-    """Write a package folder; ``golden`` is a list of (image, expected, tolerance) written as PNG cases."""
+    """Write a package folder (``kind``: count, classify, or frame_count: preprocessing in the graph); ``golden`` is a
+    list of (image, expected, tolerance) written as PNG cases."""
 
     def make(kind: str = "count", name: str = "pkg", *, model: bytes | None = None,
              golden: list[tuple[np.ndarray, dict, dict]] = (), **overrides: Any) -> Path:
@@ -25,9 +36,9 @@ def make_package(tmp_path: Path) -> Callable[..., Path]:
         for i, (image, expected, tolerance) in enumerate(golden):
             cv2.imwrite(str(folder / "golden" / f"{i}.png"), image)
             cases.append({"input": f"golden/{i}.png", "expected": expected, "tolerance": tolerance})
-        manifest = (count_manifest if kind == "count" else classify_manifest)(golden=cases, **overrides)
+        manifest = MANIFESTS[kind](golden=cases, **overrides)
         if model is None:
-            model = tiny_count_model() if kind == "count" else tiny_classify_model()
+            model = MODELS[kind]()
         write_package(folder, model, manifest)
         return folder
 

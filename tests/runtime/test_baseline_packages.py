@@ -6,9 +6,11 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
+from inspector.postprocess import extract_peaks
 from inspector.runtime import load_package
 
 synthetic = pytest.importorskip("hardware.synthetic")
@@ -84,6 +86,53 @@ def test_defect_is_found_where_it_is(classifier, defect):
     tx, ty, tw, th = item.truth["defect_box"]
     assert x < tx + tw and tx < x + w and y < ty + th and ty < y + h
     assert len(result.defect_outline) >= 3
+
+
+def test_packages_take_the_camera_frame_as_it_comes(counter, classifier):
+    frame = synthetic.render_box(rng(6)).image
+    for model in (counter, classifier):
+        spec = model.manifest.input
+        assert (spec.preprocessing, spec.layout, spec.dtype) == ("in_graph", "NHWC", "uint8")
+        assert spec.shape == (1, 480, 640, 3)
+        assert np.shares_memory(model.preprocess(frame), frame)
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_counter_peaks_from_the_graph_are_those_of_its_heat_map(counter, index):
+    item = synthetic.render_box(rng(7, index), empty=[(index, index)])
+    result, raw = counter.infer_with_raw(item.image)
+    post = counter.manifest.postprocess
+    want = extract_peaks(raw["heatmap"], post.peak_threshold, post.min_peak_distance)
+    assert result.count == len(want) == 23
+    assert np.allclose(np.asarray(result.points)[:, 2], want[:, 2], atol=1e-6)
+
+
+def test_a_roi_crop_counts_like_the_frame_it_came_from(counter):
+    item = synthetic.render_box(rng(8))
+    wide = np.zeros((600, 800, 3), np.uint8)
+    wide[50:530, 70:710] = item.image
+    direct, cropped = counter.infer(item.image), counter.infer(wide[50:530, 70:710])  # a view, not contiguous
+    assert cropped.count == direct.count == 24
+    assert np.allclose(np.asarray(cropped.points), np.asarray(direct.points), atol=1e-5)
+
+
+def test_a_frame_of_another_size_is_resized_and_points_come_back_in_its_pixels(counter):
+    item = synthetic.render_box(rng(9))
+    big = cv2.resize(item.image, (800, 600), interpolation=cv2.INTER_LINEAR)
+    result = counter.infer(big)
+    assert result.count == 24 and result.occlusion < 0.5
+    centres = np.asarray(item.truth["centers"]) * 1.25
+    for x, y, _ in result.points:
+        assert np.min(np.hypot(*(centres - (x, y)).T)) < 6 * 1.25
+
+
+def test_a_clean_part_leaves_the_defect_map_unread(classifier):
+    frame = synthetic.render_part(rng(10)).image
+    outputs = classifier.run_raw(classifier.preprocess(frame))
+    unreadable = object()  # defect_region would fail on it
+    outputs[classifier.output_names.index("defect_map")] = unreadable
+    result = classifier.postprocess(outputs, frame.shape[:2])
+    assert result.label == "good" and result.defect_box is None and result.defect_outline == []
 
 
 def test_shipped_graphs_are_what_the_builder_builds(counter, classifier):

@@ -15,9 +15,11 @@ from inspector.manifest import write_package
 H, W, STRIDE = 32, 48, 4
 
 
-def _model(nodes: list, outputs: list, input_type: int = TensorProto.FLOAT) -> bytes:
+def _model(nodes: list, outputs: list, input_type: int = TensorProto.FLOAT, frame_input: bool = False) -> bytes:
+    graph_input = (helper.make_tensor_value_info("frame", TensorProto.UINT8, [1, H, W, 3]) if frame_input
+                   else helper.make_tensor_value_info("image", input_type, [1, 3, H, W]))
     graph = helper.make_graph(
-        nodes, "tiny", [helper.make_tensor_value_info("image", input_type, [1, 3, H, W])], outputs,
+        nodes, "tiny", [graph_input], outputs,
         initializer=[helper.make_tensor("axes_c", TensorProto.INT64, [1], [1])],
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="tests")
@@ -43,6 +45,30 @@ def tiny_count_model() -> bytes:
         helper.make_tensor_value_info("occlusion", TensorProto.FLOAT, []),
     ]
     return _model(consts + nodes, outputs)
+
+
+def tiny_frame_count_model() -> bytes:
+    """:func:`tiny_count_model` with its preprocessing inside: takes the BGR frame (uint8 NHWC), scales it to 0..1
+    in the graph; its occlusion is the mean of the red channel (the frame's third)."""
+    front = [
+        helper.make_node("Transpose", ["frame"], ["nchw"], perm=[0, 3, 1, 2]),
+        helper.make_node("Cast", ["nchw"], ["float"], to=TensorProto.FLOAT),
+        helper.make_node("Constant", [], ["scale"], value=helper.make_tensor("s", TensorProto.FLOAT, [], [1 / 255])),
+        helper.make_node("Mul", ["float", "scale"], ["image"]),
+    ]
+    nodes = [
+        helper.make_node("ReduceMean", ["image"], ["grey"], axes=[1], keepdims=1),
+        helper.make_node("AveragePool", ["grey"], ["heatmap"], kernel_shape=[STRIDE, STRIDE], strides=[STRIDE, STRIDE]),
+        helper.make_node("Constant", [], ["two"], value=helper.make_tensor("t", TensorProto.INT64, [1], [2])),
+        helper.make_node("Constant", [], ["three"], value=helper.make_tensor("r", TensorProto.INT64, [1], [3])),
+        helper.make_node("Slice", ["image", "two", "three", "axes_c"], ["red"]),
+        helper.make_node("ReduceMean", ["red"], ["occlusion"], keepdims=0),
+    ]
+    outputs = [
+        helper.make_tensor_value_info("heatmap", TensorProto.FLOAT, [1, 1, H // STRIDE, W // STRIDE]),
+        helper.make_tensor_value_info("occlusion", TensorProto.FLOAT, []),
+    ]
+    return _model(front + nodes, outputs, frame_input=True)
 
 
 def tiny_classify_model(nan_when_bright: bool = False) -> bytes:
@@ -73,6 +99,15 @@ def count_manifest(**overrides: Any) -> dict[str, Any]:
     }
     manifest.update(overrides)
     return manifest
+
+
+FRAME_INPUT = {"name": "frame", "shape": [1, H, W, 3], "layout": "NHWC", "dtype": "uint8", "preprocessing": "in_graph",
+               "color_order": "BGR", "resize": "area", "scale": 1 / 255}
+
+
+def frame_count_manifest(**overrides: Any) -> dict[str, Any]:
+    """:func:`count_manifest` for :func:`tiny_frame_count_model`: the frame fed as it comes."""
+    return count_manifest(**{"name": "tiny_frame_counter", "input": dict(FRAME_INPUT), **overrides})
 
 
 def classify_manifest(**overrides: Any) -> dict[str, Any]:
