@@ -27,6 +27,7 @@ from ui.status import StatusLine
 from ui.verdict import VerdictBanner
 
 WIDE_MIN = (1280, 720)  # from this size on, the charts have room beside the counters
+GIL_SLICE_S = 0.001  # see run_window
 
 
 class StationWindow(QMainWindow):
@@ -124,8 +125,8 @@ class StationWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         if self.closed_ok is None:
             started = time.monotonic()
-            self.live.timer.stop()
-            self.closed_ok = self.controller.close(timeout=2.0)
+            drawn = [self.live.stop(), self.strip.stop()]
+            self.closed_ok = self.controller.close(timeout=2.0) and all(drawn)
             self.close_seconds = time.monotonic() - started
         event.accept()
 
@@ -135,6 +136,10 @@ def run_window(station, *, build=None, recipes: list[str] = (), parts: int | Non
     """Show the station window until it is closed (or Ctrl-C / SIGTERM); returns (stopped cleanly, last station)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("inspector")
+    # The GUI thread hands the GIL back and forth with the line's threads many times a second (every OpenCV or Qt
+    # call that releases it); with Python's default 5 ms slices each hand-back can cost the other side up to 5 ms.
+    # Short slices keep the event loop and the line's decisions from waiting on each other (measured: bench_ui.py).
+    sys.setswitchinterval(GIL_SLICE_S)
     model = StationModel()
     controller = StationController(model, station, build=build, parts=parts)
     window = StationWindow(model, controller, recipes=recipes)

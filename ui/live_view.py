@@ -3,7 +3,7 @@
 The overlays belong to the frame the part was decided on, so they are drawn on that frame, never on a later one
 (at 10 parts/s the next box is already in view when a decision arrives). While the line is stopped or idle, the live
 camera fills the view. A timer reads the newest frame (``FrameBuffer.latest()``, which never waits); frames the
-camera made between two reads are never drawn and are counted as skipped.
+camera made between two drawn ones are counted as skipped. Scaling happens on a ``Renderer`` worker.
 """
 from __future__ import annotations
 
@@ -18,18 +18,19 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from inspector.types import Frame
 from ui.model import InspectedPart, StationModel
-from ui.overlay import paint_overlay
+from ui.renderer import Renderer
 
 BACKGROUND = QColor("#000000")
 
 
 def to_qimage(image_bgr: np.ndarray, size: QSize) -> tuple[QImage, np.ndarray]:
-    """``image_bgr`` resized to ``size`` as a 32-bit QImage, and the array that holds its pixels (keep it alive).
+    """``image_bgr`` resized to ``size`` as a 32-bit QImage, and the array holding its pixels (keep it alive).
 
-    Resizing and conversion run in OpenCV, which releases the GIL: the line's threads keep running meanwhile.
+    Two OpenCV calls, which release the GIL: the line's threads keep running meanwhile.
     """
     w, h = max(1, size.width()), max(1, size.height())
-    small = cv2.resize(image_bgr, (w, h), interpolation=cv2.INTER_AREA if w < image_bgr.shape[1] else cv2.INTER_LINEAR)
+    shrink = w < image_bgr.shape[1] // 2
+    small = cv2.resize(image_bgr, (w, h), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
     bgra = cv2.cvtColor(small, cv2.COLOR_BGR2BGRA)
     return QImage(bgra.data, w, h, bgra.strides[0], QImage.Format.Format_RGB32), bgra
 
@@ -39,6 +40,14 @@ def fit_rect(outer: QRect, width: int, height: int) -> QRect:
     scale = min(outer.width() / max(1, width), outer.height() / max(1, height))
     w, h = int(width * scale), int(height * scale)
     return QRect(outer.x() + (outer.width() - w) // 2, outer.y() + (outer.height() - h) // 2, w, h)
+
+
+def _render_part(part: InspectedPart, size: QSize):
+    return (part, size, *to_qimage(part.annotated, size)) if part.annotated is not None else (part, size, None, None)
+
+
+def _render_live(frame: Frame, size: QSize):
+    return (frame, size, *to_qimage(frame.image, size))
 
 
 class LiveView(QWidget):
@@ -53,17 +62,19 @@ class LiveView(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.shown_part: InspectedPart | None = None
         self.frames_drawn = 0
-        self.skipped_frames = 0  # camera frames never drawn (the view reads only the newest)
+        self.skipped_frames = 0  # camera frames never drawn (the view draws only the newest)
         self._frame_size = (640, 480)
-        self._part_image: QImage | None = None
-        self._live_image: QImage | None = None
-        self._keep: list[np.ndarray] = [None, None]  # pixel buffers behind the two QImages
-        self._live_frame: Frame | None = None
-        self._last_seq: int | None = None
+        self._part_image: tuple[QImage, np.ndarray] | None = None
+        self._part_drawn: InspectedPart | None = None  # the part whose picture is on screen
+        self._live_image: tuple[QImage, np.ndarray] | None = None
+        self._requested: Frame | None = None
+        self._drawn_seq: int | None = None
         self._last_part_at = 0.0
         self._paints: collections.deque[float] = collections.deque(maxlen=240)
         self._live_fresh = False
         self._pane = self._inset = QRect()
+        self.renderer = Renderer("camera-view", parent=self)
+        self.renderer.connect(self._rendered)
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(round(1000 / fps))
@@ -85,8 +96,12 @@ class LiveView(QWidget):
     @property
     def display_fps(self) -> float:
         now = time.monotonic()
-        recent = [t for t in self._paints if now - t <= 1.0]
-        return float(len(recent))
+        return float(sum(1 for t in self._paints if now - t <= 1.0))
+
+    @property
+    def drawn_seq(self) -> int | None:
+        """Camera sequence number of the live frame on screen."""
+        return self._drawn_seq
 
     # -- life ---------------------------------------------------------------------------------------------------
     def showEvent(self, event) -> None:
@@ -96,6 +111,10 @@ class LiveView(QWidget):
     def hideEvent(self, event) -> None:
         self.timer.stop()
         super().hideEvent(event)
+
+    def stop(self) -> bool:
+        self.timer.stop()
+        return self.renderer.stop()
 
     def resizeEvent(self, event) -> None:
         self._relayout()
@@ -114,23 +133,36 @@ class LiveView(QWidget):
         self._last_part_at = time.monotonic()
         if part.frame is not None:
             self._frame_size = (part.frame.image.shape[1], part.frame.image.shape[0])
-        if not was_showing:
-            self._relayout()
-        else:
-            self._render_part()
+        if was_showing:
+            self.renderer.submit("part", _render_part, part, self._pane.size())
             self.update(self._pane)
+        else:
+            self._relayout()
 
     def _tick(self) -> None:
-        if self._inset.isEmpty() != self.showing_part:
+        if self._inset.isEmpty() == self.showing_part:  # the part view just began or ended
             self._relayout()
         frame = self.model.latest_frame()
-        if frame is None or frame is self._live_frame:
+        if frame is None or frame is self._requested:
             return
-        if self._last_seq is not None and frame.seq > self._last_seq + 1:
-            self.skipped_frames += frame.seq - self._last_seq - 1
-        self._last_seq = frame.seq
-        self._live_frame = frame
-        self._render_live()
+        self._requested = frame
+        self.renderer.submit("live", _render_live, frame, self._live_rect().size())
+
+    def _rendered(self, key: str, result) -> None:
+        if key == "part":
+            part, size, image, pixels = result
+            if part is self.shown_part and size == self._pane.size():
+                self._part_image = None if image is None else (image, pixels)
+                self._part_drawn = part
+                self.update(self._pane)
+            return
+        frame, size, image, pixels = result
+        if size != self._live_rect().size():
+            return
+        if self._drawn_seq is not None and frame.seq > self._drawn_seq + 1:
+            self.skipped_frames += frame.seq - self._drawn_seq - 1
+        self._drawn_seq = frame.seq
+        self._live_image = (image, pixels)
         self._live_fresh = True
         self.update(self._live_rect())
 
@@ -145,43 +177,27 @@ class LiveView(QWidget):
             h = int(w * self._frame_size[1] / self._frame_size[0])
             m = max(4, self._pane.width() // 80)
             self._inset = QRect(self._pane.right() - w - m, self._pane.bottom() - h - m, w, h)
-            self._render_part()
+            self.renderer.submit("part", _render_part, self.shown_part, self._pane.size())
         else:
             self._inset = QRect()
-        self._render_live()
+        if self._requested is not None:
+            self.renderer.submit("live", _render_live, self._requested, self._live_rect().size())
         self.update()
-
-    def _render_part(self) -> None:
-        part = self.shown_part
-        if part is None or part.frame is None or self._pane.isEmpty():
-            self._part_image = None
-            return
-        image, pixels = to_qimage(part.frame.image, self._pane.size())
-        painter = QPainter(image)
-        scale = self._pane.width() / part.frame.image.shape[1]
-        paint_overlay(painter, part.overlay, scale, line_px=max(2.0, self._pane.height() / 160))
-        painter.end()
-        self._part_image, self._keep[0] = image, pixels
-
-    def _render_live(self) -> None:
-        rect = self._live_rect()
-        if self._live_frame is None or rect.isEmpty():
-            return
-        self._live_image, self._keep[1] = to_qimage(self._live_frame.image, rect.size())
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.fillRect(event.rect(), BACKGROUND)
         showing_part = self.showing_part and not self._inset.isEmpty()
-        if showing_part:
+        drawn = self._part_drawn
+        if showing_part and drawn is not None:
             if self._part_image is not None:
-                painter.drawImage(self._pane.topLeft(), self._part_image)
+                painter.drawImage(self._pane, self._part_image[0])  # scaled only until a resize is re-rendered
             else:
                 self._caption(painter, self._pane.center(), "no camera frame for this part", QColor("#fbbf24"))
-            self._tag(painter, self._pane.topLeft(), f"#{self.shown_part.record.part_id}", QColor("#f2f5f8"))
+            self._tag(painter, self._pane.topLeft(), f"#{drawn.record.part_id}", QColor("#f2f5f8"))
         live = self._inset if showing_part else self._pane
-        if self._live_image is not None and self._live_image.size() == live.size():
-            painter.drawImage(live.topLeft(), self._live_image)
+        if self._live_image is not None and self._live_image[0].size() == live.size():
+            painter.drawImage(live.topLeft(), self._live_image[0])
             painter.setPen(QPen(QColor("#f2f5f8"), 2))
             painter.drawRect(live.adjusted(0, 0, -1, -1))
             self._tag(painter, live.topLeft(), "LIVE", QColor("#22c55e"), small=showing_part)

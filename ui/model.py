@@ -13,12 +13,13 @@ from datetime import datetime
 from functools import cached_property
 from typing import Callable, Sequence
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from inspector.alarms import Alarm
 from inspector.record import PartRecord
 from inspector.types import Frame
-from ui.overlay import Overlay
+from ui.overlay import Overlay, annotated
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,11 @@ class InspectedPart:
     @cached_property
     def overlay(self) -> Overlay:
         return Overlay.of(self.record, self.results, layout=self.layout, roi=self.roi)
+
+    @cached_property
+    def annotated(self) -> np.ndarray | None:
+        """The frame with the overlay drawn on it (None without a frame)."""
+        return None if self.frame is None else annotated(self.frame.image, self.overlay)
 
     @property
     def outcome(self) -> str:

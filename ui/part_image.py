@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ui import theme
 from ui.live_view import fit_rect, to_qimage
 from ui.model import InspectedPart
-from ui.overlay import paint_overlay
 
 
-def part_picture(part: InspectedPart, size: QSize, *, banner: bool = False) -> QImage:
-    """The part's frame fitted into ``size`` with its overlays; ``banner`` adds its verdict and id along the bottom."""
+def part_picture(part: InspectedPart, size: QSize, banner: bool = False) -> QImage:
+    """The part's frame fitted into ``size`` with its overlays; ``banner`` adds its verdict and id along the bottom.
+
+    Safe on a worker thread (QPainter on a QImage).
+    """
     out = QImage(size, QImage.Format.Format_RGB32)
     out.fill(QColor("#000000"))
     painter = QPainter(out)
@@ -20,12 +22,9 @@ def part_picture(part: InspectedPart, size: QSize, *, banner: bool = False) -> Q
     if frame is not None:
         h, w = frame.image.shape[:2]
         rect = fit_rect(QRect(0, 0, size.width(), size.height()), w, h)
-        image, pixels = to_qimage(frame.image, rect.size())
+        image, pixels = to_qimage(part.annotated, rect.size())
         painter.drawImage(rect.topLeft(), image)
-        del pixels  # drawn: the QImage's buffer may go
-        painter.translate(rect.topLeft())
-        paint_overlay(painter, part.overlay, rect.width() / w, line_px=max(1.5, rect.height() / 160))
-        painter.resetTransform()
+        del image, pixels  # drawn: the buffer may go
     if banner:
         word, background, colour = theme.verdict(part.outcome)
         band = QRect(0, size.height() - max(14, size.height() // 4), size.width(), max(14, size.height() // 4))
@@ -40,10 +39,6 @@ def part_picture(part: InspectedPart, size: QSize, *, banner: bool = False) -> Q
                          f"#{part.record.part_id}")
     painter.end()
     return out
-
-
-def thumbnail(part: InspectedPart, size: QSize) -> QPixmap:
-    return QPixmap.fromImage(part_picture(part, size, banner=True))
 
 
 class PartImage(QWidget):

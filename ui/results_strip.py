@@ -4,11 +4,12 @@ from __future__ import annotations
 import collections
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QToolButton, QWidget
 
 from ui.model import InspectedPart, StationModel
-from ui.part_image import thumbnail
+from ui.part_image import part_picture
+from ui.renderer import Renderer
 
 MAX_TILES = 16
 
@@ -32,14 +33,19 @@ class ResultsStrip(QWidget):
             self._row.addWidget(tile)
             self.tiles.append(tile)
         self._row.addStretch(1)
-        self._shown: collections.deque[tuple[InspectedPart, QIcon]] = collections.deque(maxlen=MAX_TILES)
+        self._shown: collections.deque[list] = collections.deque(maxlen=MAX_TILES)  # [part, icon or None]
         self._icon_size = QSize(96, 72)
+        self.renderer = Renderer("thumbnails", limit=MAX_TILES, parent=self)
+        self.renderer.connect(self._rendered)
         model.parts_added.connect(self._on_parts)
 
     @property
     def parts(self) -> list[InspectedPart]:
         """The parts on the strip, newest first."""
         return [part for part, _ in self._shown]
+
+    def stop(self) -> bool:
+        return self.renderer.stop()
 
     def visible_tiles(self) -> int:
         return sum(t.isVisibleTo(self) for t in self.tiles)
@@ -51,8 +57,8 @@ class ResultsStrip(QWidget):
         for tile in self.tiles:
             tile.setIconSize(self._icon_size)
             tile.setFixedSize(self._icon_size.width() + 8, height)
-        self._shown = collections.deque(((p, QIcon(thumbnail(p, self._icon_size))) for p, _ in self._shown),
-                                        maxlen=MAX_TILES)
+        for entry in reversed(self._shown):
+            self.renderer.submit(entry[0].record.part_id, part_picture, entry[0], self._icon_size, True)
         self._fill()
 
     def resizeEvent(self, event) -> None:
@@ -61,16 +67,26 @@ class ResultsStrip(QWidget):
 
     def _on_parts(self, parts: list) -> None:
         for part in parts[-MAX_TILES:]:
-            self._shown.appendleft((part, QIcon(thumbnail(part, self._icon_size))))
+            self._shown.appendleft([part, None])
+            self.renderer.submit(part.record.part_id, part_picture, part, self._icon_size, True)
         if parts:
             self._fill()
+
+    def _rendered(self, part_id: int, image) -> None:
+        if image.size() != self._icon_size:
+            return
+        for entry in self._shown:
+            if entry[0].record.part_id == part_id:
+                entry[1] = QIcon(QPixmap.fromImage(image))
+                self._fill()
+                return
 
     def _fill(self) -> None:
         fits = max(1, (self.width() + 4) // (self._icon_size.width() + 12))
         for i, tile in enumerate(self.tiles):
             if i < len(self._shown) and i < fits:
                 part, icon = self._shown[i]
-                tile.setIcon(icon)
+                tile.setIcon(icon or QIcon())
                 tile.setProperty("part_id", part.record.part_id)
                 tile.setVisible(True)
             else:

@@ -4,8 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 from string import Template
 
-from PySide6.QtGui import QColor
-
 STYLE_SHEET = Path(__file__).resolve().parents[1] / "resources" / "theme" / "operator.qss"
 TOUCH_MIN_PX = 48
 
@@ -18,14 +16,6 @@ VERDICTS = {
 }
 STOPPED = ("STOPPED", "#4b5563", "#ffffff")
 WAITING = ("READY", "#1f2630", "#f2f5f8")
-
-ITEM = QColor("#22c55e")  # a counted cartridge
-EMPTY = QColor("#ff3b3b")  # a slot with no cartridge
-UNSEEN = QColor("#fbbf24")  # a slot the model could not see (box covered)
-DEFECT = QColor("#ff2bd6")  # the defect's outline
-DEFECT_BOX = QColor("#fde047")
-ROI = QColor("#e5e7eb")
-HALO = QColor(0, 0, 0, 200)
 
 
 def verdict(outcome: str) -> tuple[str, str, str]:

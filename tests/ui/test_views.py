@@ -120,6 +120,7 @@ def test_the_strip_shows_the_newest_results_first_and_a_tap_opens_one(qtbot, mod
     strip.set_tile_height(80)
     added = [model.add(*boxes(box(seed=s))) for s in range(10)]
     assert strip.parts[0] is added[-1]
+    qtbot.waitUntil(lambda: not strip.tiles[0].icon().isNull(), timeout=2000)  # drawn on the renderer's thread
     assert 4 <= strip.visible_tiles() <= 7  # as many as fit the width
     with qtbot.waitSignal(strip.part_tapped) as tapped:
         qtbot.mouseClick(strip.tiles[1], Qt.MouseButton.LeftButton)
@@ -173,7 +174,7 @@ def test_the_live_view_draws_the_newest_camera_frame_and_counts_the_ones_it_skip
     image = box().image
     for seq in (1, 2, 5, 6, 9):  # 3, 4, 7 and 8 came and went between two reads
         frames["now"] = Frame(image, t=seq / 30, seq=seq)
-        qtbot.waitUntil(lambda: view._live_frame is frames["now"], timeout=1000)
+        qtbot.waitUntil(lambda: view.drawn_seq == seq, timeout=1000)
     qtbot.waitUntil(lambda: view.frames_drawn >= 3, timeout=1000)
     assert view.skipped_frames == 4
     assert not view.showing_part  # stopped: the live camera fills the view

@@ -10,7 +10,8 @@ from ui.app import StationWindow
 from ui.controller import StationController
 from ui.model import StationModel
 
-STATION_THREADS = {"inspect", "capture", "actuator", "record-writer", "conveyor", "alarm-log", "recipe-switch"}
+STATION_THREADS = {"inspect", "capture", "actuator", "record-writer", "conveyor", "alarm-log", "recipe-switch",
+                   "render-camera-view", "render-thumbnails"}
 
 
 @pytest.fixture
