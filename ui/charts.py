@@ -22,23 +22,30 @@ HISTOGRAM_PARTS = 500
 pg.setConfigOptions(antialias=False, background="#161b22", foreground="#d6dde6")
 
 
+def bin_width(span_s: float) -> float:
+    """10 s bins over the 10-minute window; finer (down to 2 s) while the shift is younger than 2.5 minutes."""
+    return float(min(BIN_S, max(2.0, round(span_s / 15))))
+
+
 def binned(samples, now: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Bin centres (minutes ago, negative), parts/min and reject rate % per ``BIN_S`` bin over ``WINDOW_S``."""
-    edges = np.arange(-WINDOW_S, 0.0 + 1e-9, BIN_S)
-    ages = np.array([s.t - now for s in samples if now - s.t <= WINDOW_S], dtype=float)
-    bad = np.array([s.outcome != "pass" for s in samples if now - s.t <= WINDOW_S], dtype=float)
+    """Bin centres (minutes ago, negative), parts/min and reject rate % per bin over ``WINDOW_S``; only whole bins
+    since the shift's first part."""
+    recent = [s for s in samples if now - s.t <= WINDOW_S]
+    ages = np.array([s.t - now for s in recent], dtype=float)
+    bad = np.array([s.outcome != "pass" for s in recent], dtype=float)
+    width = bin_width(-ages.min() if ages.size else 0.0)
+    edges = -np.arange(int(WINDOW_S / width), -1, -1) * width
     counts, _ = np.histogram(ages, edges)
     rejects, _ = np.histogram(ages, edges, weights=bad)
-    first = ages.min() if ages.size else 0.0
-    keep = edges[:-1] >= first - 1e-6  # only whole bins since the shift's first part
+    keep = edges[:-1] >= (ages.min() if ages.size else 0.0) - 1e-6
     centres = (edges[:-1] + edges[1:]) / 2 / 60
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = np.where(counts > 0, 100.0 * rejects / counts, np.nan)
-    return centres[keep], counts[keep] * 60.0 / BIN_S, rate[keep]
+    return centres[keep], counts[keep] * 60.0 / width, rate[keep]
 
 
 class ChartsPanel(QWidget):
-    def __init__(self, model: StationModel, *, refresh_s: float = 1.0, parent=None):
+    def __init__(self, model: StationModel, *, refresh_s: float = 2.0, parent=None):
         super().__init__(parent)
         self.model = model
         grid = QGridLayout(self)
@@ -72,8 +79,11 @@ class ChartsPanel(QWidget):
                 plot.getAxis(side).enableAutoSIPrefix(False)
         self.plots["rejects"].setYRange(0, 100, padding=0.02)
         self.timer = QTimer(self)
-        self.timer.setInterval(int(refresh_s * 1000))
-        self.timer.timeout.connect(self.refresh)
+        self._parts = (self._rates, self._reject_rate, self._latency, self._confidence)
+        self._next = 0
+        self._reject_series = None
+        self.timer.setInterval(int(refresh_s * 1000 / len(self._parts)))
+        self.timer.timeout.connect(self._refresh_next)
         self.refreshed = 0
         self._title_px = 13
 
@@ -96,15 +106,34 @@ class ChartsPanel(QWidget):
         super().hideEvent(event)
 
     def refresh(self) -> None:
-        samples = list(self.model.samples)
+        """Every chart now (tests, screenshots); the timer refreshes one chart per tick instead."""
+        for part in self._parts:
+            part(list(self.model.samples))
+        self.refreshed += 1
+
+    def _refresh_next(self) -> None:
+        """One chart per tick: four small repaints spread over the period rather than one long stall."""
+        self._parts[self._next](list(self.model.samples))
+        self._next = (self._next + 1) % len(self._parts)
+        self.refreshed += self._next == 0
+
+    def _rates(self, samples) -> None:
         x, per_min, reject_rate = binned(samples, time.monotonic())
+        span = max(0.5, -float(x.min()) * 1.05) if x.size else 0.5
         self.throughput.setData(x, per_min)
+        self.plots["throughput"].setXRange(-span, 0, padding=0.02)
+        self.plots["throughput"].setYRange(0, max(10.0, float(per_min.max()) * 1.2 if per_min.size else 10.0))
+        self._reject_series = (x, reject_rate, span)
+
+    def _reject_rate(self, samples) -> None:
+        if self._reject_series is None:
+            self._rates(samples)
+        x, reject_rate, span = self._reject_series
         finite = ~np.isnan(reject_rate)
         self.rejects.setData(x[finite], reject_rate[finite])
-        span = max(1.0, -float(x.min()) + BIN_S / 120) if x.size else 1.0
-        for key in ("throughput", "rejects"):
-            self.plots[key].setXRange(-span, 0, padding=0.02)
-        self.plots["throughput"].setYRange(0, max(10.0, float(per_min.max()) * 1.2 if per_min.size else 10.0))
+        self.plots["rejects"].setXRange(-span, 0, padding=0.02)
+
+    def _latency(self, samples) -> None:
         latency = np.asarray([s.trigger_to_decision_ms for s in samples[-LATENCY_PARTS:]
                               if s.trigger_to_decision_ms is not None], dtype=float)
         self.latency.setData(np.arange(-len(latency) + 1, 1), latency)
@@ -121,7 +150,8 @@ class ChartsPanel(QWidget):
         if deadline is not None:
             title += f"  ·  deadline {deadline:.0f}"
         self.plots["latency"].getPlotItem().titleLabel.setText(title, size=f"{self._title_px}px")
+
+    def _confidence(self, samples) -> None:
         confidence = np.array([s.confidence for s in samples[-HISTOGRAM_PARTS:]], dtype=float)
         counts, edges = np.histogram(confidence, bins=20, range=(0.0, 1.0))
         self.histogram.setOpts(x=(edges[:-1] + edges[1:]) / 2, height=counts)
-        self.refreshed += 1

@@ -23,13 +23,14 @@ from ui.renderer import Renderer
 BACKGROUND = QColor("#000000")
 
 
-def to_qimage(image_bgr: np.ndarray, size: QSize) -> tuple[QImage, np.ndarray]:
+def to_qimage(image_bgr: np.ndarray, size: QSize, *, fine: bool = False) -> tuple[QImage, np.ndarray]:
     """``image_bgr`` resized to ``size`` as a 32-bit QImage, and the array holding its pixels (keep it alive).
 
-    Two OpenCV calls, which release the GIL: the line's threads keep running meanwhile.
+    Two OpenCV calls, which release the GIL: the line's threads keep running meanwhile. ``fine``: area averaging for
+    a strong reduction (thumbnails), else bilinear (cheaper, good enough for a moving picture).
     """
     w, h = max(1, size.width()), max(1, size.height())
-    shrink = w < image_bgr.shape[1] // 2
+    shrink = fine and w < image_bgr.shape[1] // 2
     small = cv2.resize(image_bgr, (w, h), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
     bgra = cv2.cvtColor(small, cv2.COLOR_BGR2BGRA)
     return QImage(bgra.data, w, h, bgra.strides[0], QImage.Format.Format_RGB32), bgra

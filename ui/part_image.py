@@ -22,7 +22,7 @@ def part_picture(part: InspectedPart, size: QSize, banner: bool = False) -> QIma
     if frame is not None:
         h, w = frame.image.shape[:2]
         rect = fit_rect(QRect(0, 0, size.width(), size.height()), w, h)
-        image, pixels = to_qimage(part.annotated, rect.size())
+        image, pixels = to_qimage(part.annotated, rect.size(), fine=True)
         painter.drawImage(rect.topLeft(), image)
         del image, pixels  # drawn: the buffer may go
     if banner:

@@ -7,12 +7,21 @@ runs without the GIL, so neither the event loop nor the line's threads wait for 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from typing import Callable, Hashable
 
 from PySide6.QtCore import QObject, Qt, Signal
 
 log = logging.getLogger(__name__)
+
+
+def _yield_to_the_line(niceness: int = 10) -> None:
+    """Lower this thread's CPU priority (Linux: per thread): drawing must never take a core from an inspection."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    except (AttributeError, OSError):
+        pass
 
 
 class Renderer(QObject):
@@ -45,6 +54,7 @@ class Renderer(QObject):
                 self._thread.start()
 
     def _run(self) -> None:
+        _yield_to_the_line()
         while True:
             with self._wake:
                 self._wake.wait_for(lambda: self._jobs or self._stop.is_set(), self.idle_s)

@@ -1,16 +1,20 @@
-"""The verdict banner: PASS / REJECT / CHECK / FAIL-SAFE for the last part, readable from a metre away."""
+"""The verdict banner: PASS / REJECT / CHECK / FAIL-SAFE for the last part, readable from a metre away.
+
+Painted by hand (a filled rectangle and three lines of text) rather than styled labels: a colour change then costs a
+repaint, not a style-sheet re-polish on the GUI thread ten times a second.
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout
+from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ui import theme
 from ui.model import InspectedPart, StationModel
 
 
 def detail_line(part: InspectedPart) -> str:
-    """'22 / 24 cartridges · confidence 0.97' for a box, 'defect · confidence 0.99' for a part."""
+    """'22 / 24  ·  confidence 0.97' for a box, 'defect  ·  confidence 0.99' for a part."""
     record = part.record
     bits = []
     if record.count is not None and record.expected is not None:
@@ -30,38 +34,22 @@ def widest_fit(font: QFont, size: int, width: int) -> int:
     return max(12, min(size, int(size * width / max(1, longest))))
 
 
-class VerdictBanner(QFrame):
+class VerdictBanner(QWidget):
     """Shows the newest part's verdict; STOPPED while the line is stopped and no part came since."""
 
     def __init__(self, model: StationModel, parent=None):
         super().__init__(parent)
         self.model = model
-        self.setObjectName("verdict")
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.word = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
-        self.detail = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
-        self.reason = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
-        self.word.setObjectName("verdictWord")
-        self.detail.setObjectName("verdictDetail")
-        self.reason.setObjectName("verdictReason")
-        for label in (self.word, self.detail, self.reason):  # sized by the banner, never the other way round
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 6)
-        layout.setSpacing(0)
-        layout.addWidget(self.word, 3)
-        layout.addWidget(self.detail, 1)
-        layout.addWidget(self.reason, 1)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumHeight(90)
         self.outcome: str | None = None
         self.part_id: int | None = None
-        self._colours: tuple[str, str] | None = None
+        self.text = self.detail = self.reason = ""
+        self._background, self._colour = QColor(), QColor()
+        self.word_font, self.detail_font, self.reason_font = QFont(), QFont(), QFont()
         model.parts_added.connect(self._on_parts)
         model.running_changed.connect(self._on_running)
         self._show(*theme.WAITING, "", "")
-
-    @property
-    def text(self) -> str:
-        return self.word.text()
 
     def _on_parts(self, parts: list) -> None:
         if not parts:
@@ -80,26 +68,34 @@ class VerdictBanner(QFrame):
             self._show(*theme.WAITING, "waiting for the first part", "")
 
     def _show(self, word: str, background: str, colour: str, detail: str, reason: str) -> None:
-        self.word.setText(word)
-        self.detail.setText(detail)
-        self.reason.setText(reason)
-        if (background, colour) != self._colours:
-            self._colours = (background, colour)
-            self._restyle()
-
-    def _restyle(self) -> None:
-        """Colours and font sizes in one style sheet: the window's sheet would override fonts set any other way."""
-        background, colour = self._colours
-        h, w = max(60, self.height()), max(120, self.width())
-        word = widest_fit(self.word.font(), int(h * 0.40), w - 28)
-        self.setStyleSheet(
-            f"QFrame#verdict {{ background: {background}; border-radius: 8px; }}"
-            f"QLabel {{ color: {colour}; background: transparent; }}"
-            f"QLabel#verdictWord {{ font-size: {word}px; font-weight: 900; }}"
-            f"QLabel#verdictDetail {{ font-size: {max(13, int(h * 0.12))}px; font-weight: 700; }}"
-            f"QLabel#verdictReason {{ font-size: {max(12, int(h * 0.085))}px; }}")
+        self.text, self.detail, self.reason = word, detail, reason
+        self._background, self._colour = QColor(background), QColor(colour)
+        self.update()
 
     def resizeEvent(self, event) -> None:
-        if self._colours is not None:
-            self._restyle()
+        h, w = max(60, self.height()), max(120, self.width())
+        self.word_font = QFont(self.font())
+        self.word_font.setWeight(QFont.Weight.Black)
+        self.word_font.setPixelSize(widest_fit(self.word_font, int(h * 0.40), w - 28))
+        self.detail_font = QFont(self.font())
+        self.detail_font.setBold(True)
+        self.detail_font.setPixelSize(max(13, int(h * 0.12)))
+        self.reason_font = QFont(self.font())
+        self.reason_font.setPixelSize(max(12, int(h * 0.085)))
         super().resizeEvent(event)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self._background)
+        painter.drawRoundedRect(QRectF(self.rect()), 8, 8)
+        painter.setPen(self._colour)
+        h, w = self.height(), self.width()
+        rows = ((self.text, self.word_font, 0.0, 0.58), (self.detail, self.detail_font, 0.58, 0.2),
+                (self.reason, self.reason_font, 0.78, 0.22))
+        for text, font, top, share in rows:
+            painter.setFont(font)
+            painter.drawText(QRect(10, int(h * top), w - 20, int(h * share)),
+                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
+        painter.end()

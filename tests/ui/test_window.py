@@ -41,7 +41,7 @@ def test_the_window_shows_what_the_line_decided(qtbot, window):
     assert window.verdict.part_id == latest.record.part_id
     assert window.verdict.outcome == latest.record.outcome
     if latest.record.count is not None:
-        assert window.verdict.detail.text().startswith(f"{latest.record.count} / 24")
+        assert window.verdict.detail.startswith(f"{latest.record.count} / 24")
     qtbot.waitUntil(lambda: window.model.counters.inspected == station.stats.recorded, timeout=2000)
     c = window.model.counters
     assert c.passed == station.stats.outcomes["pass"]
@@ -89,7 +89,7 @@ def test_a_lost_camera_raises_its_alarm_on_the_screen(qtbot, window):
 def test_tapping_a_result_opens_it_full_size_with_its_reason(qtbot, window):
     parts_seen(window, 4, qtbot)
     tapped = window.strip.parts[2]
-    qtbot.mouseClick(window.strip.tiles[2], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.strip, Qt.MouseButton.LeftButton, pos=window.strip.tile_rect(2).center())
     detail = window.detail
     assert detail is not None and detail.isVisible() and detail.part is tapped
     assert detail.rows["Why"].text() == tapped.record.reason

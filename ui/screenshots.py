@@ -1,0 +1,114 @@
+"""The README's screenshots, taken from a real window on the simulated line (deterministic: fixed items and seeds).
+
+    xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python -m ui.screenshots [--out resources/screenshots]
+
+Two runs of the real station with the window open: a cartridge-box run whose last box has one empty slot, and a
+surface-part run whose last part has a scratch. At the end of each the window is grabbed from the screen at
+1920 x 1080 and again at 800 x 480 (the Pi's 7" display).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from hardware.synthetic import ItemStream, render_box, render_part
+from inspector.assemble import build_station
+from inspector.config import StationConfig, load_recipe
+
+OUT = Path(__file__).resolve().parents[1] / "resources" / "screenshots"
+SIZES = ((1920, 1080), (800, 480))
+MAX_BYTES = 400_000
+
+
+def scene(recipe_name: str, lead_in: int):
+    """``lead_in`` parts of the line's own stream, then the part the screenshot is about."""
+    recipe = load_recipe(recipe_name)
+    items = ItemStream(recipe.product, seed=2, layout=recipe.layout).pool(lead_in)
+    if recipe.product == "box":
+        last = render_box(np.random.default_rng(7), layout=recipe.layout, empty=[(1, 3)])
+    else:
+        last = render_part(np.random.default_rng(5), defect="scratch")
+    return recipe, items + [last]
+
+
+def wait_until(app, done, timeout_s: float) -> bool:
+    end = time.monotonic() + timeout_s
+    while not done() and time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+    return done()
+
+
+def save_png(pixmap, path: Path) -> int:
+    """PNG at most ``MAX_BYTES``: full colour when it fits, else the colours reduced to a 256-entry palette."""
+    image = pixmap.toImage().convertToFormat(pixmap.toImage().Format.Format_RGB888)
+    rgb = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())[:, :image.width() * 3]
+    bgr = cv2.cvtColor(rgb.reshape(image.height(), image.width(), 3), cv2.COLOR_RGB2BGR)
+    ok, data = cv2.imencode(".png", bgr, [cv2.IMWRITE_PNG_COMPRESSION, 9])
+    if len(data) > MAX_BYTES:
+        indexed = image.convertToFormat(image.Format.Format_Indexed8)
+        indexed.save(str(path), "PNG", 100)
+        return path.stat().st_size
+    path.write_bytes(data.tobytes())
+    return len(data)
+
+
+def shoot(recipe_name: str, out: Path, lead_in: int, rate: float) -> list[Path]:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import StationWindow
+    from ui.controller import StationController
+    from ui.model import StationModel
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    recipe, items = scene(recipe_name, lead_in)
+    with tempfile.TemporaryDirectory() as data:
+        station = build_station(StationConfig(recipe=recipe_name, data_dir=Path(data)), recipe=recipe, simulate=True,
+                                rate_hz=rate, items=iter(items))
+        model = StationModel()
+        controller = StationController(model, station, parts=len(items))
+        window = StationWindow(model, controller, recipes=["cartridge-box", "surface-part"])
+        window.move(0, 0)
+        window.resize(*SIZES[0])
+        window.show()
+        controller.start()
+        if not wait_until(app, lambda: model.counters.inspected >= len(items), 30 + len(items) / rate):
+            raise RuntimeError(f"only {model.counters.inspected} of {len(items)} parts were inspected")
+        last = model.latest.record
+        print(f"{recipe_name}: last part #{last.part_id} {last.outcome} ({last.reason})", file=sys.stderr)
+        if last.outcome != "reject":
+            raise RuntimeError(f"the screenshot's part was not rejected: {last.reason}")
+        window.charts.refresh()
+        paths = []
+        for width, height in SIZES:
+            window.resize(width, height)
+            wait_until(app, lambda: False, 0.8)  # layout, re-rendered pictures, one more chart refresh
+            path = out / f"{recipe.product}_{width}x{height}.png"
+            grab = window.screen().grabWindow(window.winId()) if os.environ.get("DISPLAY") else window.grab()
+            size = save_png(grab, path)
+            print(f"  {path} {grab.width()}x{grab.height()} {size // 1000} kB", file=sys.stderr)
+            paths.append(path)
+        window.close()
+    return paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--lead-in", type=int, default=150, help="parts before the one shown (counters, charts)")
+    parser.add_argument("--rate", type=float, default=10.0)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for recipe in ("cartridge-box", "surface-part"):
+        shoot(recipe, args.out, args.lead_in, args.rate)
+
+
+if __name__ == "__main__":
+    main()
