@@ -137,9 +137,9 @@ def window_run(recipe, pool, rate: float, parts: int, data_dir: Path, size: tupl
     def each_second():
         if time.monotonic() - started >= WARM_UP_S:
             if drawn["at_warm"] is None:
-                drawn["at_warm"] = (time.monotonic(), window.live.frames_drawn)
+                drawn["at_warm"] = (time.monotonic(), window.preview.frames_drawn)
             else:
-                fps_each_second.append(window.live.display_fps)
+                fps_each_second.append(window.preview.display_fps)
 
     sampler = QTimer()
     sampler.timeout.connect(each_second)
@@ -163,13 +163,13 @@ def window_run(recipe, pool, rate: float, parts: int, data_dir: Path, size: tupl
         "records": records,
         "clean_shutdown": bool(window.closed_ok),
         "close_s": round(window.close_seconds, 3),
-        "display_fps_mean": round((window.live.frames_drawn - n0) / max(1e-9, ended - t0), 1),
+        "display_fps_mean": round((window.preview.frames_drawn - n0) / max(1e-9, ended - t0), 1),
         "display_fps_worst_second": min(fps_each_second) if fps_each_second else None,
         "longest_stall_ms": round(float(lateness_ms.max()), 1),
         "stall_p99_ms": round(float(np.percentile(lateness_ms, 99)), 2),
         "event_loop_ticks": int(steady.size),
-        "frames_drawn": window.live.frames_drawn,
-        "frames_skipped": window.live.skipped_frames,
+        "frames_drawn": window.preview.frames_drawn,
+        "frames_skipped": window.preview.skipped_frames,
         "gui_batches": controller.bridge.batches,
     }
 

@@ -1,7 +1,7 @@
 """The station window: composes the views over one model and wires the operator's taps to the controller.
 
-Layout, top to bottom: alarms (only while any is active), controls, camera view beside verdict + counters (+ charts on
-a big screen), the strip of last results, the status line. On a small screen (the Pi's 800 x 480) the charts take
+Layout, top to bottom: alarms (only while any is active), controls, the last part's picture beside the verdict, the
+live camera and the counters (+ charts on a big screen), the strip of last results, the status line. On a small screen (the Pi's 800 x 480) the charts take
 the place of the camera view while CHARTS is pressed.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QApplication, QHBoxLayout, QMainWindow, QStackedW
 
 from ui import theme
 from ui.alarms import AlarmBanner
+from ui.camera_feed import CameraFeed
 from ui.charts import ChartsPanel
 from ui.controller import StationController
 from ui.controls import ControlBar, RecipePicker
@@ -38,11 +39,12 @@ class StationWindow(QMainWindow):
         self.alarms = AlarmBanner(model)
         self.controls = ControlBar(model)
         self.live = LiveView(model)
+        self.preview = CameraFeed(model, name="camera-preview")
         self.verdict = VerdictBanner(model)
         self.counters = CountersPanel(model)
         self.charts = ChartsPanel(model)
         self.strip = ResultsStrip(model)
-        self.status = StatusLine(model, self.live, controller.health)
+        self.status = StatusLine(model, self.preview, controller.health)
         self.detail: PartDetail | None = None
         self.picker: RecipePicker | None = None
         self.wide: bool | None = None
@@ -53,7 +55,10 @@ class StationWindow(QMainWindow):
         self.side = QVBoxLayout()
         self.side.setContentsMargins(0, 0, 0, 0)
         self.side.addWidget(self.verdict, 3)
-        self.side.addWidget(self.counters, 2)
+        camera_and_counters = QHBoxLayout()
+        camera_and_counters.addWidget(self.preview, 2)
+        camera_and_counters.addWidget(self.counters, 5)
+        self.side.addLayout(camera_and_counters, 2)
         body = QWidget()
         row = QHBoxLayout(body)
         row.setContentsMargins(0, 0, 0, 0)
@@ -77,6 +82,7 @@ class StationWindow(QMainWindow):
         self.alarms.acknowledge.connect(controller.acknowledge)
         self.strip.part_tapped.connect(self.show_part)
         self.live.part_tapped.connect(self.show_part)
+        self.setMinimumSize(640, 400)  # not the layout's: sizes follow the screen (fit_screen), not the other way round
         self.resize(1280, 800)
 
     # -- screen size -----------------------------------------------------------------------------------------------
@@ -125,7 +131,7 @@ class StationWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         if self.closed_ok is None:
             started = time.monotonic()
-            drawn = [self.live.stop(), self.strip.stop()]
+            drawn = [self.live.stop(), self.preview.stop(), self.strip.stop()]
             self.closed_ok = self.controller.close(timeout=2.0) and all(drawn)
             self.close_seconds = time.monotonic() - started
         event.accept()

@@ -53,7 +53,7 @@ class ChartsPanel(QWidget):
         grid.setSpacing(4)
         self.plots: dict[str, pg.PlotWidget] = {}
         for i, (key, title) in enumerate((("throughput", "Parts / min"), ("rejects", "Reject rate %"),
-                                          ("latency", "Trigger → decision, ms"), ("confidence", "Confidence"))):
+                                          ("latency", "Decision ms"), ("confidence", "Confidence"))):
             plot = pg.PlotWidget(title=title)
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
@@ -68,9 +68,9 @@ class ChartsPanel(QWidget):
                                                   symbolBrush="#38bdf8")
         self.deadline = pg.InfiniteLine(angle=0, pen=pg.mkPen("#ef4444", width=2, style=pg.QtCore.Qt.PenStyle.DashLine))
         self.plots["latency"].addItem(self.deadline)
-        self.histogram = pg.BarGraphItem(x=[], height=[], width=0.045, brush="#a78bfa", pen=None)
+        self.histogram = pg.BarGraphItem(x=[], height=[], width=0.017, brush="#a78bfa", pen=None)
         self.plots["confidence"].addItem(self.histogram)
-        self.plots["confidence"].setXRange(0, 1, padding=0.02)
+        self.plots["confidence"].setXRange(0.5, 1, padding=0.02)  # a decision is at least 0.5 sure of itself
         for key in ("throughput", "rejects"):
             self.plots[key].setLabel("bottom", "minutes ago")
         self.plots["latency"].setLabel("bottom", "last parts")
@@ -119,7 +119,7 @@ class ChartsPanel(QWidget):
 
     def _rates(self, samples) -> None:
         x, per_min, reject_rate = binned(samples, time.monotonic())
-        span = max(0.5, -float(x.min()) * 1.05) if x.size else 0.5
+        span = max(0.2, -float(x.min()) * 1.1) if x.size else 0.2
         self.throughput.setData(x, per_min)
         self.plots["throughput"].setXRange(-span, 0, padding=0.02)
         self.plots["throughput"].setYRange(0, max(10.0, float(per_min.max()) * 1.2 if per_min.size else 10.0))
@@ -144,14 +144,12 @@ class ChartsPanel(QWidget):
             self.deadline.setValue(deadline)
             top = max(top, deadline * 1.05) if deadline < top * 1.5 else top
         self.plots["latency"].setYRange(0, top, padding=0)
-        title = "Trigger → decision, ms"
+        title = "Decision ms"  # trigger to decision; the pusher's deadline is drawn when it is near
         if latency.size:
-            title += f"  ·  p99 {np.percentile(latency, 99):.0f}"
-        if deadline is not None:
-            title += f"  ·  deadline {deadline:.0f}"
+            title += f" · p99 {np.percentile(latency, 99):.0f}"
         self.plots["latency"].getPlotItem().titleLabel.setText(title, size=f"{self._title_px}px")
 
     def _confidence(self, samples) -> None:
         confidence = np.array([s.confidence for s in samples[-HISTOGRAM_PARTS:]], dtype=float)
-        counts, edges = np.histogram(confidence, bins=20, range=(0.0, 1.0))
+        counts, edges = np.histogram(np.clip(confidence, 0.5, 1.0), bins=25, range=(0.5, 1.0))
         self.histogram.setOpts(x=(edges[:-1] + edges[1:]) / 2, height=counts)

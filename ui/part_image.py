@@ -6,7 +6,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ui import theme
-from ui.live_view import fit_rect, to_qimage
+from ui.pictures import fit_rect, to_qimage
 from ui.model import InspectedPart
 
 

@@ -54,6 +54,7 @@ class ResultsStrip(QWidget):
         self.setFixedHeight(height)
         self._tile = QSize(height * 4 // 3, height)
         for entry in reversed(self._shown):
+            entry[1] = None  # drawn for the old size
             self.renderer.submit(entry[0].record.part_id, part_picture, entry[0], self._tile, True)
         self.update()
 

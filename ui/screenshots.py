@@ -46,18 +46,44 @@ def wait_until(app, done, timeout_s: float) -> bool:
     return done()
 
 
+def palette_png(bgr: np.ndarray, path: Path, colours: int = 256) -> None:
+    """An indexed PNG: ``colours`` chosen by k-means on a sample of the pixels, each pixel mapped without dithering."""
+    from PySide6.QtGui import QImage
+
+    pixels = bgr.reshape(-1, 3)
+    sample = pixels[np.random.default_rng(0).choice(len(pixels), 40_000, replace=False)].astype(np.float32)
+    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
+    cv2.setRNGSeed(0)
+    _, _, centres = cv2.kmeans(sample, colours, None, criteria, 2, cv2.KMEANS_PP_CENTERS)
+    grid = (np.stack(np.meshgrid(*[np.arange(32)] * 3, indexing="ij"), -1).reshape(-1, 3) * 8 + 4).astype(np.float32)
+    nearest = np.concatenate([np.argmin(((chunk[:, None, :] - centres[None]) ** 2).sum(-1), axis=1)
+                              for chunk in np.array_split(grid, 16)]).astype(np.uint8)
+    cells = pixels.astype(np.int32) >> 3
+    index = nearest[(cells[:, 0] << 10) | (cells[:, 1] << 5) | cells[:, 2]].reshape(bgr.shape[:2])
+    image = QImage(np.ascontiguousarray(index).data, bgr.shape[1], bgr.shape[0], bgr.shape[1],
+                   QImage.Format.Format_Indexed8)
+    image.setColorTable([0xFF000000 | (int(r) << 16) | (int(g) << 8) | int(b) for b, g, r in centres.round()])
+    image.save(str(path), "PNG", 0)  # 0: the strongest compression
+
+
 def save_png(pixmap, path: Path) -> int:
-    """PNG at most ``MAX_BYTES``: full colour when it fits, else the colours reduced to a 256-entry palette."""
-    image = pixmap.toImage().convertToFormat(pixmap.toImage().Format.Format_RGB888)
-    rgb = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())[:, :image.width() * 3]
-    bgr = cv2.cvtColor(rgb.reshape(image.height(), image.width(), 3), cv2.COLOR_RGB2BGR)
-    ok, data = cv2.imencode(".png", bgr, [cv2.IMWRITE_PNG_COMPRESSION, 9])
-    if len(data) > MAX_BYTES:
-        indexed = image.convertToFormat(image.Format.Format_Indexed8)
-        indexed.save(str(path), "PNG", 100)
-        return path.stat().st_size
-    path.write_bytes(data.tobytes())
-    return len(data)
+    """PNG of at most ``MAX_BYTES``: full colour when it fits, else the largest palette (256, 128, 64 colours) that
+    fits; the camera's noise is what costs the bytes."""
+    from PySide6.QtGui import QImage
+
+    image = pixmap.toImage().convertToFormat(QImage.Format.Format_RGB888)
+    rgb = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    bgr = cv2.cvtColor(np.ascontiguousarray(rgb[:, :image.width() * 3]).reshape(image.height(), image.width(), 3),
+                       cv2.COLOR_RGB2BGR)
+    data = cv2.imencode(".png", bgr, [cv2.IMWRITE_PNG_COMPRESSION, 9])[1].tobytes()
+    if len(data) <= MAX_BYTES:
+        path.write_bytes(data)
+        return len(data)
+    for colours in (256, 128, 64):
+        palette_png(bgr, path, colours)
+        if path.stat().st_size <= MAX_BYTES:
+            break
+    return path.stat().st_size
 
 
 def shoot(recipe_name: str, out: Path, lead_in: int, rate: float) -> list[Path]:
@@ -75,6 +101,7 @@ def shoot(recipe_name: str, out: Path, lead_in: int, rate: float) -> list[Path]:
         model = StationModel()
         controller = StationController(model, station, parts=len(items))
         window = StationWindow(model, controller, recipes=["cartridge-box", "surface-part"])
+        window.live.idle_after_s = 600  # keep the last part in view while the sizes are shot
         window.move(0, 0)
         window.resize(*SIZES[0])
         window.show()
@@ -89,7 +116,7 @@ def shoot(recipe_name: str, out: Path, lead_in: int, rate: float) -> list[Path]:
         paths = []
         for width, height in SIZES:
             window.resize(width, height)
-            wait_until(app, lambda: False, 0.8)  # layout, re-rendered pictures, one more chart refresh
+            wait_until(app, lambda: False, 1.2)  # layout, re-rendered pictures, the display rate settled
             path = out / f"{recipe.product}_{width}x{height}.png"
             grab = window.screen().grabWindow(window.winId()) if os.environ.get("DISPLAY") else window.grab()
             size = save_png(grab, path)

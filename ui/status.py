@@ -4,14 +4,14 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
 
-from ui.live_view import LiveView
+from ui.camera_feed import CameraFeed
 from ui.model import StationModel
 
 
 class StatusLine(QLabel):
     """Refreshed twice a second; ``health`` is a callable giving the station's counters (dropped, saved)."""
 
-    def __init__(self, model: StationModel, view: LiveView, health=lambda: {}, parent=None):
+    def __init__(self, model: StationModel, view: CameraFeed, health=lambda: {}, parent=None):
         super().__init__(parent, objectName="status")
         self.model, self.view, self.health = model, view, health
         self.timer = QTimer(self)
@@ -27,10 +27,9 @@ class StatusLine(QLabel):
         models = ", ".join(f"{name} {version.split()[0]}" for name, version in info.models.items())
         bits = [
             f"display {self.view.display_fps:.0f} fps",
-            f"skipped {self.view.skipped_frames}",
-            f"camera dropped {health.get('camera_dropped', 0)}",
+            f"skipped {self.view.skipped_frames}",  # camera frames the screen did not draw
+            f"camera lost {health.get('camera_dropped', 0)}",  # frames the station never got
             f"saved {health.get('saved', 0)}",
-            f"{info.recipe}",
             models,
             f"run {info.run_id}",
         ]

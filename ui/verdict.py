@@ -81,7 +81,7 @@ class VerdictBanner(QWidget):
         self.detail_font.setBold(True)
         self.detail_font.setPixelSize(max(13, int(h * 0.12)))
         self.reason_font = QFont(self.font())
-        self.reason_font.setPixelSize(max(12, int(h * 0.085)))
+        self.reason_font.setPixelSize(max(12, int(h * 0.095)))
         super().resizeEvent(event)
 
     def paintEvent(self, event) -> None:
@@ -92,8 +92,8 @@ class VerdictBanner(QWidget):
         painter.drawRoundedRect(QRectF(self.rect()), 8, 8)
         painter.setPen(self._colour)
         h, w = self.height(), self.width()
-        rows = ((self.text, self.word_font, 0.0, 0.58), (self.detail, self.detail_font, 0.58, 0.2),
-                (self.reason, self.reason_font, 0.78, 0.22))
+        rows = ((self.text, self.word_font, 0.0, 0.56), (self.detail, self.detail_font, 0.54, 0.2),
+                (self.reason, self.reason_font, 0.74, 0.26))
         for text, font, top, share in rows:
             painter.setFont(font)
             painter.drawText(QRect(10, int(h * top), w - 20, int(h * share)),

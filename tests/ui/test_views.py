@@ -173,13 +173,14 @@ def test_the_live_view_draws_the_newest_camera_frame_and_counts_the_ones_it_skip
     model.set_station(model.info, frames=lambda: frames["now"])
     model.set_running(False)
     view = shown(qtbot, LiveView(model))
+    feed = view.camera
     image = box().image
     for seq in (1, 2, 5, 6, 9):  # 3, 4, 7 and 8 came and went between two reads
         frames["now"] = Frame(image, t=seq / 30, seq=seq)
-        qtbot.waitUntil(lambda: view.drawn_seq == seq, timeout=1000)
-    qtbot.waitUntil(lambda: view.frames_drawn >= 3, timeout=1000)
-    assert view.skipped_frames == 4
-    assert not view.showing_part  # stopped: the live camera fills the view
+        qtbot.waitUntil(lambda: feed.drawn_seq == seq, timeout=1000)
+    qtbot.waitUntil(lambda: feed.frames_drawn >= 3, timeout=1000)
+    assert feed.skipped_frames == 4
+    assert not view.showing_part and feed.isVisible()  # stopped: the live camera fills the view
 
 
 def test_the_bridge_never_makes_the_line_wait_and_delivers_every_part(qtbot, model, boxes):

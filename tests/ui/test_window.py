@@ -11,7 +11,7 @@ from ui.controller import StationController
 from ui.model import StationModel
 
 STATION_THREADS = {"inspect", "capture", "actuator", "record-writer", "conveyor", "alarm-log", "recipe-switch",
-                   "render-camera-view", "render-thumbnails"}
+                   "render-camera-view", "render-camera-preview", "render-part-view", "render-thumbnails"}
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_the_window_shows_what_the_line_decided(qtbot, window):
     assert window.counters.text("inspected") == str(station.stats.recorded)
     assert window.strip.parts[0].record.part_id == latest.record.part_id
     assert len(window.live.overlay.items) == latest.record.count
-    qtbot.waitUntil(lambda: window.live.frames_drawn > 5, timeout=2000)
+    qtbot.waitUntil(lambda: window.preview.frames_drawn > 5, timeout=2000)
     assert "cartridge_counter" in window.status.text() and "display" in window.status.text()
 
 
