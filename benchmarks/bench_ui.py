@@ -18,6 +18,7 @@ records how many cores other processes used during it.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -37,7 +38,7 @@ from inspector.config import StationConfig, load_recipe  # noqa: E402
 from inspector.report import percentiles  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results" / "ui.json"
-WARM_UP_S = 2.0  # window start-up (first layout, first paints) is not part of the steady state measured
+WARM_UP_S = 3.0  # window start-up (first layout, first paints) is not part of the steady state measured
 
 
 def busy_ticks() -> tuple[float, float]:
@@ -70,11 +71,25 @@ def wait_for_quiet(limit_cores: float, max_wait_s: float) -> float:
             return load.cores
 
 
+def no_ort_spinning() -> None:
+    import onnxruntime
+
+    plain = onnxruntime.SessionOptions
+
+    def options():
+        made = plain()
+        made.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        return made
+
+    onnxruntime.SessionOptions = options
+
+
 def cycle(items):
     while True:
         yield from items
 
 
+ORT_SPINNING = "on"
 INFERENCE_THREADS = 0  # the station's setting (0: ORT's default, one per core); --inference-threads changes it
 
 
@@ -110,13 +125,12 @@ def window_run(recipe, pool, rate: float, parts: int, data_dir: Path, size: tupl
     from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from ui.app import GIL_SLICE_S, StationWindow
+    from ui.app import StationWindow, steady_state
     from ui.controller import StationController
     from ui.model import StationModel
 
     app = QApplication.instance() or QApplication([])
     headless_slice = sys.getswitchinterval()
-    sys.setswitchinterval(GIL_SLICE_S)  # as run_window sets it
     station = open_station(recipe, pool, rate, data_dir)
     records, done = collect(station, parts)
     model = StationModel()
@@ -124,6 +138,8 @@ def window_run(recipe, pool, rate: float, parts: int, data_dir: Path, size: tupl
     window = StationWindow(model, controller, recipes=[recipe.name])
     window.resize(*size)
     window.show()
+    app.processEvents()
+    steady_state()  # as run_window does
 
     started = time.monotonic()
     ticks: list[float] = []
@@ -156,6 +172,7 @@ def window_run(recipe, pool, rate: float, parts: int, data_dir: Path, size: tupl
     finish.stop()
     window.close()
     sys.setswitchinterval(headless_slice)
+    gc.unfreeze()
     t0, n0 = drawn["at_warm"] or (started, 0)
     steady = np.diff([t for t in ticks if t >= started + WARM_UP_S])
     lateness_ms = np.maximum(steady - 0.005, 0.0) * 1000 if steady.size else np.zeros(1)
@@ -211,6 +228,7 @@ def bench(recipe_name: str, parts: int, rate: float, rounds: int, size: tuple[in
         "rounds": rounds,
         "window_size": list(size),
         "inference_threads": INFERENCE_THREADS,
+        "ort_spinning": ORT_SPINNING,
         "display_fps_mean": round(float(np.mean([run["display_fps_mean"] for run in window])), 1),
         "display_fps_worst_second": min(fps_worst) if fps_worst else None,
         "longest_stall_ms": worst("longest_stall_ms", max),
@@ -247,9 +265,16 @@ def main() -> None:
     parser.add_argument("--quiet", type=float, default=0.3,
                         help="before each run, wait until other processes use fewer cores than this (-1: never wait)")
     parser.add_argument("--inference-threads", type=int, default=0, help="station.inference_threads for both runs")
+    parser.add_argument("--ort-spinning", choices=("on", "off"), default="on",
+                        help="off: what-if, ONNX Runtime's intra-op threads sleep instead of spinning between runs "
+                             "(session.intra_op.allow_spinning=0, set here by patching SessionOptions; both runs)")
     args = parser.parse_args()
     global INFERENCE_THREADS
     INFERENCE_THREADS = args.inference_threads
+    global ORT_SPINNING
+    ORT_SPINNING = args.ort_spinning
+    if args.ort_spinning == "off":
+        no_ort_spinning()
     size = tuple(int(v) for v in args.size.lower().split("x"))
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -267,6 +292,11 @@ def main() -> None:
                        "qt_platform": os.environ.get("QT_QPA_PLATFORM")},
            "results": results}
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    if args.out.exists():  # one file, one entry per configuration measured
+        kept = [r for r in json.loads(args.out.read_text()).get("results", [])
+                if (r.get("recipe"), r.get("ort_spinning", "on"), r.get("inference_threads", 0)) not in
+                {(r2["recipe"], r2["ort_spinning"], r2["inference_threads"]) for r2 in results}]
+        out["results"] = kept + results
     args.out.write_text(json.dumps(out, indent=2) + "\n")
     print(f"wrote {args.out}")
 

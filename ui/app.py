@@ -6,6 +6,7 @@ the place of the camera view while CHARTS is pressed.
 """
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 import time
@@ -137,15 +138,24 @@ class StationWindow(QMainWindow):
         event.accept()
 
 
+def steady_state() -> None:
+    """Once the window is up: interpreter settings that keep the GUI and the line from waiting on each other.
+
+    - The GUI thread hands the GIL back and forth with the line's threads many times a second (every OpenCV or Qt call
+      that releases it); with Python's default 5 ms slices each hand-back can cost the other side up to 5 ms.
+    - A full garbage-collector pass over everything Qt and pyqtgraph made at start-up takes ~40 ms holding the GIL;
+      frozen, those objects are left out of every later pass. (Measured with benchmarks/bench_ui.py.)
+    """
+    sys.setswitchinterval(GIL_SLICE_S)
+    gc.collect()
+    gc.freeze()
+
+
 def run_window(station, *, build=None, recipes: list[str] = (), parts: int | None = None, kiosk: bool = False,
                size: tuple[int, int] = (1280, 800), start: bool = True) -> tuple[bool, object]:
     """Show the station window until it is closed (or Ctrl-C / SIGTERM); returns (stopped cleanly, last station)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("inspector")
-    # The GUI thread hands the GIL back and forth with the line's threads many times a second (every OpenCV or Qt
-    # call that releases it); with Python's default 5 ms slices each hand-back can cost the other side up to 5 ms.
-    # Short slices keep the event loop and the line's decisions from waiting on each other (measured: bench_ui.py).
-    sys.setswitchinterval(GIL_SLICE_S)
     model = StationModel()
     controller = StationController(model, station, build=build, parts=parts)
     window = StationWindow(model, controller, recipes=recipes)
@@ -155,6 +165,8 @@ def run_window(station, *, build=None, recipes: list[str] = (), parts: int | Non
     else:
         window.resize(*size)
         window.show()
+    app.processEvents()
+    steady_state()
     if start:
         controller.start()
     previous = {sig: signal.signal(sig, lambda *_: QTimer.singleShot(0, window.close))
