@@ -142,12 +142,7 @@ def render_box(rng: np.random.Generator | int | None = None, *, layout: tuple[in
 
     hom = cv.perspective(size, knobs.perspective, rng)
     if hom is not None:
-        canvas = cv2.warpPerspective(canvas, hom, size, borderMode=cv2.BORDER_REFLECT)
-        s = np.diag([1.0 / cv.GAIN_SCALE, 1.0 / cv.GAIN_SCALE, 1.0])
-        gain = cv2.warpPerspective(gain, s @ hom @ np.linalg.inv(s), (gain.shape[1], gain.shape[0]),
-                                   borderMode=cv2.BORDER_REPLICATE)
-        if mask is not None:
-            mask = cv2.warpPerspective(mask.astype(np.uint8), hom, size, flags=cv2.INTER_NEAREST) > 0
+        canvas, gain, mask = cv.warp_view(hom, canvas, gain, mask, size)
         probe = cv.warp_points(hom, np.array([[cx, cy], [cx + r_cap, cy], [cx, cy + r_cap]]))
         (ax, ay), (bx, by) = probe[1] - probe[0], probe[2] - probe[0]
         r_cap = float(np.sqrt(abs(ax * by - ay * bx)))

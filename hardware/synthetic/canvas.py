@@ -252,6 +252,18 @@ def perspective(size: tuple[int, int], amount: float, rng: np.random.Generator) 
     return cv2.getPerspectiveTransform(src, dst)
 
 
+def warp_view(hom: np.ndarray, canvas: np.ndarray, gain: np.ndarray, mask: np.ndarray | None,
+              size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Apply a perspective to the canvas, its (smaller) gain map and an optional truth mask alike."""
+    canvas = cv2.warpPerspective(canvas, hom, size, borderMode=cv2.BORDER_REFLECT)
+    s = np.diag([1.0 / GAIN_SCALE, 1.0 / GAIN_SCALE, 1.0])
+    gain = cv2.warpPerspective(gain, s @ hom @ np.linalg.inv(s), (gain.shape[1], gain.shape[0]),
+                               borderMode=cv2.BORDER_REPLICATE)
+    if mask is not None:
+        mask = cv2.warpPerspective(mask.astype(np.uint8), hom, size, flags=cv2.INTER_NEAREST) > 0
+    return canvas, gain, mask
+
+
 def warp_points(hom: np.ndarray | None, points: np.ndarray) -> np.ndarray:
     if hom is None or len(points) == 0:
         return points

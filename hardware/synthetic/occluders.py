@@ -208,7 +208,7 @@ def _label(canvas, rng, target, size, light, knobs: Knobs) -> np.ndarray:
     img = np.empty((h, w, 3), np.float32)
     img[:] = paper
     ink = (40, 38, 36)
-    bar_x, x = int(0.06 * w), int(0.06 * w)
+    x = int(0.06 * w)
     while x < int(0.36 * w):  # barcode
         bw = int(rng.integers(1, 4))
         if rng.random() < 0.55:

@@ -183,12 +183,8 @@ def render_part(rng: np.random.Generator | int | None = None, *, defect: str | N
         mask[y0:y1, x0:x1] = soft > 0.25
     hom = cv.perspective(size, knobs.perspective, rng)
     if hom is not None:
-        canvas = cv2.warpPerspective(canvas, hom, size, borderMode=cv2.BORDER_REFLECT)
-        s = np.diag([1.0 / cv.GAIN_SCALE, 1.0 / cv.GAIN_SCALE, 1.0])
-        gain = cv2.warpPerspective(gain, s @ hom @ np.linalg.inv(s), (gain.shape[1], gain.shape[0]),
-                                   borderMode=cv2.BORDER_REPLICATE)
-        if soft is not None:
-            mask = cv2.warpPerspective(mask.astype(np.uint8), hom, size, flags=cv2.INTER_NEAREST) > 0
+        canvas, gain, warped = cv.warp_view(hom, canvas, gain, mask if soft is not None else None, size)
+        mask = warped if soft is not None else mask
         cx, cy = cv.warp_points(hom, np.array([[cx, cy]]))[0]
     if rng.random() < knobs.glare_prob:
         cv.add_glare(gain, rng)
