@@ -203,7 +203,7 @@ def bench(recipe_name: str, parts: int, rate: float, rounds: int, size: tuple[in
     for k in range(rounds):
         for runs, run in ((headless, lambda: headless_run(recipe, pool, rate, parts, data / f"{recipe_name}-h{k}")),
                           (window, lambda: window_run(recipe, pool, rate, parts, data / f"{recipe_name}-w{k}", size))):
-            for attempt in range(3):  # a run other processes disturbed is run again (twice at most)
+            for _ in range(3):  # a run other processes disturbed is run again (twice at most)
                 if quiet is not None:
                     wait_for_quiet(quiet, 600)
                 with ForeignLoad() as load:
