@@ -17,9 +17,14 @@ REAL_COLUMNS = frozenset({"t_trigger", "confidence", "occlusion", "p_defect", "f
 INT_COLUMNS = frozenset({"part_id", "count", "expected"})
 _JSON_DEFAULTS = {"models": {}, "timings_ms": {}}
 
-INSERT_PART_SQL = "INSERT INTO parts ({}) VALUES ({})".format(
+INSERT_PART_SQL = "INSERT INTO parts ({}, model_key) VALUES ({}, ?)".format(
     ", ".join(f'"{c}"' for c in PART_COLUMNS), ", ".join("?" for _ in PART_COLUMNS)
 )
+
+
+def model_key(models: Mapping[str, Any] | None) -> str:
+    """One indexable text per set of model versions: ``name version`` pairs by name, joined by `` + ``."""
+    return " + ".join(f"{name} {version}" for name, version in sorted((models or {}).items()))
 
 
 def json_default(value: Any) -> Any:
@@ -66,7 +71,7 @@ def record_to_row(record: PartRecord) -> tuple[Any, ...]:
     """Values in PART_COLUMNS order, ready for INSERT_PART_SQL; raises on a value that cannot be stored."""
     if record.part_id is None:  # SQLite would invent one for an INTEGER PRIMARY KEY
         raise ValueError("a part record needs a part_id")
-    return tuple(_plain(c, getattr(record, c)) for c in PART_COLUMNS)
+    return (*(_plain(c, getattr(record, c)) for c in PART_COLUMNS), model_key(record.models))
 
 
 def record_to_json(record: PartRecord) -> str:

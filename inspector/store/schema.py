@@ -6,6 +6,7 @@ Each step runs in one ``BEGIN IMMEDIATE`` transaction together with the bump of 
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Sequence
@@ -13,6 +14,7 @@ from typing import Callable, Sequence
 from sqlite_utils import Database
 
 from inspector import __version__
+from inspector.store.rows import model_key
 
 
 class SchemaError(RuntimeError):
@@ -110,7 +112,92 @@ def _v1_runs_parts_alarms(db: Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "runs, parts, alarms, parts_quarantine", _v1_runs_parts_alarms),)
+REVIEW_QUEUE_WHERE = "(outcome != 'pass' OR image_path IS NOT NULL)"
+"""Parts a person may be asked to look at: every non-pass, and the passes whose image was kept (the pass sample).
+The review queue's partial indexes carry this WHERE; a query must repeat it word for word to use them."""
+
+
+def _v2_review_labels(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE labels (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            part_id INTEGER NOT NULL,
+            reviewer TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            verdict TEXT NOT NULL CHECK (verdict IN ('confirm', 'correct', 'inconclusive')),
+            label TEXT,
+            count INTEGER,
+            points TEXT,
+            defect_box TEXT,
+            before TEXT NOT NULL,
+            comment TEXT,
+            seconds_spent REAL
+        )
+        """
+    )
+    db.execute("CREATE INDEX labels_part ON labels (part_id, id)")
+    db.execute("CREATE INDEX labels_created ON labels (created_at)")
+    db.execute("CREATE INDEX labels_reviewer ON labels (reviewer, created_at)")
+    # The models JSON cannot be indexed: one text per set of model versions can.
+    db.execute("ALTER TABLE parts ADD COLUMN model_key TEXT")
+    db.conn.create_function("inspector_model_key", 1, lambda text: model_key(json.loads(text) if text else {}))
+    db.execute("UPDATE parts SET model_key = inspector_model_key(models)")
+    for name, columns in (("confidence", "confidence"), ("outcome", "outcome, confidence"),
+                          ("recipe", "recipe, confidence"), ("model", "model_key, confidence"),
+                          ("time", "wall_time")):
+        db.execute(f"CREATE INDEX parts_queue_{name} ON parts ({columns}) WHERE {REVIEW_QUEUE_WHERE}")
+
+
+def _v3_users_audit(db: Database) -> None:
+    # PIN hashes and salts are hex text; the KDF and its parameters are kept per row, so they can be raised later.
+    db.execute(
+        """
+        CREATE TABLE users (
+            name TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            pin_hash TEXT NOT NULL,
+            salt TEXT NOT NULL,
+            kdf TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    # AUTOINCREMENT: ids are never reused, and sqlite_sequence remembers the last one even if it is deleted.
+    db.execute(
+        """
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            time TEXT NOT NULL,
+            user TEXT NOT NULL,
+            role TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            before TEXT,
+            after TEXT,
+            reason TEXT NOT NULL,
+            signed INTEGER NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX audit_time ON audit (time)")
+    # Append-only for the software; the hash chain is what catches someone who drops these triggers.
+    for verb in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER audit_no_{verb.lower()} BEFORE {verb} ON audit "
+            "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"
+        )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "runs, parts, alarms, parts_quarantine", _v1_runs_parts_alarms),
+    Migration(2, "labels (QA review), parts.model_key, review queue indexes", _v2_review_labels),
+    Migration(3, "users (hashed PINs), audit trail (hash chain)", _v3_users_audit),
+)
 LATEST_VERSION = MIGRATIONS[-1].version
 
 
