@@ -41,7 +41,8 @@ def simulated(config: StationConfig) -> StationConfig:
 
 def load_recipe_models(config: StationConfig, recipe: Recipe) -> RecipeModels:
     threads = config.inference_threads or None
-    models = [load_package(config.models_dir / name, threads=threads) for name in recipe.models]
+    models = [load_package(config.models_dir / name, threads=threads, spin=config.inference_spin)
+              for name in recipe.models]
     return RecipeModels(models, roi=config.camera.roi)
 
 

@@ -88,6 +88,7 @@ class StationConfig(_Section):
     models_dir: Path = SHIPPED_MODELS
     recipes_dir: Path = SHIPPED_RECIPES
     inference_threads: Annotated[int, Field(ge=0, le=64)] = 0  # 0: one per core
+    inference_spin: bool = False  # ONNX Runtime threads busy-wait between runs: CPU taken from the line and the window
     queue_size: Annotated[int, Field(ge=1, le=1000)] = 8
     camera: CameraSettings = CameraSettings()
     gpio: GpioSettings = GpioSettings()

@@ -182,3 +182,12 @@ def test_a_non_finite_output_is_an_error_not_a_result(make_package):
     assert model.infer(np.zeros((H, W, 3), np.uint8)).p_defect == 0.0
     with pytest.raises(ModelOutputError, match="'p_defect' is nan"):
         model.infer(blobs_image([(60, 50)]))
+
+
+def test_inference_threads_do_not_spin_unless_asked(make_package):
+    folder = make_package("count")
+    quiet = load_package(folder, threads=2).session.get_session_options()
+    spinning = load_package(folder, threads=2, spin=True).session.get_session_options()
+    assert quiet.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    assert spinning.get_session_config_entry("session.intra_op.allow_spinning") == "1"
+    assert quiet.intra_op_num_threads == 2
