@@ -1,0 +1,169 @@
+"""What a person does to the station, through the core: the role is checked, the change audited, signed where it
+matters (PIN again and a reason). Screens call these; the automatic line keeps calling ``Line.start``/``stop``.
+"""
+from __future__ import annotations
+
+import contextvars
+import json
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from inspector import audit
+from inspector.config import Recipe, parse_recipe
+from inspector.permissions import (ALARM_ACKNOWLEDGE, LINE_START, LINE_STOP, MODEL_APPROVE, RECIPE_EDIT,
+                                   REVIEW_LABEL, PermissionDenied, require)
+
+RECIPE_EDITABLE = ("expected_count", "occlusion_threshold", "count_min_confidence", "reject_at", "pass_below",
+                   "fail_safe")
+
+
+def authorize(session: Any, action: str, store: Any, target: str, *, reason: str, before: Any = None,
+              after: Any = None) -> audit.Entry:
+    """``require`` the action, then record it in the audit trail."""
+    require(session, action)
+    return audit.append(store, session, action, target, before, after, reason)
+
+
+# -- operator ------------------------------------------------------------------------------------------------------
+def start_line(session: Any, line: Any, store: Any, *, reason: str = "started at the station") -> None:
+    authorize(session, LINE_START, store, f"line:{line.run_id}", reason=reason, before={"running": line.running},
+              after={"running": True})
+    line.start()
+
+
+def stop_line(session: Any, line: Any, store: Any, *, reason: str = "stopped at the station") -> None:
+    authorize(session, LINE_STOP, store, f"line:{line.run_id}", reason=reason, before={"running": line.running},
+              after={"running": False})
+    line.stop()
+
+
+def acknowledge_alarm(session: Any, alarms: Any, kind: str, store: Any):
+    """Acknowledge the active alarm ``kind`` as the session's user; None when it was not active."""
+    require(session, ALARM_ACKNOWLEDGE)
+    active = {a.kind: a for a in alarms.active}
+    if kind not in active:
+        return None
+    alarm = active[kind]
+    audit.append(store, session, ALARM_ACKNOWLEDGE, f"alarm:{kind}", {"active": True, "message": alarm.message},
+                 {"active": False}, "acknowledged at the station")
+    return alarms.acknowledge(kind, by=session.user.name)
+
+
+# -- technician ----------------------------------------------------------------------------------------------------
+def edit_recipe(session: Any, path: str | Path, changes: dict[str, Any], *, pin: str, reason: str,
+                store: Any) -> Recipe:
+    """Change thresholds of the recipe file at ``path`` (signed: PIN again and a reason); returns the new recipe.
+
+    Only the keys in ``RECIPE_EDITABLE``; the new recipe is validated before anything is written, and the file is
+    replaced in one step (comments and other lines kept).
+    """
+    require(session, RECIPE_EDIT)
+    path = Path(path)
+    unknown = sorted(set(changes) - set(RECIPE_EDITABLE))
+    if unknown:
+        raise ValueError(f"recipe keys {unknown} cannot be edited here; editable: {', '.join(RECIPE_EDITABLE)}")
+    text = path.read_text(encoding="utf-8")
+    old = parse_recipe(tomllib.loads(text), str(path))
+    new_text = set_toml_keys(text, changes)
+    new = parse_recipe(tomllib.loads(new_text), str(path))  # refuses a bad value: nothing written, nothing signed
+    before = {k: getattr(old, k) for k in changes}
+    after = {k: getattr(new, k) for k in changes}
+    signature = audit.sign(session, pin, reason)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with audit.transaction(store) as conn:
+        audit.append(conn, session, RECIPE_EDIT, f"recipe:{new.name}", before, after, signature.reason, signed=True)
+        tmp.write_text(new_text, encoding="utf-8")
+        os.replace(tmp, path)
+    return new
+
+
+def set_toml_keys(text: str, changes: dict[str, Any]) -> str:
+    """``text`` with top-level ``key = value`` lines replaced (or added before the first table)."""
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    top = next((i for i, line in enumerate(lines) if line.lstrip().startswith("[")), len(lines))
+    for key, value in changes.items():
+        rendered = f"{key} = {_toml_value(key, value)}\n"
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        hit = next((i for i in range(top) if pattern.match(lines[i])), None)
+        if hit is None:
+            lines.insert(top, rendered)
+            top += 1
+        else:
+            lines[hit] = rendered
+    return "".join(lines)
+
+
+def _toml_value(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    raise ValueError(f"recipe key {key} = {value!r}: a number, true/false or text")
+
+
+# -- admin ---------------------------------------------------------------------------------------------------------
+def approve_model(session: Any, slot: Any, path: str | Path, *, pin: str, reason: str, store: Any):
+    """Activate the model package at ``path`` in ``slot`` (signed); a package that fails its checks changes nothing."""
+    require(session, MODEL_APPROVE)
+    signature = audit.sign(session, pin, reason)
+    previous = slot.active
+    model = slot.swap(path)
+    audit.append(store, session, MODEL_APPROVE, f"model:{slot.task or model.task}", _model_value(previous),
+                 _model_value(model), signature.reason, signed=True)
+    return model
+
+
+def _model_value(model: Any) -> dict[str, Any] | None:
+    if model is None:
+        return None
+    return {"name": model.name, "version": model.version, "sha256": model.sha256, "folder": str(model.folder)}
+
+
+# -- QA ------------------------------------------------------------------------------------------------------------
+_reviewer: contextvars.ContextVar[tuple[Any, audit.Signature | None] | None] = contextvars.ContextVar(
+    "reviewer", default=None)
+
+
+def guard_review(review: Any) -> Any:
+    """From now on every verdict on ``review`` must come through ``submit_label``: its label row and its audit entry
+    are written in one transaction, and a verdict without a session is refused there (nothing written)."""
+    def audit_label(conn, label, record) -> None:
+        context = _reviewer.get()
+        if context is None:
+            raise PermissionDenied(f"a verdict on part {label.part_id} needs a logged-in QA user (submit_label)",
+                                   action=REVIEW_LABEL)
+        session, signature = context
+        after = {"verdict": label.verdict, "label": label.label, "count": label.count, "points": label.points,
+                 "defect_box": label.defect_box, "label_id": label.id}
+        reason = signature.reason if signature else (label.comment or f"{label.verdict} at review")
+        audit.append(conn, session, REVIEW_LABEL, f"part:{label.part_id}", label.before, after, reason,
+                     signed=signature is not None)
+
+    if not any(getattr(listener, "__name__", "") == "audit_label" for listener in review.on_submit):
+        review.on_submit.append(audit_label)
+    return review
+
+
+def submit_label(session: Any, review: Any, part_id: int, verdict: str, *, pin: str | None = None,
+                 reason: str | None = None, **value: Any):
+    """A QA verdict as the session's user. A correction is signed: it needs ``pin`` and ``reason``."""
+    require(session, REVIEW_LABEL)
+    guard_review(review)
+    signature = None
+    if verdict == "correct":
+        if pin is None:
+            raise PermissionDenied("a label correction is signed: give the PIN again and a reason",
+                                   user=session.user.name, role=session.user.role.value, action=REVIEW_LABEL)
+        signature = audit.sign(session, pin, reason or "")
+    token = _reviewer.set((session, signature))
+    try:
+        return review.submit(part_id, session.user.name, verdict, **value)
+    finally:
+        _reviewer.reset(token)

@@ -1,0 +1,88 @@
+"""Who may do what: each role's actions, checked in the core by ``require`` before anything changes.
+
+Roles do not inherit from one another; the table below is the whole truth (tests check every role x action):
+
+=============  ============================================================================
+operator       run and stop the line, acknowledge alarms
+qa             review parts and correct their labels
+technician     calibrate, edit recipes; run/stop the line and acknowledge alarms (needed while calibrating)
+admin          manage users, approve (activate) model packages
+system         the station itself: starts and stops the automatic line, never a person
+=============  ============================================================================
+"""
+from __future__ import annotations
+
+from typing import Any
+
+LINE_START = "line.start"
+LINE_STOP = "line.stop"
+ALARM_ACKNOWLEDGE = "alarm.acknowledge"
+REVIEW_LABEL = "review.label"
+CALIBRATION_SAVE = "calibration.save"
+RECIPE_EDIT = "recipe.edit"
+MODEL_APPROVE = "model.approve"
+USERS_MANAGE = "users.manage"
+
+ACTIONS = (LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE, REVIEW_LABEL, CALIBRATION_SAVE, RECIPE_EDIT, MODEL_APPROVE,
+           USERS_MANAGE)
+
+ALLOWED: dict[str, frozenset[str]] = {
+    "operator": frozenset({LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE}),
+    "qa": frozenset({REVIEW_LABEL}),
+    "technician": frozenset({CALIBRATION_SAVE, RECIPE_EDIT, LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE}),
+    "admin": frozenset({USERS_MANAGE, MODEL_APPROVE}),
+    "system": frozenset({LINE_START, LINE_STOP}),
+}
+
+SIGNED = frozenset({RECIPE_EDIT, REVIEW_LABEL, MODEL_APPROVE})
+"""Actions that matter enough to ask for the PIN again and a reason (an electronic signature)."""
+
+
+class PermissionDenied(PermissionError):
+    """A session asked for an action its role does not allow, or it is no longer logged in."""
+
+    def __init__(self, message: str, *, user: str | None = None, role: str | None = None, action: str | None = None):
+        super().__init__(message)
+        self.user, self.role, self.action = user, role, action
+
+
+class SessionExpired(PermissionDenied):
+    """The session was logged out (by hand, idle time-out or lock-out); log in again."""
+
+
+def role_name(role: Any) -> str:
+    return getattr(role, "value", role)
+
+
+def allowed(role: Any, action: str) -> bool:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}; known: {', '.join(ACTIONS)}")
+    return action in ALLOWED.get(role_name(role), frozenset())
+
+
+def roles_for(action: str) -> list[str]:
+    return [role for role, actions in ALLOWED.items() if action in actions]
+
+
+def require(session: Any, action: str) -> None:
+    """Raise ``PermissionDenied`` unless ``session`` is logged in with a role that may do ``action``.
+
+    ``session`` is a ``users.Session`` (checked for idle time-out, log-out and a since-deactivated user) or the
+    ``users.SYSTEM`` actor. A successful check counts as activity and keeps the session alive.
+    """
+    if session is None:
+        raise PermissionDenied(f"{action} needs a logged-in user (allowed for: {', '.join(roles_for(action))})",
+                               action=action)
+    check_alive = getattr(session, "check_alive", None)
+    if check_alive is not None:
+        check_alive(action)
+    user = getattr(session, "user", session)
+    role = role_name(user.role)
+    if not allowed(role, action):
+        raise PermissionDenied(
+            f"user {user.name!r} ({role}) may not {action}; allowed for: {', '.join(roles_for(action))}",
+            user=user.name, role=role, action=action,
+        )
+    touch = getattr(session, "touch", None)
+    if touch is not None:
+        touch()
