@@ -33,6 +33,25 @@ def streaks(rng: np.random.Generator, shape: tuple[int, int], angle_deg: float, 
     return out / (out.std() + 1e-6)
 
 
+SURFACES = ("steel", "mat", "slate", "wood")
+
+
+def surface(rng: np.random.Generator) -> np.ndarray:
+    """A work surface under the item: brushed steel, a rubber mat, slate or wood, as float BGR HxW."""
+    kind = SURFACES[int(rng.integers(len(SURFACES)))]
+    shape = (H, W)
+    if kind == "steel":
+        base, tex = np.float32([150, 150, 146]) * rng.uniform(0.8, 1.1), 10 * streaks(rng, shape, rng.uniform(-5, 5))
+    elif kind == "mat":
+        base, tex = np.float32([110, 80, 50]) * rng.uniform(0.7, 1.2), 6 * fractal(rng, shape, (2, 8, 32))
+    elif kind == "slate":
+        base, tex = np.float32([75, 70, 68]) * rng.uniform(0.7, 1.3), 8 * fractal(rng, shape)
+    else:
+        base = np.float32([90, 135, 175]) * rng.uniform(0.8, 1.1)
+        tex = 14 * streaks(rng, shape, rng.uniform(80, 100), 61) + 6 * fractal(rng, shape)
+    return np.clip(base + tex[..., None], 0, 255).astype(np.float32)
+
+
 def light_direction(rng: np.random.Generator) -> np.ndarray:
     """Unit vector in the image plane pointing from the scene towards the main lamp."""
     a = rng.uniform(0, 2 * np.pi)

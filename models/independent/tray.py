@@ -22,24 +22,6 @@ BOX_COLOURS = {  # BGR, outer walls
     "foam": ((60, 60, 62), (150, 110, 60), (200, 200, 200)),
     "crate": ((160, 100, 40), (60, 140, 60), (70, 70, 75), (40, 120, 210)),
 }
-SURFACES = ("steel", "mat", "slate", "wood")
-
-
-def _background(rng: np.random.Generator) -> np.ndarray:
-    kind = SURFACES[int(rng.integers(len(SURFACES)))]
-    shape = (optics.H, optics.W)
-    if kind == "steel":
-        base, tex = np.float32([150, 150, 146]) * rng.uniform(0.8, 1.1), 10 * optics.streaks(rng, shape, rng.uniform(-5, 5))
-    elif kind == "mat":
-        base, tex = np.float32([110, 80, 50]) * rng.uniform(0.7, 1.2), 6 * optics.fractal(rng, shape, (2, 8, 32))
-    elif kind == "slate":
-        base, tex = np.float32([75, 70, 68]) * rng.uniform(0.7, 1.3), 8 * optics.fractal(rng, shape)
-    else:
-        base = np.float32([90, 135, 175]) * rng.uniform(0.8, 1.1)
-        tex = 14 * optics.streaks(rng, shape, rng.uniform(80, 100), 61) + 6 * optics.fractal(rng, shape)
-    return np.clip(base + tex[..., None], 0, 255).astype(np.float32)
-
-
 def _board(rng, rows, cols, tray, lamp) -> tuple[np.ndarray, np.ndarray, float]:
     """Flat box without caps: BGR board, slot centres (board px) and the slot (cell / hole) radius."""
     margin = rng.uniform(0.35, 0.6)
@@ -124,7 +106,7 @@ def render_box(rng: np.random.Generator) -> tuple[np.ndarray, dict]:
     size = (optics.W, optics.H)
     layer = cv2.warpPerspective(board, hom, size, flags=cv2.INTER_AREA)
     alpha = cv2.warpPerspective(np.ones((bh, bw), np.float32), hom, size, flags=cv2.INTER_LINEAR)
-    canvas = _background(rng)
+    canvas = optics.surface(rng)
     optics.cast_shadow(canvas, alpha, lamp, rng.uniform(5, 14), rng.uniform(6, 14), rng.uniform(0.3, 0.55))
     optics.composite(canvas, layer, alpha)
 
