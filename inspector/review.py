@@ -1,0 +1,360 @@
+"""QA review: the queue of parts that need a person, and the verdicts they give.
+
+A verdict never touches the model's row in ``parts``: it is a new row in ``labels`` with the reviewer, the time, the
+seconds spent and the value before it. The latest label of a part is its QA truth; older ones stay as history.
+Every label is written by ``Review.submit``, in one transaction that ``on_submit`` listeners share (the audit trail
+appends its entry there, and may refuse the verdict by raising).
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable, Sequence
+
+from inspector.record import PartRecord
+from inspector.store import Store, utc_now
+from inspector.store.rows import dumps, row_to_record
+from inspector.store.schema import REVIEW_QUEUE_WHERE
+
+VERDICTS = ("confirm", "correct", "inconclusive")
+QUEUE_OUTCOMES = ("reject", "fail_safe", "uncertain", "pass")
+SORTS = ("confidence", "-confidence", "newest")
+REVIEW_STATES = ("open", "reviewed", "all")
+PAGE_SIZE = 50
+TIME_PROBE_ROWS = 4000  # a time range with fewer queue rows than this drives the query by time, then sorts
+
+_LABEL_COLUMNS = ("part_id", "reviewer", "created_at", "verdict", "label", "count", "points", "defect_box", "before",
+                  "comment", "seconds_spent")
+
+
+class ReviewError(ValueError):
+    """A verdict or filter the review refuses; the message names the value and what is allowed."""
+
+
+def utc_text(value: str | datetime | None, *, name: str = "time") -> str | None:
+    """A time as the database writes it (ISO 8601 UTC, milliseconds); a naive time is taken as UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError as e:
+            raise ReviewError(f"{name} {value!r} is not an ISO 8601 time (e.g. 2026-11-22 or 2026-11-22T10:00)") from e
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the queue shows. Times are ISO 8601 (UTC when naive); ``until`` is exclusive."""
+
+    outcomes: Sequence[str] | None = None
+    since: str | datetime | None = None
+    until: str | datetime | None = None
+    recipe: str | None = None
+    model_key: str | None = None  # as listed by Review.model_keys()
+    min_confidence: float | None = None
+    max_confidence: float | None = None
+    state: str = "open"  # open: no label yet; reviewed: labelled; all
+
+    def __post_init__(self) -> None:
+        for outcome in self.outcomes or ():
+            if outcome not in QUEUE_OUTCOMES:
+                raise ReviewError(f"outcome {outcome!r} is not one of {', '.join(QUEUE_OUTCOMES)}")
+        if self.state not in REVIEW_STATES:
+            raise ReviewError(f"review state {self.state!r} is not one of {', '.join(REVIEW_STATES)}")
+        for name in ("min_confidence", "max_confidence"):
+            value = getattr(self, name)
+            if value is not None and not 0.0 <= value <= 1.0:
+                raise ReviewError(f"{name} {value} is outside 0..1")
+        utc_text(self.since, name="since")
+        utc_text(self.until, name="until")
+
+
+@dataclass(frozen=True)
+class Label:
+    id: int
+    part_id: int
+    reviewer: str
+    created_at: str
+    verdict: str
+    label: str | None
+    count: int | None
+    points: list[list[float]] | None
+    defect_box: list[int] | None
+    before: dict[str, Any]
+    comment: str | None
+    seconds_spent: float | None
+
+    @property
+    def is_truth(self) -> bool:
+        """Whether this label gives a value (confirm or correct); inconclusive gives none."""
+        return self.verdict != "inconclusive"
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Label:
+        values = {k: row[k] for k in ("id", *_LABEL_COLUMNS)}
+        for key in ("points", "defect_box", "before"):
+            values[key] = json.loads(row[key]) if row[key] is not None else None
+        return cls(**values)
+
+
+@dataclass
+class QueueItem:
+    record: PartRecord
+    label: Label | None  # the latest verdict, if any
+
+    @property
+    def cursor(self) -> tuple[float, int]:
+        return (self.record.confidence, self.record.part_id)
+
+
+@dataclass
+class QueuePage:
+    items: list[QueueItem]
+    next_after: tuple[float, int] | None  # pass as ``after`` for the next page; None at the end
+    plan: list[str] = field(default_factory=list)  # EXPLAIN QUERY PLAN, for benchmarks and tests
+
+
+def model_value(record: PartRecord) -> dict[str, Any]:
+    """What the model said, in the shape a label holds."""
+    return {"label": record.label, "count": record.count, "points": record.points, "defect_box": record.defect_box}
+
+
+SubmitListener = Callable[[Any, Label, PartRecord], None]
+
+
+class Review:
+    """The review queue and verdicts over one ``Store``."""
+
+    def __init__(self, store: Store, *, clock: Callable[[], str] = utc_now) -> None:
+        self.store = store
+        self.clock = clock
+        self.on_submit: list[SubmitListener] = []  # called inside the label's transaction: (conn, label, record)
+
+    # The queue
+
+    def queue(self, filters: QueueFilter | None = None, *, sort: str = "confidence", after: tuple | None = None,
+              limit: int = PAGE_SIZE, explain: bool = False) -> QueuePage:
+        """One page of the queue, lowest confidence first by default; keyset paging with ``after``."""
+        sql, params = self.queue_sql(filters or QueueFilter(), sort=sort, after=after, limit=limit)
+        rows = self.store._rows(sql, params)
+        records = [row_to_record(r) for r in rows]
+        labels = self.latest_labels([r.part_id for r in records])
+        items = [QueueItem(r, labels.get(r.part_id)) for r in records]
+        next_after = None
+        if len(items) == limit and items:
+            last = items[-1].record
+            next_after = (last.part_id,) if sort == "newest" else (last.confidence, last.part_id)
+        plan = [r["detail"] for r in self.store._rows("EXPLAIN QUERY PLAN " + sql, params)] if explain else []
+        return QueuePage(items, next_after, plan)
+
+    def queue_sql(self, f: QueueFilter, *, sort: str = "confidence", after: tuple | None = None,
+                  limit: int = PAGE_SIZE) -> tuple[str, list[Any]]:
+        if sort not in SORTS:
+            raise ReviewError(f"sort {sort!r} is not one of {', '.join(SORTS)}")
+        if limit < 1:
+            raise ReviewError(f"page size {limit} must be at least 1")
+        where, params = [REVIEW_QUEUE_WHERE], []
+        since, until = utc_text(f.since, name="since"), utc_text(f.until, name="until")
+        if f.outcomes:
+            where.append(f"outcome IN ({', '.join('?' for _ in f.outcomes)})")
+            params += list(f.outcomes)
+        if since:
+            where.append("wall_time >= ?")
+            params.append(since)
+        if until:
+            where.append("wall_time < ?")
+            params.append(until)
+        if f.recipe is not None:
+            where.append("recipe = ?")
+            params.append(f.recipe)
+        if f.model_key is not None:
+            where.append("model_key = ?")
+            params.append(f.model_key)
+        if f.min_confidence is not None:
+            where.append("confidence >= ?")
+            params.append(float(f.min_confidence))
+        if f.max_confidence is not None:
+            where.append("confidence <= ?")
+            params.append(float(f.max_confidence))
+        if f.state != "all":
+            exists = "EXISTS (SELECT 1 FROM labels WHERE labels.part_id = parts.part_id)"
+            where.append(exists if f.state == "reviewed" else "NOT " + exists)
+        if after is not None:
+            if sort == "newest":
+                where.append("part_id < ?")
+                params.append(int(after[-1]))
+            else:
+                where.append(f"(confidence, part_id) {'>' if sort == 'confidence' else '<'} (?, ?)")
+                params += [float(after[0]), int(after[1])]
+        order = {"confidence": "confidence, part_id", "-confidence": "confidence DESC, part_id DESC",
+                 "newest": "part_id DESC"}[sort]
+        index = self._driving_index(f, sort, since, until)
+        source = f"parts INDEXED BY {index}" if index else "parts"
+        sql = f"SELECT * FROM {source} WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?"
+        return sql, [*params, int(limit)]
+
+    def _driving_index(self, f: QueueFilter, sort: str, since: str | None, until: str | None) -> str | None:
+        """The index that walks the fewest rows for the first page.
+
+        SQLite cannot tell how narrow a time range is, so a bounded count decides: a short range is read through
+        the time index and sorted; otherwise an index in confidence order is walked and the other filters checked.
+        """
+        if since or until:
+            clauses = [REVIEW_QUEUE_WHERE] + (["wall_time >= ?"] if since else []) + (["wall_time < ?"] if until else [])
+            params = [t for t in (since, until) if t]
+            probe = (f"SELECT count(*) AS n FROM (SELECT 1 FROM parts INDEXED BY parts_queue_time "
+                     f"WHERE {' AND '.join(clauses)} LIMIT {TIME_PROBE_ROWS})")
+            if self.store._rows(probe, params)[0]["n"] < TIME_PROBE_ROWS:
+                return "parts_queue_time"
+        if sort == "newest":
+            return None
+        if f.model_key is not None:
+            return "parts_queue_model"
+        if f.recipe is not None:
+            return "parts_queue_recipe"
+        if f.outcomes and len(f.outcomes) == 1:
+            return "parts_queue_outcome"
+        return "parts_queue_confidence"
+
+    def model_keys(self) -> list[str]:
+        """The sets of model versions that made the parts in the queue, for the model-version filter."""
+        rows = self.store._rows(f"SELECT DISTINCT model_key FROM parts INDEXED BY parts_queue_model "
+                                f"WHERE {REVIEW_QUEUE_WHERE} ORDER BY model_key")
+        return [r["model_key"] for r in rows if r["model_key"] is not None]
+
+    # Labels
+
+    def latest_labels(self, part_ids: Iterable[int]) -> dict[int, Label]:
+        ids = list(part_ids)
+        if not ids:
+            return {}
+        found: dict[int, Label] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows = self.store._rows(
+                f"SELECT * FROM labels WHERE id IN (SELECT max(id) FROM labels WHERE part_id IN "
+                f"({', '.join('?' for _ in chunk)}) GROUP BY part_id)", chunk)
+            found.update((r["part_id"], Label.from_row(r)) for r in rows)
+        return found
+
+    def latest_label(self, part_id: int) -> Label | None:
+        return self.latest_labels([part_id]).get(part_id)
+
+    def history(self, part_id: int) -> list[Label]:
+        """Every verdict on ``part_id``, oldest first."""
+        rows = self.store._rows("SELECT * FROM labels WHERE part_id = ? ORDER BY id", [part_id])
+        return [Label.from_row(r) for r in rows]
+
+    def submit(self, part_id: int, reviewer: str, verdict: str, *, label: str | None = None,
+               count: int | None = None, points: Sequence[Sequence[float]] | None = None,
+               defect_box: Sequence[int] | None = None, comment: str | None = None,
+               seconds_spent: float | None = None) -> Label:
+        """Records a verdict on one part, in one transaction; returns the label row.
+
+        confirm: the value shown (the latest QA value, else the model's) is right. correct: give ``label`` (the
+        class), ``points`` (cartridge centres; the count follows from them) or ``count``. inconclusive: no value.
+        """
+        reviewer = (reviewer or "").strip()
+        if not reviewer:
+            raise ReviewError("a verdict needs the reviewer's name")
+        if verdict not in VERDICTS:
+            raise ReviewError(f"verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
+        if seconds_spent is not None and not 0 <= seconds_spent < 86400:
+            raise ReviewError(f"seconds_spent {seconds_spent} is outside 0..86400")
+        points_list = _points(points)
+        if count is not None and (int(count) != count or count < 0):
+            raise ReviewError(f"count {count} must be a whole number >= 0")
+        if points_list is not None and count is not None and len(points_list) != count:
+            raise ReviewError(f"count {count} does not match the {len(points_list)} points given")
+        if points_list is not None:
+            count = len(points_list)
+        box = _box(defect_box)
+        given = label is not None or count is not None or box is not None
+        if verdict == "correct" and not given:
+            raise ReviewError("a correction needs a class (label), a count or points")
+        if verdict != "correct" and given:
+            raise ReviewError(f"a {verdict} verdict takes no value; say 'correct' to change the class or count")
+        with self.store._write() as conn:
+            row = _one(conn, "SELECT * FROM parts WHERE part_id = ?", [part_id])
+            if row is None:
+                raise ReviewError(f"part {part_id} is not in the database")
+            record = row_to_record(row)
+            previous = _one(conn, "SELECT * FROM labels WHERE part_id = ? AND verdict != 'inconclusive' "
+                                  "ORDER BY id DESC LIMIT 1", [part_id])
+            if previous is not None:
+                shown = Label.from_row(previous)
+                before = {"source": "qa", "label_id": shown.id, "label": shown.label, "count": shown.count,
+                          "points": shown.points, "defect_box": shown.defect_box}
+            else:
+                before = {"source": "model", **model_value(record)}
+            value = {"label": None, "count": None, "points": None, "defect_box": None}
+            if verdict == "confirm":
+                value = {k: before[k] for k in value}
+            elif verdict == "correct":
+                value = {k: before[k] for k in value}
+                if label is not None:
+                    value["label"] = str(label)
+                    value["defect_box"] = None  # a box drawn for the old class does not hold for the new one
+                if count is not None:
+                    value["count"] = int(count)
+                    value["points"] = points_list
+                if box is not None:
+                    value["defect_box"] = box
+            created = self.clock()
+            values = [part_id, reviewer, created, verdict, value["label"], value["count"],
+                      dumps(value["points"]) if value["points"] is not None else None,
+                      dumps(value["defect_box"]) if value["defect_box"] is not None else None,
+                      dumps(before), comment or None, seconds_spent]
+            cursor = conn.execute(f"INSERT INTO labels ({', '.join(_LABEL_COLUMNS)}) VALUES "
+                                  f"({', '.join('?' for _ in _LABEL_COLUMNS)})", values)
+            result = Label(int(cursor.lastrowid), part_id, reviewer, created, verdict, value["label"],
+                           value["count"], value["points"], value["defect_box"], before, comment or None,
+                           seconds_spent)
+            for listener in self.on_submit:
+                listener(conn, result, record)
+        return result
+
+
+class ItemTimer:
+    """Seconds a reviewer spends on one item: started when it is shown, read when the verdict is given."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.started = clock()
+
+    def restart(self) -> None:
+        self.started = self.clock()
+
+    @property
+    def seconds(self) -> float:
+        return round(self.clock() - self.started, 3)
+
+
+def _one(conn: Any, sql: str, params: Sequence[Any]) -> dict[str, Any] | None:
+    cursor = conn.execute(sql, params)
+    row = cursor.fetchone()
+    return None if row is None else dict(zip([d[0] for d in cursor.description], row))
+
+
+def _points(points: Sequence[Sequence[float]] | None) -> list[list[float]] | None:
+    if points is None:
+        return None
+    out = []
+    for p in points:
+        if len(p) < 2:
+            raise ReviewError(f"point {list(p)} needs x and y")
+        out.append([round(float(v), 1) for v in p[:2]])
+    return out
+
+
+def _box(box: Sequence[int] | None) -> list[int] | None:
+    if box is None:
+        return None
+    if len(box) != 4 or box[2] <= 0 or box[3] <= 0:
+        raise ReviewError(f"defect box {list(box)} must be [x, y, w, h] with w, h > 0")
+    return [int(v) for v in box]
