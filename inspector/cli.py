@@ -3,6 +3,7 @@
     inspector [--kiosk]                         the station window on the configured line (the simulated one by default)
     inspector run --simulate --headless --parts 300 --rate 10 --report r.json
     inspector predict IMAGE... [--recipe NAME] --json
+    inspector export --format {imagefolder,coco,yolo,csv,jsonl} --out DIR [--since T] [--until T] [--verified-only]
 """
 from __future__ import annotations
 
@@ -45,6 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     _common(predict)
     predict.add_argument("images", nargs="+", type=Path)
     predict.add_argument("--json", action="store_true", help="one JSON object per image")
+    export = sub.add_parser("export", help="images plus labels of recorded parts, with a manifest")
+    _common(export)
+    export.add_argument("--format", required=True, choices=["imagefolder", "coco", "yolo", "csv", "jsonl"])
+    export.add_argument("--out", required=True, type=Path, help="a new (or empty) folder")
+    export.add_argument("--since", help="from this time (ISO 8601, UTC when no zone is given)")
+    export.add_argument("--until", help="up to (not including) this time")
+    export.add_argument("--verified-only", action="store_true", help="only parts a QA reviewer confirmed or corrected")
     return parser
 
 
@@ -187,6 +195,22 @@ def cmd_predict(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from inspector.export import ExportError, TextProgress, export_records
+    from inspector.store import Store
+
+    config = _station(args)
+    db = Path(config.data_dir) / "inspector.db"
+    if not db.is_file():
+        raise ExportError(f"no database at {db}: give the station's --data-dir or --config")
+    with Store.open(db, images_dir=Path(config.data_dir) / "images") as store:
+        summary = export_records(store, args.out, args.format, since=args.since, until=args.until,
+                                 verified_only=args.verified_only, progress=TextProgress("export"))
+    print(json.dumps({"export_id": summary.export_id, "out": str(summary.out), "manifest": str(summary.manifest),
+                      "records": summary.records, "skipped": summary.skipped}))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
@@ -195,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        return {"run": cmd_run, "predict": cmd_predict}[args.command](args)
+        return {"run": cmd_run, "predict": cmd_predict, "export": cmd_export}[args.command](args)
     except ConfigError as e:
         print(f"inspector: configuration refused:\n{e}", file=sys.stderr)
         return 2
@@ -209,10 +233,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _start_failure(error: Exception) -> str | None:
     """A one-line cause for the failures a station meets at start-up; None for a bug (shown with its traceback)."""
+    from inspector.export import ExportError
     from inspector.ports import CameraError
     from inspector.runtime import PackageError
     from inspector.store import SchemaError
 
+    if isinstance(error, ExportError):
+        return f"export failed: {error}"
     if isinstance(error, PackageError):
         return f"model package refused: {error}"
     if isinstance(error, CameraError):
