@@ -1,0 +1,1 @@
+from tests.users.people import clock, directory, sessions, store  # noqa: F401
