@@ -16,6 +16,7 @@ from typing import Iterable
 
 from inspector import __version__
 from inspector.alarms import Alarm, Alarms
+from inspector.camera_controls import CameraControls, ImagingControls
 from inspector.clock import Clock, MonotonicClock
 from inspector.config import ConfigError, Recipe, StationConfig, load_recipe
 from inspector.inference import RecipeModels
@@ -50,12 +51,17 @@ def make_camera_for(config: StationConfig, clock: Clock):
     from hardware.cameras import make_camera
 
     cam = config.camera
+    calibrated = cam.controls != ImagingControls()  # never calibrated: the device keeps its own (auto) settings
     if cam.backend == "synthetic":
-        return make_camera("synthetic", clock=clock, fps=cam.fps, size=(cam.width, cam.height))
+        camera = make_camera("synthetic", clock=clock, fps=cam.fps, size=(cam.width, cam.height))
+        if calibrated:
+            camera.apply_controls(camera.controls.with_(**cam.controls.model_dump()))
+        return camera
     if cam.backend == "folder":
         return make_camera("folder", folder=cam.source, loop=cam.loop, fps=cam.fps, clock=clock)
     return make_camera(
-        "opencv", source=cam.source, backend=cam.api, width=cam.width, height=cam.height, fps=cam.fps, clock=clock
+        "opencv", source=cam.source, backend=cam.api, width=cam.width, height=cam.height, fps=cam.fps, clock=clock,
+        controls=CameraControls.from_camera(cam) if calibrated else None,
     )
 
 

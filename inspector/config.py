@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from inspector.camera_controls import ImagingControls
+
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_MODELS = PACKAGE_ROOT / "models"
 SHIPPED_RECIPES = PACKAGE_ROOT / "resources" / "recipes"
@@ -37,6 +39,7 @@ class CameraSettings(_Section):
     fps: Annotated[float, Field(gt=0, le=1000)] = 30.0
     loop: bool = True  # folder replay only
     roi: tuple[int, int, int, int] | None = Field(None, description="x, y, width, height in frame pixels")
+    controls: ImagingControls = ImagingControls()  # exposure, gain, white balance, focus, brightness (calibration)
 
     @model_validator(mode="after")
     def _roi_inside_frame(self) -> "CameraSettings":

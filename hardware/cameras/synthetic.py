@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import threading
 
+from hardware.cameras.imaging import DEFAULT_IN_FOCUS, apply_imaging
 from hardware.cameras.pacing import FramePacer
 from hardware.synthetic import Rendered, render_empty
+from inspector.camera_controls import CameraControls
 from inspector.clock import Clock, MonotonicClock
 from inspector.ports import CameraError
 from inspector.types import Frame
@@ -17,12 +19,21 @@ class SyntheticCamera:
     :meth:`unplug` / :meth:`replug` (reads raise :class:`CameraError`), :meth:`blackout` (the next reads get nothing,
     as from a stalled camera). On a ``ManualClock`` a paced read waits until the test moves the clock to the next
     exposure (``t0 + k / fps``); unpaced reads never wait.
+
+    Imaging controls (:meth:`apply_controls`) act as on a real sensor: exposure, gain and brightness change the
+    brightness, white balance the colour, focus the sharpness (sharpest at ``in_focus``), and resolution and frame
+    rate the frames delivered. See ``hardware.cameras.imaging``.
     """
 
     def __init__(self, *, clock: Clock | None = None, fps: float = 30.0, size: tuple[int, int] = (640, 480),
-                 paced: bool = True, triggered: bool = False, name: str = "synthetic") -> None:
+                 paced: bool = True, triggered: bool = False, name: str = "synthetic",
+                 in_focus: float = DEFAULT_IN_FOCUS) -> None:
         self.clock = clock or MonotonicClock()
         self.fps, self.size, self.paced, self.name = fps, tuple(size), paced, name
+        self.in_focus = in_focus
+        # what the camera does now, even where outside the calibration ranges (a test's tiny frames, a slow rate)
+        self.controls = CameraControls.model_construct(width=self.size[0], height=self.size[1], fps=fps, focus=in_focus)
+        self._item: Rendered | None = None
         self.triggered = triggered
         self._shown = threading.Condition()
         self._exposures: list[float] = []  # triggered mode: one exposure per show(), stamped when shown
@@ -58,7 +69,7 @@ class SyntheticCamera:
         """Put ``item`` in view (None: the bare belt). Safe from any thread."""
         view = self._as_view(item)
         with self._lock:
-            self._view = view
+            self._view, self._item = view, item
         if self.triggered:
             with self._shown:
                 self._exposures.append(self.clock.now())
@@ -119,8 +130,19 @@ class SyntheticCamera:
         if not self._open:
             raise CameraError(f"synthetic camera {self.name!r} is not open")
 
+    def apply_controls(self, controls: CameraControls) -> dict[str, str]:
+        """Take ``controls`` from the next frame on; the synthetic sensor honours every value in range."""
+        with self._lock:
+            previous, self.controls = self.controls, controls
+            if controls.fps != previous.fps:
+                self.fps = controls.fps
+                self._pacer = FramePacer(self.clock, controls.fps)
+                self._pacer.start()
+            self._view = self._as_view(self._item)
+        return {}
+
     def _as_view(self, item: Rendered | None):
         item = item or render_empty(self.size)
         image = item.image.view()
         image.flags.writeable = False
-        return image, item.truth
+        return apply_imaging(image, self.controls, self.in_focus), item.truth
