@@ -4,6 +4,8 @@
     inspector run --simulate --headless --parts 300 --rate 10 --report r.json
     inspector predict IMAGE... [--recipe NAME] --json
     inspector export --format {imagefolder,coco,yolo,csv,jsonl} --out DIR [--since T] [--until T] [--verified-only]
+    inspector audit verify|export --out F.csv      the hash-chained audit trail (exit 1 names the broken entry)
+    inspector users add|list|reset-pin ...      the station's users; PINs asked, never given as arguments
 """
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ import threading
 import time
 from pathlib import Path
 
+from inspector.cli_admin import COMMANDS as ADMIN_COMMANDS
+from inspector.cli_admin import add_commands as add_admin_commands
 from inspector.config import ConfigError, StationConfig, load_recipe, load_station
 
 log = logging.getLogger("inspector")
@@ -53,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--since", help="from this time (ISO 8601, UTC when no zone is given)")
     export.add_argument("--until", help="up to (not including) this time")
     export.add_argument("--verified-only", action="store_true", help="only parts a QA reviewer confirmed or corrected")
+    add_admin_commands(sub)
     return parser
 
 
@@ -219,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        return {"run": cmd_run, "predict": cmd_predict, "export": cmd_export}[args.command](args)
+        return {"run": cmd_run, "predict": cmd_predict, "export": cmd_export, **ADMIN_COMMANDS}[args.command](args)
     except ConfigError as e:
         print(f"inspector: configuration refused:\n{e}", file=sys.stderr)
         return 2

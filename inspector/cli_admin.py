@@ -1,0 +1,132 @@
+"""``inspector audit`` and ``inspector users``: the audit trail's check and export, users at install time.
+
+    inspector audit verify [--data-dir D]        exit 0: intact; exit 1: names the first broken entry
+    inspector audit export --out trail.csv [--data-dir D]
+    inspector users add NAME --role admin        the first user (an admin), PIN asked twice
+    inspector users add NAME --role operator --as ADMIN
+    inspector users list | reset-pin NAME --as ADMIN
+
+PINs are read from the terminal without echo (or one per line from stdin when it is not a terminal), never from the
+command line, where they would end up in the shell's history and the process list.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from inspector.config import load_station
+
+ROLES = ("operator", "qa", "technician", "admin")
+
+
+def _where(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="station settings (TOML); none: the simulated line's")
+    parser.add_argument("--data-dir", type=Path, help="where the database is (default: the station's data_dir)")
+
+
+def add_commands(sub) -> None:
+    trail = sub.add_parser("audit", help="check or export the audit trail")
+    trail_sub = trail.add_subparsers(dest="audit_command", required=True)
+    _where(trail_sub.add_parser("verify", help="check the hash chain; exit 1 naming the first broken entry"))
+    export = trail_sub.add_parser("export", help="write the trail as CSV")
+    _where(export)
+    export.add_argument("--out", type=Path, required=True, help="CSV file to write")
+
+    users = sub.add_parser("users", help="the station's users (admin; at install time)")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add", help="add a user (the first one must be an admin)")
+    add.add_argument("name")
+    add.add_argument("--role", choices=ROLES, required=True)
+    reset = users_sub.add_parser("reset-pin", help="give a user a new PIN (lifts a lock-out)")
+    reset.add_argument("name")
+    for parser in (add, reset):
+        parser.add_argument("--as", dest="admin", help="the admin doing it (asked for their PIN)")
+        parser.add_argument("--reason", default="from the command line", help="for the audit trail")
+        _where(parser)
+    _where(users_sub.add_parser("list", help="users, roles, active or not"))
+
+
+def _database(args: argparse.Namespace) -> Path:
+    data_dir = args.data_dir or load_station(args.config).data_dir
+    return Path(data_dir) / "inspector.db"
+
+
+def _open(args: argparse.Namespace, *, must_exist: bool):
+    from inspector.store import Store
+
+    path = _database(args)
+    if must_exist and not path.exists():
+        raise FileNotFoundError(f"no station database at {path} (give --data-dir)")
+    return Store.open(path)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from inspector import audit
+
+    try:
+        store = _open(args, must_exist=True)
+    except FileNotFoundError as e:
+        print(f"inspector: {e}", file=sys.stderr)
+        return 2
+    with store:
+        if args.audit_command == "verify":
+            verdict = audit.verify(store)
+            if verdict.ok:
+                print(f"audit trail intact: {verdict.entries} entries in {store.path}")
+                return 0
+            print(f"audit trail BROKEN at entry {verdict.broken.entry_id} ({verdict.broken.kind}): "
+                  f"{verdict.broken.why} [{store.path}]")
+            return 1
+        try:
+            n = audit.export_csv(store, args.out)
+        except OSError as e:
+            print(f"inspector: {e}", file=sys.stderr)
+            return 2
+        print(f"{n} audit entries written to {args.out}")
+        return 0
+
+
+def read_pin(prompt: str) -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    print(prompt.rstrip(), file=sys.stderr, flush=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _new_pin(name: str) -> str:
+    pin = read_pin(f"new PIN for {name}: ")
+    if read_pin("the same PIN again: ") != pin:
+        raise ValueError("the two PINs differ; nothing changed")
+    return pin
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from inspector.users import LoginError, UserDirectory
+
+    with _open(args, must_exist=False) as store:
+        users = UserDirectory(store)
+        if args.users_command == "list":
+            for user in users.users(include_inactive=True):
+                print(f"{user.name:<{24}} {user.role.value:<11} {'active' if user.active else 'inactive'}")
+            return 0
+        try:
+            session = None
+            if users.count() > 0:
+                if not args.admin:
+                    raise ValueError("users exist already: say which admin does this with --as NAME")
+                session = users.login(args.admin, read_pin(f"PIN of {args.admin}: "))
+            if args.users_command == "add":
+                users.add(session, args.name, args.role, _new_pin(args.name), reason=args.reason)
+                print(f"user {args.name} ({args.role}) added")
+            else:
+                users.reset_pin(session, args.name, _new_pin(args.name), reason=args.reason)
+                print(f"new PIN set for {args.name}")
+            return 0
+        except (LoginError, ValueError, PermissionError) as e:
+            print(f"inspector: {e}", file=sys.stderr)
+            return 1
+
+
+COMMANDS = {"audit": cmd_audit, "users": cmd_users}
