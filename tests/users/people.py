@@ -23,7 +23,7 @@ def pin_of(name: str) -> str:
 
 @pytest.fixture
 def store(tmp_path):
-    with Store.open(tmp_path / "station.db") as store:
+    with Store.open(tmp_path / "inspector.db") as store:
         yield store
 
 
