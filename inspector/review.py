@@ -119,6 +119,15 @@ class QueuePage:
     plan: list[str] = field(default_factory=list)  # EXPLAIN QUERY PLAN, for benchmarks and tests
 
 
+def class_of(label: str | None, count: int | None, expected: int | None) -> str | None:
+    """One class for what an image shows: the label; for a counted box complete / missing / extra."""
+    if label:
+        return str(label)
+    if count is not None and expected is not None:
+        return "complete" if count == expected else ("missing" if count < expected else "extra")
+    return None
+
+
 def model_value(record: PartRecord) -> dict[str, Any]:
     """What the model said, in the shape a label holds."""
     return {"label": record.label, "count": record.count, "points": record.points, "defect_box": record.defect_box}

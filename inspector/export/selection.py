@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from inspector.record import PartRecord
+from inspector.review import class_of
 from inspector.store import Store
 from inspector.store.rows import row_to_record
 
@@ -31,12 +32,7 @@ class ExportItem:
     @property
     def class_name(self) -> str | None:
         """What the image shows, as one class: the label; for a counted box complete / missing / extra."""
-        if self.label:
-            return str(self.label)
-        expected = self.record.expected
-        if self.count is not None and expected is not None:
-            return "complete" if self.count == expected else ("missing" if self.count < expected else "extra")
-        return None
+        return class_of(self.label, self.count, self.record.expected)
 
 
 def _where(since: str | None, until: str | None, verified_only: bool) -> tuple[str, list[Any]]:

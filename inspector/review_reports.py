@@ -1,0 +1,127 @@
+"""Reviewer and quality reports from the QA labels: items per reviewer per day with the median seconds per item, and
+per model version how far model and QA agree (confusion matrix of classes, histogram of count errors); as CSV."""
+from __future__ import annotations
+
+import csv
+import os
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from inspector.review import class_of, utc_text
+from inspector.store import Store
+
+_LATEST_TRUTH = ("labels.id IN (SELECT max(id) FROM labels GROUP BY part_id) "
+                 "AND labels.verdict IN ('confirm', 'correct')")
+
+
+def _time_where(since: str | datetime | None, until: str | datetime | None) -> tuple[list[str], list[Any]]:
+    clauses, params = [], []
+    if since is not None:
+        clauses.append("labels.created_at >= ?")
+        params.append(utc_text(since, name="since"))
+    if until is not None:
+        clauses.append("labels.created_at < ?")
+        params.append(utc_text(until, name="until"))
+    return clauses, params
+
+
+def reviewer_days(store: Store, *, since: str | datetime | None = None,
+                  until: str | datetime | None = None) -> list[dict[str, Any]]:
+    """One row per reviewer and UTC day: verdicts given, and the median seconds spent per item (None if unknown)."""
+    clauses, params = _time_where(since, until)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = store._rows(f"SELECT reviewer, substr(created_at, 1, 10) AS day, seconds_spent, verdict FROM labels {where} "
+                       "ORDER BY reviewer, day", params)
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[(row["reviewer"], row["day"])].append(row)
+    out = []
+    for (reviewer, day), items in groups.items():
+        seconds = [r["seconds_spent"] for r in items if r["seconds_spent"] is not None]
+        verdicts = Counter(r["verdict"] for r in items)
+        out.append({"reviewer": reviewer, "day": day, "items": len(items),
+                    "median_seconds": round(statistics.median(seconds), 2) if seconds else None,
+                    "confirm": verdicts["confirm"], "correct": verdicts["correct"],
+                    "inconclusive": verdicts["inconclusive"]})
+    return out
+
+
+@dataclass
+class Agreement:
+    """Model against QA for one set of model versions, over the parts whose latest verdict gives a value."""
+
+    model_key: str
+    reviewed: int = 0
+    agreed: int = 0
+    confusion: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # model class -> QA class
+    count_errors: Counter = field(default_factory=Counter)  # model count - QA count -> parts
+
+    @property
+    def agreement(self) -> float | None:
+        return round(self.agreed / self.reviewed, 4) if self.reviewed else None
+
+
+def agreement(store: Store, *, since: str | datetime | None = None,
+              until: str | datetime | None = None) -> dict[str, Agreement]:
+    """Per model version (``parts.model_key``): agreement rate, confusion matrix, count error histogram."""
+    clauses, params = _time_where(since, until)
+    rows = store._rows(
+        "SELECT parts.model_key, parts.label AS m_label, parts.count AS m_count, parts.expected, "
+        "labels.label AS q_label, labels.count AS q_count FROM labels JOIN parts ON parts.part_id = labels.part_id "
+        f"WHERE {' AND '.join([_LATEST_TRUTH, *clauses])} ORDER BY parts.model_key", params)
+    out: dict[str, Agreement] = {}
+    for row in rows:
+        key = row["model_key"] or ""
+        a = out.setdefault(key, Agreement(key))
+        model_class = class_of(row["m_label"], row["m_count"], row["expected"]) or "none"
+        qa_class = class_of(row["q_label"], row["q_count"], row["expected"]) or "none"
+        a.reviewed += 1
+        a.confusion[model_class][qa_class] += 1
+        same = model_class == qa_class
+        if row["m_count"] is not None and row["q_count"] is not None:
+            error = int(row["m_count"]) - int(row["q_count"])
+            a.count_errors[error] += 1
+            same = same and error == 0
+        a.agreed += same
+    return out
+
+
+def write_csv(store: Store, out_dir: Path | str, *, since: str | datetime | None = None,
+              until: str | datetime | None = None) -> list[Path]:
+    """reviewers.csv, agreement.csv, confusion.csv and count_errors.csv in ``out_dir``; each file appears whole."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    days = reviewer_days(store, since=since, until=until)
+    models = agreement(store, since=since, until=until)
+    tables = {
+        "reviewers.csv": (["reviewer", "day", "items", "median_seconds", "confirm", "correct", "inconclusive"], days),
+        "agreement.csv": (["model_key", "reviewed", "agreed", "agreement"],
+                          [{"model_key": a.model_key, "reviewed": a.reviewed, "agreed": a.agreed,
+                            "agreement": a.agreement} for a in models.values()]),
+        "confusion.csv": (["model_key", "model_class", "qa_class", "parts"],
+                          [{"model_key": a.model_key, "model_class": m, "qa_class": q, "parts": n}
+                           for a in models.values() for m, row in sorted(a.confusion.items())
+                           for q, n in sorted(row.items())]),
+        "count_errors.csv": (["model_key", "model_minus_qa", "parts"],
+                             [{"model_key": a.model_key, "model_minus_qa": e, "parts": n}
+                              for a in models.values() for e, n in sorted(a.count_errors.items())]),
+    }
+    written = []
+    for name, (columns, rows) in tables.items():
+        path = out / name
+        partial = out / f".{name}.partial"
+        try:
+            with open(partial, "w", newline="", encoding="utf-8") as f:
+                writer = csv.DictWriter(f, columns)
+                writer.writeheader()
+                writer.writerows(rows)
+            os.replace(partial, path)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        written.append(path)
+    return written

@@ -1,0 +1,103 @@
+"""The review queue: which parts are in it, filters, lowest confidence first, keyset pages, the index it walks."""
+from datetime import datetime, timezone
+
+import pytest
+
+import inspector.review as review_module
+from inspector.review import QueueFilter, ReviewError
+from tests.review.conftest import BOX_V1, PART_V1
+from inspector.store.rows import model_key
+
+
+def ids(page):
+    return [item.record.part_id for item in page.items]
+
+
+def test_the_queue_holds_every_non_pass_and_the_kept_passes_lowest_confidence_first(review):
+    assert ids(review.queue()) == [5, 4, 7, 9, 3, 2, 8, 6]  # part 1 is a pass without an image
+
+
+@pytest.mark.parametrize("filters, expected", [
+    (QueueFilter(outcomes=["reject"]), [9, 3, 6]),
+    (QueueFilter(outcomes=["reject", "fail_safe"]), [5, 9, 3, 6]),
+    (QueueFilter(outcomes=["pass"]), [2, 8]),
+    (QueueFilter(recipe="surface-part"), [7, 8, 6]),
+    (QueueFilter(model_key=model_key(BOX_V1)), [9, 3]),
+    (QueueFilter(model_key=model_key(PART_V1), outcomes=["uncertain"]), [7]),
+    (QueueFilter(min_confidence=0.5, max_confidence=0.9), [7, 9, 3]),
+    (QueueFilter(since="2026-11-21", until="2026-11-22"), [7, 9]),
+    (QueueFilter(since=datetime(2026, 11, 22, tzinfo=timezone.utc)), [5, 4, 2, 8, 6]),
+    (QueueFilter(until="2026-11-21T00:00"), [3]),
+    (QueueFilter(recipe="cartridge-box", outcomes=["reject"], since="2026-11-21", min_confidence=0.6), [9]),
+    (QueueFilter(recipe="no-such-recipe"), []),
+])
+def test_filters(review, filters, expected):
+    assert ids(review.queue(filters)) == expected
+
+
+@pytest.mark.parametrize("probe_rows", [0, 10_000])
+def test_a_time_range_gives_the_same_page_whichever_index_drives_it(review, monkeypatch, probe_rows):
+    monkeypatch.setattr(review_module, "TIME_PROBE_ROWS", probe_rows)
+    page = review.queue(QueueFilter(since="2026-11-21"), explain=True)
+    assert ids(page) == [5, 4, 7, 9, 2, 8, 6]
+    driver = "parts_queue_time" if probe_rows else "parts_queue_confidence"
+    assert any(driver in step for step in page.plan), page.plan
+
+
+def test_keyset_pages_walk_the_whole_queue_once_in_order(review):
+    seen, after = [], None
+    while True:
+        page = review.queue(limit=3, after=after)
+        seen += ids(page)
+        if page.next_after is None:
+            break
+        after = page.next_after
+    assert seen == [5, 4, 7, 9, 3, 2, 8, 6]
+
+
+def test_other_sorts_and_their_pages(review):
+    assert ids(review.queue(sort="-confidence")) == [6, 8, 2, 3, 9, 7, 4, 5]
+    assert ids(review.queue(sort="newest")) == [9, 8, 7, 6, 5, 4, 3, 2]
+    first = review.queue(sort="newest", limit=5)
+    assert ids(review.queue(sort="newest", limit=5, after=first.next_after)) == [4, 3, 2]
+    first = review.queue(sort="-confidence", limit=4)
+    assert ids(review.queue(sort="-confidence", after=first.next_after)) == [9, 7, 4, 5]
+
+
+def test_reviewed_parts_leave_the_open_queue_and_show_under_reviewed(review):
+    review.submit(5, "qa-anna", "inconclusive")
+    review.submit(4, "qa-anna", "confirm")
+    assert ids(review.queue()) == [7, 9, 3, 2, 8, 6]
+    reviewed = review.queue(QueueFilter(state="reviewed"))
+    assert ids(reviewed) == [5, 4]
+    assert [item.label.verdict for item in reviewed.items] == ["inconclusive", "confirm"]
+    assert len(review.queue(QueueFilter(state="all")).items) == 8
+
+
+def test_the_default_queue_walks_an_index_in_confidence_order_without_sorting(review):
+    plan = review.queue(explain=True).plan
+    assert any("USING INDEX parts_queue_confidence" in step for step in plan), plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan
+
+
+def test_model_keys_lists_the_versions_in_the_queue(review):
+    assert review.model_keys() == sorted({model_key(m) for m in (BOX_V1, PART_V1)} | {
+        "cartridge_counter 0.2.0 222222222222"})
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(outcomes=["maybe"]), "outcome 'maybe' is not one of"),
+    (dict(state="done"), "review state 'done'"),
+    (dict(min_confidence=1.5), "min_confidence 1.5 is outside 0..1"),
+    (dict(since="yesterday"), "since 'yesterday' is not an ISO 8601 time"),
+])
+def test_bad_filters_are_refused_with_the_value(kwargs, message):
+    with pytest.raises(ReviewError, match=message):
+        QueueFilter(**kwargs)
+
+
+def test_a_bad_sort_or_page_size_is_refused(review):
+    with pytest.raises(ReviewError, match="sort 'random'"):
+        review.queue(sort="random")
+    with pytest.raises(ReviewError, match="page size 0"):
+        review.queue(limit=0)

@@ -1,0 +1,62 @@
+"""Reviewer and quality reports: items per reviewer per day, median seconds, model vs QA per model version, CSV."""
+import csv
+
+from inspector.review import Review
+from inspector.review_reports import agreement, reviewer_days, write_csv
+from inspector.store.rows import model_key
+from tests.review.conftest import BOX_V1, BOX_V2, PART_V1
+
+
+def at(day, second=0):
+    return lambda: f"2026-11-{day}T10:00:{second:02d}.000+00:00"
+
+
+def reviewed(store):
+    """Two reviewers over two days: some confirmations, a count correction, a class correction, an unsure item."""
+    Review(store, clock=at(23)).submit(4, "anna", "correct", count=24, seconds_spent=10)  # model said 23
+    Review(store, clock=at(23)).submit(3, "anna", "confirm", seconds_spent=4)
+    Review(store, clock=at(23)).submit(9, "anna", "correct", count=21, seconds_spent=7)  # model said 23
+    Review(store, clock=at(23)).submit(6, "ben", "confirm", seconds_spent=3)
+    Review(store, clock=at(24)).submit(7, "ben", "correct", label="good", seconds_spent=9)  # model said defect
+    Review(store, clock=at(24)).submit(8, "ben", "inconclusive", seconds_spent=30)
+    Review(store, clock=at(24, 5)).submit(6, "ben", "correct", label="good", seconds_spent=5)  # replaces the confirm
+
+
+def test_items_and_median_seconds_per_reviewer_per_day(store):
+    reviewed(store)
+    days = {(r["reviewer"], r["day"]): r for r in reviewer_days(store)}
+    assert set(days) == {("anna", "2026-11-23"), ("ben", "2026-11-23"), ("ben", "2026-11-24")}
+    assert (days["anna", "2026-11-23"]["items"], days["anna", "2026-11-23"]["median_seconds"]) == (3, 7)
+    assert (days["ben", "2026-11-24"]["items"], days["ben", "2026-11-24"]["median_seconds"]) == (3, 9)
+    assert days["ben", "2026-11-24"]["inconclusive"] == 1
+    assert [r["day"] for r in reviewer_days(store, since="2026-11-24")] == ["2026-11-24"]
+
+
+def test_agreement_per_model_version_from_the_latest_verdicts(store):
+    reviewed(store)
+    report = agreement(store)
+    assert set(report) == {model_key(m) for m in (BOX_V1, BOX_V2, PART_V1)}
+    box_v1 = report[model_key(BOX_V1)]  # part 3 confirmed (23 of 24), part 9 corrected 23 -> 21
+    assert (box_v1.reviewed, box_v1.agreed, box_v1.agreement) == (2, 1, 0.5)
+    assert box_v1.count_errors == {0: 1, 2: 1}
+    assert box_v1.confusion == {"missing": {"missing": 2}}
+    box_v2 = report[model_key(BOX_V2)]  # part 4: the model missed one
+    assert box_v2.confusion == {"missing": {"complete": 1}} and box_v2.count_errors == {-1: 1}
+    parts = report[model_key(PART_V1)]  # 6 and 7 both ended "good"; 8 was inconclusive, so not counted
+    assert (parts.reviewed, parts.agreed) == (2, 0)
+    assert parts.confusion == {"defect": {"good": 2}} and not parts.count_errors
+
+
+def test_reports_as_csv(store, tmp_path):
+    reviewed(store)
+    files = write_csv(store, tmp_path / "reports")
+    assert [f.name for f in files] == ["reviewers.csv", "agreement.csv", "confusion.csv", "count_errors.csv"]
+    rows = {name: list(csv.DictReader(open(tmp_path / "reports" / name))) for name in (f.name for f in files)}
+    assert {"reviewer": "anna", "day": "2026-11-23", "items": "3", "median_seconds": "7.0"}.items() \
+        <= rows["reviewers.csv"][0].items()
+    assert {(r["model_key"], r["agreement"]) for r in rows["agreement.csv"]} == {
+        (model_key(BOX_V1), "0.5"), (model_key(BOX_V2), "0.0"), (model_key(PART_V1), "0.0")}
+    assert {"model_key": model_key(PART_V1), "model_class": "defect", "qa_class": "good", "parts": "2"} \
+        in rows["confusion.csv"]
+    assert {"model_key": model_key(BOX_V1), "model_minus_qa": "2", "parts": "1"} in rows["count_errors.csv"]
+    assert not list((tmp_path / "reports").glob(".*partial"))
