@@ -1,0 +1,155 @@
+"""Train :class:`CounterNet` on cached ``hardware.synthetic`` renders ("wide" domain randomisation plus the line's
+own look), with flips and colour augmentation; pick the peak threshold on a validation split."""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from models.training.counter_net import CounterNet, heat_targets, losses
+from models.training.data import counter_split
+
+
+@dataclass(frozen=True)
+class Split:
+    style: str
+    seed: int
+    items: int
+    missing_rate: float = 0.5
+    occlusion_rate: float = 0.3
+
+    def load(self) -> dict[str, np.ndarray]:
+        return counter_split(style=self.style, seed=self.seed, items=self.items, missing_rate=self.missing_rate,
+                             occlusion_rate=self.occlusion_rate)
+
+
+@dataclass(frozen=True)
+class Recipe:
+    train: tuple[Split, ...] = (Split("wide", 11, 2400), Split("line", 12, 600))
+    val: tuple[Split, ...] = (Split("wide", 13, 300), Split("line", 14, 150))
+    steps: int = 1500
+    batch: int = 16
+    lr: float = 3e-3
+    weight_decay: float = 1e-4
+    torch_seed: int = 7
+    threads: int = 2
+    loss_weights: dict = field(default_factory=lambda: {"heat": 1.0, "occ_map": 1.0, "occ": 0.5})
+
+    def params(self) -> dict:
+        return asdict(self)
+
+
+def _stack(splits: tuple[Split, ...]) -> dict[str, np.ndarray]:
+    parts = [s.load() for s in splits]
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def to_input(images_u8: torch.Tensor) -> torch.Tensor:
+    """[N, H, W, 3] uint8 RGB → [N, 3, H, W] float 0..1, as the graph's preprocessing gives it."""
+    return images_u8.permute(0, 3, 1, 2).float().div_(255.0).contiguous(memory_format=torch.channels_last)
+
+
+def augment(x: torch.Tensor, g: torch.Generator) -> torch.Tensor:
+    """Colour only (geometry is flipped with the targets): channel order, per-channel gain, contrast, gamma, noise."""
+    n = x.shape[0]
+    perm = torch.stack([torch.randperm(3, generator=g) for _ in range(n)])
+    keep = torch.rand(n, generator=g) < 0.5
+    perm[keep] = torch.arange(3)
+    x = torch.gather(x, 1, perm[:, :, None, None].expand_as(x))
+    gain = 1 + 0.15 * (2 * torch.rand(n, 3, 1, 1, generator=g) - 1)
+    level = 0.7 + 0.6 * torch.rand(n, 1, 1, 1, generator=g)
+    mean = x.mean(dim=(1, 2, 3), keepdim=True)
+    contrast = 0.75 + 0.5 * torch.rand(n, 1, 1, 1, generator=g)
+    x = ((x - mean) * contrast + mean) * gain * level
+    gamma = torch.exp(0.3 * (2 * torch.rand(n, 1, 1, 1, generator=g) - 1))
+    x = x.clamp(1e-4, 1).pow(gamma)
+    x = x + torch.randn(x.shape, generator=g) * (0.03 * torch.rand(n, 1, 1, 1, generator=g))
+    return x.clamp(0, 1)
+
+
+def _flip(t: torch.Tensor, flip_w: torch.Tensor, flip_h: torch.Tensor) -> torch.Tensor:
+    t = torch.where(flip_w.view(-1, *[1] * (t.dim() - 1)), t.flip(-1), t)
+    return torch.where(flip_h.view(-1, *[1] * (t.dim() - 1)), t.flip(-2), t)
+
+
+def count_peaks(heat: torch.Tensor, threshold: float, min_distance: int) -> torch.Tensor:
+    """Per image: cells at or above ``threshold`` that are the maximum of their square window (the graph's rule)."""
+    k = 2 * min_distance + 1
+    is_max = heat == F.max_pool2d(heat, k, stride=1, padding=min_distance)
+    return (is_max & (heat >= threshold)).sum(dim=(1, 2, 3))
+
+
+@torch.no_grad()
+def predict(net: CounterNet, images: np.ndarray, batch: int = 32) -> tuple[torch.Tensor, torch.Tensor]:
+    net.eval()
+    heats, occs = [], []
+    for a in range(0, len(images), batch):
+        heat, _, occ = net(to_input(torch.from_numpy(images[a : a + batch])))
+        heats.append(torch.sigmoid(heat))
+        occs.append(torch.sigmoid(occ))
+    return torch.cat(heats), torch.cat(occs)
+
+
+def validate(net: CounterNet, val: dict[str, np.ndarray], min_distance: int,
+             thresholds=(0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)) -> dict:
+    heat, occ = predict(net, val["images"])
+    clean = ~val["occluded"]
+    counts = torch.from_numpy(val["counts"].astype(np.int64))
+    exact = {t: float((count_peaks(heat, t, min_distance) == counts)[torch.from_numpy(clean)].float().mean())
+             for t in thresholds}
+    occ = occ.numpy()
+    return {"exact_by_threshold": exact, "occluded_flagged": float((occ[~clean] >= 0.5).mean()),
+            "clean_flagged": float((occ[clean] >= 0.5).mean())}
+
+
+def train(recipe: Recipe, min_distance: int, log=print) -> tuple[CounterNet, dict]:
+    torch.manual_seed(recipe.torch_seed)
+    torch.set_num_threads(recipe.threads)
+    g = torch.Generator().manual_seed(recipe.torch_seed)
+    t0 = time.perf_counter()
+    data = _stack(recipe.train)
+    val = _stack(recipe.val)
+    heat_t = torch.from_numpy(heat_targets(data["centres"]))
+    images = torch.from_numpy(data["images"])
+    occ_maps = torch.from_numpy(data["occluder_maps"]).float()
+    occluded = torch.from_numpy(data["occluded"]).float()
+    render_s = time.perf_counter() - t0
+    log(f"data: {len(images)} train, {len(val['images'])} val images ({render_s:.0f} s)")
+
+    net = CounterNet().to(memory_format=torch.channels_last)
+    opt = torch.optim.AdamW(net.parameters(), lr=recipe.lr, weight_decay=recipe.weight_decay)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=recipe.lr, total_steps=recipe.steps, pct_start=0.15)
+    n, running = len(images), {}
+    order = torch.randperm(n, generator=g)
+    pos = 0
+    t1 = time.perf_counter()
+    for step in range(recipe.steps):
+        if pos + recipe.batch > n:
+            order, pos = torch.randperm(n, generator=g), 0
+        idx = order[pos : pos + recipe.batch]
+        pos += recipe.batch
+        flip_w, flip_h = torch.rand(len(idx), generator=g) < 0.5, torch.rand(len(idx), generator=g) < 0.5
+        x = augment(_flip(to_input(images[idx]), flip_w, flip_h), g)
+        net.train()
+        parts = losses(net(x), _flip(heat_t[idx], flip_w, flip_h), _flip(occ_maps[idx], flip_w, flip_h),
+                       occluded[idx])
+        loss = sum(recipe.loss_weights[k] * v for k, v in parts.items())
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+        for k, v in parts.items():
+            value = float(v.detach())
+            running[k] = 0.98 * running.get(k, value) + 0.02 * value
+        if step % 100 == 0 or step == recipe.steps - 1:
+            rate = (step + 1) * recipe.batch / (time.perf_counter() - t1)
+            log(f"step {step:5d}  " + "  ".join(f"{k} {v:.4f}" for k, v in running.items()) + f"  {rate:.1f} img/s")
+    train_s = time.perf_counter() - t1
+    report = validate(net, val, min_distance)
+    log(f"validation: {report}")
+    return net, {"data_s": round(render_s, 1), "train_s": round(train_s, 1), "epochs": round(recipe.steps *
+                 recipe.batch / n, 2), "final_losses": {k: round(v, 4) for k, v in running.items()},
+                 "validation": report, "train_images": n, "val_images": int(len(val["images"]))}
