@@ -47,7 +47,8 @@ class FormatWriter:
     def image_path(self, item: ExportItem, suffix: str) -> PurePosixPath:
         return PurePosixPath("images", f"{item.record.part_id:08d}{suffix}")
 
-    def add(self, item: ExportItem, image: PurePosixPath, size: tuple[int, int]) -> None:
+    def add(self, item: ExportItem, image: PurePosixPath, size: tuple[int, int]) -> list[PurePosixPath] | None:
+        """Labels one image; returns the label files it wrote for that image alone, if any."""
         raise NotImplementedError
 
     def finish(self) -> list[PurePosixPath]:

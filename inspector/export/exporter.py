@@ -97,7 +97,8 @@ def _export_one(store: Store, item: ExportItem, root: Path, writer: FormatWriter
         return
     relative = writer.image_path(item, source.suffix.lower())
     _write_bytes(root / relative, data)
-    writer.add(item, relative, size)
+    for label_file in writer.add(item, relative, size) or ():
+        manifest.add_file(root, label_file)
     manifest.add(item, relative, hashlib.sha256(data).hexdigest(), len(data))
 
 

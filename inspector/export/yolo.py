@@ -13,7 +13,7 @@ POINT_BOX_PX = 8.0
 class YoloWriter(FormatWriter):
     name = "yolo"
 
-    def add(self, item: ExportItem, image: PurePosixPath, size: tuple[int, int]) -> None:
+    def add(self, item: ExportItem, image: PurePosixPath, size: tuple[int, int]) -> list[PurePosixPath]:
         width, height = size
         lines = []
         if item.points is not None:
@@ -26,7 +26,7 @@ class YoloWriter(FormatWriter):
                 lines.append(_line(self.classes.id(item.label), x + w / 2, y + h / 2, w, h, width, height))
             else:
                 lines.append(_line(self.classes.id(item.label), width / 2, height / 2, width, height, width, height))
-        self.write_text(PurePosixPath("labels", PurePosixPath(image.name).with_suffix(".txt")), "".join(lines))
+        return [self.write_text(PurePosixPath("labels", PurePosixPath(image.name).with_suffix(".txt")), "".join(lines))]
 
     def finish(self) -> list[PurePosixPath]:
         names = "".join(f"  {i}: {n}\n" for i, n in enumerate(self.classes.names))

@@ -1,0 +1,114 @@
+"""A failed export (full disk, no permission, folder in the way) names the folder and the cause and leaves nothing."""
+import errno
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import inspector.export.exporter as exporter
+from inspector.cli import main
+from inspector.export import ExportError, export_records
+from tests.export.conftest import open_store
+
+
+def leftovers(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if ".partial" in p.name)
+
+
+def full_disk_after(n: int):
+    real = exporter._write_bytes
+    calls = [0]
+
+    def write(path, data):
+        calls[0] += 1
+        if calls[0] > n:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        real(path, data)
+    return write
+
+
+def test_a_full_disk_midway_removes_the_partial_export_and_says_so(box_data, tmp_path, monkeypatch):
+    monkeypatch.setattr(exporter, "_write_bytes", full_disk_after(3))
+    out = tmp_path / "exports" / "coco"
+    with open_store(box_data) as store, pytest.raises(ExportError) as caught:
+        export_records(store, out, "coco")
+    message = str(caught.value)
+    assert str(out) in message and "the disk is full (ENOSPC)" in message and "no manifest" in message
+    assert not out.exists() and leftovers(out.parent) == []
+
+
+def test_a_full_disk_when_the_manifest_is_written_leaves_no_manifest(box_data, tmp_path, monkeypatch):
+    def no_space(self, root):
+        (root / "manifest.json").write_text('{"complete": tr')
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(exporter.Manifest, "write", no_space)
+    out = tmp_path / "yolo"
+    with open_store(box_data) as store, pytest.raises(ExportError, match="disk is full"):
+        export_records(store, out, "yolo")
+    assert not out.exists() and leftovers(tmp_path) == []
+
+
+def test_a_folder_without_permission_is_refused_by_name(box_data, tmp_path, monkeypatch):
+    real_mkdir = Path.mkdir
+
+    def denied(self, *args, **kwargs):
+        if ".partial-" in self.name:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return real_mkdir(self, *args, **kwargs)
+    monkeypatch.setattr(Path, "mkdir", denied)
+    out = tmp_path / "locked" / "export"
+    with open_store(box_data) as store, pytest.raises(ExportError, match=f"cannot export to {out}: permission denied"):
+        export_records(store, out, "csv")
+    assert not out.exists()
+
+
+def test_a_path_through_a_file_is_refused(box_data, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    with open_store(box_data) as store, pytest.raises(ExportError, match="a-file/out"):
+        export_records(store, tmp_path / "a-file" / "out", "csv")
+
+
+def test_an_existing_folder_with_files_is_left_alone(box_data, tmp_path):
+    out = tmp_path / "busy"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    with open_store(box_data) as store, pytest.raises(ExportError, match="exists and is not an empty folder"):
+        export_records(store, out, "csv")
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+def test_an_empty_folder_is_used(box_data, tmp_path):
+    out = tmp_path / "empty"
+    out.mkdir()
+    with open_store(box_data) as store:
+        export_records(store, out, "csv")
+    assert (out / "manifest.json").is_file()
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(fmt="voc"), "format 'voc' is not one of"),
+    (dict(since="last tuesday"), "--since 'last tuesday' is not an ISO 8601 time"),
+    (dict(since="2026-11-23", until="2026-11-22"), "is not before --until"),
+])
+def test_bad_arguments_are_refused_before_anything_is_written(box_data, tmp_path, kwargs, message):
+    fmt = kwargs.pop("fmt", "csv")
+    with open_store(box_data) as store, pytest.raises(ExportError, match=message):
+        export_records(store, tmp_path / "out", fmt, **kwargs)
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_cli_prints_the_cause_and_exits_2(box_data, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(exporter, "_write_bytes", full_disk_after(0))
+    out = tmp_path / "cli-out"
+    code = main(["export", "--format", "yolo", "--out", str(out), "--data-dir", str(box_data)])
+    err = capsys.readouterr().err
+    assert code == 2 and f"inspector: export failed: export to {out} failed: the disk is full" in err
+    assert not out.exists()
+
+
+def test_the_cli_exports_and_reports_where(box_data, tmp_path, capsys):
+    out = tmp_path / "cli-ok"
+    assert main(["export", "--format", "coco", "--out", str(out), "--data-dir", str(box_data)]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["out"] == str(out) and json.loads((out / "manifest.json").read_text())["complete"] is True
