@@ -22,6 +22,7 @@ from ui.controller import StationController
 from ui.controls import ControlBar, RecipePicker
 from ui.counters import CountersPanel
 from ui.live_view import LiveView
+from ui.login import LoginGate, open_users
 from ui.model import StationModel
 from ui.part_detail import PartDetail
 from ui.results_strip import ResultsStrip
@@ -33,7 +34,8 @@ GIL_SLICE_S = 0.001  # see run_window
 
 
 class StationWindow(QMainWindow):
-    def __init__(self, model: StationModel, controller: StationController, *, recipes: list[str] = ()):
+    def __init__(self, model: StationModel, controller: StationController, *, recipes: list[str] = (),
+                 users=None):
         super().__init__()
         self.model, self.controller, self.recipes = model, controller, list(recipes)
         self.setWindowTitle("Inspection station")
@@ -76,11 +78,17 @@ class StationWindow(QMainWindow):
             self.column.addWidget(widget, stretch)
         self.setCentralWidget(central)
 
-        self.controls.start.connect(controller.start)
-        self.controls.stop.connect(controller.stop)
+        start, stop, acknowledge = controller.start, controller.stop, controller.acknowledge
+        self.login: LoginGate | None = None
+        if users is not None:  # a tap that changes the line needs a logged-in user whose role allows it
+            self.login = LoginGate(self, controller, users)
+            self.controls.layout().addWidget(self.login.button, 2)
+            start, stop, acknowledge = self.login.start, self.login.stop, self.login.acknowledge
+        self.controls.start.connect(start)
+        self.controls.stop.connect(stop)
         self.controls.pick_recipe.connect(self.pick_recipe)
         self.controls.toggle_charts.connect(self.toggle_charts)
-        self.alarms.acknowledge.connect(controller.acknowledge)
+        self.alarms.acknowledge.connect(acknowledge)
         self.strip.part_tapped.connect(self.show_part)
         self.live.part_tapped.connect(self.show_part)
         self.setMinimumSize(640, 400)  # not the layout's: sizes follow the screen (fit_screen), not the other way round
@@ -158,7 +166,7 @@ def run_window(station, *, build=None, recipes: list[str] = (), parts: int | Non
     app.setApplicationName("inspector")
     model = StationModel()
     controller = StationController(model, station, build=build, parts=parts)
-    window = StationWindow(model, controller, recipes=recipes)
+    window = StationWindow(model, controller, recipes=recipes, users=open_users(station))
     if kiosk:
         app.setOverrideCursor(Qt.CursorShape.BlankCursor)
         window.showFullScreen()

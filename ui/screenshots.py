@@ -126,15 +126,55 @@ def shoot(recipe_name: str, out: Path, lead_in: int, rate: float) -> list[Path]:
     return paths
 
 
+def shoot_pin_pad(out: Path) -> Path:
+    """The login screen at 800 x 480: four people, one picked after a wrong PIN, two digits typed again."""
+    from PySide6.QtWidgets import QApplication
+
+    from inspector.store import Store
+    from inspector.users import UserDirectory, WrongPin
+    from ui.login import LoginDialog
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as data, Store.open(Path(data) / "inspector.db") as store:
+        users = UserDirectory(store)
+        users.add(None, "adam", "admin", "715493", reason="screenshot")
+        admin = users.login("adam", "715493")
+        for name, role, pin in (("olga", "operator", "482107"), ("quinn", "qa", "593268"),
+                                ("tess", "technician", "604319"), ("mia", "operator", "371902")):
+            users.add(admin, name, role, pin, reason="screenshot")
+        dialog = LoginDialog(users, scale=1.0)
+        dialog.resize(*SIZES[1])
+        dialog.show()
+        dialog.choose("olga")
+        try:
+            users.login("olga", "111111")
+        except WrongPin:
+            pass
+        dialog.submit("222222")
+        for digit in "48":
+            dialog.pad.press(digit)
+        wait_until(app, lambda: False, 0.5)
+        path = out / f"pin_pad_{SIZES[1][0]}x{SIZES[1][1]}.png"
+        grab = dialog.grab()
+        size = save_png(grab, path)
+        print(f"  {path} {grab.width()}x{grab.height()} {size // 1000} kB", file=sys.stderr)
+        dialog.close()
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--lead-in", type=int, default=150, help="parts before the one shown (counters, charts)")
     parser.add_argument("--rate", type=float, default=10.0)
+    parser.add_argument("--only", choices=["window", "pin-pad"], help="one kind of screenshot")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    for recipe in ("cartridge-box", "surface-part"):
-        shoot(recipe, args.out, args.lead_in, args.rate)
+    if args.only != "pin-pad":
+        for recipe in ("cartridge-box", "surface-part"):
+            shoot(recipe, args.out, args.lead_in, args.rate)
+    if args.only != "window":
+        shoot_pin_pad(args.out)
 
 
 if __name__ == "__main__":

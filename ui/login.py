@@ -1,0 +1,304 @@
+"""Logging in at the touchscreen: tap your name, type your PIN; who is logged in, and log-out after idle time.
+
+Views only: the PIN check, lock-out and idle time-out are ``inspector.users``'s, the role check ``permissions``'s.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import (QApplication, QButtonGroup, QDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton,
+                               QVBoxLayout, QWidget)
+
+from inspector.actions import authorize
+from inspector.permissions import ALARM_ACKNOWLEDGE, LINE_START, LINE_STOP, PermissionDenied, allowed, roles_for
+from inspector.store import Store
+from inspector.users import LockedOut, LoginError, Session, UnknownUser, UserDirectory, WrongPin
+from ui import theme
+from ui.pin_pad import PinPad, pad_style
+
+ROLE_WORDS = {"operator": "Operator", "qa": "QA", "technician": "Technician", "admin": "Admin"}
+ACTIVITY = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
+
+
+def _tone(label: QLabel, text: str, tone: str) -> None:
+    label.setText(text)
+    label.setProperty("tone", tone)
+    label.style().unpolish(label)
+    label.style().polish(label)
+
+
+def _countdown(seconds: float) -> str:
+    s = int(seconds + 0.999)
+    return f"{s // 60}:{s % 60:02d}"
+
+
+class LoginDialog(QDialog):
+    """Pick a user (big buttons), enter the PIN on the pad; ``session`` is set when it is accepted."""
+
+    def __init__(self, users: UserDirectory, parent: QWidget | None = None, *, why: str = "",
+                 scale: float | None = None):
+        super().__init__(parent)
+        self.users, self.session, self.chosen = users, None, None
+        self.setModal(True)
+        self.setWindowTitle("Log in")
+        self.setObjectName("login")
+        top = parent.window() if parent is not None else None
+        self.scale = scale or (theme.scale_for(top.width(), top.height()) if top is not None else 1.0)
+        self.setStyleSheet(theme.style_sheet(self.scale) + pad_style(self.scale))
+
+        self.message = QLabel(objectName="loginMessage", wordWrap=True)
+        self.pad = PinPad()
+        self.pad.submitted.connect(self.submit)
+        self.group = QButtonGroup(self)
+        self.user_buttons: dict[str, QPushButton] = {}
+        names = QGridLayout()
+        names.setSpacing(6)
+        people = users.users()
+        for i, user in enumerate(people):
+            button = QPushButton(f"{user.name}\n{ROLE_WORDS.get(user.role.value, user.role.value)}",
+                                 objectName="userChoice", checkable=True)
+            button.clicked.connect(lambda _=False, n=user.name: self.choose(n))
+            self.group.addButton(button)
+            names.addWidget(button, i // 2, i % 2)
+            self.user_buttons[user.name] = button
+        cancel = QPushButton("CANCEL")
+        cancel.clicked.connect(self.reject)
+
+        left = QVBoxLayout()
+        left.addWidget(QLabel("Who are you?", objectName="title"))
+        left.addLayout(names)
+        left.addStretch(1)
+        left.addWidget(self.message)
+        left.addWidget(cancel)
+        row = QHBoxLayout(self)
+        m = round(10 * self.scale)
+        row.setContentsMargins(m, m, m, m)
+        row.setSpacing(round(14 * self.scale))
+        row.addLayout(left, 5)
+        row.addWidget(self.pad, 4)
+
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(500)
+        self.ticker.timeout.connect(self.refresh)
+        self.why = why
+        if len(people) == 1:
+            self.choose(people[0].name)
+        self.refresh()
+        if top is not None:
+            self.setGeometry(top.geometry())
+
+    def choose(self, name: str) -> None:
+        self.chosen = name
+        self.user_buttons[name].setChecked(True)
+        self.pad.clear()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """The message: what to do, or the lock-out countdown (the pad is off while it runs)."""
+        locked = self.users.locked_for(self.chosen) if self.chosen else 0.0
+        self.pad.setEnabled(bool(self.chosen) and locked <= 0)
+        if locked > 0:
+            _tone(self.message, f"{self.chosen} is locked out after too many wrong PINs.\n"
+                                f"Try again in {_countdown(locked)}", "locked")
+            self.ticker.start()
+            return
+        self.ticker.stop()
+        if self.message.property("tone") in (None, "locked"):
+            prompt = f"Hello {self.chosen}: enter your PIN" if self.chosen else "Tap your name"
+            _tone(self.message, f"{self.why}\n{prompt}" if self.why else prompt, "ok")
+
+    def submit(self, pin: str) -> None:
+        if not self.chosen:
+            return
+        try:
+            self.session = self.users.login(self.chosen, pin)
+        except WrongPin as e:
+            _tone(self.message, f"Wrong PIN — {e.tries_left} {'try' if e.tries_left == 1 else 'tries'} left "
+                                "before lock-out", "bad")
+        except LockedOut:
+            self.refresh()
+        except (UnknownUser, LoginError):
+            _tone(self.message, f"{self.chosen} cannot log in (removed or deactivated)", "bad")
+        else:
+            self.accept()
+
+
+class SignDialog(QDialog):
+    """An electronic signature: the logged-in user's PIN again and a reason (picked, no keyboard needed)."""
+
+    def __init__(self, session: Session, what: str, reasons: list[str], parent: QWidget | None = None,
+                 *, scale: float = 1.0):
+        super().__init__(parent)
+        self.session, self.pin, self.reason = session, None, None
+        self.setModal(True)
+        self.setWindowTitle("Sign")
+        self.setStyleSheet(theme.style_sheet(scale) + pad_style(scale))
+        self.message = QLabel(f"{what}\nSigned by {session.user.name}: pick the reason, enter your PIN",
+                              objectName="loginMessage", wordWrap=True)
+        _tone(self.message, self.message.text(), "ok")
+        self.group = QButtonGroup(self)
+        left = QVBoxLayout()
+        left.addWidget(QLabel("Sign the change", objectName="title"))
+        left.addWidget(self.message)
+        self.reason_buttons = []
+        for reason in reasons:
+            button = QPushButton(reason, objectName="reasonChoice", checkable=True)
+            button.clicked.connect(lambda _=False, r=reason: self._pick(r))
+            self.group.addButton(button)
+            left.addWidget(button)
+            self.reason_buttons.append(button)
+        left.addStretch(1)
+        cancel = QPushButton("CANCEL")
+        cancel.clicked.connect(self.reject)
+        left.addWidget(cancel)
+        self.pad = PinPad()
+        self.pad.setEnabled(False)
+        self.pad.submitted.connect(self._signed)
+        row = QHBoxLayout(self)
+        row.addLayout(left, 5)
+        row.addWidget(self.pad, 4)
+
+    def _pick(self, reason: str) -> None:
+        self.reason = reason
+        self.pad.setEnabled(True)
+
+    def _signed(self, pin: str) -> None:
+        self.pin = pin  # checked by the core (audit.sign) when the change is made, counted towards lock-out
+        self.accept()
+
+
+class SessionKeeper(QObject):
+    """Who is logged in at this screen; any tap counts as activity; ends the session when it has been idle."""
+
+    changed = Signal(object)  # the Session, or None
+
+    def __init__(self, users: UserDirectory, parent: QObject | None = None, *, tick_ms: int = 1000):
+        super().__init__(parent)
+        self.users, self.session = users, None
+        self.last_end: str | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(tick_ms)
+        self.timer.timeout.connect(self.check)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def set(self, session: Session | None) -> None:
+        if self.session is not None and session is not self.session:
+            self.session.end("logout")
+        self.session = session
+        self.timer.start() if session is not None else self.timer.stop()
+        self.changed.emit(session)
+
+    def logout(self) -> None:
+        self.last_end = "logout"
+        self.set(None)
+
+    def check(self) -> None:
+        """Idle time-out (and lock-out during a signature) end the session: the screen shows it at once."""
+        if self.session is not None and not self.session.active:
+            self.last_end = self.session.ended
+            self.session = None
+            self.timer.stop()
+            self.changed.emit(None)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in ACTIVITY and self.session is not None:
+            self.session.touch()
+        return False
+
+
+class SessionButton(QPushButton):
+    """The header's LOG IN button; while someone is logged in it shows who and logs out when tapped."""
+
+    def __init__(self, keeper: SessionKeeper, parent: QWidget | None = None):
+        super().__init__(parent, objectName="session")
+        self.keeper = keeper
+        keeper.changed.connect(self.refresh)
+        self.refresh(keeper.session)
+
+    def refresh(self, session: Session | None) -> None:
+        if session is None:
+            self.setText("LOG IN")
+        else:
+            self.setText(f"{session.user.name} ({ROLE_WORDS.get(session.user.role.value, '')}) · LOG OUT")
+
+
+
+ACTION_WORDS = {"line.start": "START", "line.stop": "STOP", "alarm.acknowledge": "Acknowledging an alarm"}
+
+
+class LoginGate(QObject):
+    """The window's taps that change the line, each run only for a logged-in user whose role allows it.
+
+    The check and the audit entry are the core's (``actions.authorize``); without a fitting user the login screen
+    opens with the reason, and the tap is carried out once someone allowed has logged in.
+    """
+
+    def __init__(self, window: QWidget, controller, users: UserDirectory):
+        super().__init__(window)
+        self.window, self.controller, self.users = window, controller, users
+        self.keeper = SessionKeeper(users, self)
+        self.button = SessionButton(self.keeper)
+        self.button.clicked.connect(self.toggle)
+        self.dialog: LoginDialog | None = None
+
+    def start(self) -> None:
+        self.run(LINE_START, self.controller.start)
+
+    def stop(self) -> None:
+        self.run(LINE_STOP, self.controller.stop)
+
+    def acknowledge(self, kind: str) -> None:
+        self.run(ALARM_ACKNOWLEDGE, lambda: self.controller.acknowledge(kind), target=f"alarm:{kind}")
+
+    def toggle(self) -> None:
+        if self.keeper.session is not None:
+            self.keeper.logout()
+        else:
+            self.ask()
+
+    def ask(self, why: str = "", then=None) -> LoginDialog:
+        self.dialog = LoginDialog(self.users, self.window, why=why)
+        self.dialog.accepted.connect(lambda d=self.dialog: self._logged_in(d.session, then))
+        self.dialog.open()
+        return self.dialog
+
+    def _logged_in(self, session: Session, then) -> None:
+        self.keeper.set(session)
+        if then is not None:
+            then()
+
+    def run(self, action: str, do, *, target: str | None = None) -> bool:
+        self.keeper.check()
+        session = self.keeper.session
+        words = ACTION_WORDS.get(action, action)
+        if session is None or not allowed(session.role, action):
+            who = f"{session.user.name} ({session.user.role.value}) may not do that. " if session else ""
+            self.ask(f"{who}{words} needs: {', '.join(roles_for(action))}",
+                     then=lambda: self.run(action, do, target=target))
+            return False
+        station = self.controller.station
+        run_id = station.line.run_id if station is not None else "-"
+        try:
+            authorize(session, action, self.users.store, target or f"line:{run_id}", reason=f"{words} tapped")
+        except PermissionDenied as e:
+            self.keeper.check()
+            self.ask(str(e), then=lambda: self.run(action, do, target=target))
+            return False
+        self.controller.operator = session.user.name
+        do()
+        return True
+
+
+def open_users(station) -> UserDirectory | None:
+    """The station's users on a database connection of their own (a recipe switch closes the station's); None while
+    nobody is set up, so a fresh simulated line runs without logins (``inspector users add`` to start)."""
+    path = getattr(station.store, "path", None)
+    if path is None:
+        return None
+    store = Store.open(path)
+    users = UserDirectory(store)
+    if users.count() == 0:
+        store.close()
+        return None
+    return users
