@@ -59,15 +59,15 @@ def test_a_failing_step_leaves_the_previous_version_whole(tmp_path):
     Store.open(path).close()
 
     def half_done(db):
-        db["audit"].create({"id": int, "what": str}, pk="id")
+        db["half_done"].create({"id": int, "what": str}, pk="id")
         raise RuntimeError("disk pulled")
 
-    steps = (*MIGRATIONS, Migration(LATEST_VERSION + 1, "audit", half_done))
+    steps = (*MIGRATIONS, Migration(LATEST_VERSION + 1, "half_done", half_done))
     with pytest.raises(RuntimeError, match="disk pulled"):
         Store.open(path, migrations=steps)
     with Store.open(path) as store:
         assert store.schema_version == LATEST_VERSION
-        assert "audit" not in store.db.table_names()
+        assert "half_done" not in store.db.table_names()
 
 
 def test_migration_numbers_must_run_one_to_n():
