@@ -118,3 +118,31 @@ def test_a_corrupt_station_file_is_named_not_overwritten(tmp_path):
     with pytest.raises(ConfigError, match="station.toml: cannot read"):
         save_calibration(path, calibrated())
     assert path.read_text() == "[camera\n"
+
+
+def test_saving_as_a_user_needs_the_technician_permission_and_leaves_an_audit_entry(tmp_path):
+    users = pytest.importorskip("inspector.users")
+    from inspector import audit
+    from inspector.permissions import PermissionDenied
+    from inspector.store import Store
+
+    store = Store.open(tmp_path / "inspector.db", images_dir=tmp_path / "images")
+    try:
+        people = users.UserDirectory(store)
+        people.add(None, "ada", "admin", "4711", reason="installation")
+        admin = people.login("ada", "4711")
+        people.add(admin, "tom", "technician", "2580", reason="new technician")
+        people.add(admin, "olga", "operator", "1357", reason="new operator")
+        path = tmp_path / "station.toml"
+        with pytest.raises(PermissionDenied, match="olga.*calibration.save"):
+            save_calibration(path, calibrated(), session=people.login("olga", "1357"), db=store, reason="focus")
+        assert not path.exists()
+        technician = people.login("tom", "2580")
+        with pytest.raises(CalibrationError, match="needs a reason"):
+            save_calibration(path, calibrated(), session=technician, db=store, reason=" ")
+        save_calibration(path, calibrated(), session=technician, db=store, reason="new lens")
+        entry = audit.entries(store, newest_first=True)[0]
+        assert (entry.user, entry.action, entry.reason) == ("tom", "calibration.save", "new lens")
+        assert '"exposure":10.0' in entry.before and '"exposure":14.5' in entry.after
+    finally:
+        store.close()
