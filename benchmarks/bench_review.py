@@ -1,10 +1,10 @@
 """The review queue at scale: the first page of the filtered, sorted queue with 1,000,000 parts in the database.
 
 Builds the database once (executemany in one transaction: 30 days of two recipes, two model versions each, 90 % passes
-with 2 % of them kept, the rest rejects, uncertain and fail-safe parts; QA labels on the lowest-confidence items), then
+with 2 % of them kept, the rest rejects, uncertain and fail-safe parts; QA labels on the lowest-confidence items and spread over the rest), then
 times the first page (50 items) of several filter/sort combinations, median of N after one warm-up.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/bench_review.py [--parts 1000000] [--labels 5000] [--repeat 15]
+    PYTHONPATH=. .venv/bin/python benchmarks/bench_review.py [--parts 1000000] [--labels 50000] [--repeat 15]
 
 Prints the figures and writes them to benchmarks/results/review.json. The target is < 50 ms for every combination.
 """
@@ -83,13 +83,17 @@ def build_database(path: Path, parts: int, labels: int, seed: int = 1) -> float:
         conn = store.db.conn
         conn.execute("BEGIN")
         conn.executemany(INSERT_PART_SQL, rows())
-        low = conn.execute("SELECT part_id, confidence FROM parts WHERE outcome != 'pass' ORDER BY confidence, part_id "
-                           "LIMIT ?", [labels]).fetchall()
+        # Half the verdicts on the lowest confidences (where QA starts), half spread over the whole queue.
+        low = conn.execute("SELECT part_id FROM review_items ORDER BY confidence, part_id LIMIT ?",
+                           [labels // 2]).fetchall()
+        rest = [pid for (pid,) in conn.execute("SELECT part_id FROM review_items ORDER BY confidence, part_id "
+                                               "LIMIT -1 OFFSET ?", [labels // 2])]
+        low += [(int(pid),) for pid in rng.choice(rest, size=min(labels - len(low), len(rest)), replace=False)]
         conn.executemany(
             "INSERT INTO labels (part_id, reviewer, created_at, verdict, label, count, before, seconds_spent) "
             "VALUES (?, ?, ?, 'confirm', NULL, NULL, '{}', ?)",
             [(pid, f"qa{k % 3}", (START + timedelta(days=DAYS, seconds=k)).isoformat(timespec="milliseconds"),
-              8.0 + k % 7) for k, (pid, _) in enumerate(low)])
+              8.0 + k % 7) for k, (pid,) in enumerate(low)])
         conn.execute("COMMIT")
         conn.execute("ANALYZE")
     return time.perf_counter() - t0
@@ -104,6 +108,7 @@ def combos() -> dict[str, dict]:
     return {
         "open queue, lowest confidence first": dict(filters=QueueFilter()),
         "all states (reviewed included)": dict(filters=QueueFilter(state="all")),
+        "reviewed only (past verdicts)": dict(filters=QueueFilter(state="reviewed")),
         "outcome uncertain": dict(filters=QueueFilter(outcomes=["uncertain"])),
         "outcomes reject + fail_safe": dict(filters=QueueFilter(outcomes=["reject", "fail_safe"])),
         "passes only (the sample)": dict(filters=QueueFilter(outcomes=["pass"])),
@@ -141,7 +146,7 @@ def measure(review: Review, spec: dict, repeat: int) -> dict:
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--parts", type=int, default=1_000_000)
-    parser.add_argument("--labels", type=int, default=5_000, help="QA labels on the lowest-confidence items")
+    parser.add_argument("--labels", type=int, default=50_000, help="QA labels (half on the lowest confidences)")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--db", type=Path, help="reuse (or build once at) this database file")
     parser.add_argument("--out", type=Path, default=RESULTS)

@@ -16,7 +16,6 @@ from typing import Any, Callable, Iterable, Sequence
 from inspector.record import PartRecord
 from inspector.store import Store, utc_now
 from inspector.store.rows import dumps, row_to_record
-from inspector.store.schema import REVIEW_QUEUE_WHERE
 
 VERDICTS = ("confirm", "correct", "inconclusive")
 QUEUE_OUTCOMES = ("reject", "fail_safe", "uncertain", "pass")
@@ -107,9 +106,8 @@ class QueueItem:
     record: PartRecord
     label: Label | None  # the latest verdict, if any
 
-    @property
-    def cursor(self) -> tuple[float, int]:
-        return (self.record.confidence, self.record.part_id)
+    def cursor(self, sort: str = "confidence") -> tuple[Any, int]:
+        return _cursor(self.record, sort)
 
 
 @dataclass
@@ -148,92 +146,82 @@ class Review:
 
     def queue(self, filters: QueueFilter | None = None, *, sort: str = "confidence", after: tuple | None = None,
               limit: int = PAGE_SIZE, explain: bool = False) -> QueuePage:
-        """One page of the queue, lowest confidence first by default; keyset paging with ``after``."""
-        sql, params = self.queue_sql(filters or QueueFilter(), sort=sort, after=after, limit=limit)
-        rows = self.store._rows(sql, params)
-        records = [row_to_record(r) for r in rows]
+        """One page of the queue, lowest confidence first by default; keyset paging with ``after``.
+
+        ``after`` is the ``next_after`` of the page before. State "all" merges an open and a reviewed page.
+        """
+        f = filters or QueueFilter()
+        states = (0, 1) if f.state == "all" else ((1,) if f.state == "reviewed" else (0,))
+        records, plan = [], []
+        for reviewed in states:
+            sql, params = self.queue_sql(f, sort=sort, after=after, limit=limit, reviewed=reviewed)
+            records += [row_to_record(r) for r in self.store._rows(sql, params)]
+            if explain:
+                plan += [r["detail"] for r in self.store._rows("EXPLAIN QUERY PLAN " + sql, params)]
+        records.sort(key=lambda r: _sort_key(r, sort))
+        records = records[:limit]
         labels = self.latest_labels([r.part_id for r in records])
         items = [QueueItem(r, labels.get(r.part_id)) for r in records]
-        next_after = None
-        if len(items) == limit and items:
-            last = items[-1].record
-            next_after = (last.part_id,) if sort == "newest" else (last.confidence, last.part_id)
-        plan = [r["detail"] for r in self.store._rows("EXPLAIN QUERY PLAN " + sql, params)] if explain else []
+        next_after = _cursor(records[-1], sort) if len(records) == limit else None
         return QueuePage(items, next_after, plan)
 
     def queue_sql(self, f: QueueFilter, *, sort: str = "confidence", after: tuple | None = None,
-                  limit: int = PAGE_SIZE) -> tuple[str, list[Any]]:
+                  limit: int = PAGE_SIZE, reviewed: int = 0) -> tuple[str, list[Any]]:
         if sort not in SORTS:
             raise ReviewError(f"sort {sort!r} is not one of {', '.join(SORTS)}")
         if limit < 1:
             raise ReviewError(f"page size {limit} must be at least 1")
-        where, params = [REVIEW_QUEUE_WHERE], []
+        where, params = ["r.reviewed = ?"], [int(reviewed)]
         since, until = utc_text(f.since, name="since"), utc_text(f.until, name="until")
         if f.outcomes:
-            where.append(f"outcome IN ({', '.join('?' for _ in f.outcomes)})")
+            where.append(f"r.outcome IN ({', '.join('?' for _ in f.outcomes)})")
             params += list(f.outcomes)
-        if since:
-            where.append("wall_time >= ?")
-            params.append(since)
-        if until:
-            where.append("wall_time < ?")
-            params.append(until)
-        if f.recipe is not None:
-            where.append("recipe = ?")
-            params.append(f.recipe)
-        if f.model_key is not None:
-            where.append("model_key = ?")
-            params.append(f.model_key)
-        if f.min_confidence is not None:
-            where.append("confidence >= ?")
-            params.append(float(f.min_confidence))
-        if f.max_confidence is not None:
-            where.append("confidence <= ?")
-            params.append(float(f.max_confidence))
-        if f.state != "all":
-            exists = "EXISTS (SELECT 1 FROM labels WHERE labels.part_id = parts.part_id)"
-            where.append(exists if f.state == "reviewed" else "NOT " + exists)
+        for clause, value in (("r.wall_time >= ?", since), ("r.wall_time < ?", until), ("r.recipe = ?", f.recipe),
+                              ("r.model_key = ?", f.model_key), ("r.confidence >= ?", f.min_confidence),
+                              ("r.confidence <= ?", f.max_confidence)):
+            if value is not None:
+                where.append(clause)
+                params.append(value)
+        key = {"confidence": "r.confidence", "-confidence": "r.confidence", "newest": "r.wall_time"}[sort]
+        descending = sort != "confidence"
         if after is not None:
-            if sort == "newest":
-                where.append("part_id < ?")
-                params.append(int(after[-1]))
-            else:
-                where.append(f"(confidence, part_id) {'>' if sort == 'confidence' else '<'} (?, ?)")
-                params += [float(after[0]), int(after[1])]
-        order = {"confidence": "confidence, part_id", "-confidence": "confidence DESC, part_id DESC",
-                 "newest": "part_id DESC"}[sort]
-        index = self._driving_index(f, sort, since, until)
-        source = f"parts INDEXED BY {index}" if index else "parts"
-        sql = f"SELECT * FROM {source} WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?"
+            where.append(f"({key}, r.part_id) {'<' if descending else '>'} (?, ?)")
+            params += [after[0], int(after[1])]
+        order = f"{key} DESC, r.part_id DESC" if descending else f"{key}, r.part_id"
+        index = self._driving_index(f, sort, since, until, int(reviewed))
+        # The page is chosen on review_items alone; only its rows are read from parts.
+        page = (f"SELECT r.part_id, {key} AS k FROM review_items AS r INDEXED BY {index} "
+                f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?")
+        outer = "page.k DESC, page.part_id DESC" if descending else "page.k, page.part_id"
+        sql = f"SELECT parts.* FROM ({page}) AS page CROSS JOIN parts ON parts.part_id = page.part_id ORDER BY {outer}"
         return sql, [*params, int(limit)]
 
-    def _driving_index(self, f: QueueFilter, sort: str, since: str | None, until: str | None) -> str | None:
+    def _driving_index(self, f: QueueFilter, sort: str, since: str | None, until: str | None, reviewed: int) -> str:
         """The index that walks the fewest rows for the first page.
 
         SQLite cannot tell how narrow a time range is, so a bounded count decides: a short range is read through
         the time index and sorted; otherwise an index in confidence order is walked and the other filters checked.
         """
+        if sort == "newest":
+            return "review_items_time"
         if since or until:
-            clauses = [REVIEW_QUEUE_WHERE] + (["wall_time >= ?"] if since else []) + (["wall_time < ?"] if until else [])
-            params = [t for t in (since, until) if t]
-            probe = (f"SELECT count(*) AS n FROM (SELECT 1 FROM parts INDEXED BY parts_queue_time "
+            clauses = ["reviewed = ?"] + (["wall_time >= ?"] if since else []) + (["wall_time < ?"] if until else [])
+            params = [reviewed, *(t for t in (since, until) if t)]
+            probe = (f"SELECT count(*) AS n FROM (SELECT 1 FROM review_items INDEXED BY review_items_time "
                      f"WHERE {' AND '.join(clauses)} LIMIT {TIME_PROBE_ROWS})")
             if self.store._rows(probe, params)[0]["n"] < TIME_PROBE_ROWS:
-                return "parts_queue_time"
-        if sort == "newest":
-            return None
+                return "review_items_time"
         if f.model_key is not None:
-            return "parts_queue_model"
+            return "review_items_model"
         if f.recipe is not None:
-            return "parts_queue_recipe"
+            return "review_items_recipe"
         if f.outcomes and len(f.outcomes) == 1:
-            return "parts_queue_outcome"
-        return "parts_queue_confidence"
+            return "review_items_outcome"
+        return "review_items_confidence"
 
     def model_keys(self) -> list[str]:
         """The sets of model versions that made the parts in the queue, for the model-version filter."""
-        rows = self.store._rows(f"SELECT DISTINCT model_key FROM parts INDEXED BY parts_queue_model "
-                                f"WHERE {REVIEW_QUEUE_WHERE} ORDER BY model_key")
+        rows = self.store._rows("SELECT DISTINCT model_key FROM review_items ORDER BY model_key")
         return [r["model_key"] for r in rows if r["model_key"] is not None]
 
     # Labels
@@ -342,6 +330,30 @@ class ItemTimer:
     @property
     def seconds(self) -> float:
         return round(self.clock() - self.started, 3)
+
+
+def _cursor(record: PartRecord, sort: str) -> tuple[Any, int]:
+    return (record.wall_time if sort == "newest" else record.confidence, record.part_id)
+
+
+def _sort_key(record: PartRecord, sort: str) -> tuple[Any, ...]:
+    key = _cursor(record, sort)
+    if sort == "confidence":
+        return key
+    return (_Reversed(key[0]), -key[1])
+
+
+class _Reversed:
+    """Sorts its value the other way round (for merging pages sorted newest or highest first)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __lt__(self, other: _Reversed) -> bool:
+        return other.value < self.value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Reversed) and other.value == self.value
 
 
 def _one(conn: Any, sql: str, params: Sequence[Any]) -> dict[str, Any] | None:

@@ -113,8 +113,7 @@ def _v1_runs_parts_alarms(db: Database) -> None:
 
 
 REVIEW_QUEUE_WHERE = "(outcome != 'pass' OR image_path IS NOT NULL)"
-"""Parts a person may be asked to look at: every non-pass, and the passes whose image was kept (the pass sample).
-The review queue's partial indexes carry this WHERE; a query must repeat it word for word to use them."""
+"""Parts a person may be asked to look at: every non-pass, and the passes whose image was kept (the pass sample)."""
 
 
 def _v2_review_labels(db: Database) -> None:
@@ -143,10 +142,33 @@ def _v2_review_labels(db: Database) -> None:
     db.execute("ALTER TABLE parts ADD COLUMN model_key TEXT")
     db.conn.create_function("inspector_model_key", 1, lambda text: model_key(json.loads(text) if text else {}))
     db.execute("UPDATE parts SET model_key = inspector_model_key(models)")
-    for name, columns in (("confidence", "confidence"), ("outcome", "outcome, confidence"),
-                          ("recipe", "recipe, confidence"), ("model", "model_key, confidence"),
-                          ("time", "wall_time")):
-        db.execute(f"CREATE INDEX parts_queue_{name} ON parts ({columns}) WHERE {REVIEW_QUEUE_WHERE}")
+    # The review queue: the filter columns of the parts a person may review, and whether someone has (reviewed = 1).
+    # Kept by triggers, so parts rows are never updated and the writer does nothing more; the open queue's indexes
+    # start with `reviewed`, so parts already reviewed cost nothing however many there are.
+    db.execute(
+        """
+        CREATE TABLE review_items (
+            part_id INTEGER PRIMARY KEY,
+            reviewed INTEGER NOT NULL DEFAULT 0,
+            confidence REAL,
+            outcome TEXT NOT NULL,
+            recipe TEXT,
+            model_key TEXT,
+            wall_time TEXT NOT NULL
+        )
+        """
+    )
+    columns = "part_id, confidence, outcome, recipe, model_key, wall_time"
+    db.execute(f"INSERT INTO review_items ({columns}) SELECT {columns} FROM parts WHERE {REVIEW_QUEUE_WHERE}")
+    db.execute("CREATE TRIGGER review_item_of_part AFTER INSERT ON parts "
+               "WHEN NEW.outcome != 'pass' OR NEW.image_path IS NOT NULL "
+               f"BEGIN INSERT INTO review_items ({columns}) VALUES "
+               f"({', '.join('NEW.' + c.strip() for c in columns.split(','))}); END")
+    db.execute("CREATE TRIGGER review_item_reviewed AFTER INSERT ON labels BEGIN "
+               "UPDATE review_items SET reviewed = 1 WHERE part_id = NEW.part_id AND reviewed = 0; END")
+    for name, order in (("confidence", "confidence"), ("outcome", "outcome, confidence"),
+                        ("recipe", "recipe, confidence"), ("model", "model_key, confidence"), ("time", "wall_time")):
+        db.execute(f"CREATE INDEX review_items_{name} ON review_items (reviewed, {order})")
 
 
 def _v3_users_audit(db: Database) -> None:

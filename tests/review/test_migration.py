@@ -5,6 +5,7 @@ from contextlib import closing
 
 import pytest
 
+from inspector.review import Review
 from inspector.store import MIGRATIONS, Store
 from inspector.store.rows import PART_COLUMNS, model_key
 from tests.store.conftest import make_record
@@ -20,7 +21,9 @@ def test_existing_parts_get_their_model_key_and_new_ones_get_it_from_the_writer(
         assert "labels" in store.db.table_names()
         store.insert(make_record(2, "pass", models={"counter": "0.2.0 cc"}))
         keys = dict(store.db.execute("SELECT part_id, model_key FROM parts").fetchall())
+        queue = [item.record.part_id for item in Review(store).queue().items]
     assert keys == {1: "a 1.0 aa + b 2.0 bb", 2: "counter 0.2.0 cc"}
+    assert queue == [1]  # the reject written before the step is in the review queue; the pass without image is not
     assert model_key({}) == ""
 
 
