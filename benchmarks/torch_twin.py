@@ -18,7 +18,8 @@ import onnx
 from onnx import numpy_helper
 
 RECIPES = {"cartridge_counter": "models.training.counter_net", "surface_classifier": "models.training.classifier_net"}
-LAYERS = ("Conv", "ConvTranspose", "Gemm")
+LAYERS = ("Conv", "ConvTranspose", "Gemm", "MatMul")
+FAMILY = {"Conv": "Conv2d", "ConvTranspose": "ConvTranspose2d", "Gemm": "Linear", "MatMul": "Linear"}
 
 
 @dataclass
@@ -62,8 +63,11 @@ def _layers(model: onnx.ModelProto) -> list[tuple[str, list[np.ndarray]]]:
     for node in model.graph.node:
         if node.op_type in LAYERS and len(node.input) > 1 and node.input[1] in inits:
             arrays = [numpy_helper.to_array(inits[n]) for n in node.input[1:3] if n in inits]
-            if node.op_type == "Gemm" and not any(a.name == "transB" and a.i for a in node.attribute):
+            if node.op_type == "MatMul" or node.op_type == "Gemm" and not any(
+                    a.name == "transB" and a.i for a in node.attribute):
                 arrays[0] = arrays[0].T
+            if node.op_type == "MatMul":
+                arrays = arrays[:1]
             out.append((node.op_type, arrays))
     return out
 
@@ -90,7 +94,8 @@ def _net_class(module) -> type | None:
 
 
 def load_twin(folder: Path, manifest) -> tuple[Twin | None, str]:
-    """The torch twin of a package, or None and why not."""
+    """The torch twin of a package, or None and why not. Layers are paired in order by kind and weight shape (the
+    graph may hold extra ones, e.g. for its preprocessing)."""
     name = RECIPES.get(manifest.name)
     if name is None:
         return None, f"no training recipe is known for {manifest.name}"
@@ -109,13 +114,15 @@ def load_twin(folder: Path, manifest) -> tuple[Twin | None, str]:
     net = cls().eval()
     theirs = _torch_layers(net)
     ours = _layers(onnx.load(folder / "model.onnx"))
-    shapes = [tuple(m.weight.shape) for m, _ in theirs]
-    for off in range(len(ours) - len(theirs) + 1):  # in-graph preprocessing may add layers before the net
-        window = ours[off : off + len(theirs)]
-        if [a[0].shape for _, a in window] == shapes:
-            break
-    else:
-        return None, f"{cls.__name__}() layer shapes {shapes} do not match the graph's {[a[0].shape for _, a in ours]}"
+    unused = list(ours)
+    window = []
+    for module_, _ in theirs:  # each layer takes the graph's first unused layer of its kind and shape
+        kind, shape = type(module_).__name__, tuple(module_.weight.shape)
+        match = next((x for x in unused if FAMILY[x[0]] == kind and x[1][0].shape == shape), None)
+        if match is None:
+            return None, f"{cls.__name__}() layer {kind}{shape} has no counterpart in the graph"
+        unused.remove(match)
+        window.append(match)
     with torch.no_grad():
         for (module_, bn), (_, arrays) in zip(theirs, window):
             module_.weight.copy_(torch.from_numpy(arrays[0].copy()))
