@@ -1,0 +1,1 @@
+"""The QA review screen (queue, item, verdicts) and the reviewer / quality reports."""

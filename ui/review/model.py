@@ -1,0 +1,253 @@
+"""The review screen's model: the queue page on show, the item being reviewed, the reviewer's unsaved edits.
+
+Views take it in ``__init__`` and follow its signals; every verdict goes through ``inspector.review.Review.submit``,
+which writes a ``labels`` row and never touches the part's own row.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from inspector.review import PAGE_SIZE, ItemTimer, Label, QueueFilter, QueueItem, Review, ReviewError
+
+CLASSES = ("good", "defect")
+SORT_NAMES = {"confidence": "LOWEST FIRST", "-confidence": "HIGHEST FIRST", "newest": "NEWEST FIRST"}
+
+
+@dataclass
+class Draft:
+    """What the reviewer changed on the item shown, not yet saved."""
+
+    label: str | None = None  # a new class
+    points: list[list[float]] | None = None  # the cartridge centres after taps (None: not touched)
+    count: int | None = None  # a count set with the +/- buttons, without points
+    comment: str = ""
+
+    @property
+    def edited(self) -> bool:
+        return self.label is not None or self.points is not None or self.count is not None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The value on screen before any edit: the latest QA value of the part, else the model's."""
+
+    label: str | None
+    count: int | None
+    points: list[list[float]] = field(default_factory=list)
+    source: str = "model"
+
+
+def shown_value(item: QueueItem) -> Shown:
+    latest = item.label
+    if latest is not None and latest.is_truth:
+        return Shown(latest.label, latest.count, [list(p[:2]) for p in latest.points or []], "qa")
+    r = item.record
+    return Shown(r.label, r.count, [[float(p[0]), float(p[1])] for p in r.points or []])
+
+
+class ReviewModel(QObject):
+    queue_changed = Signal()
+    current_changed = Signal()
+    draft_changed = Signal()
+    submitted = Signal(object)  # the Label written
+    reviewer_changed = Signal(str)
+    failed = Signal(str)  # a verdict the core refused: the message says why
+
+    def __init__(self, review: Review, *, reviewer: str | None = None, session=None, page_size: int = PAGE_SIZE,
+                 clock: Callable[[], float] = time.monotonic, parent: QObject | None = None):
+        super().__init__(parent)
+        self.review, self.session, self.page_size = review, session, page_size
+        self._reviewer = (reviewer or "").strip()
+        self.filters = QueueFilter()
+        self.sort = "confidence"
+        self.items: list[QueueItem] = []
+        self.next_after: tuple | None = None
+        self.index = -1
+        self.draft = Draft()
+        self.timer = ItemTimer(clock)
+        self.reviewed = 0  # verdicts given on this screen
+
+    # -- who ----------------------------------------------------------------------------------------------------
+    @property
+    def reviewer(self) -> str:
+        user = getattr(self.session, "user", None)
+        return getattr(user, "name", None) or self._reviewer
+
+    def set_reviewer(self, name: str) -> None:
+        self._reviewer = name.strip()
+        self.reviewer_changed.emit(self.reviewer)
+
+    # -- the queue ----------------------------------------------------------------------------------------------
+    def set_filters(self, **changes) -> None:
+        """Change some filters (QueueFilter's fields) and reload; a bad value raises ReviewError, nothing changes."""
+        self.filters = dataclasses.replace(self.filters, **changes)
+        self.reload()
+
+    def set_sort(self, sort: str) -> None:
+        self.sort = sort
+        self.reload()
+
+    def reload(self) -> None:
+        page = self.review.queue(self.filters, sort=self.sort, limit=self.page_size)
+        self.items, self.next_after = page.items, page.next_after
+        self.queue_changed.emit()
+        self._show(0 if self.items else -1)
+
+    def load_more(self) -> bool:
+        if self.next_after is None:
+            return False
+        page = self.review.queue(self.filters, sort=self.sort, after=self.next_after, limit=self.page_size)
+        known = {i.record.part_id for i in self.items}
+        self.items += [i for i in page.items if i.record.part_id not in known]
+        self.next_after = page.next_after
+        self.queue_changed.emit()
+        return True
+
+    @property
+    def current(self) -> QueueItem | None:
+        return self.items[self.index] if 0 <= self.index < len(self.items) else None
+
+    @property
+    def shown(self) -> Shown | None:
+        item = self.current
+        return None if item is None else shown_value(item)
+
+    def go(self, index: int) -> None:
+        if 0 <= index < len(self.items) and index != self.index:
+            self._show(index)
+
+    def next(self) -> None:
+        if self.index + 1 >= len(self.items):
+            self.load_more()
+        self.go(self.index + 1)
+
+    def prev(self) -> None:
+        self.go(self.index - 1)
+
+    def _show(self, index: int) -> None:
+        self.index = index
+        self.draft = Draft()
+        self.timer.restart()
+        self.current_changed.emit()
+        self.draft_changed.emit()
+
+    # -- edits --------------------------------------------------------------------------------------------------
+    @property
+    def points(self) -> list[list[float]]:
+        """The cartridge centres on show: the reviewer's, else the shown value's."""
+        if self.draft.points is not None:
+            return self.draft.points
+        shown = self.shown
+        return [list(p) for p in shown.points] if shown else []
+
+    @property
+    def count(self) -> int | None:
+        if self.draft.count is not None:
+            return self.draft.count
+        if self.draft.points is not None:
+            return len(self.draft.points)
+        shown = self.shown
+        return shown.count if shown else None
+
+    @property
+    def label(self) -> str | None:
+        shown = self.shown
+        return self.draft.label or (shown.label if shown else None)
+
+    @property
+    def counted(self) -> bool:
+        """Whether the part on show is one whose items are counted (a box of cartridges)."""
+        r = self.current.record if self.current else None
+        return r is not None and (r.count is not None or r.expected is not None)
+
+    def tap(self, x: float, y: float, radius: float) -> None:
+        """A tap on the picture at frame pixel (x, y): on a point (within ``radius``) removes it, else adds one."""
+        if not self.counted:
+            return
+        points = [list(p) for p in self.points]
+        near = min(range(len(points)), key=lambda i: math.dist(points[i][:2], (x, y)), default=None)
+        if near is not None and math.dist(points[near][:2], (x, y)) <= radius:
+            del points[near]
+        else:
+            points.append([round(float(x), 1), round(float(y), 1)])
+        self.draft.points, self.draft.count = points, None
+        self.draft_changed.emit()
+
+    def step_count(self, delta: int) -> None:
+        """Count +/- without placing points (a cartridge the picture cannot show)."""
+        if not self.counted:
+            return
+        self.draft.count = max(0, (self.count or 0) + delta)
+        self.draft.points = None
+        self.draft_changed.emit()
+
+    def set_comment(self, text: str) -> None:
+        self.draft.comment = text
+
+    def undo_edits(self) -> None:
+        self.draft = Draft(comment=self.draft.comment)
+        self.draft_changed.emit()
+
+    # -- verdicts -----------------------------------------------------------------------------------------------
+    def confirm(self) -> Label | None:
+        """Save what is shown: a confirm when nothing was changed, else a correction with the changes."""
+        return self._submit(None)
+
+    def set_class(self, label: str) -> Label | None:
+        """The part is ``label`` (good or defect): a confirm when the shown class already says so, else a correction."""
+        if label not in CLASSES:
+            raise ReviewError(f"class {label!r} is not one of {', '.join(CLASSES)}")
+        shown = self.shown
+        if shown is not None and label != shown.label:
+            self.draft.label = label
+        return self._submit(None)
+
+    def inconclusive(self) -> Label | None:
+        return self._submit("inconclusive")
+
+    def _submit(self, verdict: str | None) -> Label | None:
+        item = self.current
+        if item is None:
+            return None
+        d, shown = self.draft, shown_value(item)
+        values: dict = {}
+        if verdict is None:
+            if d.label is not None and d.label != shown.label:
+                values["label"] = d.label
+            if d.points is not None and [p[:2] for p in d.points] != [p[:2] for p in shown.points]:
+                values["points"] = d.points
+            elif d.count is not None and d.count != shown.count:
+                values["count"] = d.count
+            verdict = "correct" if values else "confirm"
+        try:
+            label = self.review.submit(item.record.part_id, self.reviewer, verdict, comment=d.comment.strip() or None,
+                                       seconds_spent=min(self.timer.seconds, 86399.0), **values)
+        except (ReviewError, PermissionError) as e:
+            self.failed.emit(str(e))
+            return None
+        self.reviewed += 1
+        self.submitted.emit(label)
+        self._advance(label)
+        return label
+
+    def _advance(self, label: Label) -> None:
+        """Move on: in the open queue the reviewed item leaves the list; elsewhere it stays with its new label."""
+        if self.filters.state == "open":
+            del self.items[self.index]
+            self.queue_changed.emit()
+            if self.index >= len(self.items):
+                self.load_more()
+            self._show(min(self.index, len(self.items) - 1))
+        else:
+            self.items[self.index] = QueueItem(self.items[self.index].record, label)
+            self.queue_changed.emit()
+            if self.index + 1 < len(self.items) or self.load_more():
+                self._show(self.index + 1)
+            else:
+                self._show(self.index)

@@ -1,0 +1,230 @@
+"""The queue: filter chips and pickers (outcome, time range, recipe, model version, confidence range, sort) and the
+list of parts, lowest confidence first by default. Every choice is a big button; no keyboard is needed."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QDialog, QGridLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+                               QScrollArea, QVBoxLayout, QWidget)
+
+from inspector.review import QUEUE_OUTCOMES, ReviewError
+from ui import theme
+from ui.review.model import SORT_NAMES, ReviewModel
+
+CONFIDENCE_RANGES = {"ALL": (None, None), "BELOW 0.6": (None, 0.6), "BELOW 0.7": (None, 0.7),
+                     "BELOW 0.8": (None, 0.8), "BELOW 0.9": (None, 0.9), "BELOW 0.95": (None, 0.95),
+                     "0.95 AND UP": (0.95, None)}
+TIME_RANGES = ("ALL", "LAST HOUR", "TODAY", "LAST 24 H", "LAST 7 DAYS")
+STATES = {"open": "TO REVIEW", "reviewed": "REVIEWED", "all": "ALL"}
+PICKER_CAPTIONS = {"time": "TIME", "recipe": "RECIPE", "model": "MODEL", "confidence": "CONFIDENCE", "sort": "SORT",
+                   "state": "SHOW"}
+
+
+def since_for(name: str, now: datetime | None = None) -> datetime | None:
+    """The start of a named time range (an aware UTC time); None for ALL."""
+    now = now or datetime.now(timezone.utc)
+    if name == "LAST HOUR":
+        return now - timedelta(hours=1)
+    if name == "TODAY":
+        local = now.astimezone()
+        return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(timezone.utc)
+    if name == "LAST 24 H":
+        return now - timedelta(days=1)
+    if name == "LAST 7 DAYS":
+        return now - timedelta(days=7)
+    return None
+
+
+class ChoicePicker(QDialog):
+    """One big button per choice, in a scrolling column; tapping one picks it."""
+
+    def __init__(self, title: str, choices: list[str], current: str | None, parent: QWidget | None = None, *,
+                 new_text: str | None = None):
+        super().__init__(parent)
+        self.setModal(True)
+        self.setWindowTitle(title)
+        self.chosen: str | None = None
+        if parent is not None:
+            self.setGeometry(parent.window().geometry())
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        self.buttons: dict[str, QPushButton] = {}
+        for choice in choices:
+            button = QPushButton(("✔  " if choice == current else "") + choice, objectName="recipeChoice")
+            button.clicked.connect(lambda _=False, c=choice: self._choose(c))
+            column.addWidget(button)
+            self.buttons[choice] = button
+        column.addStretch(1)
+        scroll = QScrollArea(widgetResizable=True)
+        scroll.setWidget(inner)
+        cancel = QPushButton("CANCEL")
+        cancel.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(title, objectName="title"))
+        layout.addWidget(scroll, 1)
+        self.new: QLineEdit | None = None
+        if new_text is not None:  # a choice not in the list, typed (the first time only)
+            self.new = QLineEdit(placeholderText=new_text)
+            self.new.returnPressed.connect(lambda: self.new.text().strip() and self._choose(self.new.text().strip()))
+            layout.addWidget(self.new)
+        layout.addWidget(cancel)
+
+    def _choose(self, choice: str) -> None:
+        self.chosen = choice
+        self.accept()
+
+
+class FilterPanel(QWidget):
+    """Outcome chips (none lit: every outcome) and one picker button per other filter."""
+
+    error = Signal(str)
+
+    def __init__(self, model: ReviewModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.picker: ChoicePicker | None = None
+        self.time_range, self.confidence = "ALL", "ALL"
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.chips: dict[str, QPushButton] = {}
+        for outcome in QUEUE_OUTCOMES:
+            chip = QPushButton(theme.verdict(outcome)[0], objectName="chip", checkable=True)
+            chip.clicked.connect(self._outcomes_changed)
+            self.chips[outcome] = chip
+        self.pickers: dict[str, QPushButton] = {}
+        for name in ("time", "recipe", "model", "confidence", "sort", "state"):
+            button = QPushButton(objectName="picker")
+            button.clicked.connect(lambda _=False, n=name: self.pick(n))
+            self.pickers[name] = button
+        self.arrange(narrow=True)
+        model.queue_changed.connect(self.refresh)
+        self.refresh()
+
+    def arrange(self, *, narrow: bool) -> None:
+        """Narrow (above the list): chips two by two; else one row of chips. Pickers two a row, caption over value."""
+        for widget in (*self.chips.values(), *self.pickers.values()):
+            self.grid.removeWidget(widget)
+        per_row = 2 if narrow else 4
+        for i, chip in enumerate(self.chips.values()):
+            self.grid.addWidget(chip, i // per_row, (i % per_row) * (4 // per_row), 1, 4 // per_row)
+        first = (len(self.chips) + per_row - 1) // per_row
+        for i, button in enumerate(self.pickers.values()):
+            self.grid.addWidget(button, first + i // 2, (i % 2) * 2, 1, 2)
+        for column in range(4):
+            self.grid.setColumnStretch(column, 1)
+
+    def _outcomes_changed(self) -> None:
+        chosen = [o for o, chip in self.chips.items() if chip.isChecked()]
+        self.apply(outcomes=chosen or None)
+
+    def apply(self, **changes: Any) -> bool:
+        try:
+            self.model.set_filters(**changes)
+        except ReviewError as e:
+            self.error.emit(str(e))
+            return False
+        return True
+
+    def choices(self, name: str) -> tuple[list[str], str, Callable[[str], dict]]:
+        """(choices, current, choice -> filter changes) of one picker."""
+        f = self.model.filters
+        if name == "time":
+            return list(TIME_RANGES), self.time_range, lambda c: {"since": since_for(c), "until": None}
+        if name == "recipe":
+            recipes = [r["recipe"] for r in self.model.review.store._rows(  # walks the (recipe, wall_time) index
+                "SELECT DISTINCT recipe FROM parts WHERE recipe IS NOT NULL ORDER BY recipe")]
+            return ["ALL", *recipes], f.recipe or "ALL", lambda c: {"recipe": None if c == "ALL" else c}
+        if name == "model":
+            keys = self.model.review.model_keys()
+            return ["ALL", *keys], f.model_key or "ALL", lambda c: {"model_key": None if c == "ALL" else c}
+        if name == "confidence":
+            return (list(CONFIDENCE_RANGES), self.confidence,
+                    lambda c: dict(zip(("min_confidence", "max_confidence"), CONFIDENCE_RANGES[c])))
+        if name == "sort":
+            names = {v: k for k, v in SORT_NAMES.items()}
+            return list(names), SORT_NAMES[self.model.sort], lambda c: {"sort": names[c]}
+        states = {v: k for k, v in STATES.items()}
+        return list(states), STATES[f.state], lambda c: {"state": states[c]}
+
+    def pick(self, name: str) -> ChoicePicker:
+        choices, current, _ = self.choices(name)
+        self.picker = ChoicePicker(name.upper(), choices, current, self)
+        self.picker.accepted.connect(lambda: self.choose(name, self.picker.chosen))
+        self.picker.open()
+        return self.picker
+
+    def choose(self, name: str, choice: str | None) -> None:
+        """Apply one picker's choice (what a tap in its dialog does)."""
+        if choice is None:
+            return
+        _, _, changes_for = self.choices(name)
+        changes = changes_for(choice)
+        if name == "sort":
+            self.model.set_sort(changes["sort"])
+            return
+        if self.apply(**changes):
+            if name == "time":
+                self.time_range = choice
+            elif name == "confidence":
+                self.confidence = choice
+            self.refresh()
+
+    def refresh(self) -> None:
+        f = self.model.filters
+        for outcome, chip in self.chips.items():
+            chip.setChecked(outcome in (f.outcomes or ()))
+        values = {"time": self.time_range, "recipe": f.recipe or "ALL", "model": f.model_key or "ALL",
+                  "confidence": self.confidence, "sort": SORT_NAMES[self.model.sort], "state": STATES[f.state]}
+        for name, value in values.items():
+            short = value if len(value) <= 18 else value[:17] + "…"
+            self.pickers[name].setText(f"{PICKER_CAPTIONS[name]}\n{short}")
+            self.pickers[name].setToolTip(value)
+
+
+class QueueList(QListWidget):
+    """The parts of the queue page by page; the row on show is selected, tapping a row shows it."""
+
+    def __init__(self, model: ReviewModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.setUniformItemSizes(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.currentRowChanged.connect(self._tapped)
+        self.verticalScrollBar().valueChanged.connect(self._maybe_more)
+        model.queue_changed.connect(self.refresh)
+        model.current_changed.connect(self._follow)
+        self._filling = False
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._filling = True
+        self.clear()
+        for item in self.model.items:
+            r = item.record
+            word, background, _ = theme.verdict(r.outcome)
+            done = " ✔" if item.label is not None else ""
+            row = QListWidgetItem(f"{r.confidence:.3f} {word}{done}")
+            row.setToolTip(f"#{r.part_id} {r.reason}")
+            row.setForeground(QColor(background if r.outcome != "pass" else "#4ade80"))
+            self.addItem(row)
+        self._filling = False
+        self._follow()
+
+    def _follow(self) -> None:
+        self._filling = True
+        self.setCurrentRow(self.model.index)
+        self._filling = False
+
+    def _tapped(self, row: int) -> None:
+        if not self._filling and row >= 0:
+            self.model.go(row)
+
+    def _maybe_more(self, value: int) -> None:
+        if value >= self.verticalScrollBar().maximum() and self.model.next_after is not None:
+            self.model.load_more()

@@ -1,0 +1,204 @@
+"""Reviewer and quality reports (pyqtgraph): items per reviewer per day, median seconds per item, and per model
+version the agreement of model and QA (confusion matrix, count-error histogram); EXPORT CSV writes them through
+``inspector.review_reports.write_csv``."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from inspector import review_reports
+from inspector.store import Store
+from ui.review.queue_panel import ChoicePicker
+
+REVIEWER_COLOURS = ("#38bdf8", "#a78bfa", "#f472b6", "#fbbf24", "#4ade80", "#fb923c", "#94a3b8")
+
+
+def _plot(title: str) -> pg.PlotWidget:
+    plot = pg.PlotWidget(title=title)
+    plot.setMenuEnabled(False)
+    plot.setMouseEnabled(x=False, y=False)
+    plot.hideButtons()
+    plot.showGrid(x=False, y=True, alpha=0.25)
+    for side in ("left", "bottom"):
+        plot.getAxis(side).enableAutoSIPrefix(False)
+    return plot
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _cell(text: object, *, background: str | None = None) -> QTableWidgetItem:
+    item = QTableWidgetItem("–" if text is None else str(text))
+    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+    if background:
+        item.setBackground(QColor(background))
+    return item
+
+
+class ReportsView(QWidget):
+    def __init__(self, store: Store, *, export_dir: Path | None = None, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.export_dir = export_dir or ((store.path.parent if store.path else Path.cwd()) / "reports")
+        self.model_key: str | None = None  # None until there is a model version to show
+        self.days: list[dict] = []
+        self.models: dict[str, review_reports.Agreement] = {}
+        self.picker: ChoicePicker | None = None
+        self.exported: list[Path] = []
+
+        self.model_button = QPushButton(objectName="picker")
+        self.model_button.clicked.connect(self.pick_model)
+        self.export_button = QPushButton("EXPORT CSV")
+        self.export_button.clicked.connect(self.export)
+        self.summary = QLabel(objectName="dim", wordWrap=True)
+        self.message = QLabel(objectName="message", wordWrap=True)
+        top = QHBoxLayout()
+        top.addWidget(self.model_button, 3)
+        top.addWidget(self.summary, 3)
+        top.addWidget(self.export_button, 1)
+
+        self.per_day = _plot("Items reviewed per reviewer per day")
+        self.legend = self.per_day.addLegend(offset=(-4, 4))
+        self.errors = _plot("Count error (model − QA)")
+        self.errors.setLabel("left", "parts")
+        self.reviewers = _table(["Reviewer", "Items", "Median s/item"])
+        self.confusion = _table([])
+        grid = QGridLayout()
+        grid.addWidget(self.per_day, 0, 0)
+        grid.addWidget(self.reviewers, 0, 1)
+        grid.addWidget(self.confusion, 1, 0)
+        grid.addWidget(self.errors, 1, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(top)
+        column.addLayout(grid, 1)
+        column.addWidget(self.message)
+
+    def set_scale(self, scale: float) -> None:
+        font = QFont()
+        font.setPixelSize(max(11, round(12 * scale)))
+        for plot in (self.per_day, self.errors):
+            item = plot.getPlotItem()
+            item.titleLabel.setText(item.titleLabel.text, size=f"{round(13 * scale)}px")
+            for side in ("left", "bottom"):
+                plot.getAxis(side).setStyle(tickFont=font)
+        for table in (self.reviewers, self.confusion):
+            table.verticalHeader().setDefaultSectionSize(round(30 * scale))
+
+    # -- data -------------------------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.days = review_reports.reviewer_days(self.store)
+        self.models = review_reports.agreement(self.store)
+        if self.model_key not in self.models:
+            self.model_key = next(iter(sorted(self.models, key=lambda k: -self.models[k].reviewed)), None)
+        self._per_day()
+        self._reviewer_table()
+        self._agreement()
+
+    def pick_model(self) -> ChoicePicker:
+        self.picker = ChoicePicker("MODEL VERSION", sorted(self.models), self.model_key, self)
+        self.picker.accepted.connect(lambda: self.set_model(self.picker.chosen))
+        self.picker.open()
+        return self.picker
+
+    def set_model(self, key: str | None) -> None:
+        if key in self.models:
+            self.model_key = key
+            self._agreement()
+
+    def export(self) -> list[Path]:
+        folder = Path(self.export_dir) / datetime.now(timezone.utc).strftime("review-%Y%m%d-%H%M%S")
+        try:
+            self.exported = review_reports.write_csv(self.store, folder)
+        except OSError as e:
+            self.message.setText(f"Export to {folder} failed: {e.strerror or e}")
+            return []
+        self.message.setText(f"Wrote {len(self.exported)} CSV files to {folder}")
+        return self.exported
+
+    # -- charts -----------------------------------------------------------------------------------------------------
+    def _per_day(self) -> None:
+        self.per_day.clear()
+        self.legend.clear()
+        days = sorted({d["day"] for d in self.days})
+        people = sorted({d["reviewer"] for d in self.days})
+        width = 0.8 / max(1, len(people))
+        counts = {(d["reviewer"], d["day"]): d["items"] for d in self.days}
+        self.bars = {}
+        for i, person in enumerate(people):
+            x = np.arange(len(days)) - 0.4 + width * (i + 0.5)
+            heights = [counts.get((person, day), 0) for day in days]
+            colour = REVIEWER_COLOURS[i % len(REVIEWER_COLOURS)]
+            bars = pg.BarGraphItem(x=x, height=heights, width=width * 0.9, brush=colour, pen=None, name=person)
+            self.per_day.addItem(bars)
+            self.legend.addItem(bars, person)
+            self.bars[person] = heights
+        self.per_day.getAxis("bottom").setTicks([[(i, day[5:]) for i, day in enumerate(days)]])
+        self.per_day.setXRange(-0.6, max(0.6, len(days) - 0.4), padding=0)
+        top = max([d["items"] for d in self.days], default=1)
+        self.per_day.setYRange(0, top * 1.15, padding=0)
+
+    def _reviewer_table(self) -> None:
+        """Per reviewer: items over every day, and the median seconds over every item they timed."""
+        people: dict[str, list[dict]] = {}
+        for d in self.days:
+            people.setdefault(d["reviewer"], []).append(d)
+        self.reviewers.setRowCount(len(people))
+        self.medians: dict[str, float | None] = {}
+        for row, (person, days) in enumerate(sorted(people.items())):
+            seconds = self._seconds(person)
+            median = round(float(np.median(seconds)), 1) if seconds else None
+            self.medians[person] = median
+            for col, value in enumerate((person, sum(d["items"] for d in days), median)):
+                self.reviewers.setItem(row, col, _cell(value))
+
+    def _seconds(self, person: str) -> list[float]:
+        rows = self.store._rows("SELECT seconds_spent FROM labels WHERE reviewer = ? AND seconds_spent IS NOT NULL",
+                                [person])
+        return [r["seconds_spent"] for r in rows]
+
+    def _agreement(self) -> None:
+        a = self.models.get(self.model_key) if self.model_key is not None else None
+        key = self.model_key if self.model_key is not None else "none reviewed yet"
+        self.model_button.setText(f"MODEL: {key if len(key) <= 40 else key[:39] + '…'}")
+        self.model_button.setEnabled(len(self.models) > 1)
+        if a is None:
+            self.summary.setText("No verdicts with a value yet.")
+            self.confusion.setRowCount(0)
+            self.confusion.setColumnCount(0)
+            self.errors.clear()
+            return
+        self.summary.setText(f"{a.reviewed} parts reviewed · model and QA agree on {100 * (a.agreement or 0):.1f} %")
+        classes = sorted({m for m in a.confusion} | {q for row in a.confusion.values() for q in row})
+        self.confusion.setRowCount(len(classes))
+        self.confusion.setColumnCount(len(classes) + 1)
+        self.confusion.setHorizontalHeaderLabels(["model \\ QA", *classes])
+        for r, m in enumerate(classes):
+            self.confusion.setItem(r, 0, _cell(m))
+            for c, q in enumerate(classes):
+                n = a.confusion.get(m, {}).get(q, 0)
+                tint = None if n == 0 else ("#14532d" if m == q else "#7f1d1d")
+                self.confusion.setItem(r, c + 1, _cell(n, background=tint))
+        self.errors.clear()
+        errors = sorted(a.count_errors.items())
+        if errors:
+            x, n = zip(*errors)
+            self.errors.addItem(pg.BarGraphItem(x=list(x), height=list(n), width=0.8, brush="#a78bfa", pen=None))
+            self.errors.setXRange(min(x) - 1, max(x) + 1, padding=0)
+            self.errors.setYRange(0, max(n) * 1.15, padding=0)

@@ -1,0 +1,241 @@
+"""The QA review screen: the queue on the left, the part in the middle, what the model said and the verdicts on the
+right; the reports one tap away. Works with keys (Enter, D, G, I, arrows, O, +/−, Z) and with touch alike.
+
+On a small screen (the Pi's 800 x 480) the filters take the place of the review while FILTERS is pressed.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from string import Template
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLayout, QLineEdit, QPushButton, QStackedWidget, QVBoxLayout,
+                               QWidget)
+
+from inspector.review import Review
+from ui import theme
+from ui.review.item_view import ItemView
+from ui.review.model import ReviewModel
+from ui.review.queue_panel import ChoicePicker, FilterPanel, QueueList
+from ui.review.verdict_bar import ItemInfo, VerdictBar
+
+REVIEW_QSS = Path(__file__).resolve().parents[2] / "resources" / "theme" / "review.qss"
+WIDE_MIN = (1280, 720)  # from this size on, the filters stay beside the list
+
+SHORTCUTS = {
+    "confirm": ("Return", "Enter"), "defect": ("D",), "good": ("G",), "inconclusive": ("I",),
+    "next": ("Right", "Down"), "prev": ("Left", "Up"), "overlays": ("O",), "plus": ("+", "="), "minus": ("-",),
+    "undo": ("Z",),
+}
+
+
+def style_sheet(scale: float) -> str:
+    """The operator style sheet and the review additions, for a screen ``scale`` times 800 x 480."""
+    sizes = {"touch": max(theme.TOUCH_MIN_PX, round(52 * scale)), "radius": round(6 * scale),
+             "pad": round(12 * scale), "base": round(16 * scale), "small": round(13 * scale), "bar": round(20 * scale)}
+    return theme.style_sheet(scale) + Template(REVIEW_QSS.read_text()).substitute(sizes)
+
+
+def known_reviewers(review: Review) -> list[str]:
+    """Names to pick from: the station's QA users (when users are set up), then everyone who has reviewed."""
+    store = review.store
+    names: list[str] = []
+    try:
+        names += [r["name"] for r in store._rows("SELECT name FROM users WHERE role = 'qa' AND active = 1 ORDER BY name")]
+    except Exception:  # noqa: BLE001 - a database from before the users table
+        pass
+    names += [r["reviewer"] for r in store._rows("SELECT DISTINCT reviewer FROM labels ORDER BY reviewer")]
+    return list(dict.fromkeys(names))
+
+
+class ReviewScreen(QWidget):
+    back = Signal()  # to the operator screen
+
+    def __init__(self, review: Review, *, reviewer: str | None = None, session=None, reviewers: list[str] = (),
+                 export_dir: Path | None = None, clock=None, parent=None):
+        super().__init__(parent)
+        self.review = review
+        timing = {"clock": clock} if clock is not None else {}
+        self.model = ReviewModel(review, reviewer=reviewer, session=session, parent=self, **timing)
+        self.reviewers = list(reviewers)
+        self.export_dir = export_dir
+        self.reports = None
+        self.picker: ChoicePicker | None = None
+        self.scale, self.wide = 0.0, None
+
+        self.back_button = QPushButton("◀  LINE")
+        self.back_button.clicked.connect(self.back.emit)
+        self.reviewer_button = QPushButton()
+        self.reviewer_button.clicked.connect(self.pick_reviewer)
+        self.filters_button = QPushButton("FILTERS", checkable=True)
+        self.filters_button.clicked.connect(self.toggle_filters)
+        self.reports_button = QPushButton("REPORTS", checkable=True)
+        self.reports_button.clicked.connect(self.toggle_reports)
+        self.counter = QLabel(objectName="caption")
+        self.message = QLabel(objectName="message")
+        news = QVBoxLayout()
+        news.setSpacing(0)
+        news.addWidget(self.counter)
+        news.addWidget(self.message)
+        header = QHBoxLayout()
+        header.addWidget(self.back_button, 0)
+        header.addWidget(self.reviewer_button, 0)
+        header.addLayout(news, 1)
+        header.addWidget(self.filters_button, 0)
+        header.addWidget(self.reports_button, 0)
+
+        self.filters = FilterPanel(self.model)
+        self.filters.error.connect(self.message.setText)
+        self.queue = QueueList(self.model)
+        self.item = ItemView(self.model)
+        self.info = ItemInfo(self.model)
+        self.verdicts = VerdictBar(self.model)
+        self.overlays_button = QPushButton("OVERLAYS", checkable=True, checked=True)
+        self.overlays_button.toggled.connect(self.item.set_overlays)
+        self.item.toggled.connect(self.overlays_button.setChecked)
+        self.prev_button = QPushButton("◀")
+        self.next_button = QPushButton("▶")
+        self.prev_button.clicked.connect(self.model.prev)
+        self.next_button.clicked.connect(self.model.next)
+        self.comment = QLineEdit(placeholderText="Comment (optional)")
+        self.comment.textEdited.connect(self.model.set_comment)
+        for button in (self.back_button, self.reviewer_button, self.filters_button, self.reports_button,
+                       self.overlays_button, self.prev_button, self.next_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        self.left = QVBoxLayout()
+        self.left.setContentsMargins(0, 0, 0, 0)
+        self.left.addWidget(self.queue, 1)
+        centre = QVBoxLayout()
+        centre.addWidget(self.item, 1)
+        under = QHBoxLayout()
+        under.addWidget(self.prev_button)
+        under.addWidget(self.comment, 1)
+        under.addWidget(self.overlays_button)
+        under.addWidget(self.next_button)
+        centre.addLayout(under)
+        side = QVBoxLayout()
+        side.addWidget(self.info, 1)
+        side.addWidget(self.verdicts, 0)
+        body = QWidget()
+        row = QHBoxLayout(body)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addLayout(self.left, 24)
+        row.addLayout(centre, 48)
+        row.addLayout(side, 28)
+        self.filters_page = QWidget()
+        QVBoxLayout(self.filters_page).setContentsMargins(0, 0, 0, 0)
+        self.reports_page = QWidget()
+        QVBoxLayout(self.reports_page).setContentsMargins(0, 0, 0, 0)
+        self.pages = QStackedWidget()
+        for page in (body, self.filters_page, self.reports_page):
+            self.pages.addWidget(page)
+        self.column = QVBoxLayout(self)
+        self.column.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # sizes follow the screen (fit_screen)
+        self.column.addLayout(header)
+        self.column.addWidget(self.pages, 1)
+
+        self.shortcuts: dict[str, list[QShortcut]] = {}
+        actions = {"confirm": self.model.confirm, "defect": lambda: self.model.set_class("defect"),
+                   "good": lambda: self.model.set_class("good"), "inconclusive": self.model.inconclusive,
+                   "next": self.model.next, "prev": self.model.prev, "overlays": self.item.toggle_overlays,
+                   "plus": lambda: self.model.step_count(+1), "minus": lambda: self.model.step_count(-1),
+                   "undo": self.model.undo_edits}
+        for name, keys in SHORTCUTS.items():
+            self.shortcuts[name] = []
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(actions[name])
+                self.shortcuts[name].append(shortcut)
+
+        self.model.queue_changed.connect(self._count)
+        self.model.current_changed.connect(self._item_changed)
+        self.model.reviewer_changed.connect(self._reviewer_changed)
+        self.model.failed.connect(self.message.setText)
+        self.model.submitted.connect(lambda label: self.message.setText(
+            f"#{label.part_id}: {label.verdict} by {label.reviewer} ({label.seconds_spent:.1f} s)"))
+        self._reviewer_changed(self.model.reviewer)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.model.reload()
+
+    # -- screen size -----------------------------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:
+        self.fit_screen(self.window().width(), self.window().height())
+        super().resizeEvent(event)
+
+    def fit_screen(self, width: int, height: int) -> None:
+        scale = theme.scale_for(width, height)
+        if abs(scale - self.scale) > 0.02:
+            self.scale = scale
+            self.setStyleSheet(style_sheet(scale))
+            m = round(4 * scale)
+            self.column.setContentsMargins(m, m, m, m)
+            self.column.setSpacing(m)
+            if self.reports is not None:
+                self.reports.set_scale(scale)
+        wide = width >= WIDE_MIN[0] and height >= WIDE_MIN[1]
+        if wide != self.wide:
+            self.wide = wide
+            self.filters.arrange(narrow=wide)
+            if wide:
+                self.left.insertWidget(0, self.filters, 0)
+                if self.pages.currentIndex() == 1:
+                    self.pages.setCurrentIndex(0)
+            else:
+                self.filters_page.layout().addWidget(self.filters)
+            self.filters_button.setVisible(not wide)
+            self.filters_button.setChecked(self.pages.currentIndex() == 1)
+
+    # -- pages -----------------------------------------------------------------------------------------------------
+    def toggle_filters(self) -> None:
+        self._page(0 if self.pages.currentIndex() == 1 else 1)
+
+    def toggle_reports(self) -> None:
+        if self.reports is None:
+            from ui.review.reports import ReportsView  # pyqtgraph only once the reports are asked for
+
+            self.reports = ReportsView(self.review.store, export_dir=self.export_dir)
+            self.reports.set_scale(self.scale or 1.0)
+            self.reports_page.layout().addWidget(self.reports)
+        showing = self.pages.currentIndex() == 2
+        if not showing:
+            self.reports.refresh()
+        self._page(0 if showing else 2)
+
+    def _page(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+        self.filters_button.setChecked(index == 1)
+        self.reports_button.setChecked(index == 2)
+        if index == 0:
+            self.setFocus()
+
+    # -- reviewer --------------------------------------------------------------------------------------------------
+    def pick_reviewer(self) -> ChoicePicker | None:
+        """Who reviews: one big button per name (from the session when logged in, then nothing to pick)."""
+        if getattr(self.model.session, "user", None) is not None:
+            return None
+        names = list(dict.fromkeys([*self.reviewers, *known_reviewers(self.review)]))
+        self.picker = ChoicePicker("WHO IS REVIEWING?", names, self.model.reviewer or None, self,
+                                   new_text=None if names else "No reviewers yet: type your name, then Enter")
+        self.picker.accepted.connect(lambda: self.picker.chosen and self.model.set_reviewer(self.picker.chosen))
+        self.picker.open()
+        return self.picker
+
+    def _reviewer_changed(self, name: str) -> None:
+        self.reviewer_button.setText(f"REVIEWER: {name}" if name else "REVIEWER: TAP TO PICK")
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.setFocus()
+        if not self.model.reviewer and self.picker is None:
+            self.pick_reviewer()
+
+    # -- feedback --------------------------------------------------------------------------------------------------
+    def _count(self) -> None:
+        more = "+" if self.model.next_after is not None else ""
+        self.counter.setText(f"{len(self.model.items)}{more} to go · {self.model.reviewed} done")
+
+    def _item_changed(self) -> None:
+        self.comment.setText("")
+        self._count()
