@@ -67,7 +67,7 @@ class CalibrationScreen(QWidget):
         self.resolution.setMinimumHeight(theme.TOUCH_MIN_PX)
         sizes = list(RESOLUTIONS) + ([self.controls.size] if self.controls.size not in RESOLUTIONS else [])
         for w, h in sorted(sizes):
-            self.resolution.addItem(f"{w} x {h}", (w, h))
+            self.resolution.addItem(f"{w} x {h}", f"{w}x{h}")
         self._show_resolution()
         self.resolution.activated.connect(self._resolution_picked)
         res_row = QHBoxLayout()
@@ -176,7 +176,8 @@ class CalibrationScreen(QWidget):
         self.say(text, True)
 
     def _resolution_picked(self, index: int) -> None:
-        if not self.set_resolution(*self.resolution.itemData(index)):
+        width, height = map(int, self.resolution.itemData(index).split("x"))
+        if not self.set_resolution(width, height):
             self._show_resolution()
 
     def set_roi(self, roi, *, quiet: bool = False) -> bool:
@@ -245,9 +246,10 @@ class CalibrationScreen(QWidget):
         self._show_resolution()
 
     def _show_resolution(self) -> None:
-        index = self.resolution.findData(self.controls.size)
+        key = f"{self.controls.width}x{self.controls.height}"
+        index = self.resolution.findData(key)
         if index < 0:
-            self.resolution.addItem(f"{self.controls.width} x {self.controls.height}", self.controls.size)
+            self.resolution.addItem(f"{self.controls.width} x {self.controls.height}", key)
             index = self.resolution.count() - 1
         self.resolution.setCurrentIndex(index)
 
@@ -258,6 +260,10 @@ class CalibrationScreen(QWidget):
     def stop(self) -> None:
         self.timer.stop()
         self.io.stop_measurement()
+
+    def closeEvent(self, event) -> None:
+        self.stop()
+        super().closeEvent(event)
 
 
 class CalibrationDialog(QDialog):
