@@ -10,9 +10,11 @@ import gc
 import signal
 import sys
 import time
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QApplication, QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout,
+                               QWidget)
 
 from ui import theme
 from ui.alarms import AlarmBanner
@@ -35,9 +37,11 @@ GIL_SLICE_S = 0.001  # see run_window
 
 class StationWindow(QMainWindow):
     def __init__(self, model: StationModel, controller: StationController, *, recipes: list[str] = (),
-                 users=None):
+                 users=None, station_path: Path | None = None):
         super().__init__()
         self.model, self.controller, self.recipes = model, controller, list(recipes)
+        self.station_path = station_path  # where calibration is saved; None: <data_dir>/station.toml
+        self.calibration = None
         self.setWindowTitle("Inspection station")
         self.alarms = AlarmBanner(model)
         self.controls = ControlBar(model)
@@ -88,6 +92,9 @@ class StationWindow(QMainWindow):
         self.controls.stop.connect(stop)
         self.controls.pick_recipe.connect(self.pick_recipe)
         self.controls.toggle_charts.connect(self.toggle_charts)
+        self.calibrate_button = QPushButton("CALIBRATE", objectName="calibrate")
+        self.controls.layout().addWidget(self.calibrate_button, 1)
+        self.calibrate_button.clicked.connect(self.open_calibration)
         self.alarms.acknowledge.connect(acknowledge)
         self.strip.part_tapped.connect(self.show_part)
         self.live.part_tapped.connect(self.show_part)
@@ -136,6 +143,27 @@ class StationWindow(QMainWindow):
         self.picker = RecipePicker(self.recipes, self.model.info.recipe, self)
         self.picker.accepted.connect(lambda: self.picker.chosen and self.controller.switch_recipe(self.picker.chosen))
         self.picker.open()
+
+    def open_calibration(self) -> None:
+        """The technician's calibration screen over the current station's camera and pins (a technician must be
+        logged in when the station has users)."""
+        from inspector.permissions import CALIBRATION_SAVE, allowed
+        from ui.calibration import CalibrationDialog, for_station
+
+        station = self.controller.station
+        if station is None:
+            return
+        session = None
+        if self.login is not None:
+            self.login.keeper.check()
+            session = self.login.keeper.session
+            if session is None or not allowed(session.role, CALIBRATION_SAVE):
+                self.login.ask("Calibration needs a technician", then=self.open_calibration)
+                return
+        path = self.station_path or Path(station.data_dir) / "station.toml"
+        screen = for_station(station, path, running=lambda: self.model.running, session=session)
+        self.calibration = CalibrationDialog(screen, self)
+        self.calibration.open()
 
     def closeEvent(self, event) -> None:
         if self.closed_ok is None:

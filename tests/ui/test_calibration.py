@@ -182,3 +182,24 @@ def test_guided_travel_measurement_is_validated_and_saved(qtbot, rig):
     rig["beam"].when_broken = lambda: calls.append(1)  # the measurement gave the beam back
     rig["beam"].pin.drive_low()
     assert calls == [1]
+
+
+def test_the_station_window_opens_calibration_on_its_own_camera(qtbot, station_factory):
+    from ui.app import StationWindow
+    from ui.controller import StationController
+    from ui.model import StationModel
+
+    station = station_factory()
+    model = StationModel()
+    window = StationWindow(model, StationController(model, station))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.mouseClick(window.calibrate_button, Qt.MouseButton.LeftButton)
+    screen = window.calibration.screen_widget
+    qtbot.waitUntil(lambda: screen.last_focus is not None, timeout=3000)
+    move(screen, "exposure", 15)
+    assert station.line.frames.camera.controls.exposure == 15
+    assert screen.save() and load_station(station.data_dir / "station.toml").camera.controls.exposure == 15
+    qtbot.mouseClick(screen.close_button, Qt.MouseButton.LeftButton)
+    assert not screen.timer.isActive()
+    window.close()
