@@ -28,6 +28,7 @@ from ui.login import LoginGate, open_users
 from ui.model import StationModel
 from ui.part_detail import PartDetail
 from ui.results_strip import ResultsStrip
+from ui.review.switch import ReviewSwitch
 from ui.status import StatusLine
 from ui.verdict import VerdictBanner
 
@@ -96,6 +97,7 @@ class StationWindow(QMainWindow):
         self.controls.layout().addWidget(self.calibrate_button, 1)
         self.calibrate_button.clicked.connect(self.open_calibration)
         self.alarms.acknowledge.connect(acknowledge)
+        self.review = ReviewSwitch(self, self.controls.layout(), controller, self.login)  # REVIEW (QA) and back
         self.strip.part_tapped.connect(self.show_part)
         self.live.part_tapped.connect(self.show_part)
         self.setMinimumSize(640, 400)  # not the layout's: sizes follow the screen (fit_screen), not the other way round

@@ -1,6 +1,7 @@
 """The QA review screen over a real station database: a reviewer works through the queue with keys and taps, and the
 database ends with one attributed label row per verdict while the parts rows stay exactly as the line wrote them."""
 import json
+import sqlite3
 import math
 from datetime import datetime, timezone
 
@@ -277,3 +278,29 @@ def test_review_screen_fits_and_every_touch_target_is_at_least_48_px(qtbot, stor
     qtbot.mouseClick(screen.reports_button, Qt.MouseButton.LeftButton)
     assert screen.reports.isVisible()
     check()
+
+
+def test_a_logged_in_qa_users_correction_is_signed_and_audited(qtbot, store):
+    users = UserDirectory(store)
+    users.add(None, "root", "admin", "482913", reason="install")
+    users.add(users.login("root", "482913"), "quinn", "qa", "771204", reason="new QA")
+    screen = open_screen(qtbot, store, session=users.login("quinn", "771204"))
+    model = screen.model
+    model.set_filters(recipe="surface-part")
+    part_id = model.current.record.part_id
+    wanted = "good" if model.current.record.label == "defect" else "defect"
+    qtbot.keyClick(screen, Qt.Key.Key_D if wanted == "defect" else Qt.Key.Key_G)
+    assert screen.signing is not None and label_rows(store.path) == []  # nothing written before the signature
+    screen.signing.reason_buttons[0].click()
+    screen.signing.pad.submitted.emit("000000")  # a wrong PIN: refused, nothing written
+    assert label_rows(store.path) == [] and model.current.record.part_id == part_id
+    assert "PIN" in screen.message.text() or "wrong" in screen.message.text().lower()
+    qtbot.keyClick(screen, Qt.Key.Key_D if wanted == "defect" else Qt.Key.Key_G)
+    screen.signing.reason_buttons[0].click()
+    screen.signing.pad.submitted.emit("771204")
+    rows = label_rows(store.path)
+    assert [(r["part_id"], r["reviewer"], r["verdict"], r["label"]) for r in rows] == [(part_id, "quinn", "correct",
+                                                                                        wanted)]
+    with sqlite3.connect(store.path) as conn:
+        audit = conn.execute("SELECT user, action, target, signed, reason FROM audit WHERE action = 'review.label'")
+        assert audit.fetchall() == [("quinn", "review.label", f"part:{part_id}", 1, screen.signing.reason)]

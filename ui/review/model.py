@@ -13,7 +13,10 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
 
+from inspector.actions import submit_label
+from inspector.audit import AuditError
 from inspector.review import PAGE_SIZE, ItemTimer, Label, QueueFilter, QueueItem, Review, ReviewError
+from inspector.users import LoginError
 
 CLASSES = ("good", "defect")
 SORT_NAMES = {"confidence": "LOWEST FIRST", "-confidence": "HIGHEST FIRST", "newest": "NEWEST FIRST"}
@@ -58,6 +61,7 @@ class ReviewModel(QObject):
     submitted = Signal(object)  # the Label written
     reviewer_changed = Signal(str)
     failed = Signal(str)  # a verdict the core refused: the message says why
+    signature_needed = Signal(str)  # a logged-in user's correction: PIN again and a reason (finish_signed)
 
     def __init__(self, review: Review, *, reviewer: str | None = None, session=None, page_size: int = PAGE_SIZE,
                  clock: Callable[[], float] = time.monotonic, parent: QObject | None = None):
@@ -72,6 +76,7 @@ class ReviewModel(QObject):
         self.draft = Draft()
         self.timer = ItemTimer(clock)
         self.reviewed = 0  # verdicts given on this screen
+        self.pending: tuple[int, str, dict] | None = None  # a correction waiting for its signature
 
     # -- who ----------------------------------------------------------------------------------------------------
     @property
@@ -225,15 +230,35 @@ class ReviewModel(QObject):
             elif d.count is not None and d.count != shown.count:
                 values["count"] = d.count
             verdict = "correct" if values else "confirm"
+        kwargs = {"comment": d.comment.strip() or None, "seconds_spent": min(self.timer.seconds, 86399.0), **values}
+        if self.session is not None and verdict == "correct":
+            self.pending = (item.record.part_id, verdict, kwargs)
+            what = ", ".join(f"{k} → {len(v) if k == 'points' else v}" for k, v in values.items())
+            self.signature_needed.emit(f"Correct part #{item.record.part_id}: {what.replace('points', 'count')}")
+            return None
+        return self._write(item.record.part_id, verdict, kwargs)
+
+    def finish_signed(self, pin: str | None, reason: str | None) -> Label | None:
+        """The signature for the pending correction (None, None: cancelled, nothing is written)."""
+        pending, self.pending = self.pending, None
+        if pending is None or pin is None:
+            return None
+        return self._write(*pending, pin=pin, reason=reason)
+
+    def _write(self, part_id: int, verdict: str, kwargs: dict, **signature) -> Label | None:
+        """Through the core: as the logged-in user (checked and audited) when there is one, else as the named one."""
         try:
-            label = self.review.submit(item.record.part_id, self.reviewer, verdict, comment=d.comment.strip() or None,
-                                       seconds_spent=min(self.timer.seconds, 86399.0), **values)
-        except (ReviewError, PermissionError) as e:
+            if self.session is not None:
+                label = submit_label(self.session, self.review, part_id, verdict, **signature, **kwargs)
+            else:
+                label = self.review.submit(part_id, self.reviewer, verdict, **kwargs)
+        except (ReviewError, PermissionError, LoginError, AuditError) as e:
             self.failed.emit(str(e))
             return None
         self.reviewed += 1
         self.submitted.emit(label)
-        self._advance(label)
+        if self.current is not None and self.current.record.part_id == part_id:
+            self._advance(label)
         return label
 
     def _advance(self, label: Label) -> None:

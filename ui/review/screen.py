@@ -23,6 +23,9 @@ from ui.review.verdict_bar import ItemInfo, VerdictBar
 REVIEW_QSS = Path(__file__).resolve().parents[2] / "resources" / "theme" / "review.qss"
 WIDE_MIN = (1280, 720)  # from this size on, the filters stay beside the list
 
+CORRECTION_REASONS = ("Model missed a defect", "Model called a good part defect", "Count was wrong",
+                      "Other: see the comment")
+
 SHORTCUTS = {
     "confirm": ("Return", "Enter"), "defect": ("D",), "good": ("G",), "inconclusive": ("I",),
     "next": ("Right", "Down"), "prev": ("Left", "Up"), "overlays": ("O",), "plus": ("+", "="), "minus": ("-",),
@@ -153,6 +156,8 @@ class ReviewScreen(QWidget):
         self.model.current_changed.connect(self._item_changed)
         self.model.reviewer_changed.connect(self._reviewer_changed)
         self.model.failed.connect(self.message.setText)
+        self.model.signature_needed.connect(self.sign)
+        self.signing = None
         self.model.submitted.connect(lambda label: self.message.setText(
             f"#{label.part_id}: {label.verdict} by {label.reviewer} ({label.seconds_spent:.1f} s)"))
         self._reviewer_changed(self.model.reviewer)
@@ -230,6 +235,21 @@ class ReviewScreen(QWidget):
         self.setFocus()
         if not self.model.reviewer and self.picker is None:
             self.pick_reviewer()
+
+    def set_session(self, session) -> None:
+        """Who is logged in at the station now (None: nobody); verdicts are given as them."""
+        self.model.session = session
+        self._reviewer_changed(self.model.reviewer)
+
+    def sign(self, what: str):
+        """A logged-in user's correction is signed: PIN again and a reason, on the login helper's dialog."""
+        from ui.login import SignDialog
+
+        self.signing = SignDialog(self.model.session, what, list(CORRECTION_REASONS), self, scale=self.scale or 1.0)
+        self.signing.accepted.connect(lambda d=self.signing: self.model.finish_signed(d.pin, d.reason))
+        self.signing.rejected.connect(lambda: self.model.finish_signed(None, None))
+        self.signing.open()
+        return self.signing
 
     # -- feedback --------------------------------------------------------------------------------------------------
     def _count(self) -> None:

@@ -1,0 +1,42 @@
+"""The review screen inside the station window: REVIEW from the operator's header while the line runs, LINE back."""
+from PySide6.QtCore import Qt
+
+from tests.ui.review_data import label_rows, parts_rows
+from ui.app import StationWindow
+from ui.controller import StationController
+from ui.model import StationModel
+
+
+def test_review_opens_from_the_operator_screen_over_the_lines_own_database(qtbot, station_factory):
+    model = StationModel()
+    station = station_factory("cartridge-box")
+    controller = StationController(model, station, parts=15)
+    window = StationWindow(model, controller, recipes=["cartridge-box"])
+    qtbot.addWidget(window)
+    window.resize(800, 480)
+    window.show()
+    qtbot.waitExposed(window)
+    controller.start()
+    qtbot.waitUntil(lambda: station.stats.recorded >= 15, timeout=15000)
+    controller.stop()
+    qtbot.waitUntil(lambda: station.writer.stats().written >= 15, timeout=5000)
+    before = parts_rows(station.store.path)
+
+    assert window.review.button.isVisible() and window.review.button.height() >= 48
+    qtbot.mouseClick(window.review.button, Qt.MouseButton.LeftButton)
+    screen = window.review.screen
+    assert window.review.showing and screen.isVisible() and not window.live.isVisible()
+    queued = [i.record for i in screen.model.items]
+    assert queued and all(r.outcome != "pass" or r.image_path for r in queued)  # what the line asked a person about
+    picker = screen.picker  # no users on this station: the reviewer types their name once
+    picker.new.setText("erin")
+    picker.new.returnPressed.emit()
+    first = screen.model.current.record.part_id
+    screen.model.confirm()
+    assert [(r["part_id"], r["reviewer"], r["verdict"]) for r in label_rows(station.store.path)] == \
+        [(first, "erin", "confirm")]
+
+    qtbot.mouseClick(screen.back_button, Qt.MouseButton.LeftButton)
+    assert not window.review.showing and window.live.isVisible()
+    assert parts_rows(station.store.path) == before
+    window.close()

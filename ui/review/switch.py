@@ -1,0 +1,73 @@
+"""The operator screen and the QA review screen in one window: REVIEW in the operator's header, ◀ LINE back.
+
+With users set up, the review opens for a logged-in QA user only (the login screen is asked for otherwise), and goes
+back to the line when that user logs out or times out. The review reads and writes through a database connection of
+its own: a recipe switch closes the station's.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QLayout, QMainWindow, QPushButton, QStackedWidget
+
+from inspector.permissions import REVIEW_LABEL, allowed, roles_for
+from inspector.review import Review
+from inspector.store import Store
+from ui.review.screen import ReviewScreen
+
+
+class ReviewSwitch(QObject):
+    def __init__(self, window: QMainWindow, header: QLayout, controller, login=None):
+        super().__init__(window)
+        self.window, self.controller, self.login = window, controller, login
+        self.stack = QStackedWidget()
+        self.stack.addWidget(window.takeCentralWidget())  # taken, not replaced: setCentralWidget would delete it
+        window.setCentralWidget(self.stack)
+        self.button = QPushButton("REVIEW", objectName="review")
+        self.button.clicked.connect(self.open)
+        header.addWidget(self.button, 1)
+        self.screen: ReviewScreen | None = None
+        self.store: Store | None = None
+        if login is not None:
+            login.keeper.changed.connect(self._session_changed)
+        window.installEventFilter(self)
+
+    @property
+    def showing(self) -> bool:
+        return self.screen is not None and self.stack.currentWidget() is self.screen
+
+    def open(self) -> bool:
+        session = self.login.keeper.session if self.login is not None else None
+        if self.login is not None and (session is None or not allowed(session.role, REVIEW_LABEL)):
+            who = f"{session.user.name} ({session.user.role.value}) may not review. " if session else ""
+            self.login.ask(f"{who}Review needs: {', '.join(roles_for(REVIEW_LABEL))}", then=self.open)
+            return False
+        if self.screen is None:
+            station = self.controller.station
+            self.store = Store.open(station.store.path) if station.store.path is not None else station.store
+            self.screen = ReviewScreen(Review(self.store), session=session,
+                                       export_dir=station.data_dir / "reports")
+            self.screen.back.connect(self.close)
+            self.stack.addWidget(self.screen)
+        else:
+            self.screen.set_session(session)
+            self.screen.model.reload()  # the line has added parts since
+        self.stack.setCurrentWidget(self.screen)
+        self.screen.fit_screen(self.window.width(), self.window.height())
+        self.screen.setFocus()
+        return True
+
+    def close(self) -> None:
+        self.stack.setCurrentIndex(0)
+
+    def _session_changed(self, session) -> None:
+        if self.screen is not None:
+            self.screen.set_session(session)
+            if self.showing and (session is None or not allowed(session.role, REVIEW_LABEL)):
+                self.close()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.window and event.type() == QEvent.Type.Close and self.store is not None:
+            if self.store is not self.controller.last_station.store:
+                self.store.close()
+            self.store = None
+        return False
