@@ -161,7 +161,7 @@ class Histogram(pg.PlotWidget):
         self.setMinimumHeight(70)
 
     def show_histogram(self, counts: np.ndarray, dark_warn: bool, bright_warn: bool) -> None:
-        self.curve.setData(np.arange(256), np.sqrt(counts))  # square root: the clipped spikes do not flatten the rest
+        self.curve.setData(np.arange(256), np.log1p(counts))  # log: a clipped spike does not flatten the rest
         for mark, warn in zip(self.marks, (dark_warn, bright_warn)):
             mark.setPen(pg.mkPen("#ef4444" if warn else "#6b7684", width=3 if warn else 1))
 

@@ -162,19 +162,52 @@ def shoot_pin_pad(out: Path) -> Path:
     return path
 
 
+def shoot_calibration(out: Path) -> Path:
+    """The technician's calibration screen at 800 x 480 over a simulated station: a box in view, the ROI on it,
+    exposure a little high so the histogram and its clipping warning show."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui import theme
+    from ui.calibration import for_station
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as data:
+        station = build_station(StationConfig(data_dir=Path(data)), simulate=True)
+        try:
+            station.line.frames.camera.show(render_box(np.random.default_rng(7), layout=(4, 6)))
+            screen = for_station(station, Path(data) / "station.toml")
+            screen.setStyleSheet(theme.style_sheet(1.0))
+            screen.resize(*SIZES[1])
+            screen.show()
+            screen.set_roi((60, 50, 530, 395))
+            screen.sliders["exposure"].slider.setValue(screen.sliders["exposure"]._steps(11.5))
+            screen.sliders["focus"].slider.setValue(screen.sliders["focus"]._steps(126))
+            wait_until(app, lambda: False, 1.0)
+            path = out / f"calibration_{SIZES[1][0]}x{SIZES[1][1]}.png"
+            grab = screen.grab()
+            size = save_png(grab, path)
+            print(f"  {path} {grab.width()}x{grab.height()} {size // 1000} kB", file=sys.stderr)
+            screen.close()
+        finally:
+            station.close()
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--lead-in", type=int, default=150, help="parts before the one shown (counters, charts)")
     parser.add_argument("--rate", type=float, default=10.0)
-    parser.add_argument("--only", choices=["window", "pin-pad"], help="one kind of screenshot")
+    parser.add_argument("--only", choices=["window", "pin-pad", "calibration"], help="one kind of screenshot")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    if args.only != "pin-pad":
+    if args.only in (None, "window"):
         for recipe in ("cartridge-box", "surface-part"):
             shoot(recipe, args.out, args.lead_in, args.rate)
-    if args.only != "window":
+    if args.only in (None, "pin-pad"):
         shoot_pin_pad(args.out)
+    if args.only in (None, "calibration"):
+        shoot_calibration(args.out)
 
 
 if __name__ == "__main__":
