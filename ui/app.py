@@ -190,13 +190,14 @@ def steady_state() -> None:
 
 
 def run_window(station, *, build=None, recipes: list[str] = (), parts: int | None = None, kiosk: bool = False,
-               size: tuple[int, int] = (1280, 800), start: bool = True) -> tuple[bool, object]:
+               size: tuple[int, int] = (1280, 800), start: bool = True,
+               station_path: Path | None = None) -> tuple[bool, object]:
     """Show the station window until it is closed (or Ctrl-C / SIGTERM); returns (stopped cleanly, last station)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("inspector")
     model = StationModel()
     controller = StationController(model, station, build=build, parts=parts)
-    window = StationWindow(model, controller, recipes=recipes, users=open_users(station))
+    window = StationWindow(model, controller, recipes=recipes, users=open_users(station), station_path=station_path)
     if kiosk:
         app.setOverrideCursor(Qt.CursorShape.BlankCursor)
         window.showFullScreen()
