@@ -1,7 +1,8 @@
 """Build the station's first model packages from scratch: analytic ONNX graphs, measured on the synthetic line.
 
-    python models/build_baseline.py            # both packages, into models/
+    python models/build_baseline.py            # both packages, into models/baseline/ (not the shipped ones)
     python models/build_baseline.py --only cartridge_counter --items 200
+    python models/build_baseline.py --out models   # replace the shipped packages with the baselines
 
 Each package gets ``model.onnx``, ``manifest.json`` (design constants, lineage, metrics on a held-out rendered split)
 and ``golden/`` cases re-checked at every load. The output is deterministic: same code, same bytes (the metrics
@@ -180,7 +181,8 @@ def build(folder: Path, model_bytes: bytes, manifest: dict[str, Any],
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "models", help="folder to write the packages into")
+    parser.add_argument("--out", type=Path, default=ROOT / "models" / "baseline",
+                        help="folder to write the packages into (models/ holds the shipped, trained ones)")
     parser.add_argument("--items", type=int, default=600, help="rendered items per test split")
     parser.add_argument("--only", choices=("cartridge_counter", "surface_classifier"))
     args = parser.parse_args(argv)
