@@ -109,3 +109,72 @@ def counter_split(*, style: str, seed: int, items: int, missing_rate: float, occ
                 "radius_px": np.array([r[6] for r in rows], np.float32)}
 
     return cached(f"counter-{style}-{seed}", {**stream_args, "items": items, "v": 1}, build)
+
+
+# classifier: the net sees the half-size RGB frame too; its defect map has one cell per 4 x 4 frame block
+CLASSIFIER_INPUT = (240, 320)
+CLASSIFIER_STRIDE = 4
+CLASSIFIER_MAP = (480 // CLASSIFIER_STRIDE, 640 // CLASSIFIER_STRIDE)
+CLASSIFIER_KINDS = ("good", "scratch", "crack", "spot", "dent", "empty")
+
+
+def block_fraction(mask: np.ndarray | None, stride: int = CLASSIFIER_STRIDE) -> np.ndarray:
+    """Share of defect pixels per ``stride x stride`` frame block, as uint8 0..255 (the defect map's target)."""
+    h, w = CLASSIFIER_MAP
+    if mask is None:
+        return np.zeros((h, w), np.uint8)
+    frac = mask.reshape(h, stride, w, stride).mean(axis=(1, 3))
+    return np.round(frac * 255).astype(np.uint8)
+
+
+def render_empty_view(rng: np.random.Generator, style: str) -> np.ndarray:
+    """A belt with no part on it (random belt colour, lighting, glare and camera noise of ``style``): BGR frame."""
+    from hardware.synthetic import canvas as cv
+    from hardware.synthetic.knobs import knobs_for, pick, uniform
+
+    knobs = knobs_for(style)
+    size = (640, 480)
+    canvas = cv.belt(pick(rng, knobs.belt_colors), size, rng)
+    gain = cv.lighting(size, knobs, rng, uniform(rng, knobs.light_azimuth_deg))
+    if rng.random() < knobs.glare_prob:
+        cv.add_glare(gain, rng)
+    return cv.finish(canvas, gain, knobs, rng)
+
+
+def _render_classifier_items(args: tuple[dict[str, Any], int, int, float]) -> list[tuple]:
+    from hardware.synthetic import ItemStream
+
+    stream_args, start, stop, empty_rate = args
+    stream = ItemStream("part", **stream_args)
+    out = []
+    for i in range(start, stop):
+        pick_rng = np.random.default_rng([stream_args["seed"], 77, i])
+        if pick_rng.random() < empty_rate:
+            image, mask, kind = render_empty_view(pick_rng, stream_args["style"]), None, "empty"
+        else:
+            item = stream.render(i)
+            image, kind = item.image, item.truth["defect"] or "good"
+            mask = item.mask if item.truth["defect"] else None
+        out.append((half_size_rgb(image), block_fraction(mask), CLASSIFIER_KINDS.index(kind)))
+    return out
+
+
+def classifier_split(*, style: str, seed: int, items: int, defect_rate: float = 0.5,
+                     empty_rate: float = 0.0) -> dict[str, np.ndarray]:
+    """Parts from ``hardware.synthetic.ItemStream`` (and, at ``empty_rate``, belts with no part): half-size RGB
+    images, defect-map targets (share of defect pixels per 4 x 4 frame block, uint8) and kinds (index into
+    ``CLASSIFIER_KINDS``)."""
+    if seed == TEST_SEED:
+        raise ValueError(f"seed {TEST_SEED} is the fixed test split: never rendered for training")
+    stream_args = {"seed": seed, "style": style, "defect_rate": defect_rate}
+
+    def build() -> dict[str, np.ndarray]:
+        step = -(-items // (4 * WORKERS))
+        chunks = [(stream_args, a, min(a + step, items), empty_rate) for a in range(0, items, step)]
+        with ProcessPoolExecutor(WORKERS) as pool:
+            rows = [row for chunk in pool.map(_render_classifier_items, chunks) for row in chunk]
+        return {"images": np.stack([r[0] for r in rows]), "maps": np.stack([r[1] for r in rows]),
+                "kinds": np.array([r[2] for r in rows], np.int8)}
+
+    return cached(f"classifier-{style}-{seed}", {**stream_args, "items": items, "empty_rate": empty_rate, "v": 1},
+                  build)
