@@ -47,6 +47,7 @@ class StagedFolder:
                 if self.out.is_dir():
                     self.out.rmdir()
                 os.rename(self.tmp, self.out)
+                _sync_folder(self.out.parent)
                 return False
             except OSError as e:
                 self.discard()
@@ -61,3 +62,17 @@ class StagedFolder:
 
     def discard(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Makes a rename in ``folder`` durable (best effort: some file systems cannot open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

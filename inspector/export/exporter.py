@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -73,6 +74,7 @@ def export_records(store: Store, out: Path | str, fmt: str, *, since: str | date
         except BaseException:
             writer.close()
             raise
+        os.sync()  # the images and label files are on disk before a manifest can claim them
         manifest.write(root)
     progress.finish(f"{len(manifest.records):,} records, {len(manifest.skipped):,} skipped -> {staged.out}")
     return ExportSummary(export_id, staged.out, staged.out / MANIFEST, len(manifest.records), len(manifest.skipped))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import Counter
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -60,4 +61,5 @@ class Manifest:
             json.dump(self.document(), f, indent=1)
             f.write("\n")
             f.flush()
+            os.fsync(f.fileno())
         return path
