@@ -47,8 +47,13 @@ class Manifest:
         path = root / relative
         self.files.append({"file": str(relative), "sha256": sha256_file(path), "bytes": path.stat().st_size})
 
+    def content_sha256(self) -> str:
+        """One hash for the whole data set: every file with its hash, in order (the same data gives the same hash)."""
+        lines = sorted(f"{e['sha256']}  {e['file']}\n" for e in self.records + self.files)
+        return hashlib.sha256("".join(lines).encode()).hexdigest()
+
     def document(self) -> dict[str, Any]:
-        return {**self.head, "complete": True,
+        return {**self.head, "complete": True, "content_sha256": self.content_sha256(),
                 "counts": {"records": len(self.records), "skipped": len(self.skipped),
                            "label_sources": dict(Counter(r["label_source"] for r in self.records)),
                            "skipped_reasons": dict(Counter(s["reason"] for s in self.skipped))},

@@ -112,3 +112,8 @@ def test_the_cli_exports_and_reports_where(box_data, tmp_path, capsys):
     assert main(["export", "--format", "coco", "--out", str(out), "--data-dir", str(box_data)]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["out"] == str(out) and json.loads((out / "manifest.json").read_text())["complete"] is True
+
+
+def test_the_cli_names_a_data_dir_without_a_database(tmp_path, capsys):
+    code = main(["export", "--format", "csv", "--out", str(tmp_path / "out"), "--data-dir", str(tmp_path / "nothing")])
+    assert code == 2 and f"no database at {tmp_path / 'nothing' / 'inspector.db'}" in capsys.readouterr().err

@@ -1,5 +1,6 @@
 """Exports of simulated runs: each format matches its labels, the manifest's hashes match the files."""
 import csv
+import hashlib
 import json
 from pathlib import Path
 
@@ -26,6 +27,8 @@ def check_manifest(out: Path, store) -> dict:
     assert {s["part_id"] for s in m["skipped"]} == {r.part_id for r in store.records(limit=None)} - kept
     assert {s["reason"] for s in m["skipped"]} == {"image not kept"}
     assert m["model_versions"] == sorted({e["model_key"] for e in m["records"]}) and all(m["model_versions"])
+    lines = sorted(f"{e['sha256']}  {e['file']}\n" for e in m["records"] + m["label_files"])
+    assert m["content_sha256"] == hashlib.sha256("".join(lines).encode()).hexdigest()
     return m
 
 
@@ -152,3 +155,10 @@ def test_a_record_whose_image_file_is_gone_is_skipped_with_the_reason(box, box_d
     (box_data / gone.image_path).unlink()
     export_records(box, tmp_path / "out", "coco")
     assert {"part_id": gone.part_id, "reason": "image file missing"} in manifest(tmp_path / "out")["skipped"]
+
+
+def test_the_same_data_exported_twice_has_the_same_content_hash_and_a_new_export_id(part, tmp_path):
+    first = export_records(part, tmp_path / "one", "coco")
+    second = export_records(part, tmp_path / "two", "coco")
+    assert first.export_id != second.export_id
+    assert manifest(tmp_path / "one")["content_sha256"] == manifest(tmp_path / "two")["content_sha256"]
