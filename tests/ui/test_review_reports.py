@@ -69,7 +69,7 @@ def test_agreement_per_model_version_confusion_matrix_and_count_errors(qtbot, st
 
     view.set_model(classifier)
     headers = [view.confusion.horizontalHeaderItem(c).text() for c in range(view.confusion.columnCount())]
-    assert headers == ["model \\ QA", "defect", "good"]
+    assert headers == ["model ↓ QA →", "defect", "good"]
     matrix = {cell(view.confusion, r, 0): [cell(view.confusion, r, c) for c in (1, 2)]
               for r in range(view.confusion.rowCount())}
     assert matrix == {"defect": ["1", "0"], "good": ["1", "0"]}  # one defect confirmed, one good found defect

@@ -219,7 +219,14 @@ class QueueList(QListWidget):
     def _follow(self) -> None:
         self._filling = True
         self.setCurrentRow(self.model.index)
+        if self.currentItem() is not None:
+            self.scrollToItem(self.currentItem())
         self._filling = False
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.currentItem() is not None:  # the row on show stays in sight when the list changes size
+            self.scrollToItem(self.currentItem())
 
     def _tapped(self, row: int) -> None:
         if not self._filling and row >= 0:

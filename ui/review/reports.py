@@ -10,8 +10,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 from inspector import review_reports
 from inspector.store import Store
@@ -37,7 +37,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     return table
 
 
@@ -100,6 +100,7 @@ class ReportsView(QWidget):
                 plot.getAxis(side).setStyle(tickFont=font)
         for table in (self.reviewers, self.confusion):
             table.verticalHeader().setDefaultSectionSize(round(30 * scale))
+        self.legend.setLabelTextSize(f"{round(12 * scale)}px")
 
     # -- data -------------------------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -145,7 +146,7 @@ class ReportsView(QWidget):
             x = np.arange(len(days)) - 0.4 + width * (i + 0.5)
             heights = [counts.get((person, day), 0) for day in days]
             colour = REVIEWER_COLOURS[i % len(REVIEWER_COLOURS)]
-            bars = pg.BarGraphItem(x=x, height=heights, width=width * 0.9, brush=colour, pen=None, name=person)
+            bars = pg.BarGraphItem(x=x, height=heights, width=width * 0.9, brush=colour, pen=None)
             self.per_day.addItem(bars)
             self.legend.addItem(bars, person)
             self.bars[person] = heights
@@ -188,7 +189,7 @@ class ReportsView(QWidget):
         classes = sorted({m for m in a.confusion} | {q for row in a.confusion.values() for q in row})
         self.confusion.setRowCount(len(classes))
         self.confusion.setColumnCount(len(classes) + 1)
-        self.confusion.setHorizontalHeaderLabels(["model \\ QA", *classes])
+        self.confusion.setHorizontalHeaderLabels(["model ↓ QA →", *classes])
         for r, m in enumerate(classes):
             self.confusion.setItem(r, 0, _cell(m))
             for c, q in enumerate(classes):
@@ -197,6 +198,8 @@ class ReportsView(QWidget):
                 self.confusion.setItem(r, c + 1, _cell(n, background=tint))
         self.errors.clear()
         errors = sorted(a.count_errors.items())
+        title = "Count error (model − QA)" + ("" if errors else ": this model counts nothing")
+        self.errors.getPlotItem().titleLabel.setText(title)
         if errors:
             x, n = zip(*errors)
             self.errors.addItem(pg.BarGraphItem(x=list(x), height=list(n), width=0.8, brush="#a78bfa", pen=None))

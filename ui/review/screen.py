@@ -101,7 +101,7 @@ class ReviewScreen(QWidget):
         self.next_button = QPushButton("▶")
         self.prev_button.clicked.connect(self.model.prev)
         self.next_button.clicked.connect(self.model.next)
-        self.comment = QLineEdit(placeholderText="Comment (optional)")
+        self.comment = QLineEdit(placeholderText="Comment")
         self.comment.textEdited.connect(self.model.set_comment)
         for button in (self.back_button, self.reviewer_button, self.filters_button, self.reports_button,
                        self.overlays_button, self.prev_button, self.next_button):
@@ -254,7 +254,7 @@ class ReviewScreen(QWidget):
     # -- feedback --------------------------------------------------------------------------------------------------
     def _count(self) -> None:
         more = "+" if self.model.next_after is not None else ""
-        self.counter.setText(f"{len(self.model.items)}{more} to go · {self.model.reviewed} done")
+        self.counter.setText(f"{len(self.model.items)}{more} listed · {self.model.reviewed} done here")
 
     def _item_changed(self) -> None:
         self.comment.setText("")
