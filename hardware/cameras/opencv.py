@@ -175,28 +175,33 @@ class OpenCVCamera:
         for name, why in refused.items():
             log.warning("%s: %s: %s", self.description, name, why)
 
+    def _take_pending(self, cap: cv2.VideoCapture) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            controls, changed, done = pending
+            self._note_refused(set_controls(cap, controls, changed))
+            done.set()
+
     def _grab(self, cap: cv2.VideoCapture) -> None:
         try:
             while not self._stop.is_set():
-                pending, self._pending = self._pending, None
-                if pending is not None:
-                    controls, changed, done = pending
-                    self._note_refused(set_controls(cap, controls, changed))
-                    done.set()
+                self._take_pending(cap)
                 ok, image = cap.read()
                 if not ok or image is None:
                     self._fail(CameraError(f"replay finished: end of video {self.source}" if self._is_file
                                            else f"{self.description} stopped delivering frames (unplugged?)"))
                     return
-                self._put((image, None if self._is_file else self.clock.now()))
+                self._put((image, None if self._is_file else self.clock.now()), cap)
         except Exception as exc:  # a driver error must reach the reader, not kill the thread silently
             self._fail(CameraError(f"{self.description} failed: {exc}"))
         finally:
             cap.release()
 
-    def _put(self, item) -> None:
+    def _put(self, item, cap: cv2.VideoCapture | None = None) -> None:
         if self._is_file:  # a replay loses nothing: wait for the reader
             while not self._stop.is_set():
+                if cap is not None:
+                    self._take_pending(cap)
                 try:
                     self._frames.put(item, timeout=0.05)
                     return
