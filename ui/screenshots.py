@@ -198,7 +198,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--lead-in", type=int, default=150, help="parts before the one shown (counters, charts)")
     parser.add_argument("--rate", type=float, default=10.0)
-    parser.add_argument("--only", choices=["window", "pin-pad", "calibration"], help="one kind of screenshot")
+    parser.add_argument("--only", choices=["window", "pin-pad", "calibration", "review"], help="one kind of screenshot")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     if args.only in (None, "window"):
@@ -208,6 +208,10 @@ def main() -> None:
         shoot_pin_pad(args.out)
     if args.only in (None, "calibration"):
         shoot_calibration(args.out)
+    if args.only in (None, "review"):  # the QA review screen and reports (ui/review/shots.py)
+        from ui.review.shots import shoot_review
+
+        shoot_review(args.out)
 
 
 if __name__ == "__main__":
