@@ -2,6 +2,8 @@
 
     python models/build_baseline.py            # both packages, into models/baseline/ (not the shipped ones)
     python models/build_baseline.py --only cartridge_counter --items 200
+
+A trained package already in the output folder is kept unless ``--replace-trained`` is given.
     python models/build_baseline.py --out models   # replace the shipped packages with the baselines
 
 Each package gets ``model.onnx``, ``manifest.json`` (design constants, lineage, metrics on a held-out rendered split)
@@ -159,10 +161,25 @@ def _write_and_infer(path: Path, image: np.ndarray, model: LoadedModel):
     return model.infer_with_raw(cv2.imread(str(path), cv2.IMREAD_COLOR))  # what the load-time check reads
 
 
+def shipped_kind(folder: Path) -> str | None:
+    """The ``kind`` of the package in ``folder`` (None when there is none or its manifest is unreadable)."""
+    try:
+        return json.loads((folder / "manifest.json").read_text()).get("kind")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def build(folder: Path, model_bytes: bytes, manifest: dict[str, Any],
           golden: Callable[[Path, LoadedModel], list[dict[str, Any]]],
-          evaluate: Callable[[LoadedModel], dict[str, Any]]) -> dict[str, Any]:
-    """Write the package to a scratch folder, measure it, add golden cases, then replace ``folder`` atomically-ish."""
+          evaluate: Callable[[LoadedModel], dict[str, Any]], replace_trained: bool = False) -> dict[str, Any] | None:
+    """Write the package to a scratch folder, measure it, add golden cases, then replace ``folder`` atomically-ish.
+
+    A trained package in ``folder`` is left alone (returns None) unless ``replace_trained``.
+    """
+    kind = shipped_kind(folder)
+    if kind not in (None, "analytic-baseline") and not replace_trained:
+        print(f"{folder}: holds a {kind} package; not replaced by the baseline (use --replace-trained or --out)")
+        return None
     with tempfile.TemporaryDirectory(prefix="build_baseline_") as scratch:
         staging = Path(scratch) / folder.name
         write_package(staging, model_bytes, manifest)
@@ -185,15 +202,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder to write the packages into (models/ holds the shipped, trained ones)")
     parser.add_argument("--items", type=int, default=600, help="rendered items per test split")
     parser.add_argument("--only", choices=("cartridge_counter", "surface_classifier"))
+    parser.add_argument("--replace-trained", action="store_true",
+                        help="overwrite a trained package in --out with the baseline (default: keep it)")
     args = parser.parse_args(argv)
     if args.only in (None, "cartridge_counter"):
         d = CounterDesign()
         build(args.out / "cartridge_counter", counter_graph(d), counter_manifest(d), _golden_counter,
-              lambda m: evaluate_counter(m, seed=TEST_SEED, items=args.items, missing_rate=0.3, occlusion_rate=0.4))
+              lambda m: evaluate_counter(m, seed=TEST_SEED, items=args.items, missing_rate=0.3, occlusion_rate=0.4),
+              args.replace_trained)
     if args.only in (None, "surface_classifier"):
         d = ClassifierDesign()
         build(args.out / "surface_classifier", classifier_graph(d), classifier_manifest(d), _golden_classifier,
-              lambda m: evaluate_classifier(m, seed=TEST_SEED, items=args.items, defect_rate=0.5))
+              lambda m: evaluate_classifier(m, seed=TEST_SEED, items=args.items, defect_rate=0.5),
+              args.replace_trained)
     return 0
 
 
