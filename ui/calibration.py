@@ -223,7 +223,7 @@ class CalibrationScreen(QWidget):
         except (CalibrationError, ConfigError, ControlError, PermissionError) as e:
             self.say(str(e), True)
             return False
-        self.say(f"saved to {self.path}", False)
+        self.say(f"saved to {self.path} (camera now; ROI and timing from the next start)", False)
         return True
 
     def restore(self) -> bool:
