@@ -171,17 +171,8 @@ class Review:
             raise ReviewError(f"sort {sort!r} is not one of {', '.join(SORTS)}")
         if limit < 1:
             raise ReviewError(f"page size {limit} must be at least 1")
-        where, params = ["r.reviewed = ?"], [int(reviewed)]
+        where, params = _filter_clauses(f, reviewed)
         since, until = utc_text(f.since, name="since"), utc_text(f.until, name="until")
-        if f.outcomes:
-            where.append(f"r.outcome IN ({', '.join('?' for _ in f.outcomes)})")
-            params += list(f.outcomes)
-        for clause, value in (("r.wall_time >= ?", since), ("r.wall_time < ?", until), ("r.recipe = ?", f.recipe),
-                              ("r.model_key = ?", f.model_key), ("r.confidence >= ?", f.min_confidence),
-                              ("r.confidence <= ?", f.max_confidence)):
-            if value is not None:
-                where.append(clause)
-                params.append(value)
         key = {"confidence": "r.confidence", "-confidence": "r.confidence", "newest": "r.wall_time"}[sort]
         descending = sort != "confidence"
         if after is not None:
@@ -195,6 +186,17 @@ class Review:
         outer = "page.k DESC, page.part_id DESC" if descending else "page.k, page.part_id"
         sql = f"SELECT parts.* FROM ({page}) AS page CROSS JOIN parts ON parts.part_id = page.part_id ORDER BY {outer}"
         return sql, [*params, int(limit)]
+
+    def count(self, filters: QueueFilter | None = None) -> int:
+        """How many parts the filters take (open ones by default): for "N to review" beside the queue."""
+        f = filters or QueueFilter()
+        states = (0, 1) if f.state == "all" else ((1,) if f.state == "reviewed" else (0,))
+        total = 0
+        for reviewed in states:
+            where, params = _filter_clauses(f, reviewed)
+            total += self.store._rows(f"SELECT count(*) AS n FROM review_items AS r WHERE {' AND '.join(where)}",
+                                      params)[0]["n"]
+        return total
 
     def _driving_index(self, f: QueueFilter, sort: str, since: str | None, until: str | None, reviewed: int) -> str:
         """The index that walks the fewest rows for the first page.
@@ -330,6 +332,20 @@ class ItemTimer:
     @property
     def seconds(self) -> float:
         return round(self.clock() - self.started, 3)
+
+
+def _filter_clauses(f: QueueFilter, reviewed: int) -> tuple[list[str], list[Any]]:
+    where, params = ["r.reviewed = ?"], [int(reviewed)]
+    if f.outcomes:
+        where.append(f"r.outcome IN ({', '.join('?' for _ in f.outcomes)})")
+        params += list(f.outcomes)
+    for clause, value in (("r.wall_time >= ?", utc_text(f.since)), ("r.wall_time < ?", utc_text(f.until)),
+                          ("r.recipe = ?", f.recipe), ("r.model_key = ?", f.model_key),
+                          ("r.confidence >= ?", f.min_confidence), ("r.confidence <= ?", f.max_confidence)):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    return where, params
 
 
 def _cursor(record: PartRecord, sort: str) -> tuple[Any, int]:

@@ -33,6 +33,7 @@ def test_the_queue_holds_every_non_pass_and_the_kept_passes_lowest_confidence_fi
 ])
 def test_filters(review, filters, expected):
     assert ids(review.queue(filters)) == expected
+    assert review.count(filters) == len(expected)
 
 
 @pytest.mark.parametrize("probe_rows", [0, 10_000])
@@ -68,6 +69,8 @@ def test_reviewed_parts_leave_the_open_queue_and_show_under_reviewed(review):
     review.submit(5, "qa-anna", "inconclusive")
     review.submit(4, "qa-anna", "confirm")
     assert ids(review.queue()) == [7, 9, 3, 2, 8, 6]
+    assert (review.count(), review.count(QueueFilter(state="reviewed")), review.count(QueueFilter(state="all"))) \
+        == (6, 2, 8)
     reviewed = review.queue(QueueFilter(state="reviewed"))
     assert ids(reviewed) == [5, 4]
     assert [item.label.verdict for item in reviewed.items] == ["inconclusive", "confirm"]
