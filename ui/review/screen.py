@@ -10,8 +10,8 @@ from string import Template
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLayout, QLineEdit, QPushButton, QStackedWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLayout, QLineEdit, QPushButton, QSizePolicy, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
 from inspector.review import Review
 from ui import theme
@@ -106,6 +106,8 @@ class ReviewScreen(QWidget):
         for button in (self.back_button, self.reviewer_button, self.filters_button, self.reports_button,
                        self.overlays_button, self.prev_button, self.next_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for button in (self.prev_button, self.next_button):  # the room goes to the comment
+            button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
 
         self.left = QVBoxLayout()
         self.left.setContentsMargins(0, 0, 0, 0)

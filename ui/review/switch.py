@@ -7,7 +7,7 @@ its own: a recipe switch closes the station's.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QLayout, QMainWindow, QPushButton, QStackedWidget
+from PySide6.QtWidgets import QLayout, QMainWindow, QPushButton, QSizePolicy, QStackedWidget
 
 from inspector.permissions import REVIEW_LABEL, allowed, roles_for
 from inspector.review import Review
@@ -23,8 +23,9 @@ class ReviewSwitch(QObject):
         self.stack.addWidget(window.takeCentralWidget())  # taken, not replaced: setCentralWidget would delete it
         window.setCentralWidget(self.stack)
         self.button = QPushButton("REVIEW", objectName="review")
+        self.button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)  # never narrower than its word
         self.button.clicked.connect(self.open)
-        header.addWidget(self.button, 1)
+        header.addWidget(self.button, 0)
         self.screen: ReviewScreen | None = None
         self.store: Store | None = None
         if login is not None:
