@@ -304,3 +304,24 @@ def test_a_logged_in_qa_users_correction_is_signed_and_audited(qtbot, store):
     with sqlite3.connect(store.path) as conn:
         audit = conn.execute("SELECT user, action, target, signed, reason FROM audit WHERE action = 'review.label'")
         assert audit.fetchall() == [("quinn", "review.label", f"part:{part_id}", 1, screen.signing.reason)]
+
+
+def test_a_finger_on_the_picture_removes_and_adds_cartridge_points(qtbot, store):
+    from PySide6.QtTest import QTest
+
+    screen = open_screen(qtbot, store, reviewer="alice")
+    screen.model.set_filters(recipe="cartridge-box")
+    screen.model.go(next(n for n, i in enumerate(screen.model.items) if i.record.count == 24))
+    finger = QTest.createTouchDevice()
+
+    def touch(x, y):
+        at = screen.item.frame_to_widget(x, y).toPoint()
+        QTest.touchEvent(screen.item, finger).press(0, at, screen.item).commit()
+        QTest.touchEvent(screen.item, finger).release(0, at, screen.item).commit()
+        qtbot.wait(10)
+
+    first = screen.model.points[0][:2]
+    touch(*first)
+    assert screen.model.count == 23
+    touch(*first)
+    assert screen.model.count == 24 and screen.model.draft.points is not None
