@@ -168,6 +168,13 @@ def main(argv: list[str] | None = None) -> dict:
                 r = results[name]
                 print(f"{name:>58}: {r['median_ms']:7.2f} ms median, {r['max_ms']:7.2f} max, {r['items']} items",
                       flush=True)
+            counts = []
+            for _ in range(args.repeat):
+                t0 = time.perf_counter()
+                open_items = review.count(QueueFilter())
+                counts.append((time.perf_counter() - t0) * 1000)
+            count_ms = round(statistics.median(counts), 3)
+            print(f"{'count of open items (' + format(open_items, ',') + ')':>58}: {count_ms:7.2f} ms median")
     worst = max(r["median_ms"] for r in results.values())
     report = {
         "benchmark": "review queue first page (50 items), median of runs after one warm-up",
@@ -176,6 +183,7 @@ def main(argv: list[str] | None = None) -> dict:
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version(),
                     "sqlite": sqlite3.sqlite_version},
         "combinations": results,
+        "count_open_items": {"items": open_items, "median_ms": count_ms},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Sequence
 
@@ -148,21 +148,26 @@ class Review:
               limit: int = PAGE_SIZE, explain: bool = False) -> QueuePage:
         """One page of the queue, lowest confidence first by default; keyset paging with ``after``.
 
-        ``after`` is the ``next_after`` of the page before. State "all" merges an open and a reviewed page.
+        ``after`` is the ``next_after`` of the page before. Each index walk is bounded by the page size: state
+        "all" merges an open and a reviewed page, several outcomes merge one page per outcome.
         """
         f = filters or QueueFilter()
         states = (0, 1) if f.state == "all" else ((1,) if f.state == "reviewed" else (0,))
-        records, plan = [], []
+        parts = [replace(f, outcomes=[o]) for o in dict.fromkeys(f.outcomes)] if f.outcomes else [f]
+        keys, plan = [], []
         for reviewed in states:
-            sql, params = self.queue_sql(f, sort=sort, after=after, limit=limit, reviewed=reviewed)
-            records += [row_to_record(r) for r in self.store._rows(sql, params)]
-            if explain:
-                plan += [r["detail"] for r in self.store._rows("EXPLAIN QUERY PLAN " + sql, params)]
-        records.sort(key=lambda r: _sort_key(r, sort))
-        records = records[:limit]
-        labels = self.latest_labels([r.part_id for r in records])
-        items = [QueueItem(r, labels.get(r.part_id)) for r in records]
-        next_after = _cursor(records[-1], sort) if len(records) == limit else None
+            for one in parts:
+                sql, params = self.queue_sql(one, sort=sort, after=after, limit=limit, reviewed=reviewed)
+                keys += [(r["k"], r["part_id"]) for r in self.store._rows(sql, params)]
+                if explain:
+                    plan += [r["detail"] for r in self.store._rows("EXPLAIN QUERY PLAN " + sql, params)]
+        keys = sorted(keys, reverse=sort != "confidence")[:limit]
+        ids = [part_id for _, part_id in keys]
+        rows = {r["part_id"]: r for r in self.store._rows(
+            f"SELECT * FROM parts WHERE part_id IN ({', '.join('?' for _ in ids)})", ids)} if ids else {}
+        labels = self.latest_labels(ids)
+        items = [QueueItem(row_to_record(rows[i]), labels.get(i)) for i in ids if i in rows]
+        next_after = keys[-1] if len(keys) == limit else None
         return QueuePage(items, next_after, plan)
 
     def queue_sql(self, f: QueueFilter, *, sort: str = "confidence", after: tuple | None = None,
@@ -180,11 +185,9 @@ class Review:
             params += [after[0], int(after[1])]
         order = f"{key} DESC, r.part_id DESC" if descending else f"{key}, r.part_id"
         index = self._driving_index(f, sort, since, until, int(reviewed))
-        # The page is chosen on review_items alone; only its rows are read from parts.
-        page = (f"SELECT r.part_id, {key} AS k FROM review_items AS r INDEXED BY {index} "
-                f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?")
-        outer = "page.k DESC, page.part_id DESC" if descending else "page.k, page.part_id"
-        sql = f"SELECT parts.* FROM ({page}) AS page CROSS JOIN parts ON parts.part_id = page.part_id ORDER BY {outer}"
+        # The page is chosen on review_items alone; only its rows are then read from parts.
+        sql = (f"SELECT r.part_id, {key} AS k FROM review_items AS r INDEXED BY {index} "
+               f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?")
         return sql, [*params, int(limit)]
 
     def count(self, filters: QueueFilter | None = None) -> int:
@@ -350,26 +353,6 @@ def _filter_clauses(f: QueueFilter, reviewed: int) -> tuple[list[str], list[Any]
 
 def _cursor(record: PartRecord, sort: str) -> tuple[Any, int]:
     return (record.wall_time if sort == "newest" else record.confidence, record.part_id)
-
-
-def _sort_key(record: PartRecord, sort: str) -> tuple[Any, ...]:
-    key = _cursor(record, sort)
-    if sort == "confidence":
-        return key
-    return (_Reversed(key[0]), -key[1])
-
-
-class _Reversed:
-    """Sorts its value the other way round (for merging pages sorted newest or highest first)."""
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-    def __lt__(self, other: _Reversed) -> bool:
-        return other.value < self.value
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Reversed) and other.value == self.value
 
 
 def _one(conn: Any, sql: str, params: Sequence[Any]) -> dict[str, Any] | None:

@@ -17,6 +17,13 @@ def test_the_queue_holds_every_non_pass_and_the_kept_passes_lowest_confidence_fi
     assert ids(review.queue()) == [5, 4, 7, 9, 3, 2, 8, 6]  # part 1 is a pass without an image
 
 
+def test_several_outcomes_are_one_bounded_walk_each_merged_in_order(review):
+    page = review.queue(QueueFilter(outcomes=["reject", "uncertain"], state="all"), limit=3, explain=True)
+    assert ids(page) == [4, 7, 9]
+    assert len(page.plan) == 4 and all("review_items_outcome (reviewed=? AND outcome=?)" in p for p in page.plan)
+    assert ids(review.queue(QueueFilter(outcomes=["reject", "uncertain"]), after=page.next_after)) == [3, 6]
+
+
 @pytest.mark.parametrize("filters, expected", [
     (QueueFilter(outcomes=["reject"]), [9, 3, 6]),
     (QueueFilter(outcomes=["reject", "fail_safe"]), [5, 9, 3, 6]),
@@ -81,8 +88,7 @@ def test_reviewed_parts_leave_the_open_queue_and_show_under_reviewed(review):
 
 def test_the_default_queue_walks_an_index_in_confidence_order_without_sorting(review):
     plan = review.queue(explain=True).plan
-    walk = [i for i, step in enumerate(plan) if "INDEX review_items_confidence (reviewed=?)" in step]
-    assert walk and plan[walk[0] + 1] == "SCAN page", plan  # no sort of the queue: only the 50 rows are sorted
+    assert plan == ["SEARCH r USING COVERING INDEX review_items_confidence (reviewed=?)"]  # no sort, no scan
 
 
 def test_model_keys_lists_the_versions_in_the_queue(review):
