@@ -325,3 +325,14 @@ def test_a_finger_on_the_picture_removes_and_adds_cartridge_points(qtbot, store)
     assert screen.model.count == 23
     touch(*first)
     assert screen.model.count == 24 and screen.model.draft.points is not None
+
+
+def test_the_header_counts_what_is_left_to_review_under_the_filters(qtbot, store):
+    screen = open_screen(qtbot, store, reviewer="alice")
+    screen.model.page_size = 3  # more parts than one page holds: the count is of all of them
+    screen.model.reload()
+    assert len(screen.model.items) == 3 and screen.counter.text() == "9 to review · 0 done here"
+    qtbot.keyClick(screen, Qt.Key.Key_Return)
+    assert screen.counter.text() == "8 to review · 1 done here"
+    qtbot.mouseClick(screen.filters.chips["reject"], Qt.MouseButton.LeftButton)
+    assert screen.counter.text().startswith(f"{screen.review.count(screen.model.filters)} to review")

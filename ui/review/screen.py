@@ -156,6 +156,7 @@ class ReviewScreen(QWidget):
 
         self.model.queue_changed.connect(self._count)
         self.model.current_changed.connect(self._item_changed)
+        self.model.submitted.connect(lambda _: self._count())
         self.model.reviewer_changed.connect(self._reviewer_changed)
         self.model.failed.connect(self.message.setText)
         self.model.signature_needed.connect(self.sign)
@@ -255,9 +256,10 @@ class ReviewScreen(QWidget):
 
     # -- feedback --------------------------------------------------------------------------------------------------
     def _count(self) -> None:
-        more = "+" if self.model.next_after is not None else ""
-        self.counter.setText(f"{len(self.model.items)}{more} listed · {self.model.reviewed} done here")
+        """How many parts the filters take in all (not only the pages loaded), and the verdicts given here."""
+        total = self.review.count(self.model.filters)
+        word = {"open": "to review", "reviewed": "reviewed"}.get(self.model.filters.state, "listed")
+        self.counter.setText(f"{total} {word} · {self.model.reviewed} done here")
 
     def _item_changed(self) -> None:
         self.comment.setText("")
-        self._count()
