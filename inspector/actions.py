@@ -9,15 +9,62 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from inspector import audit
 from inspector.config import Recipe, parse_recipe
-from inspector.permissions import (ALARM_ACKNOWLEDGE, LINE_START, LINE_STOP, MODEL_APPROVE, RECIPE_EDIT,
-                                   REVIEW_LABEL, PermissionDenied, require)
+from inspector.permissions import (ALARM_ACKNOWLEDGE, AUDIT_READ, LINE_START, LINE_STOP, MODEL_APPROVE, RECIPE_EDIT,
+                                   RECIPE_SWITCH, REVIEW_LABEL, PermissionDenied, require, roles_for)
 
 RECIPE_EDITABLE = ("expected_count", "occlusion_threshold", "count_min_confidence", "reject_at", "pass_below",
                    "fail_safe")
+
+
+@dataclass(frozen=True)
+class NoUsers:
+    """The actor recorded while the station has no users at all (a fresh simulated line): nobody could log in, so
+    the trail says so rather than naming a person or the station."""
+
+    name: str = "local, no users configured"
+    role: str = "local"
+
+
+NO_USERS = NoUsers()
+
+
+def users_configured(store: Any) -> int:
+    """How many active users the station's database holds."""
+    conn, lock = audit._connection(store)
+    with lock:
+        return conn.execute("SELECT count(*) FROM users WHERE active = 1").fetchone()[0]
+
+
+def actor(session: Any, store: Any, action: str) -> Any:
+    """Who does ``action``: the session, checked by ``require``; ``NO_USERS`` when there is no session and the
+    station has no users. Without a session on a station with users: ``PermissionDenied``."""
+    if session is None:
+        if store is not None and users_configured(store) == 0:
+            return NO_USERS
+        raise PermissionDenied(f"{action} needs a logged-in user (allowed for: {', '.join(roles_for(action))})",
+                               action=action)
+    require(session, action)
+    return session
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the keys whose values differ (nested dicts compared key by key), for a before/after that reads at a
+    glance."""
+    old, new = {}, {}
+    for key in sorted(set(before) | set(after)):
+        a, b = before.get(key), after.get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            a, b = changed(a, b)
+            if a or b:
+                old[key], new[key] = a, b
+        elif a != b:
+            old[key], new[key] = a, b
+    return old, new
 
 
 def authorize(session: Any, action: str, store: Any, target: str, *, reason: str, before: Any = None,
@@ -50,6 +97,39 @@ def acknowledge_alarm(session: Any, alarms: Any, kind: str, store: Any):
     audit.append(store, session, ALARM_ACKNOWLEDGE, f"alarm:{kind}", {"active": True, "message": alarm.message},
                  {"active": False}, "acknowledged at the station")
     return alarms.acknowledge(kind, by=session.user.name)
+
+
+def switch_recipe(session: Any, store: Any, current: str, new: str, switch: Callable[[str], bool], *,
+                  reason: str = "recipe change") -> bool:
+    """Switch the line from recipe ``current`` to ``new`` as the session's user (operator, technician or admin;
+    ``NO_USERS`` on a station without users). ``switch(new)`` starts the switch and says whether it could; the audit
+    entry is committed only when it could, so a refused switch leaves no entry. False for the recipe already on."""
+    who = actor(session, store, RECIPE_SWITCH)
+    if new == current:
+        return False
+    try:
+        with audit.transaction(store) as conn:
+            audit.append(conn, who, RECIPE_SWITCH, "recipe", {"recipe": current}, {"recipe": new}, reason)
+            if not switch(new):
+                raise _NotSwitched
+    except _NotSwitched:
+        return False
+    return True
+
+
+class _NotSwitched(Exception):
+    pass
+
+
+def read_audit(session: Any, store: Any, *, limit: int | None = None) -> list[audit.Entry]:
+    """The audit trail, newest first, for QA and admins (anyone while the station has no users)."""
+    actor(session, store, AUDIT_READ)
+    return audit.entries(store, limit=limit, newest_first=True)
+
+
+def verify_audit(session: Any, store: Any) -> audit.Verdict:
+    actor(session, store, AUDIT_READ)
+    return audit.verify(store)
 
 
 # -- technician ----------------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Calibration measures and the saved calibration: focus score, exposure histogram with clipping warnings, region of
 interest and timing checks, and save / restore of the station file's camera and timing values.
 
-Saving goes through :func:`save_calibration` only: the technician permission is checked and an audit entry (before,
-after, reason) appended there when a session is given.
+Saving goes through :func:`save_calibration` only: given the station database, the technician permission is checked
+(``NO_USERS`` on a station without users) and an audit entry (changed values before and after, reason) is committed
+with the file.
 """
 from __future__ import annotations
 
@@ -174,21 +175,35 @@ def _merged(data: dict[str, Any], cal: Calibration) -> dict[str, Any]:
 def save_calibration(path: Path, cal: Calibration, *, session: Any = None, db: Any = None, reason: str = "",
                      inference_s: float | None = None) -> StationConfig:
     """Write ``cal`` into the station file at ``path`` (other settings kept), refusing bad values before anything is
-    written; the file is replaced whole, never left half-written. With a ``session`` the technician permission is
-    required and an audit entry is appended to ``db``. Returns the station settings as saved."""
+    written; the file is replaced whole, never left half-written. Returns the station settings as saved.
+
+    With the station database ``db``: a technician (or admin-granted) ``session`` is required once the station has
+    users (``actions.actor``; without users the entry names ``NO_USERS``), a reason too, and one audit entry with the
+    changed values before and after is committed together with the file. Without ``db`` (offline tools, tests) the
+    file is written with no trail, and a ``session`` is refused: its change would go unrecorded.
+    """
+    from inspector import actions, audit
+    from inspector.permissions import CALIBRATION_SAVE
+
     path = Path(path)
+    if db is None and session is not None:
+        raise CalibrationError("saving calibration as a logged-in user needs the station database for the audit trail")
+    who = actions.actor(session, db, CALIBRATION_SAVE) if db is not None else None
+    if who is not None and not (reason or "").strip():
+        raise CalibrationError("saving calibration needs a reason for the audit trail")
     data = _read(path)
     before = parse_station(data, str(path)) if data else StationConfig()
     cal = cal.validated(before.timing, inference_s)
     merged = _merged(data, cal)
     saved = parse_station(merged, str(path))
-    _authorise(session, db, reason)
-    _write_atomic(path, tomli_w.dumps(_plain(merged)))
-    if session is not None:
-        from inspector import audit
-        from inspector.permissions import CALIBRATION_SAVE
-
-        audit.append(db, session, CALIBRATION_SAVE, str(path), Calibration.of(before).as_dict(), cal.as_dict(), reason)
+    text = tomli_w.dumps(_plain(merged))
+    if who is None:
+        _write_atomic(path, text)
+        return saved
+    old, new = actions.changed(Calibration.of(before).as_dict(), cal.as_dict())
+    with audit.transaction(db) as conn:  # the entry and the file together: a failed write rolls the entry back
+        audit.append(conn, who, CALIBRATION_SAVE, str(path), old, new, reason)
+        _write_atomic(path, text)
     return saved
 
 
@@ -197,18 +212,6 @@ def restore_calibration(path: Path, default: StationConfig | None = None) -> Cal
     path = Path(path)
     data = _read(path)
     return Calibration.of(parse_station(data, str(path)) if data else (default or StationConfig()))
-
-
-def _authorise(session: Any, db: Any, reason: str) -> None:
-    if session is None:
-        return
-    from inspector.permissions import CALIBRATION_SAVE, require
-
-    require(session, CALIBRATION_SAVE)
-    if db is None:
-        raise CalibrationError("saving calibration as a logged-in user needs the station database for the audit trail")
-    if not (reason or "").strip():
-        raise CalibrationError("saving calibration needs a reason for the audit trail")
 
 
 def _plain(value: Any) -> Any:

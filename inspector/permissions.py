@@ -3,12 +3,16 @@
 Roles do not inherit from one another; the table below is the whole truth (tests check every role x action):
 
 =============  ============================================================================
-operator       run and stop the line, acknowledge alarms
-qa             review parts and correct their labels
-technician     calibrate, edit recipes; run/stop the line and acknowledge alarms (needed while calibrating)
-admin          manage users, approve (activate) model packages
+operator       run and stop the line, acknowledge alarms, switch the recipe (product change)
+qa             review parts and correct their labels; read the audit trail
+technician     calibrate, edit recipes, switch the recipe; run/stop the line and acknowledge alarms (needed while
+               calibrating)
+admin          manage users, approve (activate) model packages, switch the recipe; read the audit trail
 system         the station itself: starts and stops the automatic line, never a person
 =============  ============================================================================
+
+While a station has no users at all (a fresh simulated line), the screens act without a login and the audit trail
+names the actor ``NO_USERS`` ("local, no users configured"): see ``inspector.actions.actor``.
 """
 from __future__ import annotations
 
@@ -20,17 +24,19 @@ ALARM_ACKNOWLEDGE = "alarm.acknowledge"
 REVIEW_LABEL = "review.label"
 CALIBRATION_SAVE = "calibration.save"
 RECIPE_EDIT = "recipe.edit"
+RECIPE_SWITCH = "recipe.switch"
+AUDIT_READ = "audit.read"
 MODEL_APPROVE = "model.approve"
 USERS_MANAGE = "users.manage"
 
-ACTIONS = (LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE, REVIEW_LABEL, CALIBRATION_SAVE, RECIPE_EDIT, MODEL_APPROVE,
-           USERS_MANAGE)
+ACTIONS = (LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE, REVIEW_LABEL, CALIBRATION_SAVE, RECIPE_EDIT, RECIPE_SWITCH,
+           MODEL_APPROVE, USERS_MANAGE, AUDIT_READ)
 
 ALLOWED: dict[str, frozenset[str]] = {
-    "operator": frozenset({LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE}),
-    "qa": frozenset({REVIEW_LABEL}),
-    "technician": frozenset({CALIBRATION_SAVE, RECIPE_EDIT, LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE}),
-    "admin": frozenset({USERS_MANAGE, MODEL_APPROVE}),
+    "operator": frozenset({LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE, RECIPE_SWITCH}),
+    "qa": frozenset({REVIEW_LABEL, AUDIT_READ}),
+    "technician": frozenset({CALIBRATION_SAVE, RECIPE_EDIT, RECIPE_SWITCH, LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE}),
+    "admin": frozenset({USERS_MANAGE, MODEL_APPROVE, RECIPE_SWITCH, AUDIT_READ}),
     "system": frozenset({LINE_START, LINE_STOP}),
 }
 

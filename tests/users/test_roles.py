@@ -14,8 +14,11 @@ from inspector.alarms import Alarms
 from inspector.assemble import build_station
 from inspector.config import SHIPPED_RECIPES, StationConfig, load_recipe
 from inspector.manifest import write_package
-from inspector.permissions import (ACTIONS, ALLOWED, ALARM_ACKNOWLEDGE, CALIBRATION_SAVE, LINE_START, LINE_STOP,
-                                   MODEL_APPROVE, RECIPE_EDIT, REVIEW_LABEL, USERS_MANAGE, PermissionDenied, require)
+from inspector.calibration import Calibration, restore_calibration, save_calibration
+from inspector.camera_controls import CameraControls
+from inspector.permissions import (ACTIONS, ALLOWED, ALARM_ACKNOWLEDGE, AUDIT_READ, CALIBRATION_SAVE, LINE_START,
+                                   LINE_STOP, MODEL_APPROVE, RECIPE_EDIT, RECIPE_SWITCH, REVIEW_LABEL, USERS_MANAGE,
+                                   PermissionDenied, require)
 from inspector.runtime import ModelSlot
 from inspector.users import SYSTEM, WrongPin
 from tests.runtime.tiny_packages import classify_manifest, tiny_classify_model
@@ -24,11 +27,12 @@ from tests.users.people import BY_ROLE, PEOPLE, pin_of
 
 ROLES = ("operator", "qa", "technician", "admin")
 EXPECTED = {  # the table, written out: the code's table must match it
-    "operator": {LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE},
-    "qa": {REVIEW_LABEL},
-    "technician": {CALIBRATION_SAVE, RECIPE_EDIT, LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE},
-    "admin": {USERS_MANAGE, MODEL_APPROVE},
+    "operator": {LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE, RECIPE_SWITCH},
+    "qa": {REVIEW_LABEL, AUDIT_READ},
+    "technician": {CALIBRATION_SAVE, RECIPE_EDIT, RECIPE_SWITCH, LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE},
+    "admin": {USERS_MANAGE, MODEL_APPROVE, RECIPE_SWITCH, AUDIT_READ},
 }
+NOT_AUDITED = {AUDIT_READ}  # reading changes nothing
 
 AUDITED_AS = {USERS_MANAGE: "user.add"}
 
@@ -57,6 +61,9 @@ class Attempts:
         shutil.copy(SHIPPED_RECIPES / "surface-part.toml", self.recipe)
         self.alarms = Alarms()
         self.slot = ModelSlot("classify")
+        self.station_file = tmp_path / "station.toml"
+        self.switched: list[str] = []
+        self.read: list = []
         store.insert(make_record(41, "reject"))
 
     def prepare(self, action):
@@ -96,9 +103,17 @@ class Attempts:
             review = Review(self.store)
             actions.submit_label(session, review, 41, "correct", label="good", pin=pin, reason="no scratch, dust")
             return lambda: review.latest_label(41) is not None
-        if action == CALIBRATION_SAVE:  # calibration's own module calls require() with this action
-            require(session, CALIBRATION_SAVE)
-            return lambda: True
+        if action == CALIBRATION_SAVE:
+            save_calibration(self.station_file, Calibration(CameraControls(exposure=12.5)), session=session,
+                             db=self.store, reason="new lens")
+            return lambda: restore_calibration(self.station_file).controls.exposure == 12.5
+        if action == RECIPE_SWITCH:
+            actions.switch_recipe(session, self.store, "surface-part", "cartridge-box",
+                                  lambda name: self.switched.append(name) or True)
+            return lambda: self.switched[-1:] == ["cartridge-box"]
+        if action == AUDIT_READ:
+            self.read = actions.read_audit(session, self.store)
+            return lambda: bool(self.read) and self.read[0].id == len(audit.entries(self.store))
         raise AssertionError(action)
 
 
@@ -116,19 +131,19 @@ def test_each_role_can_do_exactly_what_it_may(role, store, directory, sessions, 
         if action in EXPECTED[role]:
             took_effect = attempts.run(action, session)
             assert took_effect(), f"{role} may {action} but it did not happen"
-            if action != CALIBRATION_SAVE:
+            if action not in NOT_AUDITED:
                 last = audit.entries(store, newest_first=True, limit=1)[0]
                 assert (last.user, last.role, last.action) == (BY_ROLE[role], role, AUDITED_AS.get(action, action))
                 assert last.signed == (action in (RECIPE_EDIT, MODEL_APPROVE, REVIEW_LABEL))
         else:
             attempts.prepare(action)
             before = (line.running, [a.kind for a in attempts.alarms.active], load_recipe(attempts.recipe).reject_at, directory.get("newbie"),
-                      attempts.slot.active)
+                      attempts.slot.active, attempts.station_file.exists(), list(attempts.switched), attempts.read)
             with pytest.raises(PermissionDenied) as denied:
                 attempts.run(action, session)
             assert denied.value.action == action and denied.value.role == role
             assert (line.running, [a.kind for a in attempts.alarms.active], load_recipe(attempts.recipe).reject_at, directory.get("newbie"),
-                    attempts.slot.active) == before
+                    attempts.slot.active, attempts.station_file.exists(), list(attempts.switched), attempts.read) == before
             assert len(audit.entries(store)) == trail, f"a refused {action} left an audit entry"
     assert audit.verify(store).ok
 
