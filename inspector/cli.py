@@ -155,7 +155,8 @@ def _run_window(args: argparse.Namespace, config: StationConfig, station, starte
                              rate_hz=args.rate, seed=args.seed)
 
     recipes = sorted(path.stem for path in Path(config.recipes_dir).glob("*.toml"))
-    ok, last = run_window(station, build=build, recipes=recipes, parts=args.parts, kiosk=args.kiosk)
+    ok, last = run_window(station, build=build, recipes=recipes, parts=args.parts, kiosk=args.kiosk,
+                          station_path=args.config)  # calibration saves where the station came from
     return _finish(args, last, started, ok)
 
 

@@ -1,8 +1,9 @@
 """The technician's calibration screen: live preview with the camera controls applied as they move, the ROI drawn on
 the image, focus score and exposure histogram with clipping warnings, and the I/O tab (beam, pusher, travel time).
 
-SAVE writes everything into the station file (``inspector.calibration.save_calibration``: validated, permission and
-audit when a user is logged in); RESTORE puts back what was last saved, on the camera too.
+SAVE asks why (big reason buttons, optional details) and writes everything, I/O timing included, into the station file
+(``inspector.calibration.save_calibration``: validated; technician permission once the station has users; an audit
+entry with the reason and the changed values); RESTORE puts back what was last saved, on the camera too.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from inspector.audit import AuditError
 from inspector.calibration import (Calibration, CalibrationError, check_roi, exposure, focus_score,
                                    restore_calibration, save_calibration)
 from inspector.camera_controls import RANGES, RESOLUTIONS, CameraControls, ControlError
@@ -21,8 +23,11 @@ from inspector.types import Frame
 from ui import theme
 from ui.calibration_io import IoPanel
 from ui.calibration_widgets import ControlSlider, Histogram, RoiPreview
+from ui.login import SignDialog
 
 SLIDERS = ("exposure", "gain", "wb_temperature", "focus", "brightness", "fps")
+REASONS = ("New camera, lens or light", "Image drifted (focus / exposure)", "Product or fixture change",
+           "Conveyor or pusher timing changed", "Routine check")
 REFRESH_MS = 100
 
 
@@ -112,7 +117,8 @@ class CalibrationScreen(QWidget):
         self.message = QLabel(objectName="status")
         self.message.setWordWrap(True)
         self.save_button = QPushButton("SAVE", objectName="start")
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(self.ask_reason)
+        self.reason_dialog = None
         self.restore_button = QPushButton("RESTORE")
         self.restore_button.clicked.connect(self.restore)
         self.close_button = QPushButton("CLOSE")
@@ -216,11 +222,20 @@ class CalibrationScreen(QWidget):
     def calibration(self) -> Calibration:
         return Calibration(self.controls, self.roi, self.io.travel_s, self.io.pulse_s)
 
-    def save(self, reason: str = "calibration") -> bool:
+    def ask_reason(self):
+        """SAVE: the reason first (picked, no keyboard needed); the save runs once it is given."""
+        what = f"Save calibration to {self.path.name}"
+        self.reason_dialog = SignDialog(self.session, what, list(REASONS), self, ask_pin=False)
+        self.reason_dialog.accepted.connect(lambda d=self.reason_dialog: self.save(d.reason))
+        self.reason_dialog.open()
+        return self.reason_dialog
+
+    def save(self, reason: str) -> bool:
+        """Save as the screen's user with ``reason`` (the audit entry's); a refusal is shown, nothing written."""
         try:
             self.config = save_calibration(self.path, self.calibration(), session=self.session, db=self.db,
                                            reason=reason, inference_s=self.inference_s)
-        except (CalibrationError, ConfigError, ControlError, PermissionError) as e:
+        except (CalibrationError, ConfigError, ControlError, PermissionError, AuditError) as e:
             self.say(str(e), True)
             return False
         self.say(f"saved to {self.path} (camera now; ROI and timing from the next start)", False)
@@ -294,4 +309,4 @@ def for_station(station: Any, path: Path, *, running: Callable[[], bool] = lambd
     inference_s = sorted(inference)[int(0.99 * (len(inference) - 1))] / 1000 if inference else None
     return CalibrationScreen(camera=line.frames.camera, frames=line.frames.latest, config=station.config, path=path,
                              beam=station.io.beam, pusher=station.io.pusher, inference_s=inference_s,
-                             running=running, session=session, db=station.store if session is not None else None)
+                             running=running, session=session, db=station.store)

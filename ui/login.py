@@ -5,8 +5,8 @@ Views only: the PIN check, lock-out and idle time-out are ``inspector.users``'s,
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import (QApplication, QButtonGroup, QDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QButtonGroup, QDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from inspector.actions import authorize
 from inspector.permissions import ALARM_ACKNOWLEDGE, LINE_START, LINE_STOP, PermissionDenied, allowed, roles_for
@@ -123,21 +123,25 @@ class LoginDialog(QDialog):
 
 
 class SignDialog(QDialog):
-    """An electronic signature: the logged-in user's PIN again and a reason (picked, no keyboard needed)."""
+    """An electronic signature: the logged-in user's PIN again and a reason (picked, no keyboard needed), with
+    optional details typed after it. With ``ask_pin=False`` it only asks the reason (a change that is audited but not
+    signed, e.g. a calibration save); ``session`` may then be None (a station without users)."""
 
-    def __init__(self, session: Session, what: str, reasons: list[str], parent: QWidget | None = None,
-                 *, scale: float = 1.0):
+    def __init__(self, session: Session | None, what: str, reasons: list[str], parent: QWidget | None = None,
+                 *, scale: float = 1.0, ask_pin: bool = True):
         super().__init__(parent)
-        self.session, self.pin, self.reason = session, None, None
+        self.session, self.pin, self.reason, self.picked = session, None, None, None
         self.setModal(True)
-        self.setWindowTitle("Sign")
+        self.setWindowTitle("Sign" if ask_pin else "Reason")
         self.setStyleSheet(theme.style_sheet(scale) + pad_style(scale))
-        self.message = QLabel(f"{what}\nSigned by {session.user.name}: pick the reason, enter your PIN",
+        who = session.user.name if session is not None else "you"
+        ask = "pick the reason, enter your PIN" if ask_pin else "pick the reason, then OK"
+        self.message = QLabel(f"{what}\n{'Signed' if ask_pin else 'Done'} by {who}: {ask}",
                               objectName="loginMessage", wordWrap=True)
         _tone(self.message, self.message.text(), "ok")
         self.group = QButtonGroup(self)
         left = QVBoxLayout()
-        left.addWidget(QLabel("Sign the change", objectName="title"))
+        left.addWidget(QLabel("Sign the change" if ask_pin else "Why this change?", objectName="title"))
         left.addWidget(self.message)
         self.reason_buttons = []
         for reason in reasons:
@@ -146,24 +150,48 @@ class SignDialog(QDialog):
             self.group.addButton(button)
             left.addWidget(button)
             self.reason_buttons.append(button)
+        self.details = QLineEdit(objectName="reasonDetails", placeholderText="details (optional)")
+        self.details.setMinimumHeight(theme.TOUCH_MIN_PX)
+        left.addWidget(self.details)
         left.addStretch(1)
+        buttons = QHBoxLayout()
         cancel = QPushButton("CANCEL")
         cancel.clicked.connect(self.reject)
-        left.addWidget(cancel)
+        buttons.addWidget(cancel)
+        self.ok_button = QPushButton("OK", objectName="start", enabled=False)
+        self.ok_button.clicked.connect(self._confirmed)
+        buttons.addWidget(self.ok_button)
+        left.addLayout(buttons)
         self.pad = PinPad()
         self.pad.setEnabled(False)
         self.pad.submitted.connect(self._signed)
         row = QHBoxLayout(self)
         row.addLayout(left, 5)
-        row.addWidget(self.pad, 4)
+        if ask_pin:
+            row.addWidget(self.pad, 4)
+            self.ok_button.hide()
+        else:
+            self.pad.setParent(self)
+            self.pad.hide()
 
     def _pick(self, reason: str) -> None:
-        self.reason = reason
+        self.reason = self.picked = reason
         self.pad.setEnabled(True)
+        self.ok_button.setEnabled(True)
+
+    def _with_details(self) -> None:
+        details = self.details.text().strip()
+        self.reason = f"{self.picked}: {details}" if details else self.picked
 
     def _signed(self, pin: str) -> None:
         self.pin = pin  # checked by the core (audit.sign) when the change is made, counted towards lock-out
+        self._with_details()
         self.accept()
+
+    def _confirmed(self) -> None:
+        if self.picked is not None:
+            self._with_details()
+            self.accept()
 
 
 class SessionKeeper(QObject):
@@ -224,7 +252,9 @@ class SessionButton(QPushButton):
 
 
 
-ACTION_WORDS = {"line.start": "START", "line.stop": "STOP", "alarm.acknowledge": "Acknowledging an alarm"}
+ACTION_WORDS = {"line.start": "START", "line.stop": "STOP", "alarm.acknowledge": "Acknowledging an alarm",
+                "recipe.switch": "Changing the recipe", "audit.read": "The audit trail",
+                "calibration.save": "Calibration"}
 
 
 class LoginGate(QObject):
@@ -267,6 +297,17 @@ class LoginGate(QObject):
         self.keeper.set(session)
         if then is not None:
             then()
+
+    def session_for(self, action: str, then) -> Session | None:
+        """The logged-in session when its role may do ``action``; else the login screen opens with the reason (and
+        ``then`` runs once someone has logged in) and None comes back. The core checks the role again."""
+        self.keeper.check()
+        session = self.keeper.session
+        if session is not None and allowed(session.role, action):
+            return session
+        who = f"{session.user.name} ({session.user.role.value}) may not do that. " if session else ""
+        self.ask(f"{who}{ACTION_WORDS.get(action, action)} needs: {', '.join(roles_for(action))}", then=then)
+        return None
 
     def run(self, action: str, do, *, target: str | None = None) -> bool:
         self.keeper.check()

@@ -9,10 +9,11 @@ from PySide6.QtCore import QPoint, Qt
 from hardware.cameras import SyntheticCamera
 from hardware.gpio import BreakBeam, Pusher
 from hardware.synthetic import render_box
+from inspector import audit
 from inspector.assemble import make_camera_for
 from inspector.clock import ManualClock, MonotonicClock
 from inspector.config import StationConfig, load_station
-from ui.calibration import CalibrationScreen
+from ui.calibration import REASONS, CalibrationScreen
 
 
 @pytest.fixture
@@ -118,7 +119,7 @@ def test_out_of_range_values_are_refused_with_value_and_limit(qtbot, rig):
     qtbot.mouseRelease(screen.preview, Qt.MouseButton.LeftButton, pos=rect.topRight() + QPoint(60, 20))
     assert screen.roi is None and "outside the 640x480 frame (limit 640)" in screen.message.text()
     screen.io.travel_s = 0.12
-    assert not screen.save()
+    assert not screen.save("routine check")
     assert "travel time 0.120 s" in screen.message.text() and "inference budget 0.200 s" in screen.message.text()
     assert not rig["path"].exists()
 
@@ -128,7 +129,7 @@ def test_saved_values_come_back_after_a_restart(qtbot, rig):
     move(screen, "exposure", 16)
     move(screen, "focus", 120)
     screen.set_roi((100, 80, 400, 300))
-    assert screen.save() and "saved" in screen.message.text()
+    assert screen.save("routine check") and "saved" in screen.message.text()
     screen.close()
 
     config = load_station(rig["path"])  # the restart: settings from disk, the camera the station builds from them
@@ -176,7 +177,7 @@ def test_guided_travel_measurement_is_validated_and_saved(qtbot, rig):
     qtbot.waitUntil(lambda: "5 trials done" in io.step.text())
     qtbot.mouseClick(io.use_button, Qt.MouseButton.LeftButton)
     assert io.travel_s == pytest.approx(0.60) and io.travel_label.text() == "Travel 0.600 s"
-    assert screen.save()
+    assert screen.save("routine check")
     assert load_station(rig["path"]).timing.travel_s == pytest.approx(0.60)
     calls = []
     rig["beam"].when_broken = lambda: calls.append(1)  # the measurement gave the beam back
@@ -199,7 +200,73 @@ def test_the_station_window_opens_calibration_on_its_own_camera(qtbot, station_f
     qtbot.waitUntil(lambda: screen.last_focus is not None, timeout=3000)
     move(screen, "exposure", 15)
     assert station.line.frames.camera.controls.exposure == 15
-    assert screen.save() and load_station(station.data_dir / "station.toml").camera.controls.exposure == 15
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)  # the reason first, no keyboard needed
+    dialog = screen.reason_dialog
+    assert dialog.isVisible() and not dialog.ok_button.isEnabled() and not dialog.pad.isVisible()
+    qtbot.mouseClick(dialog.reason_buttons[1], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert load_station(station.data_dir / "station.toml").camera.controls.exposure == 15
+    entry = audit.entries(station.store, newest_first=True, limit=1)[0]  # no users yet: the actor named honestly
+    assert (entry.user, entry.action, entry.reason) == ("local, no users configured", "calibration.save", REASONS[1])
+    assert '"exposure":15.0' in entry.after
     qtbot.mouseClick(screen.close_button, Qt.MouseButton.LeftButton)
     assert not screen.timer.isActive()
     window.close()
+
+
+@pytest.fixture
+def people(tmp_path):
+    from inspector.store import Store
+    from inspector.users import UserDirectory
+
+    with Store.open(tmp_path / "inspector.db") as store:
+        users = UserDirectory(store)
+        users.add(None, "adam", "admin", "715493", reason="install")
+        admin = users.login("adam", "715493")
+        users.add(admin, "tess", "technician", "604319", reason="new")
+        users.add(admin, "olga", "operator", "482107", reason="new")
+        yield users
+
+
+def test_save_asks_why_and_the_entry_holds_the_technician_reason_and_the_timing_change(qtbot, rig, people):
+    clock = ManualClock(0.0)
+    tess = people.login("tess", "604319")
+    screen, _ = open_screen(qtbot, rig, clock=clock, session=tess, db=people.store)
+    io = screen.io
+    qtbot.mouseClick(io.start_button, Qt.MouseButton.LeftButton)  # the I/O tab's travel time, then SAVE
+    for travel in (0.71, 0.70, 0.70, 0.69, 0.70):
+        rig["beam"].pin.drive_low()
+        rig["beam"].pin.drive_high()
+        clock.advance(travel)
+        qtbot.mouseClick(io.confirm_button, Qt.MouseButton.LeftButton)
+        clock.advance(1.0)
+    qtbot.waitUntil(lambda: "5 trials done" in io.step.text())
+    qtbot.mouseClick(io.use_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    dialog = screen.reason_dialog
+    qtbot.mouseClick(dialog.reason_buttons[3], Qt.MouseButton.LeftButton)
+    dialog.details.setText("new belt")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert load_station(rig["path"]).timing.travel_s == pytest.approx(0.70)
+    entry = audit.entries(people.store, newest_first=True, limit=1)[0]
+    assert (entry.user, entry.role, entry.action) == ("tess", "technician", "calibration.save")
+    assert entry.reason == "Conveyor or pusher timing changed: new belt"
+    assert (entry.before, entry.after) == ('{"travel_s":0.5}', '{"travel_s":0.7}')
+    assert audit.verify(people.store).ok
+
+
+def test_a_cancelled_reason_or_an_operator_saves_nothing(qtbot, rig, people):
+    olga = people.login("olga", "482107")
+    screen, _ = open_screen(qtbot, rig, session=olga, db=people.store)
+    move(screen, "exposure", 18)
+    trail = len(audit.entries(people.store))
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.reason_dialog.reason_buttons[0], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.reason_dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert "olga" in screen.message.text() and "calibration.save" in screen.message.text()
+    screen.session = None  # logged out meanwhile: the core still refuses, the station has users
+    assert not screen.save("Routine check") and "needs a logged-in user" in screen.message.text()
+    screen.session = people.login("tess", "604319")
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    screen.reason_dialog.reject()  # CANCEL: no reason, no save
+    assert not rig["path"].exists() and len(audit.entries(people.store)) == trail
