@@ -113,7 +113,7 @@ class QueueItem:
 @dataclass
 class QueuePage:
     items: list[QueueItem]
-    next_after: tuple[float, int] | None  # pass as ``after`` for the next page; None at the end
+    next_after: tuple[Any, int] | None  # (sort key, part id): pass as ``after`` for the next page; None at the end
     plan: list[str] = field(default_factory=list)  # EXPLAIN QUERY PLAN, for benchmarks and tests
 
 
