@@ -28,6 +28,7 @@ from inspector.golden import expected_from
 from inspector.manifest import write_package
 from inspector.runtime import LoadedModel, load_package
 from models.training import classifier_eval as ev
+from models.training.classifier_net import ClassifierNet
 from models.training.classifier_export import core_model, frame_spec, package_graph, torch_reference
 from models.training.classifier_train import Recipe, stack, train
 from models.training.counter_train import to_input
@@ -115,10 +116,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=Recipe.steps)
     parser.add_argument("--test-items", type=int, default=600, help="parts per fixed test split (line and wide)")
     parser.add_argument("--independent-items", type=int, default=400)
+    parser.add_argument("--checkpoint", type=Path,
+                        help="save the trained network here; when the file exists, load it instead of training")
     args = parser.parse_args(argv)
     t_start = time.perf_counter()
     recipe = replace(Recipe(), steps=args.steps)
-    net, report = train(recipe, log=lambda m: print(m, flush=True))
+    if args.checkpoint and args.checkpoint.is_file():
+        saved = torch.load(args.checkpoint, weights_only=False)
+        net, report = ClassifierNet(), saved["report"]
+        net.load_state_dict(saved["state"])
+        report["from_checkpoint"] = str(args.checkpoint.name)
+    else:
+        net, report = train(recipe, log=lambda m: print(m, flush=True))
+        if args.checkpoint:
+            args.checkpoint.parent.mkdir(parents=True, exist_ok=True)
+            torch.save({"state": net.state_dict(), "report": report}, args.checkpoint)
     val = report["validation"]
     temperature = val["temperature"]
     ious = val["cell_iou_by_threshold"]

@@ -33,16 +33,16 @@ class Split:
 class Recipe:
     train: tuple[Split, ...] = (Split("wide", 21, 2400), Split("line", 22, 800))
     val: tuple[Split, ...] = (Split("wide", 23, 400), Split("line", 24, 200))
-    steps: int = 700
-    batch: int = 16
-    crop: tuple[int, int] = (128, 160)  # input pixels; full frames for the last ``full_share`` of the steps
-    full_share: float = 0.2
+    steps: int = 900
+    batch: int = 24
+    crop: tuple[int, int] = (96, 128)  # input pixels; full frames for the last ``full_share`` of the steps
+    full_share: float = 0.12
     full_batch: int = 8
     lr: float = 3e-3
     weight_decay: float = 1e-4
     torch_seed: int = 7
     threads: int = 2
-    loss_weights: dict = field(default_factory=lambda: {"bce": 1.0, "dice": 0.5, "global": 0.5})
+    loss_weights: dict = field(default_factory=lambda: {"bce": 1.0, "dice": 1.0, "global": 0.5})
 
     def params(self) -> dict:
         return asdict(self)
@@ -58,18 +58,29 @@ def _flip(t: torch.Tensor, flip_w: torch.Tensor, flip_h: torch.Tensor) -> torch.
     return torch.where(flip_h.view(-1, *[1] * (t.dim() - 1)), t.flip(-2), t)
 
 
-def centre_crop(x: torch.Tensor, map_t: torch.Tensor, label: torch.Tensor, kinds: torch.Tensor,
-                size: tuple[int, int], g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """One ``size`` window (even offsets, so map cells stay whole) near the image centre, where the part lies, for
-    the whole batch; a defective part whose defect falls outside the window counts as good there."""
+def random_crop(x: torch.Tensor, map_t: torch.Tensor, label: torch.Tensor, kinds: torch.Tensor,
+                size: tuple[int, int], g: torch.Generator,
+                on_defect: float = 0.8) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """A ``size`` window per image (even offsets, so map cells stay whole): around a random defect cell for most
+    defective images, else near the image centre where the part lies. A defect outside its window counts as good
+    there; an empty belt stays "not a good part"."""
     (h, w), (ch, cw) = x.shape[-2:], size
-    jy, jx = (h - ch) // 4, (w - cw) // 4  # up to half the way to the border
-    y0 = ((h - ch) // 2 + int(torch.randint(-jy, jy + 1, (1,), generator=g))) & ~1
-    x0 = ((w - cw) // 2 + int(torch.randint(-jx, jx + 1, (1,), generator=g))) & ~1
-    x = x[..., y0 : y0 + ch, x0 : x0 + cw]
-    map_t = map_t[..., y0 // 2 : (y0 + ch) // 2, x0 // 2 : (x0 + cw) // 2]
+    xs, ms = [], []
+    for i in range(len(x)):
+        cells = torch.nonzero(map_t[i, 0] >= 0.25)
+        if len(cells) and float(torch.rand(1, generator=g)) < on_defect:
+            r, c = cells[int(torch.randint(len(cells), (1,), generator=g))].tolist()
+            cy, cx = 2 * r, 2 * c
+        else:
+            cy, cx = h // 2, w // 2
+        jy, jx = ch // 4, cw // 4
+        y0 = min(max(cy - ch // 2 + int(torch.randint(-jy, jy + 1, (1,), generator=g)), 0), h - ch) & ~1
+        x0 = min(max(cx - cw // 2 + int(torch.randint(-jx, jx + 1, (1,), generator=g)), 0), w - cw) & ~1
+        xs.append(x[i, :, y0 : y0 + ch, x0 : x0 + cw])
+        ms.append(map_t[i, :, y0 // 2 : (y0 + ch) // 2, x0 // 2 : (x0 + cw) // 2])
+    x, map_t = torch.stack(xs), torch.stack(ms)
     empty = kinds == CLASSIFIER_KINDS.index("empty")
-    label = torch.where(empty, label, (map_t.flatten(1).amax(1) > 0.25).float())
+    label = torch.where(empty, label, (map_t.flatten(1).amax(1) >= 0.25).float())
     return x.contiguous(memory_format=torch.channels_last), map_t, label
 
 
@@ -160,7 +171,7 @@ def train(recipe: Recipe, log=print) -> tuple[ClassifierNet, dict]:
 
     net = ClassifierNet().to(memory_format=torch.channels_last)
     opt = torch.optim.AdamW(net.parameters(), lr=recipe.lr, weight_decay=recipe.weight_decay)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=recipe.lr, total_steps=recipe.steps, pct_start=0.15)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=recipe.lr, total_steps=recipe.steps, pct_start=0.1)
     n, running, pos = len(images), {}, 0
     order = torch.randperm(n, generator=g)
     t1 = time.perf_counter()
@@ -174,7 +185,7 @@ def train(recipe: Recipe, log=print) -> tuple[ClassifierNet, dict]:
         flip_w, flip_h = torch.rand(len(idx), generator=g) < 0.5, torch.rand(len(idx), generator=g) < 0.5
         x, map_t, label = to_input(images[idx]), maps[idx].float().div_(255.0)[:, None], labels[idx]
         if not full:
-            x, map_t, label = centre_crop(x, map_t, label, kinds[idx], recipe.crop, g)
+            x, map_t, label = random_crop(x, map_t, label, kinds[idx], recipe.crop, g)
         x = augment(_flip(x, flip_w, flip_h), g)
         map_t = _flip(map_t, flip_w, flip_h)
         net.train()

@@ -1,0 +1,133 @@
+"""The shipped trained surface classifier (the station loads it and it judges rendered parts), and the pieces of its
+training recipe that decide its figures: AUC, calibration, map targets, the export's equivalence with torch."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+
+from inspector.runtime import load_package
+
+synthetic = pytest.importorskip("hardware.synthetic")
+PACKAGE = Path(__file__).resolve().parents[2] / "models" / "surface_classifier"
+MANIFEST = json.loads((PACKAGE / "manifest.json").read_text())
+trained = pytest.mark.skipif(MANIFEST.get("kind") != "trained", reason="the shipped classifier is not the trained one")
+
+
+def rng(*key: int) -> np.random.Generator:
+    return np.random.default_rng([4711, *key])
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    return load_package(PACKAGE, threads=2)
+
+
+@trained
+def test_package_is_the_trained_one_with_its_lineage_and_figures(classifier):
+    m = classifier.manifest
+    assert (m.kind, m.version, m.task) == ("trained", "1.0.0", "classify")
+    assert len(m.golden) >= 3 and {c.expected["label"] for c in m.golden} == {"good", "defect"}
+    lineage = m.lineage
+    assert lineage["trained"] is True and lineage["torch"].startswith("2.")
+    assert lineage["test_seed"] == 2026 and 2026 not in [s["seed"] for s in lineage["train"] + lineage["validation"]]
+    assert lineage["wall_s"] > 0 and lineage["training"]["epochs"] > 0 and lineage["generator_version"]
+    assert m.metrics["split"]["seed"] == 2026 and 0.5 <= m.metrics["auc"] <= 1.0
+    assert 0 <= m.metrics["ece"] <= 1 and m.metrics["calibration"]["temperature"] > 0
+    assert sum(p.stat().st_size for p in PACKAGE.rglob("*") if p.is_file()) <= 20e6
+
+
+@trained
+def test_int8_variant_matches_its_record_and_the_float_decisions(classifier):
+    int8 = MANIFEST["metrics"]["int8"]
+    if int8["file"] is None:
+        assert "not shipped" in int8["decision"] and not (PACKAGE / "model.int8.onnx").exists()
+        return
+    data = (PACKAGE / int8["file"]).read_bytes()
+    assert hashlib.sha256(data).hexdigest() == int8["sha256"]
+    sess = ort.InferenceSession(data, providers=["CPUExecutionProvider"])
+    for i, defect in enumerate((None, "crack", "spot")):
+        frame = synthetic.render_part(rng(1, i), defect=defect).image
+        p8 = float(sess.run(["p_defect"], {"frame": frame[None]})[0][0])
+        assert (p8 >= 0.5) == (classifier.infer(frame).p_defect >= 0.5) == (defect is not None)
+
+
+@pytest.mark.parametrize("style", ["line", "wide"])
+def test_good_part_passes(classifier, style):
+    result = classifier.infer(synthetic.render_part(rng(2), style=style).image)
+    assert result.label == "good" and result.p_defect < 0.2
+
+
+@pytest.mark.parametrize("defect", ["scratch", "crack", "spot", "dent"])
+def test_defect_is_found_where_it_is(classifier, defect):
+    item = synthetic.render_part(rng(3, synthetic.DEFECT_KINDS.index(defect)), defect=defect)
+    result = classifier.infer(item.image)
+    assert result.label == "defect" and result.p_defect >= 0.5
+    x, y, w, h = result.defect_box
+    tx, ty, tw, th = item.truth["defect_box"]
+    assert x < tx + tw and tx < x + w and y < ty + th and ty < y + h
+
+
+@pytest.mark.parametrize("view", ["empty_belt", "black"])
+def test_a_view_without_a_part_is_not_a_good_part(classifier, view):
+    image = synthetic.render_empty().image if view == "empty_belt" else np.zeros((480, 640, 3), np.uint8)
+    assert classifier.infer(image).p_defect >= 0.5
+
+
+# --- the recipe (needs the training extra) ---------------------------------------------------------------------------
+
+
+def test_roc_auc_ece_and_temperature():
+    pytest.importorskip("torch")
+    from models.training.classifier_train import ece, fit_temperature, roc_auc
+
+    r = np.random.default_rng(0)
+    y = r.random(400) < 0.5
+    s = np.round(r.normal(size=400) + y, 1)  # ties on purpose
+    pos, neg = s[y], s[~y]
+    brute = (pos[:, None] > neg).mean() + 0.5 * (pos[:, None] == neg).mean()
+    assert roc_auc(s, y) == pytest.approx(brute, abs=1e-12)
+    assert roc_auc(np.where(y, 1.0, 0.0), y) == 1.0
+    z = r.normal(size=4000) * 2
+    yy = r.random(4000) < 1 / (1 + np.exp(-z))  # calibrated at temperature 1
+    assert fit_temperature(3 * z, yy) == pytest.approx(3.0, rel=0.15)
+    assert ece(1 / (1 + np.exp(-z)), yy) < 0.03 < ece(1 / (1 + np.exp(-3 * z)), yy)
+
+
+def test_map_targets_and_the_test_seed_refused():
+    from models.training.data import TEST_SEED, block_fraction, classifier_split
+
+    mask = np.zeros((480, 640), bool)
+    mask[8:12, 4:6] = True  # half of cell (2, 1)
+    target = block_fraction(mask)
+    assert target.shape == (120, 160) and target[2, 1] == 128 and target.sum() == 128
+    assert not block_fraction(None).any()
+    with pytest.raises(ValueError, match="2026"):
+        classifier_split(style="line", seed=TEST_SEED, items=4)
+
+
+def test_exported_graph_computes_the_torch_network_from_the_raw_frame():
+    torch = pytest.importorskip("torch")
+    from models.training.classifier_export import core_model, package_graph, torch_reference
+    from models.training.classifier_net import ClassifierNet
+
+    torch.manual_seed(0)
+    net = ClassifierNet()
+    for m in net.modules():  # non-trivial batch norms, so folding them is tested
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.2, 0.2)
+            m.running_var.uniform_(0.5, 2.0)
+            m.bias.data.uniform_(-0.1, 0.1)
+    torch.nn.init.normal_(net.pooled.weight, std=0.1)
+    sess = ort.InferenceSession(package_graph(core_model(net), 1.5, doc="test"), providers=["CPUExecutionProvider"])
+    img = (rng(9).random((240, 320, 3)) * 255).astype(np.uint8)
+    frame = np.ascontiguousarray(np.repeat(np.repeat(img[..., ::-1], 2, axis=0), 2, axis=1))  # BGR, 2 x 2 blocks
+    dmap, p, peak = sess.run(["defect_map", "p_defect", "defect_peak"], {"frame": frame[None]})
+    want_map, want_p = torch_reference(net, img.astype(np.float32) / 255, 1.5)
+    assert dmap.shape == (1, 1, 120, 160) and p.shape == peak.shape == (1,)
+    assert np.abs(dmap[0, 0] - want_map).max() < 1e-5 and abs(float(p[0]) - want_p) < 1e-5
+    assert float(peak[0]) == pytest.approx(float(dmap.max()))
