@@ -34,11 +34,17 @@ class StagedFolder:
         if self.out.exists() and (not self.out.is_dir() or any(self.out.iterdir())):
             raise ExportError(f"cannot export to {self.out}: it exists and is not an empty folder "
                               "(an export never mixes with other files)")
+        blocking = _file_on_the_way(self.out.parent)
+        if blocking is not None:
+            raise ExportError(f"cannot export to {self.out}: {blocking} is a file, not a folder")
         try:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             self.tmp.mkdir()
         except OSError as e:
-            raise ExportError(f"cannot export to {self.out}: {describe(e)} while creating {self.tmp}") from e
+            why = describe(e)
+            if e.errno == errno.ENOENT and self.out.parent.is_dir():
+                why = f"the file system at {self.out.parent} does not allow new folders ({why})"
+            raise ExportError(f"cannot export to {self.out}: {why} while creating {self.tmp}") from e
         return self.tmp
 
     def __exit__(self, kind, error, tb) -> bool:
@@ -62,6 +68,14 @@ class StagedFolder:
 
     def discard(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _file_on_the_way(folder: Path) -> Path | None:
+    """The first file (not folder) on the path to ``folder``, if any."""
+    for step in (*reversed(folder.parents), folder):
+        if step.exists() and not step.is_dir():
+            return step
+    return None
 
 
 def _sync_folder(folder: Path) -> None:

@@ -59,6 +59,8 @@ def export_records(store: Store, out: Path | str, fmt: str, *, since: str | date
     filters = {"since": since_text, "until": until_text, "verified_only": verified_only}
     manifest = Manifest(export_id, fmt, filters, str(store.path) if store.path else None, utc_now())
     total = count_records(store, since=since_text, until=until_text, verified_only=verified_only)
+    if total == 0:
+        raise ExportError(f"nothing to export: {_empty_selection(store, since_text, until_text, verified_only)}")
     staged = StagedFolder(out, export_id[:12])
     with staged as root:
         writer = FORMATS[fmt](root)
@@ -69,6 +71,10 @@ def export_records(store: Store, out: Path | str, fmt: str, *, since: str | date
                 _export_one(store, item, root, writer, manifest)
                 done += 1
                 progress.update(done)
+            if not manifest.records:
+                reasons = ", ".join(f"{why}: {n}" for why, n in manifest.document()["counts"]["skipped_reasons"].items())
+                raise ExportError(f"nothing to export: all {len(manifest.skipped):,} parts chosen were skipped "
+                                  f"({reasons}); nothing was written to {staged.out}")
             for relative in writer.finish():
                 manifest.add_file(root, relative)
         except BaseException:
@@ -78,6 +84,16 @@ def export_records(store: Store, out: Path | str, fmt: str, *, since: str | date
         manifest.write(root)
     progress.finish(f"{len(manifest.records):,} records, {len(manifest.skipped):,} skipped -> {staged.out}")
     return ExportSummary(export_id, staged.out, staged.out / MANIFEST, len(manifest.records), len(manifest.skipped))
+
+
+def _empty_selection(store: Store, since: str | None, until: str | None, verified_only: bool) -> str:
+    """Why the filters chose no part, with the time span the database does hold."""
+    span = store._rows("SELECT min(wall_time) AS first, max(wall_time) AS last FROM parts")[0]
+    held = (f"the database holds parts from {span['first']} to {span['last']}" if span["first"]
+            else "the database holds no parts yet")
+    window = " ".join(t for t in (f"from {since}" if since else "", f"until {until}" if until else "") if t)
+    what = "no part a QA reviewer confirmed or corrected" if verified_only else "no part"
+    return f"{what} {window or 'at all'}; {held}"
 
 
 def _export_one(store: Store, item: ExportItem, root: Path, writer: FormatWriter, manifest: Manifest) -> None:

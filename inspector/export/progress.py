@@ -18,6 +18,7 @@ class TextProgress:
         self.total = 0
         self.done = 0
         self._last = 0.0
+        self._shown = ""
 
     def start(self, total: int) -> None:
         self.total = max(0, int(total))
@@ -32,7 +33,8 @@ class TextProgress:
 
     def finish(self, note: str = "") -> None:
         self.done = max(self.done, self.total)
-        self._draw()
+        if self.line() != self._shown:
+            self._draw()
         self.stream.write(f"  {note}\n" if note else "\n")
         self.stream.flush()
 
@@ -44,7 +46,8 @@ class TextProgress:
 
     def _draw(self) -> None:
         self._last = time.monotonic()
-        self.stream.write("\r" + self.line())
+        self._shown = self.line()
+        self.stream.write("\r" + self._shown)
         self.stream.flush()
 
 

@@ -63,10 +63,46 @@ def test_a_folder_without_permission_is_refused_by_name(box_data, tmp_path, monk
     assert not out.exists()
 
 
-def test_a_path_through_a_file_is_refused(box_data, tmp_path):
+def test_a_path_through_a_file_names_the_file(box_data, tmp_path):
     (tmp_path / "a-file").write_text("not a folder")
-    with open_store(box_data) as store, pytest.raises(ExportError, match="a-file/out"):
-        export_records(store, tmp_path / "a-file" / "out", "csv")
+    for out in (tmp_path / "a-file" / "out", tmp_path / "a-file" / "deeper" / "out"):
+        with open_store(box_data) as store, pytest.raises(ExportError) as refused:
+            export_records(store, out, "csv")
+        assert f"cannot export to {out}: {tmp_path / 'a-file'} is a file, not a folder" in str(refused.value)
+    assert (tmp_path / "a-file").read_text() == "not a folder"
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs the Linux /proc file system")
+def test_a_file_system_without_new_folders_is_named(box_data):
+    with open_store(box_data) as store, pytest.raises(ExportError, match="file system at /proc does not allow"):
+        export_records(store, "/proc/inspector-export", "csv")
+
+
+def test_an_empty_time_range_writes_nothing_and_says_what_the_database_holds(box_data, tmp_path):
+    out = tmp_path / "none"
+    with open_store(box_data) as store:
+        first = store.records(limit=None, newest_first=False)[0].wall_time
+        with pytest.raises(ExportError) as refused:
+            export_records(store, out, "coco", since="2001-01-01", until="2001-01-02")
+    message = str(refused.value)
+    assert message.startswith("nothing to export: no part from 2001-01-01T00:00:00.000+00:00 until 2001-01-02")
+    assert f"the database holds parts from {first} to " in message
+    assert not out.exists() and leftovers(tmp_path) == []
+
+
+def test_verified_only_without_verdicts_says_so(box_data, tmp_path):
+    with open_store(box_data) as store, pytest.raises(ExportError, match="no part a QA reviewer confirmed"):
+        export_records(store, tmp_path / "none", "yolo", verified_only=True)
+    assert not (tmp_path / "none").exists()
+
+
+def test_parts_that_are_all_skipped_give_no_export(box_data, tmp_path):
+    for image in (box_data / "images").rglob("*.jpg"):
+        image.unlink()
+    with open_store(box_data) as store, pytest.raises(ExportError) as refused:
+        export_records(store, tmp_path / "none", "csv")
+    assert "were skipped (image not kept: " in str(refused.value) and "image file missing: " in str(refused.value)
+    assert not (tmp_path / "none").exists() and leftovers(tmp_path) == []
 
 
 def test_an_existing_folder_with_files_is_left_alone(box_data, tmp_path):

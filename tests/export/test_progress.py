@@ -21,6 +21,7 @@ def test_the_bar_fills_by_count():
     bar.update(200)
     bar.finish("done")
     assert stream.getvalue().endswith("export [##########] 200/200 100%  done\n")
+    assert stream.getvalue().count("200/200") == 1  # the full bar is drawn once, not again by finish
 
 
 def test_an_export_of_10000_records_finishes_with_a_visible_progress_bar(tmp_path, capsys):
