@@ -45,3 +45,33 @@ def test_kiosk_without_a_display_is_refused_and_kiosk_with_headless_too(tmp_path
         monkeypatch.delenv(name, raising=False)
     assert main(["--kiosk", "--data-dir", str(tmp_path / "data")]) == 2
     assert "needs a screen" in capsys.readouterr().err
+
+
+def test_calibration_in_the_window_saves_into_the_config_the_station_was_started_from(qapp, tmp_path):
+    from inspector.config import load_station
+
+    config = tmp_path / "line7.toml"
+    config.write_text(f'recipe = "cartridge-box"\ndata_dir = "{(tmp_path / "data").as_posix()}"\n')
+    saved = []
+
+    def calibrate():
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, StationWindow) and widget.isVisible() and widget.model.counters.inspected >= 2:
+                try:
+                    widget.open_calibration()
+                    screen = widget.calibration.screen_widget
+                    screen.set_control("exposure", 17)
+                    saved.append(screen.save("Routine check"))
+                    widget.calibration.accept()
+                finally:
+                    widget.close()
+
+    timer = QTimer()
+    timer.timeout.connect(calibrate)
+    timer.start(50)
+    code = main(["run", "--simulate", "--config", str(config), "--parts", "4", "--rate", "20"])
+    timer.stop()
+    assert code == 0 and saved == [True]
+    station = load_station(config)
+    assert station.camera.controls.exposure == 17 and station.recipe == "cartridge-box"
+    assert not (tmp_path / "data" / "station.toml").exists()
