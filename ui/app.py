@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QApplication, QHBoxLayout, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QMainWindow, QPushButton, QSizePolicy, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
 from ui import theme
 from ui.alarms import AlarmBanner
@@ -98,6 +98,11 @@ class StationWindow(QMainWindow):
         self.calibrate_button.clicked.connect(self.open_calibration)
         self.alarms.acknowledge.connect(acknowledge)
         self.review = ReviewSwitch(self, self.controls.layout(), controller, self.login)  # REVIEW (QA) and back
+        self.audit_button = QPushButton("AUDIT", objectName="audit")  # the trail, read-only (QA, admin)
+        self.audit_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        self.audit_button.clicked.connect(self.open_audit)
+        self.controls.layout().addWidget(self.audit_button, 0)
+        self.audit_view = None
         self.strip.part_tapped.connect(self.show_part)
         self.live.part_tapped.connect(self.show_part)
         self.setMinimumSize(640, 400)  # not the layout's: sizes follow the screen (fit_screen), not the other way round
@@ -143,8 +148,52 @@ class StationWindow(QMainWindow):
 
     def pick_recipe(self) -> None:
         self.picker = RecipePicker(self.recipes, self.model.info.recipe, self)
-        self.picker.accepted.connect(lambda: self.picker.chosen and self.controller.switch_recipe(self.picker.chosen))
+        self.picker.accepted.connect(lambda: self.picker.chosen and self.switch_recipe(self.picker.chosen))
         self.picker.open()
+
+    def switch_recipe(self, name: str) -> bool:
+        """Through the core (``actions.switch_recipe``: role checked, before/after audited); with users, a login is
+        asked first when nobody allowed is logged in, and the switch follows it."""
+        from inspector.actions import switch_recipe
+        from inspector.permissions import RECIPE_SWITCH, PermissionDenied
+
+        station = self.controller.station
+        if station is None:
+            return False
+        session = None
+        if self.login is not None:
+            session = self.login.session_for(RECIPE_SWITCH, then=lambda: self.switch_recipe(name))
+            if session is None:
+                return False
+        store = self.login.users.store if self.login is not None else station.store
+        try:
+            return switch_recipe(session, store, station.recipe.name, name, self.controller.switch_recipe)
+        except PermissionDenied as e:
+            if self.login is not None:
+                self.login.ask(str(e), then=lambda: self.switch_recipe(name))
+            return False
+
+    def open_audit(self):
+        """The read-only audit trail (QA and admins once the station has users), on a connection of its own."""
+        from inspector.permissions import AUDIT_READ
+        from inspector.store import Store
+        from ui.audit_view import AuditView
+
+        station = self.controller.station
+        if station is None:
+            return None
+        session = None
+        if self.login is not None:
+            session = self.login.session_for(AUDIT_READ, then=self.open_audit)
+            if session is None:
+                return None
+        path = getattr(station.store, "path", None)
+        store = Store.open(path) if path is not None else station.store
+        self.audit_view = AuditView(store, session, self, scale=self.scale or 1.0)
+        if store is not station.store:
+            self.audit_view.finished.connect(lambda _=0, s=store: s.close())
+        self.audit_view.open()
+        return self.audit_view
 
     def open_calibration(self) -> None:
         """The technician's calibration screen over the current station's camera and pins (a technician must be
