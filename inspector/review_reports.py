@@ -16,38 +16,61 @@ from inspector.store import Store
 
 _LATEST_TRUTH = ("labels.id IN (SELECT max(id) FROM labels GROUP BY part_id) "
                  "AND labels.verdict IN ('confirm', 'correct')")
+_FROM = "FROM labels JOIN parts ON parts.part_id = labels.part_id"
+Time = str | datetime | None
 
 
-def _time_where(since: str | datetime | None, until: str | datetime | None) -> tuple[list[str], list[Any]]:
+def _where(since: Time, until: Time, model_key: str | None) -> tuple[list[str], list[Any]]:
+    """Clauses on verdict time (``since`` <= created_at < ``until``) and on the parts' model versions."""
     clauses, params = [], []
-    if since is not None:
-        clauses.append("labels.created_at >= ?")
-        params.append(utc_text(since, name="since"))
-    if until is not None:
-        clauses.append("labels.created_at < ?")
-        params.append(utc_text(until, name="until"))
+    for clause, value in (("labels.created_at >= ?", utc_text(since, name="since")),
+                          ("labels.created_at < ?", utc_text(until, name="until")),
+                          ("parts.model_key = ?", model_key)):
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
     return clauses, params
 
 
-def reviewer_days(store: Store, *, since: str | datetime | None = None,
-                  until: str | datetime | None = None) -> list[dict[str, Any]]:
-    """One row per reviewer and UTC day: verdicts given, and the median seconds spent per item (None if unknown)."""
-    clauses, params = _time_where(since, until)
+def _median(seconds: list[float]) -> float | None:
+    return round(statistics.median(seconds), 2) if seconds else None
+
+
+def _timed_labels(store: Store, since: Time, until: Time, model_key: str | None) -> list[dict[str, Any]]:
+    clauses, params = _where(since, until, model_key)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    rows = store._rows(f"SELECT reviewer, substr(created_at, 1, 10) AS day, seconds_spent, verdict FROM labels {where} "
-                       "ORDER BY reviewer, day", params)
+    return store._rows(f"SELECT labels.reviewer, substr(labels.created_at, 1, 10) AS day, labels.seconds_spent, "
+                       f"labels.verdict {_FROM} {where} ORDER BY labels.reviewer, day", params)
+
+
+def reviewer_days(store: Store, *, since: Time = None, until: Time = None,
+                  model_key: str | None = None) -> list[dict[str, Any]]:
+    """One row per reviewer and UTC day: verdicts given, and the median seconds spent per item (None if unknown).
+
+    ``since``/``until`` bound when the verdict was given; ``model_key`` keeps the parts of one set of model versions.
+    """
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
+    for row in _timed_labels(store, since, until, model_key):
         groups[(row["reviewer"], row["day"])].append(row)
     out = []
     for (reviewer, day), items in groups.items():
-        seconds = [r["seconds_spent"] for r in items if r["seconds_spent"] is not None]
         verdicts = Counter(r["verdict"] for r in items)
         out.append({"reviewer": reviewer, "day": day, "items": len(items),
-                    "median_seconds": round(statistics.median(seconds), 2) if seconds else None,
+                    "median_seconds": _median([r["seconds_spent"] for r in items if r["seconds_spent"] is not None]),
                     "confirm": verdicts["confirm"], "correct": verdicts["correct"],
                     "inconclusive": verdicts["inconclusive"]})
     return out
+
+
+def reviewer_totals(store: Store, *, since: Time = None, until: Time = None,
+                    model_key: str | None = None) -> dict[str, dict[str, Any]]:
+    """Per reviewer over the whole range: verdicts given and the median seconds over every timed item."""
+    items: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in _timed_labels(store, since, until, model_key):
+        items[row["reviewer"]].append(row)
+    return {reviewer: {"items": len(rows),
+                       "median_seconds": _median([r["seconds_spent"] for r in rows if r["seconds_spent"] is not None])}
+            for reviewer, rows in items.items()}
 
 
 @dataclass
@@ -64,14 +87,29 @@ class Agreement:
     def agreement(self) -> float | None:
         return round(self.agreed / self.reviewed, 4) if self.reviewed else None
 
+    @classmethod
+    def merged(cls, key: str, parts: list[Agreement]) -> Agreement:
+        """Several model versions' agreement as one (for a view over every version)."""
+        out = cls(key)
+        for a in parts:
+            out.reviewed += a.reviewed
+            out.agreed += a.agreed
+            out.count_errors.update(a.count_errors)
+            for model_class, row in a.confusion.items():
+                out.confusion[model_class].update(row)
+        return out
 
-def agreement(store: Store, *, since: str | datetime | None = None,
-              until: str | datetime | None = None) -> dict[str, Agreement]:
-    """Per model version (``parts.model_key``): agreement rate, confusion matrix, count error histogram."""
-    clauses, params = _time_where(since, until)
+
+def agreement(store: Store, *, since: Time = None, until: Time = None,
+              model_key: str | None = None) -> dict[str, Agreement]:
+    """Per model version (``parts.model_key``): agreement rate, confusion matrix, count error histogram.
+
+    Over the parts whose latest verdict gives a value and, with ``since``/``until``, was given in that range.
+    """
+    clauses, params = _where(since, until, model_key)
     rows = store._rows(
         "SELECT parts.model_key, parts.label AS m_label, parts.count AS m_count, parts.expected, "
-        "labels.label AS q_label, labels.count AS q_count FROM labels JOIN parts ON parts.part_id = labels.part_id "
+        f"labels.label AS q_label, labels.count AS q_count {_FROM} "
         f"WHERE {' AND '.join([_LATEST_TRUTH, *clauses])} ORDER BY parts.model_key", params)
     out: dict[str, Agreement] = {}
     for row in rows:
@@ -90,13 +128,13 @@ def agreement(store: Store, *, since: str | datetime | None = None,
     return out
 
 
-def write_csv(store: Store, out_dir: Path | str, *, since: str | datetime | None = None,
-              until: str | datetime | None = None) -> list[Path]:
+def write_csv(store: Store, out_dir: Path | str, *, since: Time = None, until: Time = None,
+              model_key: str | None = None) -> list[Path]:
     """reviewers.csv, agreement.csv, confusion.csv and count_errors.csv in ``out_dir``; each file appears whole."""
+    days = reviewer_days(store, since=since, until=until, model_key=model_key)
+    models = agreement(store, since=since, until=until, model_key=model_key)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    days = reviewer_days(store, since=since, until=until)
-    models = agreement(store, since=since, until=until)
     tables = {
         "reviewers.csv": (["reviewer", "day", "items", "median_seconds", "confirm", "correct", "inconclusive"], days),
         "agreement.csv": (["model_key", "reviewed", "agreed", "agreement"],

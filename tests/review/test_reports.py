@@ -1,8 +1,10 @@
 """Reviewer and quality reports: items per reviewer per day, median seconds, model vs QA per model version, CSV."""
 import csv
 
-from inspector.review import Review
-from inspector.review_reports import agreement, reviewer_days, write_csv
+import pytest
+
+from inspector.review import Review, ReviewError
+from inspector.review_reports import agreement, reviewer_days, reviewer_totals, write_csv
 from inspector.store.rows import model_key
 from tests.review.conftest import BOX_V1, BOX_V2, PART_V1
 
@@ -60,3 +62,39 @@ def test_reports_as_csv(store, tmp_path):
         in rows["confusion.csv"]
     assert {"model_key": model_key(BOX_V1), "model_minus_qa": "2", "parts": "1"} in rows["count_errors.csv"]
     assert not list((tmp_path / "reports").glob(".*partial"))
+
+
+def test_reports_for_one_model_version_and_time_range(store):
+    reviewed(store)
+    box_v1 = model_key(BOX_V1)
+    days = reviewer_days(store, model_key=box_v1)
+    assert [(d["reviewer"], d["day"], d["items"], d["median_seconds"]) for d in days] == [
+        ("anna", "2026-11-23", 2, 5.5)]  # parts 3 and 9; part 4 is the newer counter's
+    assert set(agreement(store, model_key=box_v1)) == {box_v1}
+    assert agreement(store, model_key="no such models") == {}
+    ben_day1 = reviewer_days(store, model_key=model_key(PART_V1), until="2026-11-24")
+    assert [(d["reviewer"], d["items"]) for d in ben_day1] == [("ben", 1)]
+    # part 6's latest verdict (day 24) is outside the range, so day 23 has no truth for that model version
+    assert agreement(store, model_key=model_key(PART_V1), until="2026-11-24") == {}
+    assert agreement(store, model_key=model_key(PART_V1), since="2026-11-24")[model_key(PART_V1)].reviewed == 2
+
+
+def test_reviewer_totals_take_the_median_over_every_day(store):
+    reviewed(store)
+    totals = reviewer_totals(store)
+    assert totals == {"anna": {"items": 3, "median_seconds": 7}, "ben": {"items": 4, "median_seconds": 7.0}}
+    assert reviewer_totals(store, since="2026-11-24")["ben"] == {"items": 3, "median_seconds": 9}
+    assert reviewer_totals(store, since="2026-12-01") == {}
+
+
+def test_csv_for_one_model_version(store, tmp_path):
+    reviewed(store)
+    write_csv(store, tmp_path, model_key=model_key(BOX_V2))
+    rows = list(csv.DictReader(open(tmp_path / "agreement.csv")))
+    assert [(r["model_key"], r["reviewed"]) for r in rows] == [(model_key(BOX_V2), "1")]
+    assert [r["items"] for r in csv.DictReader(open(tmp_path / "reviewers.csv"))] == ["1"]
+
+
+def test_a_bad_report_time_is_named(store):
+    with pytest.raises(ReviewError, match="since 'monday' is not an ISO 8601 time"):
+        reviewer_days(store, since="monday")

@@ -119,3 +119,32 @@ def test_reports_open_from_the_review_screen_and_follow_new_verdicts(qtbot, stor
     screen.model.confirm()
     qtbot.mouseClick(screen.reports_button, Qt.MouseButton.LeftButton)
     assert screen.reports.bars == {"alice": [2]}
+
+
+def test_one_model_version_filters_every_chart_and_all_models_sums_them(qtbot, store):
+    boxes, good, defect = give_verdicts(store)
+    view = open_reports(qtbot, store)
+    assert view.model_key is None and "all models" in view.model_button.text()
+    assert "5 parts reviewed" in view.summary.text()  # every version's verdicts with a value (not bob's unsure)
+    counter = next(k for k in view.models if k.startswith("cartridge_counter"))
+    picker = view.pick_model()
+    qtbot.mouseClick(picker.buttons[counter], Qt.MouseButton.LeftButton)
+    assert view.bars == {"alice": [2, 0], "bob": [0, 1]}  # only the counted boxes
+    rows = {cell(view.reviewers, r, 0): cell(view.reviewers, r, 1) for r in range(view.reviewers.rowCount())}
+    assert rows == {"alice": "2", "bob": "1"}
+    qtbot.mouseClick(view.pick_model().buttons["ALL MODELS"], Qt.MouseButton.LeftButton)
+    assert view.bars == {"alice": [3, 1], "bob": [0, 2]}
+
+
+def test_a_time_range_keeps_the_verdicts_given_in_it(qtbot, store, tmp_path):
+    boxes, good, defect = give_verdicts(store)
+    view = open_reports(qtbot, store, export_dir=tmp_path / "exports")
+    qtbot.mouseClick(view.pick_time().buttons["LAST 7 DAYS"], Qt.MouseButton.LeftButton)
+    assert view.time_button.text() == "TIME: LAST 7 DAYS"
+    assert view.bars == {} and view.reviewers.rowCount() == 0 and "No verdicts" in view.summary.text()
+    Review(store).submit(good[1].part_id, "carol", "confirm", seconds_spent=3.0)  # given now
+    view.refresh()
+    assert list(view.bars) == ["carol"] and cell(view.reviewers, 0, 2) == "3.0"
+    qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
+    with open(next(p for p in view.exported if p.name == "reviewers.csv"), newline="") as f:
+        assert [r["reviewer"] for r in csv.DictReader(f)] == ["carol"]  # the CSV holds what is shown

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QLabel, QP
 
 from inspector import review_reports
 from inspector.store import Store
-from ui.review.queue_panel import ChoicePicker
+from ui.review.queue_panel import TIME_RANGES, ChoicePicker, since_for
 
+ALL_MODELS = "ALL MODELS"
 REVIEWER_COLOURS = ("#38bdf8", "#a78bfa", "#f472b6", "#fbbf24", "#4ade80", "#fb923c", "#94a3b8")
 
 
@@ -50,24 +51,32 @@ def _cell(text: object, *, background: str | None = None) -> QTableWidgetItem:
 
 
 class ReportsView(QWidget):
+    """The reports over one model version (or all) and one time range of verdicts; EXPORT CSV writes what is shown."""
+
     def __init__(self, store: Store, *, export_dir: Path | None = None, parent=None):
         super().__init__(parent)
         self.store = store
         self.export_dir = export_dir or ((store.path.parent if store.path else Path.cwd()) / "reports")
-        self.model_key: str | None = None  # None until there is a model version to show
+        self.model_key: str | None = None  # None: every model version
+        self.time_range = TIME_RANGES[0]
+        self.since: datetime | None = None
         self.days: list[dict] = []
+        self.totals: dict[str, dict] = {}
         self.models: dict[str, review_reports.Agreement] = {}
         self.picker: ChoicePicker | None = None
         self.exported: list[Path] = []
 
         self.model_button = QPushButton(objectName="picker")
         self.model_button.clicked.connect(self.pick_model)
+        self.time_button = QPushButton(objectName="picker")
+        self.time_button.clicked.connect(self.pick_time)
         self.export_button = QPushButton("EXPORT CSV")
         self.export_button.clicked.connect(self.export)
         self.summary = QLabel(objectName="dim", wordWrap=True)
         self.message = QLabel(objectName="message", wordWrap=True)
         top = QHBoxLayout()
         top.addWidget(self.model_button, 3)
+        top.addWidget(self.time_button, 2)
         top.addWidget(self.summary, 3)
         top.addWidget(self.export_button, 1)
 
@@ -103,30 +112,50 @@ class ReportsView(QWidget):
         self.legend.setLabelTextSize(f"{round(12 * scale)}px")
 
     # -- data -------------------------------------------------------------------------------------------------------
+    def filters(self) -> dict:
+        return {"since": self.since, "model_key": self.model_key}
+
     def refresh(self) -> None:
-        self.days = review_reports.reviewer_days(self.store)
-        self.models = review_reports.agreement(self.store)
-        if self.model_key not in self.models:
-            self.model_key = next(iter(sorted(self.models, key=lambda k: -self.models[k].reviewed)), None)
+        self.since = since_for(self.time_range)
+        self.models = review_reports.agreement(self.store, since=self.since)
+        if self.model_key is not None and self.model_key not in self.models:
+            self.model_key = None
+        self.days = review_reports.reviewer_days(self.store, **self.filters())
+        self.totals = review_reports.reviewer_totals(self.store, **self.filters())
+        self.time_button.setText(f"TIME: {self.time_range}")
         self._per_day()
         self._reviewer_table()
         self._agreement()
 
     def pick_model(self) -> ChoicePicker:
-        self.picker = ChoicePicker("MODEL VERSION", sorted(self.models), self.model_key, self)
+        current = self.model_key if self.model_key is not None else ALL_MODELS
+        self.picker = ChoicePicker("MODEL VERSION", [ALL_MODELS, *sorted(self.models)], current, self)
         self.picker.accepted.connect(lambda: self.set_model(self.picker.chosen))
         self.picker.open()
         return self.picker
 
+    def pick_time(self) -> ChoicePicker:
+        self.picker = ChoicePicker("VERDICTS GIVEN", list(TIME_RANGES), self.time_range, self)
+        self.picker.accepted.connect(lambda: self.set_time_range(self.picker.chosen))
+        self.picker.open()
+        return self.picker
+
     def set_model(self, key: str | None) -> None:
-        if key in self.models:
+        """Shows one model version's parts (None or ALL MODELS: every version's)."""
+        key = None if key == ALL_MODELS else key
+        if key is None or key in self.models:
             self.model_key = key
-            self._agreement()
+            self.refresh()
+
+    def set_time_range(self, name: str | None) -> None:
+        if name in TIME_RANGES:
+            self.time_range = name
+            self.refresh()
 
     def export(self) -> list[Path]:
         folder = Path(self.export_dir) / datetime.now(timezone.utc).strftime("review-%Y%m%d-%H%M%S")
         try:
-            self.exported = review_reports.write_csv(self.store, folder)
+            self.exported = review_reports.write_csv(self.store, folder, **self.filters())
         except OSError as e:
             self.message.setText(f"Export to {folder} failed: {e.strerror or e}")
             return []
@@ -156,30 +185,24 @@ class ReportsView(QWidget):
         self.per_day.setYRange(0, top * 1.15, padding=0)
 
     def _reviewer_table(self) -> None:
-        """Per reviewer: items over every day, and the median seconds over every item they timed."""
-        people: dict[str, list[dict]] = {}
-        for d in self.days:
-            people.setdefault(d["reviewer"], []).append(d)
-        self.reviewers.setRowCount(len(people))
+        """Per reviewer: items over the range, and the median seconds over every item they timed."""
+        self.reviewers.setRowCount(len(self.totals))
         self.medians: dict[str, float | None] = {}
-        for row, (person, days) in enumerate(sorted(people.items())):
-            seconds = self._seconds(person)
-            median = round(float(np.median(seconds)), 1) if seconds else None
-            self.medians[person] = median
-            for col, value in enumerate((person, sum(d["items"] for d in days), median)):
+        for row, (person, total) in enumerate(sorted(self.totals.items())):
+            median = total["median_seconds"]
+            self.medians[person] = None if median is None else round(median, 1)
+            for col, value in enumerate((person, total["items"], self.medians[person])):
                 self.reviewers.setItem(row, col, _cell(value))
 
-    def _seconds(self, person: str) -> list[float]:
-        rows = self.store._rows("SELECT seconds_spent FROM labels WHERE reviewer = ? AND seconds_spent IS NOT NULL",
-                                [person])
-        return [r["seconds_spent"] for r in rows]
-
     def _agreement(self) -> None:
-        a = self.models.get(self.model_key) if self.model_key is not None else None
-        key = self.model_key if self.model_key is not None else "none reviewed yet"
+        if self.model_key is None:
+            a = review_reports.Agreement.merged(ALL_MODELS, list(self.models.values())) if self.models else None
+        else:
+            a = self.models.get(self.model_key)
+        key = self.model_key if self.model_key is not None else ALL_MODELS.lower()
         self.model_button.setText(f"MODEL: {key if len(key) <= 40 else key[:39] + '…'}")
         self.model_button.setEnabled(len(self.models) > 1)
-        if a is None:
+        if a is None or not a.reviewed:
             self.summary.setText("No verdicts with a value yet.")
             self.confusion.setRowCount(0)
             self.confusion.setColumnCount(0)
