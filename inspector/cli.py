@@ -4,6 +4,7 @@
     inspector run --simulate --headless --parts 300 --rate 10 --report r.json
     inspector predict IMAGE... [--recipe NAME] --json
     inspector export --format {imagefolder,coco,yolo,csv,jsonl} --out DIR [--since T] [--until T] [--verified-only]
+    inspector review-report --out DIR [--since T] [--until T] [--model-key K]   the QA reports as CSV files
     inspector audit verify|export --out F.csv      the hash-chained audit trail (exit 1 names the broken entry)
     inspector users add|list|reset-pin ...      the station's users; PINs asked, never given as arguments
 """
@@ -57,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--since", help="from this time (ISO 8601, UTC when no zone is given)")
     export.add_argument("--until", help="up to (not including) this time")
     export.add_argument("--verified-only", action="store_true", help="only parts a QA reviewer confirmed or corrected")
+    report = sub.add_parser("review-report", help="reviewer and model-vs-QA reports as CSV files")
+    _common(report)
+    report.add_argument("--out", required=True, type=Path, help="folder for the CSV files (made if missing)")
+    report.add_argument("--since", help="verdicts given from this time (ISO 8601, UTC when no zone is given)")
+    report.add_argument("--until", help="verdicts given before this time")
+    report.add_argument("--model-key", help="only parts made by this set of model versions")
     add_admin_commands(sub)
     return parser
 
@@ -217,6 +224,31 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review_report(args: argparse.Namespace) -> int:
+    from inspector.export.atomic import describe
+    from inspector.review import ReviewError
+    from inspector.review_reports import write_csv
+    from inspector.store import Store
+
+    db = Path(_station(args).data_dir) / "inspector.db"
+    if not db.is_file():
+        print(f"inspector: review report failed: no database at {db}: give the station's --data-dir or --config",
+              file=sys.stderr)
+        return 2
+    try:
+        with Store.open(db) as store:
+            files = write_csv(store, args.out, since=args.since, until=args.until, model_key=args.model_key)
+    except ReviewError as e:
+        print(f"inspector: review report refused: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"inspector: review report to {args.out} failed: {describe(e)} ({e.filename or args.out})",
+              file=sys.stderr)
+        return 2
+    print(json.dumps({"out": str(args.out), "files": [p.name for p in files]}))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
@@ -225,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        return {"run": cmd_run, "predict": cmd_predict, "export": cmd_export, **ADMIN_COMMANDS}[args.command](args)
+        return {"run": cmd_run, "predict": cmd_predict, "export": cmd_export, "review-report": cmd_review_report,
+                **ADMIN_COMMANDS}[args.command](args)
     except ConfigError as e:
         print(f"inspector: configuration refused:\n{e}", file=sys.stderr)
         return 2

@@ -3,6 +3,7 @@ per model version how far model and QA agree (confusion matrix of classes, histo
 from __future__ import annotations
 
 import csv
+import errno
 import os
 import statistics
 from collections import Counter, defaultdict
@@ -134,6 +135,8 @@ def write_csv(store: Store, out_dir: Path | str, *, since: Time = None, until: T
     days = reviewer_days(store, since=since, until=until, model_key=model_key)
     models = agreement(store, since=since, until=until, model_key=model_key)
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, f"{out} is a file, not a folder", str(out))
     out.mkdir(parents=True, exist_ok=True)
     tables = {
         "reviewers.csv": (["reviewer", "day", "items", "median_seconds", "confirm", "correct", "inconclusive"], days),
