@@ -102,6 +102,12 @@ class StationWindow(QMainWindow):
         self.audit_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.audit_button.clicked.connect(self.open_audit)
         self.controls.layout().addWidget(self.audit_button, 0)
+        header = self.controls.layout()  # in the 800 px header the buttons keep their words' width, like REVIEW's,
+        for button in (self.calibrate_button, self.controls.charts_button):  # and START and RECIPE share the rest
+            header.setStretchFactor(button, 0)
+        for i in range(header.count()):
+            if header.itemAt(i).spacerItem() is not None:
+                header.setStretch(i, 0)
         self.audit_view = None
         self.strip.part_tapped.connect(self.show_part)
         self.live.part_tapped.connect(self.show_part)

@@ -114,6 +114,9 @@ def test_a_recipe_switch_from_the_window_asks_for_a_login_and_is_audited(qtbot, 
 
 def test_without_users_the_window_switches_and_shows_the_trail_naming_the_local_actor(qtbot, station_factory):
     window, station = make_window(qtbot, station_factory)
+    qtbot.waitUntil(lambda: window.audit_button.width() >= window.audit_button.sizeHint().width(), timeout=2000)
+    for button in (window.audit_button, window.calibrate_button, window.controls.charts_button):  # 800 px header
+        assert button.width() >= button.sizeHint().width() and button.height() >= 48, button.text()
     assert window.switch_recipe("surface-part")
     qtbot.waitUntil(lambda: window.controller.station is not None
                     and window.controller.station.recipe.name == "surface-part", timeout=20000)
