@@ -7,6 +7,7 @@ entry with the reason and the changed values); RESTORE puts back what was last s
 """
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any, Callable
 
@@ -29,6 +30,7 @@ SLIDERS = ("exposure", "gain", "wb_temperature", "focus", "brightness", "fps")
 REASONS = ("New camera, lens or light", "Image drifted (focus / exposure)", "Product or fixture change",
            "Conveyor or pusher timing changed", "Routine check")
 REFRESH_MS = 100
+log = logging.getLogger(__name__)
 
 
 class CalibrationScreen(QWidget):
@@ -45,6 +47,7 @@ class CalibrationScreen(QWidget):
         self.controls = CameraControls.from_camera(config.camera)
         if getattr(camera, "controls", None) is not None:  # what the camera does now (it may run faster than 120 fps)
             self.controls = self.controls.with_(fps=min(camera.controls.fps, RANGES["fps"].high))
+        self.kept = self.controls  # what the camera goes back to when the screen closes without SAVE
         self.roi = saved.roi
         self.last_focus: float | None = None
         self.last_exposure = None
@@ -235,6 +238,7 @@ class CalibrationScreen(QWidget):
         try:
             self.config = save_calibration(self.path, self.calibration(), session=self.session, db=self.db,
                                            reason=reason, inference_s=self.inference_s)
+            self.kept = self.controls
         except (CalibrationError, ConfigError, ControlError, PermissionError, AuditError) as e:
             self.say(str(e), True)
             return False
@@ -273,8 +277,15 @@ class CalibrationScreen(QWidget):
         self.message.setStyleSheet("color: #f87171; font-weight: 700;" if refused else "color: #86efac;")
 
     def stop(self) -> None:
+        """Closing: a camera change that was not saved (nor audited) is undone, so the line runs on saved values."""
         self.timer.stop()
         self.io.stop_measurement()
+        if self.controls != self.kept and self.camera is not None:
+            try:
+                self.camera.apply_controls(self.kept)
+            except Exception:  # the device failed: the next start applies the saved values anyway
+                log.exception("putting the saved camera controls back failed")
+            self.controls = self.kept
 
     def closeEvent(self, event) -> None:
         self.stop()

@@ -270,3 +270,25 @@ def test_a_cancelled_reason_or_an_operator_saves_nothing(qtbot, rig, people):
     qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
     screen.reason_dialog.reject()  # CANCEL: no reason, no save
     assert not rig["path"].exists() and len(audit.entries(people.store)) == trail
+
+
+def test_closing_without_save_puts_the_running_camera_back(qtbot, station_factory):
+    from ui.app import StationWindow
+    from ui.controller import StationController
+    from ui.model import StationModel
+
+    station = station_factory()
+    camera = station.line.frames.camera
+    before = camera.controls.exposure
+    model = StationModel()
+    window = StationWindow(model, StationController(model, station))
+    qtbot.addWidget(window)
+    window.show()
+    window.open_calibration()
+    screen = window.calibration.screen_widget
+    move(screen, "exposure", before + 6)
+    assert camera.controls.exposure == before + 6  # live while calibrating
+    qtbot.mouseClick(screen.close_button, Qt.MouseButton.LeftButton)
+    assert camera.controls.exposure == before  # not saved, not audited: the line runs on the saved values
+    assert audit.entries(station.store) == []
+    window.close()
