@@ -2,7 +2,7 @@
 import csv
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from inspector.review import Review
 from tests.ui.review_data import review_store
@@ -148,3 +148,21 @@ def test_a_time_range_keeps_the_verdicts_given_in_it(qtbot, store, tmp_path):
     qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
     with open(next(p for p in view.exported if p.name == "reviewers.csv"), newline="") as f:
         assert [r["reviewer"] for r in csv.DictReader(f)] == ["carol"]  # the CSV holds what is shown
+
+
+@pytest.mark.parametrize("size", [(800, 480), (1920, 1080)])
+def test_the_report_buttons_show_their_whole_words(qtbot, store, size):
+    give_verdicts(store)
+    screen = ReviewScreen(Review(store), reviewer="alice")
+    qtbot.addWidget(screen)
+    screen.resize(*size)
+    screen.show()
+    qtbot.mouseClick(screen.reports_button, Qt.MouseButton.LeftButton)
+    view = screen.reports
+    view.set_model(next(k for k in view.models if k.startswith("cartridge_counter")))  # a long name beside them
+    qtbot.wait(50)
+    for button in (view.time_button, view.export_button):
+        words = button.fontMetrics().horizontalAdvance(button.text())
+        assert button.isVisible() and button.contentsRect().width() >= words, (button.text(), button.width(), words)
+        corner = button.mapTo(screen, QPoint(button.width() - 1, button.height() - 1))
+        assert screen.rect().contains(corner) and button.height() >= 48

@@ -336,3 +336,15 @@ def test_the_header_counts_what_is_left_to_review_under_the_filters(qtbot, store
     assert screen.counter.text() == "8 to review · 1 done here"
     qtbot.mouseClick(screen.filters.chips["reject"], Qt.MouseButton.LeftButton)
     assert screen.counter.text().startswith(f"{screen.review.count(screen.model.filters)} to review")
+
+
+@pytest.mark.parametrize("size", [(800, 480), (1920, 1080)])
+def test_the_comment_box_shows_its_whole_placeholder(qtbot, store, size):
+    screen = open_screen(qtbot, store, size=size, reviewer="alice")
+    qtbot.wait(50)
+    box = screen.comment
+    margins = box.textMargins()
+    needed = box.fontMetrics().horizontalAdvance(box.placeholderText()) + margins.left() + margins.right()
+    assert box.isVisible() and box.contentsRect().width() - 8 >= needed, (box.width(), needed)
+    corner = box.mapTo(screen, QPoint(box.width() - 1, box.height() - 1))
+    assert screen.rect().contains(corner) and box.height() >= 40

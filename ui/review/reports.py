@@ -74,11 +74,11 @@ class ReportsView(QWidget):
         self.export_button.clicked.connect(self.export)
         self.summary = QLabel(objectName="dim", wordWrap=True)
         self.message = QLabel(objectName="message", wordWrap=True)
-        top = QHBoxLayout()
+        top = QHBoxLayout()  # the short buttons keep their words; the model's long name and the summary share the rest
         top.addWidget(self.model_button, 3)
-        top.addWidget(self.time_button, 2)
-        top.addWidget(self.summary, 3)
-        top.addWidget(self.export_button, 1)
+        top.addWidget(self.time_button, 0)
+        top.addWidget(self.summary, 2)
+        top.addWidget(self.export_button, 0)
 
         self.per_day = _plot("Items reviewed per reviewer per day")
         self.legend = self.per_day.addLegend(offset=(-4, 4))

@@ -114,12 +114,14 @@ class ReviewScreen(QWidget):
         self.left.addWidget(self.queue, 1)
         centre = QVBoxLayout()
         centre.addWidget(self.item, 1)
-        under = QHBoxLayout()
-        under.addWidget(self.prev_button)
-        under.addWidget(self.comment, 1)
-        under.addWidget(self.overlays_button)
-        under.addWidget(self.next_button)
-        centre.addLayout(under)
+        self.under = QHBoxLayout()
+        self.under.addWidget(self.prev_button)
+        self.under.addWidget(self.comment, 1)
+        self.under.addWidget(self.overlays_button)
+        self.under.addWidget(self.next_button)
+        centre.addLayout(self.under)
+        self.comment_row = QHBoxLayout()  # the comment's own row on a small screen, where the arrows leave it no room
+        centre.addLayout(self.comment_row)
         side = QVBoxLayout()
         side.addWidget(self.info, 1)
         side.addWidget(self.verdicts, 0)
@@ -192,6 +194,12 @@ class ReviewScreen(QWidget):
                     self.pages.setCurrentIndex(0)
             else:
                 self.filters_page.layout().addWidget(self.filters)
+            if wide:
+                self.comment_row.removeWidget(self.comment)
+                self.under.insertWidget(1, self.comment, 1)
+            else:
+                self.under.removeWidget(self.comment)
+                self.comment_row.addWidget(self.comment)
             self.filters_button.setVisible(not wide)
             self.filters_button.setChecked(self.pages.currentIndex() == 1)
 
