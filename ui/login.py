@@ -4,7 +4,7 @@ Views only: the PIN check, lock-out and idle time-out are ``inspector.users``'s,
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QApplication, QButtonGroup, QDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
@@ -152,6 +152,7 @@ class SignDialog(QDialog):
             self.reason_buttons.append(button)
         self.details = QLineEdit(objectName="reasonDetails", placeholderText="details (optional)")
         self.details.setMinimumHeight(theme.TOUCH_MIN_PX)
+        self.details.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # a USB keypad's digits stay the PIN pad's
         left.addWidget(self.details)
         left.addStretch(1)
         buttons = QHBoxLayout()
@@ -178,6 +179,8 @@ class SignDialog(QDialog):
         self.reason = self.picked = reason
         self.pad.setEnabled(True)
         self.ok_button.setEnabled(True)
+        if self.pad.isVisibleTo(self):
+            self.pad.setFocus()
 
     def _with_details(self) -> None:
         details = self.details.text().strip()

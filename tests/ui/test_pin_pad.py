@@ -179,3 +179,17 @@ def test_the_window_asks_for_a_login_before_stop_and_checks_the_role_in_the_core
     tap(qtbot, window.login.button)  # log out
     assert window.login.keeper.session is None and window.login.button.text() == "LOG IN"
     window.close()
+
+
+def test_a_signature_takes_details_after_the_reason_and_a_keypad_still_types_the_pin(qtbot, users):
+    session = users.login("quinn", PEOPLE["quinn"][1])
+    dialog = SignDialog(session, "count 23 → 24", ["Miscounted", "Other"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    tap(qtbot, dialog.reason_buttons[0])
+    dialog.details.setText("slot 7 hidden by glare")
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.keyClicks(dialog.pad, PEOPLE["quinn"][1])  # a USB keypad: digits reach the pad, not the details
+        qtbot.keyClick(dialog.pad, Qt.Key.Key_Return)
+    assert (dialog.reason, dialog.pin) == ("Miscounted: slot 7 hidden by glare", PEOPLE["quinn"][1])
+    assert dialog.details.text() == "slot 7 hidden by glare"
