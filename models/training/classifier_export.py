@@ -1,8 +1,8 @@
 """The trained classifier as an ONNX package graph: the camera frame in, the station's classify outputs out.
 
-``core_model`` writes the network alone (BN folded into the convolutions): ``image`` [1, 3, 240, 320] RGB 0..1 →
+``core_model`` writes the network alone (BN folded into the convolutions): ``image`` [1, 3, 480, 640] RGB 0..1 →
 ``map_logit`` [1, 1, 120, 160] and ``global_logit`` [1]. ``package_graph`` wraps a core (float or INT8 QDQ) in the
-baseline's preprocessing (uint8 NHWC BGR frame, 2 x 2 block average, RGB, scale) and its outputs: ``defect_map``
+baseline's preprocessing (uint8 NHWC BGR frame, RGB, scale) and its outputs: ``defect_map``
 (sigmoid of the map logits), ``defect_peak`` (its maximum) and ``p_defect`` (sigmoid of the global logit divided by the
 calibration temperature).
 """
@@ -90,7 +90,7 @@ def package_graph(core: onnx.ModelProto, temperature: float, *, doc: str) -> byt
 
 
 def torch_reference(net: ClassifierNet, image_rgb01: np.ndarray, temperature: float) -> tuple[np.ndarray, float]:
-    """Defect map and p_defect of the torch network for one [240, 320, 3] RGB 0..1 image (export checks)."""
+    """Defect map and p_defect of the torch network for one [480, 640, 3] RGB 0..1 image (export checks)."""
     with torch.no_grad():
         logits, glob = net.eval()(torch.from_numpy(image_rgb01.transpose(2, 0, 1)[None].copy()).float())
     return torch.sigmoid(logits)[0, 0].numpy(), float(torch.sigmoid(glob / temperature)[0])

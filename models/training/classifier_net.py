@@ -1,8 +1,9 @@
-"""The surface classifier network: a small U-shaped CNN from the half-size RGB frame to a defect map (one cell per
-4 x 4 frame block) and a global defect logit.
+"""The surface classifier network: a small U-shaped CNN from the whole RGB frame to a defect map (one cell per 4 x 4
+frame block) and a global defect logit.
 
-Encoder at strides 2, 4, 8 of the input (the deepest with dilations 2 and 4 for context across the part), decoder back
-to stride 2 by 2 x 2 transposed convolutions added to the skips. The global logit is an affine map of the mean of the
+A 4 x 4 patch stem (stride 4) sees every frame pixel, so a scratch one pixel wide still reaches the net, at the cost of
+one small matrix product per map cell; encoder at strides 4, 8, 16 (the deepest with dilations 2 and 4 for context
+across the part), decoder back to stride 4 by 2 x 2 transposed convolutions added to the skips. The global logit is an affine map of the mean of the
 map's ``TOP_K`` largest logits plus a linear head on the deepest features' average and maximum, so "defect" means
 "defect pixels here", while the pooled head can also say "this is no good part" (an empty belt, a foreign object).
 """
@@ -25,7 +26,8 @@ class ClassifierNet(nn.Module):
     def __init__(self, widths: tuple[int, int, int] = (16, 32, 64)):
         super().__init__()
         a, b, c = widths
-        self.enc1 = nn.Sequential(block(3, a, 2), block(a, a))
+        self.enc1 = nn.Sequential(nn.Conv2d(3, a, 4, stride=4, bias=False), nn.BatchNorm2d(a), nn.ReLU(inplace=True),
+                                  block(a, a))
         self.enc2 = nn.Sequential(block(a, b, 2), block(b, b))
         self.enc3 = nn.Sequential(block(b, c, 2), block(c, c, dilation=2), block(c, c, dilation=4))
         self.up3 = nn.ConvTranspose2d(c, b, 2, stride=2)
@@ -41,7 +43,7 @@ class ClassifierNet(nn.Module):
         nn.init.zeros_(self.pooled.bias)
 
     def forward(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """``image``: [N, 3, 240, 320] RGB in 0..1 → map logits [N, 1, 120, 160], global logits [N]."""
+        """``image``: [N, 3, 480, 640] RGB in 0..1 → map logits [N, 1, 120, 160], global logits [N]."""
         f1 = self.enc1(image)
         f2 = self.enc2(f1)
         f3 = self.enc3(f2)

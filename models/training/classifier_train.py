@@ -1,4 +1,4 @@
-"""Train :class:`ClassifierNet` on cached ``hardware.synthetic`` part renders ("wide" domain randomisation plus the
+"""Train :class:`ClassifierNet` on cached ``hardware.synthetic`` part renders (whole RGB frames) ("wide" domain randomisation plus the
 line's own look, half of them defective, a few empty belts), with flips and colour augmentation; calibrate the global
 score by temperature scaling on a validation split."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ import torch
 
 from models.training.classifier_net import ClassifierNet, losses
 from models.training.counter_train import augment, to_input
-from models.training.data import CLASSIFIER_KINDS, classifier_split
+from models.training.data import CLASSIFIER_KINDS, CLASSIFIER_STRIDE as STRIDE, classifier_split
 
 GOOD = CLASSIFIER_KINDS.index("good")
 
@@ -31,13 +31,13 @@ class Split:
 
 @dataclass(frozen=True)
 class Recipe:
-    train: tuple[Split, ...] = (Split("wide", 21, 2400), Split("line", 22, 800))
-    val: tuple[Split, ...] = (Split("wide", 23, 400), Split("line", 24, 200))
+    train: tuple[Split, ...] = (Split("wide", 21, 1800), Split("line", 22, 600))
+    val: tuple[Split, ...] = (Split("wide", 23, 300), Split("line", 24, 150))
     steps: int = 900
-    batch: int = 24
-    crop: tuple[int, int] = (96, 128)  # input pixels; full frames for the last ``full_share`` of the steps
-    full_share: float = 0.12
-    full_batch: int = 8
+    batch: int = 16
+    crop: tuple[int, int] = (160, 224)  # frame pixels; whole frames for the last ``full_share`` of the steps
+    full_share: float = 0.06
+    full_batch: int = 6
     lr: float = 3e-3
     weight_decay: float = 1e-4
     torch_seed: int = 7
@@ -61,7 +61,7 @@ def _flip(t: torch.Tensor, flip_w: torch.Tensor, flip_h: torch.Tensor) -> torch.
 def random_crop(x: torch.Tensor, map_t: torch.Tensor, label: torch.Tensor, kinds: torch.Tensor,
                 size: tuple[int, int], g: torch.Generator,
                 on_defect: float = 0.8) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """A ``size`` window per image (even offsets, so map cells stay whole): around a random defect cell for most
+    """A ``size`` window per image (offsets on the map's 4-pixel grid, so map cells stay whole): around a random defect cell for most
     defective images, else near the image centre where the part lies. A defect outside its window counts as good
     there; an empty belt stays "not a good part"."""
     (h, w), (ch, cw) = x.shape[-2:], size
@@ -70,14 +70,14 @@ def random_crop(x: torch.Tensor, map_t: torch.Tensor, label: torch.Tensor, kinds
         cells = torch.nonzero(map_t[i, 0] >= 0.25)
         if len(cells) and float(torch.rand(1, generator=g)) < on_defect:
             r, c = cells[int(torch.randint(len(cells), (1,), generator=g))].tolist()
-            cy, cx = 2 * r, 2 * c
+            cy, cx = STRIDE * r, STRIDE * c
         else:
             cy, cx = h // 2, w // 2
         jy, jx = ch // 4, cw // 4
-        y0 = min(max(cy - ch // 2 + int(torch.randint(-jy, jy + 1, (1,), generator=g)), 0), h - ch) & ~1
-        x0 = min(max(cx - cw // 2 + int(torch.randint(-jx, jx + 1, (1,), generator=g)), 0), w - cw) & ~1
+        y0 = min(max(cy - ch // 2 + int(torch.randint(-jy, jy + 1, (1,), generator=g)), 0), h - ch) & ~(STRIDE - 1)
+        x0 = min(max(cx - cw // 2 + int(torch.randint(-jx, jx + 1, (1,), generator=g)), 0), w - cw) & ~(STRIDE - 1)
         xs.append(x[i, :, y0 : y0 + ch, x0 : x0 + cw])
-        ms.append(map_t[i, :, y0 // 2 : (y0 + ch) // 2, x0 // 2 : (x0 + cw) // 2])
+        ms.append(map_t[i, :, y0 // STRIDE : (y0 + ch) // STRIDE, x0 // STRIDE : (x0 + cw) // STRIDE])
     x, map_t = torch.stack(xs), torch.stack(ms)
     empty = kinds == CLASSIFIER_KINDS.index("empty")
     label = torch.where(empty, label, (map_t.flatten(1).amax(1) >= 0.25).float())
@@ -85,7 +85,7 @@ def random_crop(x: torch.Tensor, map_t: torch.Tensor, label: torch.Tensor, kinds
 
 
 @torch.no_grad()
-def predict(net: ClassifierNet, images: np.ndarray, batch: int = 32) -> tuple[np.ndarray, np.ndarray]:
+def predict(net: ClassifierNet, images: np.ndarray, batch: int = 16) -> tuple[np.ndarray, np.ndarray]:
     """Defect-map probabilities [N, 120, 160] and global logits [N] (before temperature)."""
     net.eval()
     maps, logits = [], []
@@ -155,7 +155,8 @@ def validate(net: ClassifierNet, val: dict[str, np.ndarray]) -> dict:
             "ece_after": round(ece(p_cal, y), 4), "cell_iou_by_threshold": {str(k): round(v, 4) for k, v in iou.items()}}
 
 
-def train(recipe: Recipe, log=print) -> tuple[ClassifierNet, dict]:
+def train(recipe: Recipe, log=print, init: dict | None = None) -> tuple[ClassifierNet, dict]:
+    """Train from scratch, or on from the weights ``init`` (a state dict) with a fresh schedule."""
     torch.manual_seed(recipe.torch_seed)
     torch.set_num_threads(recipe.threads)
     g = torch.Generator().manual_seed(recipe.torch_seed)
@@ -169,7 +170,10 @@ def train(recipe: Recipe, log=print) -> tuple[ClassifierNet, dict]:
     data_s = time.perf_counter() - t0
     log(f"data: {len(images)} train, {len(val['images'])} val images ({data_s:.0f} s)")
 
-    net = ClassifierNet().to(memory_format=torch.channels_last)
+    net = ClassifierNet()
+    if init is not None:
+        net.load_state_dict(init)
+    net = net.to(memory_format=torch.channels_last)
     opt = torch.optim.AdamW(net.parameters(), lr=recipe.lr, weight_decay=recipe.weight_decay)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=recipe.lr, total_steps=recipe.steps, pct_start=0.1)
     n, running, pos = len(images), {}, 0

@@ -111,8 +111,8 @@ def counter_split(*, style: str, seed: int, items: int, missing_rate: float, occ
     return cached(f"counter-{style}-{seed}", {**stream_args, "items": items, "v": 1}, build)
 
 
-# classifier: the net sees the half-size RGB frame too; its defect map has one cell per 4 x 4 frame block
-CLASSIFIER_INPUT = (240, 320)
+# classifier: the net sees the whole frame (RGB; a 4 x 4 patch stem keeps thin scratches); one map cell per 4 x 4 block
+CLASSIFIER_INPUT = (480, 640)
 CLASSIFIER_STRIDE = 4
 CLASSIFIER_MAP = (480 // CLASSIFIER_STRIDE, 640 // CLASSIFIER_STRIDE)
 CLASSIFIER_KINDS = ("good", "scratch", "crack", "spot", "dent", "empty")
@@ -155,13 +155,13 @@ def _render_classifier_items(args: tuple[dict[str, Any], int, int, float]) -> li
             item = stream.render(i)
             image, kind = item.image, item.truth["defect"] or "good"
             mask = item.mask if item.truth["defect"] else None
-        out.append((half_size_rgb(image), block_fraction(mask), CLASSIFIER_KINDS.index(kind)))
+        out.append((np.ascontiguousarray(image[..., ::-1]), block_fraction(mask), CLASSIFIER_KINDS.index(kind)))
     return out
 
 
 def classifier_split(*, style: str, seed: int, items: int, defect_rate: float = 0.5,
                      empty_rate: float = 0.0) -> dict[str, np.ndarray]:
-    """Parts from ``hardware.synthetic.ItemStream`` (and, at ``empty_rate``, belts with no part): half-size RGB
+    """Parts from ``hardware.synthetic.ItemStream`` (and, at ``empty_rate``, belts with no part): full-size RGB
     images, defect-map targets (share of defect pixels per 4 x 4 frame block, uint8) and kinds (index into
     ``CLASSIFIER_KINDS``)."""
     if seed == TEST_SEED:
@@ -176,5 +176,5 @@ def classifier_split(*, style: str, seed: int, items: int, defect_rate: float = 
         return {"images": np.stack([r[0] for r in rows]), "maps": np.stack([r[1] for r in rows]),
                 "kinds": np.array([r[2] for r in rows], np.int8)}
 
-    return cached(f"classifier-{style}-{seed}", {**stream_args, "items": items, "empty_rate": empty_rate, "v": 1},
+    return cached(f"classifier-{style}-{seed}", {**stream_args, "items": items, "empty_rate": empty_rate, "v": 2},
                   build)

@@ -124,8 +124,8 @@ def test_exported_graph_computes_the_torch_network_from_the_raw_frame():
             m.bias.data.uniform_(-0.1, 0.1)
     torch.nn.init.normal_(net.pooled.weight, std=0.1)
     sess = ort.InferenceSession(package_graph(core_model(net), 1.5, doc="test"), providers=["CPUExecutionProvider"])
-    img = (rng(9).random((240, 320, 3)) * 255).astype(np.uint8)
-    frame = np.ascontiguousarray(np.repeat(np.repeat(img[..., ::-1], 2, axis=0), 2, axis=1))  # BGR, 2 x 2 blocks
+    img = (rng(9).random((480, 640, 3)) * 255).astype(np.uint8)
+    frame = np.ascontiguousarray(img[..., ::-1])  # the camera's BGR
     dmap, p, peak = sess.run(["defect_map", "p_defect", "defect_peak"], {"frame": frame[None]})
     want_map, want_p = torch_reference(net, img.astype(np.float32) / 255, 1.5)
     assert dmap.shape == (1, 1, 120, 160) and p.shape == peak.shape == (1,)
