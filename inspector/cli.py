@@ -225,7 +225,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_review_report(args: argparse.Namespace) -> int:
-    from inspector.export.atomic import describe
+    from inspector.export.atomic import describe_mkdir
     from inspector.review import ReviewError
     from inspector.review_reports import write_csv
     from inspector.store import Store
@@ -242,7 +242,7 @@ def cmd_review_report(args: argparse.Namespace) -> int:
         print(f"inspector: review report refused: {e}", file=sys.stderr)
         return 2
     except OSError as e:
-        print(f"inspector: review report to {args.out} failed: {describe(e)} ({e.filename or args.out})",
+        print(f"inspector: review report to {args.out} failed: {describe_mkdir(e, Path(args.out).absolute())}",
               file=sys.stderr)
         return 2
     print(json.dumps({"out": str(args.out), "files": [p.name for p in files]}))

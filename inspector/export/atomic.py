@@ -19,6 +19,14 @@ def describe(error: OSError) -> str:
     return f"{text} ({name})" if name else text
 
 
+def describe_mkdir(error: OSError, folder: Path) -> str:
+    """``describe`` for a folder that could not be made, naming a file system that takes no new folders (/proc)."""
+    why = describe(error)
+    if error.errno == errno.ENOENT and folder.parent.is_dir():
+        return f"the file system at {folder.parent} does not allow new folders ({why})"
+    return why
+
+
 class StagedFolder:
     """``with StagedFolder(out) as tmp: ...`` writes under ``tmp``; on success ``tmp`` becomes ``out``.
 
@@ -41,10 +49,8 @@ class StagedFolder:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             self.tmp.mkdir()
         except OSError as e:
-            why = describe(e)
-            if e.errno == errno.ENOENT and self.out.parent.is_dir():
-                why = f"the file system at {self.out.parent} does not allow new folders ({why})"
-            raise ExportError(f"cannot export to {self.out}: {why} while creating {self.tmp}") from e
+            raise ExportError(f"cannot export to {self.out}: {describe_mkdir(e, self.out)} "
+                              f"while creating {self.tmp}") from e
         return self.tmp
 
     def __exit__(self, kind, error, tb) -> bool:

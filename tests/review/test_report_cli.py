@@ -1,6 +1,7 @@
 """``inspector review-report``: the QA reports as CSV files from the command line, with the causes of a refusal."""
 import csv
 import json
+from pathlib import Path
 
 import pytest
 
@@ -62,3 +63,9 @@ def test_a_file_in_the_way_and_a_missing_database_are_named(data, tmp_path, caps
     assert (tmp_path / "a-file").read_text() == "mine"
     assert main(["review-report", "--out", str(tmp_path / "r"), "--data-dir", str(tmp_path / "none")]) == 2
     assert f"no database at {tmp_path / 'none' / 'inspector.db'}" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs the Linux /proc file system")
+def test_a_file_system_without_new_folders_is_named(data, capsys):
+    assert main(["review-report", "--out", "/proc/inspector-reports", "--data-dir", str(data)]) == 2
+    assert "the file system at /proc does not allow new folders" in capsys.readouterr().err
