@@ -26,6 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from inspector import review_reports  # noqa: E402
 from inspector.review import QueueFilter, Review  # noqa: E402
 from inspector.store import Store  # noqa: E402
 from inspector.store.rows import INSERT_PART_SQL, model_key  # noqa: E402
@@ -143,6 +144,24 @@ def measure(review: Review, spec: dict, repeat: int) -> dict:
             "items": len(page.items), "plan": first.plan}
 
 
+def measure_reports(store: Store, repeat: int) -> dict:
+    """One refresh of the reports screen (agreement, reviewer days and totals), over every model version and one."""
+    one = model_key(RECIPES["cartridge-box"][1])
+    out = {}
+    for name, filters in (("all model versions", {}), (f"model {one}", {"model_key": one}),
+                          ("last 7 days of verdicts", {"since": START + timedelta(days=DAYS - 7)})):
+        times = []
+        for _ in range(repeat + 1):
+            t0 = time.perf_counter()
+            review_reports.agreement(store, since=filters.get("since"))
+            review_reports.reviewer_days(store, **filters)
+            review_reports.reviewer_totals(store, **filters)
+            times.append((time.perf_counter() - t0) * 1000)
+        out[name] = round(statistics.median(times[1:]), 3)
+        print(f"{'reports refresh, ' + name:>58}: {out[name]:7.2f} ms median", flush=True)
+    return out
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--parts", type=int, default=1_000_000)
@@ -175,6 +194,7 @@ def main(argv: list[str] | None = None) -> dict:
                 counts.append((time.perf_counter() - t0) * 1000)
             count_ms = round(statistics.median(counts), 3)
             print(f"{'count of open items (' + format(open_items, ',') + ')':>58}: {count_ms:7.2f} ms median")
+            reports_ms = measure_reports(store, args.repeat)
     worst = max(r["median_ms"] for r in results.values())
     report = {
         "benchmark": "review queue first page (50 items), median of runs after one warm-up",
@@ -184,6 +204,7 @@ def main(argv: list[str] | None = None) -> dict:
                     "sqlite": sqlite3.sqlite_version},
         "combinations": results,
         "count_open_items": {"items": open_items, "median_ms": count_ms},
+        "reports_refresh_median_ms": reports_ms,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")

@@ -37,11 +37,19 @@ def _median(seconds: list[float]) -> float | None:
     return round(statistics.median(seconds), 2) if seconds else None
 
 
-def _timed_labels(store: Store, since: Time, until: Time, model_key: str | None) -> list[dict[str, Any]]:
+def _tuples(store: Store, sql: str, params: list[Any]) -> list[tuple]:
+    """Rows as plain tuples: the reports read tens of thousands of labels per refresh."""
+    with store._lock:
+        return store.db.execute(sql, params).fetchall()
+
+
+def _timed_labels(store: Store, since: Time, until: Time, model_key: str | None) -> list[tuple]:
+    """(reviewer, day, verdict, seconds_spent) of every verdict the filters take."""
     clauses, params = _where(since, until, model_key)
+    source = _FROM if model_key is not None else "FROM labels"
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    return store._rows(f"SELECT labels.reviewer, substr(labels.created_at, 1, 10) AS day, labels.seconds_spent, "
-                       f"labels.verdict {_FROM} {where} ORDER BY labels.reviewer, day", params)
+    return _tuples(store, "SELECT labels.reviewer, substr(labels.created_at, 1, 10), labels.verdict, "
+                          f"labels.seconds_spent {source} {where}", params)
 
 
 def reviewer_days(store: Store, *, since: Time = None, until: Time = None,
@@ -50,28 +58,27 @@ def reviewer_days(store: Store, *, since: Time = None, until: Time = None,
 
     ``since``/``until`` bound when the verdict was given; ``model_key`` keeps the parts of one set of model versions.
     """
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for row in _timed_labels(store, since, until, model_key):
-        groups[(row["reviewer"], row["day"])].append(row)
-    out = []
-    for (reviewer, day), items in groups.items():
-        verdicts = Counter(r["verdict"] for r in items)
-        out.append({"reviewer": reviewer, "day": day, "items": len(items),
-                    "median_seconds": _median([r["seconds_spent"] for r in items if r["seconds_spent"] is not None]),
-                    "confirm": verdicts["confirm"], "correct": verdicts["correct"],
-                    "inconclusive": verdicts["inconclusive"]})
-    return out
+    verdicts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    seconds: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for reviewer, day, verdict, spent in _timed_labels(store, since, until, model_key):
+        verdicts[reviewer, day][verdict] += 1
+        if spent is not None:
+            seconds[reviewer, day].append(spent)
+    return [{"reviewer": reviewer, "day": day, "items": sum(v.values()), "median_seconds": _median(seconds[reviewer, day]),
+             "confirm": v["confirm"], "correct": v["correct"], "inconclusive": v["inconclusive"]}
+            for (reviewer, day), v in sorted(verdicts.items())]
 
 
 def reviewer_totals(store: Store, *, since: Time = None, until: Time = None,
                     model_key: str | None = None) -> dict[str, dict[str, Any]]:
     """Per reviewer over the whole range: verdicts given and the median seconds over every timed item."""
-    items: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in _timed_labels(store, since, until, model_key):
-        items[row["reviewer"]].append(row)
-    return {reviewer: {"items": len(rows),
-                       "median_seconds": _median([r["seconds_spent"] for r in rows if r["seconds_spent"] is not None])}
-            for reviewer, rows in items.items()}
+    items: Counter = Counter()
+    seconds: dict[str, list[float]] = defaultdict(list)
+    for reviewer, _day, _verdict, spent in _timed_labels(store, since, until, model_key):
+        items[reviewer] += 1
+        if spent is not None:
+            seconds[reviewer].append(spent)
+    return {reviewer: {"items": n, "median_seconds": _median(seconds[reviewer])} for reviewer, n in sorted(items.items())}
 
 
 @dataclass
@@ -108,21 +115,18 @@ def agreement(store: Store, *, since: Time = None, until: Time = None,
     Over the parts whose latest verdict gives a value and, with ``since``/``until``, was given in that range.
     """
     clauses, params = _where(since, until, model_key)
-    rows = store._rows(
-        "SELECT parts.model_key, parts.label AS m_label, parts.count AS m_count, parts.expected, "
-        f"labels.label AS q_label, labels.count AS q_count {_FROM} "
-        f"WHERE {' AND '.join([_LATEST_TRUTH, *clauses])} ORDER BY parts.model_key", params)
+    rows = _tuples(store, "SELECT parts.model_key, parts.label, parts.count, parts.expected, labels.label, "
+                          f"labels.count {_FROM} WHERE {' AND '.join([_LATEST_TRUTH, *clauses])}", params)
     out: dict[str, Agreement] = {}
-    for row in rows:
-        key = row["model_key"] or ""
-        a = out.setdefault(key, Agreement(key))
-        model_class = class_of(row["m_label"], row["m_count"], row["expected"]) or "none"
-        qa_class = class_of(row["q_label"], row["q_count"], row["expected"]) or "none"
+    for key, m_label, m_count, expected, q_label, q_count in sorted(rows, key=lambda r: r[0] or ""):
+        a = out.setdefault(key or "", Agreement(key or ""))
+        model_class = class_of(m_label, m_count, expected) or "none"
+        qa_class = class_of(q_label, q_count, expected) or "none"
         a.reviewed += 1
         a.confusion[model_class][qa_class] += 1
         same = model_class == qa_class
-        if row["m_count"] is not None and row["q_count"] is not None:
-            error = int(row["m_count"]) - int(row["q_count"])
+        if m_count is not None and q_count is not None:
+            error = int(m_count) - int(q_count)
             a.count_errors[error] += 1
             same = same and error == 0
         a.agreed += same
