@@ -1,8 +1,9 @@
 """The station window: composes the views over one model and wires the operator's taps to the controller.
 
-Layout, top to bottom: alarms (only while any is active), controls, the last part's picture beside the verdict, the
-live camera and the counters (+ charts on a big screen), the strip of last results, the status line. On a small screen (the Pi's 800 x 480) the charts take
-the place of the camera view while CHARTS is pressed.
+Layout, top to bottom: alarms (only while any is active), the header (ui/header.py: START/STOP, RECIPE, who is logged
+in, MENU for the other screens), the last part's picture beside the verdict, the live camera and the counters (+ charts
+on a big screen), the strip of last results, the status line. On a small screen (the Pi's 800 x 480) the charts take
+the place of the camera view while CHARTS (in the menu) is on.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QApplication, QHBoxLayout, QMainWindow, QPushButton, QSizePolicy, QStackedWidget,
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QMainWindow, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
 from ui import theme
@@ -23,6 +24,7 @@ from ui.charts import ChartsPanel
 from ui.controller import StationController
 from ui.controls import ControlBar, RecipePicker
 from ui.counters import CountersPanel
+from ui.header import CAPTIONS, Header, MenuPanel
 from ui.live_view import LiveView
 from ui.login import LoginGate, open_users
 from ui.model import StationModel
@@ -87,27 +89,20 @@ class StationWindow(QMainWindow):
         self.login: LoginGate | None = None
         if users is not None:  # a tap that changes the line needs a logged-in user whose role allows it
             self.login = LoginGate(self, controller, users)
-            self.controls.layout().addWidget(self.login.button, 2)
             start, stop, acknowledge = self.login.start, self.login.stop, self.login.acknowledge
         self.controls.start.connect(start)
         self.controls.stop.connect(stop)
         self.controls.pick_recipe.connect(self.pick_recipe)
         self.controls.toggle_charts.connect(self.toggle_charts)
-        self.calibrate_button = QPushButton("CALIBRATE", objectName="calibrate")
-        self.controls.layout().addWidget(self.calibrate_button, 1)
-        self.calibrate_button.clicked.connect(self.open_calibration)
         self.alarms.acknowledge.connect(acknowledge)
-        self.review = ReviewSwitch(self, self.controls.layout(), controller, self.login)  # REVIEW (QA) and back
-        self.audit_button = QPushButton("AUDIT", objectName="audit")  # the trail, read-only (QA, admin)
-        self.audit_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        self.menu = MenuPanel(self)  # the other screens, behind MENU in the header
+        self.header = Header(self.controls, self.menu, self.login.button if self.login is not None else None)
+        self.menu_button = self.header.menu_button
+        self.review = ReviewSwitch(self, self.menu, controller, self.login)  # REVIEW (QA) and back
+        self.calibrate_button = self.menu.add(QPushButton("CALIBRATE", objectName="calibrate"))
+        self.calibrate_button.clicked.connect(self.open_calibration)
+        self.audit_button = self.menu.add(QPushButton("AUDIT", objectName="audit"))  # the trail, read-only
         self.audit_button.clicked.connect(self.open_audit)
-        self.controls.layout().addWidget(self.audit_button, 0)
-        header = self.controls.layout()  # in the 800 px header the buttons keep their words' width, like REVIEW's,
-        for button in (self.calibrate_button, self.controls.charts_button):  # and START and RECIPE share the rest
-            header.setStretchFactor(button, 0)
-        for i in range(header.count()):
-            if header.itemAt(i).spacerItem() is not None:
-                header.setStretch(i, 0)
         self.audit_view = None
         self.strip.part_tapped.connect(self.show_part)
         self.live.part_tapped.connect(self.show_part)
@@ -137,13 +132,19 @@ class StationWindow(QMainWindow):
                 self.pages.setCurrentIndex(0)
             else:
                 self.charts_page.layout().addWidget(self.charts)
-            self.controls.charts_button.setVisible(not wide)
-            self.controls.charts_button.setChecked(False)
+            self.menu.set_shown(self.controls.charts_button, not wide)
+            self.show_charts(False)
 
     def toggle_charts(self) -> None:
-        showing = self.pages.currentIndex() == 1
-        self.pages.setCurrentIndex(0 if showing else 1)
-        self.controls.charts_button.setChecked(not showing)
+        self.show_charts(self.pages.currentIndex() == 0)
+
+    def show_charts(self, show: bool) -> None:
+        """On a small screen the charts take the camera's place; the menu's button then leads back."""
+        self.pages.setCurrentIndex(1 if show else 0)
+        button = self.controls.charts_button
+        button.setChecked(show)
+        button.setText("◀  LIVE VIEW" if show else "CHARTS")
+        self.menu.captions[button].setText("back to the camera and the last part" if show else CAPTIONS["charts"])
 
     # -- taps ------------------------------------------------------------------------------------------------------
     def show_part(self, part) -> None:

@@ -251,7 +251,8 @@ class SessionButton(QPushButton):
         if session is None:
             self.setText("LOG IN")
         else:
-            self.setText(f"{session.user.name} ({ROLE_WORDS.get(session.user.role.value, '')}) · LOG OUT")
+            role = ROLE_WORDS.get(session.user.role.value, "")
+            self.setText(f"{session.user.name}\n{role} · LOG OUT")  # two lines: a long name fits the 800 px header
 
 
 

@@ -195,6 +195,7 @@ def test_the_station_window_opens_calibration_on_its_own_camera(qtbot, station_f
     window = StationWindow(model, StationController(model, station))
     qtbot.addWidget(window)
     window.show()
+    qtbot.mouseClick(window.menu_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(window.calibrate_button, Qt.MouseButton.LeftButton)
     screen = window.calibration.screen_widget
     qtbot.waitUntil(lambda: screen.last_focus is not None, timeout=3000)

@@ -1,24 +1,74 @@
-"""The window on the Pi's 7" display and on a full-HD screen: everything fits, every target takes a gloved finger."""
+"""The window on the Pi's 7" display and on a full-HD screen: everything fits, every target takes a gloved finger, and
+no word in the header or its menu is cut, with and without users, logged in or not."""
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QPushButton, QStyle, QStyleOptionButton
 
 from inspector.alarms import Alarm
+from inspector.store import Store
+from inspector.users import UserDirectory
 from ui.app import StationWindow
 from ui.controller import StationController
+from ui.login import open_users
 from ui.model import StationModel
 
+SIZES = [(800, 480), (1920, 1080)]
+LONG_NAME = "alexandra-marie-louise"  # 22 of the 32 characters a name may have, with the longest role word
 
-@pytest.mark.parametrize("size", [(800, 480), (1920, 1080)])
-def test_everything_fits_and_every_touch_target_is_at_least_48_px(qtbot, station_factory, size):
+
+def make_window(qtbot, station_factory, size, *, users=False):
+    station = station_factory("cartridge-box")
+    if users:
+        with Store.open(station.store.path) as setup:
+            directory = UserDirectory(setup)
+            directory.add(None, "adam", "admin", "715493", reason="first admin")
+            directory.add(directory.login("adam", "715493"), LONG_NAME, "technician", "482107", reason="new")
     model = StationModel()
-    controller = StationController(model, station_factory("cartridge-box"))
-    window = StationWindow(model, controller, recipes=["cartridge-box", "surface-part"])
+    controller = StationController(model, station)
+    window = StationWindow(model, controller, recipes=["cartridge-box", "surface-part"], users=open_users(station))
     qtbot.addWidget(window)
     window.resize(*size)
     window.show()
     qtbot.waitExposed(window)
+    return window
+
+
+def on_window(window, widget) -> QRect:
+    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+
+def text_room(button: QPushButton) -> QRect:
+    """Where the style sheet lets the button's text go: its contentsRect less the border and the padding."""
+    option = QStyleOptionButton()
+    button.initStyleOption(option)
+    room = button.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, option, button)
+    return room.intersected(button.contentsRect())
+
+
+def assert_words_whole_and_fingers_fit(window, buttons):
+    """Each button at least 48 x 48 px, every line of its text within its contents, inside the window, no overlap."""
+    rects = []
+    for button in buttons:
+        inside = text_room(button)
+        metrics = QFontMetrics(button.font())
+        lines = button.text().split("\n")
+        assert button.height() >= 48 and button.width() >= 48, button.text()
+        for line in lines:
+            assert metrics.horizontalAdvance(line) <= inside.width(), (line, metrics.horizontalAdvance(line), inside)
+        assert metrics.lineSpacing() * len(lines) <= inside.height(), (button.text(), inside)
+        rect = on_window(window, button)
+        assert window.rect().contains(rect), (button.text(), rect)
+        rects.append((button.text(), rect))
+    for i, (text, rect) in enumerate(rects):
+        for other, other_rect in rects[i + 1:]:
+            assert not rect.intersects(other_rect), (text, other)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_everything_fits_and_every_touch_target_is_at_least_48_px(qtbot, station_factory, size):
+    window = make_window(qtbot, station_factory, size)
+    model = window.model
     model.set_alarms([Alarm("camera_lost", "synthetic camera unplugged", "2026-01-01T08:00:00.000+00:00")])
     qtbot.wait(100)
     assert (window.width(), window.height()) == size
@@ -31,8 +81,54 @@ def test_everything_fits_and_every_touch_target_is_at_least_48_px(qtbot, station
             assert button.height() >= 48 and button.width() >= 48, button.text()
     assert window.strip.tile_rect(0).height() >= 48
     assert QFontMetrics(window.verdict.word_font).height() >= 48
-    assert window.charts.isVisible() == (size[0] >= 1280)  # on the small screen, behind CHARTS
+    assert window.charts.isVisible() == (size[0] >= 1280)  # on the small screen, behind MENU > CHARTS
     window.pick_recipe()
     assert all(b.height() >= 48 for b in window.picker.buttons.values())
     window.picker.reject()
+    window.close()
+
+
+@pytest.mark.parametrize("users", [False, True], ids=["no-users", "users"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_header_keeps_every_word_whole_logged_in_or_not(qtbot, station_factory, size, users):
+    window = make_window(qtbot, station_factory, size, users=users)
+    header = window.header
+    expected = ["START", "RECIPE", "LOG IN", "MENU"] if users else ["START", "RECIPE", "MENU"]
+    qtbot.waitUntil(lambda: len(header.buttons()) == len(expected), timeout=2000)
+    assert [next(w for w in expected if w in b.text()) for b in header.buttons()] == expected
+    assert_words_whole_and_fingers_fit(window, header.buttons())
+
+    window.model.set_running(True)  # STOP, and someone with a long name logged in
+    if users:
+        window.login.keeper.set(window.login.users.login(LONG_NAME, "482107"))
+        assert window.login.button.text() == f"{LONG_NAME}\nTechnician · LOG OUT"
+    qtbot.wait(50)
+    assert "STOP" in header.buttons()[0].text()
+    assert_words_whole_and_fingers_fit(window, header.buttons())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_menu_opens_a_panel_of_big_buttons_that_closes_on_a_tap(qtbot, station_factory, size):
+    window = make_window(qtbot, station_factory, size)
+    small = size[0] < 1280
+    qtbot.mouseClick(window.menu_button, Qt.MouseButton.LeftButton)
+    panel = window.menu
+    assert panel.isVisible() and on_window(window, panel) == window.rect()  # over everything: nothing else to hit
+    names = [b.objectName() for b in panel.shown_items()]
+    assert names == (["charts"] if small else []) + ["review", "calibrate", "audit"]
+    assert all(b.isVisible() and b.height() >= 72 for b in panel.shown_items())
+    assert_words_whole_and_fingers_fit(window, panel.shown_items() + [panel.close_button])
+    assert all(panel.captions[b].isVisible() for b in panel.shown_items())
+
+    qtbot.mouseClick(panel.close_button, Qt.MouseButton.LeftButton)
+    assert not panel.isVisible()
+    if small:  # CHARTS from the menu takes the camera's place; the same button, now LIVE VIEW, brings it back
+        qtbot.mouseClick(window.menu_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(window.controls.charts_button, Qt.MouseButton.LeftButton)
+        assert not panel.isVisible() and window.charts.isVisible() and not window.live.isVisible()
+        qtbot.mouseClick(window.menu_button, Qt.MouseButton.LeftButton)
+        assert "LIVE VIEW" in window.controls.charts_button.text()
+        qtbot.mouseClick(window.controls.charts_button, Qt.MouseButton.LeftButton)
+        assert window.live.isVisible() and not window.charts.isVisible()
+        assert window.controls.charts_button.text() == "CHARTS"
     window.close()

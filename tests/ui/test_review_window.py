@@ -22,8 +22,10 @@ def test_review_opens_from_the_operator_screen_over_the_lines_own_database(qtbot
     qtbot.waitUntil(lambda: station.writer.stats().written >= 15, timeout=5000)
     before = parts_rows(station.store.path)
 
+    qtbot.mouseClick(window.menu_button, Qt.MouseButton.LeftButton)  # REVIEW is behind MENU in the header
     assert window.review.button.isVisible() and window.review.button.height() >= 48
     qtbot.mouseClick(window.review.button, Qt.MouseButton.LeftButton)
+    assert not window.menu.isVisible()
     screen = window.review.screen
     assert window.review.showing and screen.isVisible() and not window.live.isVisible()
     queued = [i.record for i in screen.model.items]
