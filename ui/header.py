@@ -1,6 +1,6 @@
 """The station window's header: the operator's controls in one row, the other screens behind ☰ MENU.
 
-The row: START/STOP · RECIPE · (what the station is busy with) · LOG IN or who is logged in · ☰ MENU. Every button keeps
+The row: START/STOP (while the station is busy, what it is busy with) · RECIPE · LOG IN or who is logged in · ☰ MENU. Every button keeps
 its words' width (START and RECIPE share what is left), so nothing is cut on the Pi's 800 x 480 display. MENU opens a
 panel over the whole window with one big button per screen (CHARTS on a small screen, REVIEW, CALIBRATE, AUDIT), a line
 under each saying what it is for and who may use it, and CLOSE; tapping one closes the panel and opens that screen.
@@ -115,7 +115,19 @@ class Header:
         for i in range(self.row.count()):  # START and RECIPE share the room the other words leave
             if self.row.itemAt(i).spacerItem() is not None:
                 self.row.setStretch(i, 0)
-        controls.busy.setWordWrap(True)
+        busy = controls.busy  # while the station is busy, its words take START/STOP's place (disabled meanwhile)
+        busy.setObjectName("busy")
+        busy.setStyleSheet("")
+        busy.setWordWrap(True)
+        busy.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.row.removeWidget(busy)
+        self.row.insertWidget(0, busy, 2)
+        controls.model.busy_changed.connect(self._busy)
+        self._busy(controls.model.busy)
+
+    def _busy(self, what: str) -> None:
+        self.controls.run_button.setVisible(not what)
+        self.controls.busy.setToolTip(what)
 
     def buttons(self) -> list[QPushButton]:
         """The header's buttons on screen now, left to right."""

@@ -106,6 +106,18 @@ def test_the_header_keeps_every_word_whole_logged_in_or_not(qtbot, station_facto
     assert "STOP" in header.buttons()[0].text()
     assert_words_whole_and_fingers_fit(window, header.buttons())
 
+    window.model.set_busy("switching to surface-part…")  # the busy words squeeze in beside the buttons, not over them
+    qtbot.wait(50)
+    busy, run = window.controls.busy, window.controls.run_button
+    assert busy.isVisible() and not run.isVisible()  # in START/STOP's place: it is disabled while busy anyway
+    assert busy.heightForWidth(busy.width()) <= busy.height()
+    assert all(busy.fontMetrics().horizontalAdvance(w) <= busy.contentsRect().width() for w in busy.text().split())
+    assert_words_whole_and_fingers_fit(window, header.buttons())
+    assert not any(on_window(window, busy).intersects(on_window(window, b)) for b in header.buttons())
+    window.model.set_busy("")
+    qtbot.wait(50)
+    assert run.isVisible() and not busy.isVisible()
+
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_menu_opens_a_panel_of_big_buttons_that_closes_on_a_tap(qtbot, station_factory, size):
