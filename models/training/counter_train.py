@@ -42,7 +42,7 @@ class Recipe:
         return asdict(self)
 
 
-def _stack(splits: tuple[Split, ...]) -> dict[str, np.ndarray]:
+def stack_splits(splits: tuple[Split, ...]) -> dict[str, np.ndarray]:
     parts = [s.load() for s in splits]
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
@@ -110,8 +110,8 @@ def train(recipe: Recipe, min_distance: int, log=print) -> tuple[CounterNet, dic
     torch.set_num_threads(recipe.threads)
     g = torch.Generator().manual_seed(recipe.torch_seed)
     t0 = time.perf_counter()
-    data = _stack(recipe.train)
-    val = _stack(recipe.val)
+    data = stack_splits(recipe.train)
+    val = stack_splits(recipe.val)
     heat_t = torch.from_numpy(heat_targets(data["centres"]))
     images = torch.from_numpy(data["images"])
     occ_maps = torch.from_numpy(data["occluder_maps"]).float()
