@@ -154,8 +154,7 @@ def measure_reports(store: Store, repeat: int) -> dict:
         for _ in range(repeat + 1):
             t0 = time.perf_counter()
             review_reports.agreement(store, since=filters.get("since"))
-            review_reports.reviewer_days(store, **filters)
-            review_reports.reviewer_totals(store, **filters)
+            review_reports.reviewer_report(store, **filters)
             times.append((time.perf_counter() - t0) * 1000)
         out[name] = round(statistics.median(times[1:]), 3)
         print(f"{'reports refresh, ' + name:>58}: {out[name]:7.2f} ms median", flush=True)

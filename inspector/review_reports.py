@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from inspector.review import class_of, utc_text
+from inspector.review import utc_text
 from inspector.store import Store
 
 _LATEST_TRUTH = ("labels.id IN (SELECT max(id) FROM labels GROUP BY part_id) "
@@ -31,6 +31,13 @@ def _where(since: Time, until: Time, model_key: str | None) -> tuple[list[str], 
             clauses.append(clause)
             params.append(value)
     return clauses, params
+
+
+def _class_sql(label: str, count: str) -> str:
+    """``class_of`` as SQL, so the agreement is grouped in the database (tens of thousands of labels)."""
+    return (f"COALESCE(NULLIF({label}, ''), CASE WHEN {count} IS NULL OR parts.expected IS NULL THEN 'none' "
+            f"WHEN {count} = parts.expected THEN 'complete' WHEN {count} < parts.expected THEN 'missing' "
+            "ELSE 'extra' END)")
 
 
 def _median(seconds: list[float]) -> float | None:
@@ -52,33 +59,40 @@ def _timed_labels(store: Store, since: Time, until: Time, model_key: str | None)
                           f"labels.seconds_spent {source} {where}", params)
 
 
-def reviewer_days(store: Store, *, since: Time = None, until: Time = None,
-                  model_key: str | None = None) -> list[dict[str, Any]]:
-    """One row per reviewer and UTC day: verdicts given, and the median seconds spent per item (None if unknown).
-
-    ``since``/``until`` bound when the verdict was given; ``model_key`` keeps the parts of one set of model versions.
-    """
+def reviewer_report(store: Store, *, since: Time = None, until: Time = None,
+                    model_key: str | None = None) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """``reviewer_days`` and ``reviewer_totals`` from one read of the labels (what the reports screen shows)."""
     verdicts: dict[tuple[str, str], Counter] = defaultdict(Counter)
     seconds: dict[tuple[str, str], list[float]] = defaultdict(list)
     for reviewer, day, verdict, spent in _timed_labels(store, since, until, model_key):
         verdicts[reviewer, day][verdict] += 1
         if spent is not None:
             seconds[reviewer, day].append(spent)
-    return [{"reviewer": reviewer, "day": day, "items": sum(v.values()), "median_seconds": _median(seconds[reviewer, day]),
+    days = [{"reviewer": reviewer, "day": day, "items": sum(v.values()), "median_seconds": _median(seconds[reviewer, day]),
              "confirm": v["confirm"], "correct": v["correct"], "inconclusive": v["inconclusive"]}
             for (reviewer, day), v in sorted(verdicts.items())]
+    items: Counter = Counter()
+    timed: dict[str, list[float]] = defaultdict(list)
+    for (reviewer, day), v in verdicts.items():
+        items[reviewer] += sum(v.values())
+        timed[reviewer] += seconds[reviewer, day]
+    totals = {reviewer: {"items": n, "median_seconds": _median(timed[reviewer])} for reviewer, n in sorted(items.items())}
+    return days, totals
+
+
+def reviewer_days(store: Store, *, since: Time = None, until: Time = None,
+                  model_key: str | None = None) -> list[dict[str, Any]]:
+    """One row per reviewer and UTC day: verdicts given, and the median seconds spent per item (None if unknown).
+
+    ``since``/``until`` bound when the verdict was given; ``model_key`` keeps the parts of one set of model versions.
+    """
+    return reviewer_report(store, since=since, until=until, model_key=model_key)[0]
 
 
 def reviewer_totals(store: Store, *, since: Time = None, until: Time = None,
                     model_key: str | None = None) -> dict[str, dict[str, Any]]:
     """Per reviewer over the whole range: verdicts given and the median seconds over every timed item."""
-    items: Counter = Counter()
-    seconds: dict[str, list[float]] = defaultdict(list)
-    for reviewer, _day, _verdict, spent in _timed_labels(store, since, until, model_key):
-        items[reviewer] += 1
-        if spent is not None:
-            seconds[reviewer].append(spent)
-    return {reviewer: {"items": n, "median_seconds": _median(seconds[reviewer])} for reviewer, n in sorted(items.items())}
+    return reviewer_report(store, since=since, until=until, model_key=model_key)[1]
 
 
 @dataclass
@@ -115,21 +129,17 @@ def agreement(store: Store, *, since: Time = None, until: Time = None,
     Over the parts whose latest verdict gives a value and, with ``since``/``until``, was given in that range.
     """
     clauses, params = _where(since, until, model_key)
-    rows = _tuples(store, "SELECT parts.model_key, parts.label, parts.count, parts.expected, labels.label, "
-                          f"labels.count {_FROM} WHERE {' AND '.join([_LATEST_TRUTH, *clauses])}", params)
+    model_class, qa_class = _class_sql("parts.label", "parts.count"), _class_sql("labels.label", "labels.count")
+    rows = _tuples(store, f"SELECT parts.model_key, {model_class}, {qa_class}, parts.count - labels.count, count(*) "
+                          f"{_FROM} WHERE {' AND '.join([_LATEST_TRUTH, *clauses])} GROUP BY 1, 2, 3, 4", params)
     out: dict[str, Agreement] = {}
-    for key, m_label, m_count, expected, q_label, q_count in sorted(rows, key=lambda r: r[0] or ""):
+    for key, model_cls, qa_cls, error, parts in sorted(rows, key=lambda r: r[0] or ""):
         a = out.setdefault(key or "", Agreement(key or ""))
-        model_class = class_of(m_label, m_count, expected) or "none"
-        qa_class = class_of(q_label, q_count, expected) or "none"
-        a.reviewed += 1
-        a.confusion[model_class][qa_class] += 1
-        same = model_class == qa_class
-        if m_count is not None and q_count is not None:
-            error = int(m_count) - int(q_count)
-            a.count_errors[error] += 1
-            same = same and error == 0
-        a.agreed += same
+        a.reviewed += parts
+        a.confusion[model_cls][qa_cls] += parts
+        if error is not None:
+            a.count_errors[int(error)] += parts
+        a.agreed += parts if model_cls == qa_cls and not error else 0
     return out
 
 

@@ -1,10 +1,12 @@
 """Reviewer and quality reports: items per reviewer per day, median seconds, model vs QA per model version, CSV."""
 import csv
+import sqlite3
+from contextlib import closing
 
 import pytest
 
-from inspector.review import Review, ReviewError
-from inspector.review_reports import agreement, reviewer_days, reviewer_totals, write_csv
+from inspector.review import Review, ReviewError, class_of
+from inspector.review_reports import _class_sql, agreement, reviewer_days, reviewer_totals, write_csv
 from inspector.store.rows import model_key
 from tests.review.conftest import BOX_V1, BOX_V2, PART_V1
 
@@ -98,3 +100,14 @@ def test_csv_for_one_model_version(store, tmp_path):
 def test_a_bad_report_time_is_named(store):
     with pytest.raises(ReviewError, match="since 'monday' is not an ISO 8601 time"):
         reviewer_days(store, since="monday")
+
+
+def test_the_grouped_sql_classes_match_class_of():
+    rows = [(label, count, expected) for label in (None, "", "good", "defect") for count in (None, 0, 23, 24, 25)
+            for expected in (None, 24)]
+    with closing(sqlite3.connect(":memory:")) as db:
+        db.execute("CREATE TABLE parts (label TEXT, count INTEGER, expected INTEGER)")
+        db.executemany("INSERT INTO parts VALUES (?, ?, ?)", rows)
+        got = db.execute(f"SELECT label, count, expected, {_class_sql('parts.label', 'parts.count')} FROM parts "
+                         "ORDER BY rowid").fetchall()
+    assert [g[3] for g in got] == [class_of(label, count, expected) or "none" for label, count, expected in rows]

@@ -120,8 +120,7 @@ class ReportsView(QWidget):
         self.models = review_reports.agreement(self.store, since=self.since)
         if self.model_key is not None and self.model_key not in self.models:
             self.model_key = None
-        self.days = review_reports.reviewer_days(self.store, **self.filters())
-        self.totals = review_reports.reviewer_totals(self.store, **self.filters())
+        self.days, self.totals = review_reports.reviewer_report(self.store, **self.filters())
         self.time_button.setText(f"TIME: {self.time_range}")
         self._per_day()
         self._reviewer_table()
