@@ -4,7 +4,7 @@
 
 Two runs of the real station with the window open: a cartridge-box run whose last box has one empty slot, and a
 surface-part run whose last part has a scratch. At the end of each the window is grabbed from the screen at
-1920 x 1080 and again at 800 x 480 (the Pi's 7" display).
+1920 x 1080 and again at 800 x 480 (the Pi's 7" display); the box run's 800 x 480 window also with its MENU open.
 """
 from __future__ import annotations
 
@@ -122,6 +122,14 @@ def shoot(recipe_name: str, out: Path, lead_in: int, rate: float) -> list[Path]:
             size = save_png(grab, path)
             print(f"  {path} {grab.width()}x{grab.height()} {size // 1000} kB", file=sys.stderr)
             paths.append(path)
+        if recipe.product == "box":  # the header's MENU open at 800 x 480: the other screens behind it
+            window.menu.open()
+            wait_until(app, lambda: False, 0.3)
+            path = out / f"menu_{width}x{height}.png"
+            grab = window.screen().grabWindow(window.winId()) if os.environ.get("DISPLAY") else window.grab()
+            print(f"  {path} {grab.width()}x{grab.height()} {save_png(grab, path) // 1000} kB", file=sys.stderr)
+            paths.append(path)
+            window.menu.hide()
         window.close()
     return paths
 
