@@ -194,7 +194,8 @@ def main() -> None:
                for name, product in PACKAGES.items() if not args.only or name in args.only]
     print(_table(results))
     env = {"cpu_cores": cores, "machine": platform.machine(), "python": platform.python_version(),
-           "onnxruntime": ort.__version__, "date": time.strftime("%Y-%m-%d %H:%M")}
+           "onnxruntime": ort.__version__, "date": time.strftime("%Y-%m-%d %H:%M"),
+           "load_avg_1min_at_end": round(os.getloadavg()[0], 2)}
     try:
         import torch
 
