@@ -38,6 +38,8 @@ class Recipe:
     crop: tuple[int, int] = (160, 224)  # frame pixels; whole frames for the last ``full_share`` of the steps
     full_share: float = 0.06
     full_batch: int = 6
+    on_defect: float = 0.8  # share of defective images cropped around a defect cell
+    crop_anywhere: bool = False  # other crops anywhere in the frame (else near the centre, where the part lies)
     lr: float = 3e-3
     weight_decay: float = 1e-4
     torch_seed: int = 7
@@ -59,10 +61,10 @@ def _flip(t: torch.Tensor, flip_w: torch.Tensor, flip_h: torch.Tensor) -> torch.
 
 
 def random_crop(x: torch.Tensor, map_t: torch.Tensor, label: torch.Tensor, kinds: torch.Tensor,
-                size: tuple[int, int], g: torch.Generator,
-                on_defect: float = 0.8) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+                size: tuple[int, int], g: torch.Generator, on_defect: float = 0.8,
+                anywhere: bool = False) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """A ``size`` window per image (offsets on the map's 4-pixel grid, so map cells stay whole): around a random defect cell for most
-    defective images, else near the image centre where the part lies. A defect outside its window counts as good
+    defective images, else near the centre or ``anywhere`` in the frame. A defect outside its window counts as good
     there; an empty belt stays "not a good part"."""
     (h, w), (ch, cw) = x.shape[-2:], size
     xs, ms = [], []
@@ -71,8 +73,11 @@ def random_crop(x: torch.Tensor, map_t: torch.Tensor, label: torch.Tensor, kinds
         if len(cells) and float(torch.rand(1, generator=g)) < on_defect:
             r, c = cells[int(torch.randint(len(cells), (1,), generator=g))].tolist()
             cy, cx = STRIDE * r, STRIDE * c
-        else:
+        elif not anywhere:
             cy, cx = h // 2, w // 2
+        else:  # the belt around the part must stay quiet too
+            cy = int(torch.randint(ch // 2, h - ch // 2 + 1, (1,), generator=g))
+            cx = int(torch.randint(cw // 2, w - cw // 2 + 1, (1,), generator=g))
         jy, jx = ch // 4, cw // 4
         y0 = min(max(cy - ch // 2 + int(torch.randint(-jy, jy + 1, (1,), generator=g)), 0), h - ch) & ~(STRIDE - 1)
         x0 = min(max(cx - cw // 2 + int(torch.randint(-jx, jx + 1, (1,), generator=g)), 0), w - cw) & ~(STRIDE - 1)
@@ -189,7 +194,8 @@ def train(recipe: Recipe, log=print, init: dict | None = None) -> tuple[Classifi
         flip_w, flip_h = torch.rand(len(idx), generator=g) < 0.5, torch.rand(len(idx), generator=g) < 0.5
         x, map_t, label = to_input(images[idx]), maps[idx].float().div_(255.0)[:, None], labels[idx]
         if not full:
-            x, map_t, label = random_crop(x, map_t, label, kinds[idx], recipe.crop, g)
+            x, map_t, label = random_crop(x, map_t, label, kinds[idx], recipe.crop, g, recipe.on_defect,
+                                          recipe.crop_anywhere)
         x = augment(_flip(x, flip_w, flip_h), g)
         map_t = _flip(map_t, flip_w, flip_h)
         net.train()
