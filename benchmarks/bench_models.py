@@ -131,6 +131,8 @@ def bench_package(folder: Path, product: str, args) -> dict:
                     "torch_twin": twin.source if twin else None, "torch_note": None if twin else why}
     if twin is not None:
         result["torch_twin_max_abs_diff"] = twin_agreement(model, twin, frames)
+        result["torch_twin_note"] = ("max |sigmoid map of the twin - package output| over 4 frames; the twin resizes "
+                                     "in uint8 as the training data was made, the graph in float")
     if not args.skip_latency:
         print("  station stages and latency ...")
         result["station_stages_ms"] = station_stages(model, frames, args.repeats)
