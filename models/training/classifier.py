@@ -41,7 +41,7 @@ INT8_FILE = "model.int8.onnx"
 MAX_INT8_LOSS = 0.005
 # second stage, on from the first's weights: larger crops anywhere in the frame and more whole frames, so the belt and
 # the part's own features stay quiet where only defect-centred crops were seen before
-STAGE2 = {"steps": 800, "lr": 2e-3, "batch": 8, "crop": (240, 320), "full_share": 0.15, "full_batch": 4,
+STAGE2 = {"steps": 3800, "lr": 2e-3, "batch": 8, "crop": (240, 320), "full_share": 0.15, "full_batch": 4,
           "on_defect": 0.5, "crop_anywhere": True}  # AUC and accuracy, as fractions: half a point
 
 
