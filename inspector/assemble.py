@@ -22,7 +22,7 @@ from inspector.config import ConfigError, Recipe, StationConfig, load_recipe
 from inspector.inference import RecipeModels
 from inspector.line import Line
 from inspector.report import RunStats
-from inspector.runtime import load_package
+from inspector.runtime import default_threads, load_package
 from inspector.store import ImagePolicy, RecordWriter, Store
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,14 @@ def simulated(config: StationConfig) -> StationConfig:
     )
 
 
+def inspection_workers(config: StationConfig) -> int:
+    """Inspector threads: the setting, or two wherever there are two cores to run them."""
+    return config.inspection_workers or (2 if default_threads() >= 2 else 1)
+
+
 def load_recipe_models(config: StationConfig, recipe: Recipe) -> RecipeModels:
-    threads = config.inference_threads or None
+    """The recipe's packages, verified; each run gets the cores divided among the inspectors."""
+    threads = config.inference_threads or max(1, default_threads() // inspection_workers(config))
     models = [load_package(config.models_dir / name, threads=threads, spin=config.inference_spin)
               for name in recipe.models]
     return RecipeModels(models, roi=config.camera.roi)
@@ -158,6 +164,7 @@ def build_station(
         line = Line(
             station=config, recipe=recipe, models=models, camera=camera, pusher=io.pusher, trigger=io.beam,
             light=io.light, sink=writer, clock=clock, alarms=alarms, first_part_id=store.next_part_id(), run_id=run_id,
+            workers=inspection_workers(config),
         )
         line.listeners.append(stats)
         _check_disk(data_dir, alarms)

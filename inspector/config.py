@@ -90,7 +90,8 @@ class StationConfig(_Section):
     data_dir: Path = Path("data")
     models_dir: Path = SHIPPED_MODELS
     recipes_dir: Path = SHIPPED_RECIPES
-    inference_threads: Annotated[int, Field(ge=0, le=64)] = 0  # 0: one per core
+    inspection_workers: Annotated[int, Field(ge=0, le=16)] = 0  # parts inspected at once; 0: two on 2+ cores
+    inference_threads: Annotated[int, Field(ge=0, le=64)] = 0  # per inspection; 0: the cores shared among inspectors
     inference_spin: bool = False  # ONNX Runtime threads busy-wait between runs: CPU taken from the line and the window
     queue_size: Annotated[int, Field(ge=1, le=1000)] = 8
     camera: CameraSettings = CameraSettings()

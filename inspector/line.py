@@ -1,8 +1,9 @@
 """The part loop: trigger → frame → models → decision → pusher at the part's deadline → one record.
 
-Threads: the trigger arrives on gpiozero's thread and only books the part; the ``inspect`` worker takes parts from a
-bounded queue; the ``actuator`` (``Transit``) fires the pusher at deadlines; the ``capture`` thread keeps frames. A part
-ends with exactly one record once it is both inspected (or given up) and closed at its deadline.
+Threads: the trigger arrives on gpiozero's thread and only books the part; the ``inspect`` workers take parts from a
+bounded queue (parts may be decided out of order: each is tracked by its id); the ``actuator`` (``Transit``) fires the
+pusher at deadlines; the ``capture`` thread keeps frames. A part ends with exactly one record once it is both inspected
+(or given up) and closed at its deadline.
 """
 from __future__ import annotations
 
@@ -67,6 +68,7 @@ class Line:
         alarms: Alarms | None = None,
         first_part_id: int = 1,
         run_id: str | None = None,
+        workers: int = 1,
     ):
         self.station, self.recipe, self.models = station, recipe, models
         self.clock = clock or MonotonicClock()
@@ -87,8 +89,13 @@ class Line:
         self._parts: dict[int, _Part] = {}
         self._lock = threading.RLock()
         self._idle = threading.Condition(self._lock)
-        self._worker = Worker("inspect", self._inspect_loop)
-        self._stop = self._worker.stop_event
+        # Parts are independent and ONNX Runtime sessions may run from several threads at once: two inspectors
+        # with one intra-op thread each keep both cores of a small machine busy where one two-thread run cannot.
+        self._stop = threading.Event()
+        self._workers = [Worker("inspect" if i == 0 else f"inspect-{i + 1}", self._inspect_loop)
+                         for i in range(max(1, workers))]
+        for worker in self._workers:
+            worker.stop_event = self._stop
         self.running = False
         self.halted = False  # a reject_and_stop fail-safe happened: every part is rejected until restarted
         self.listeners: list[RecordListener] = []
@@ -101,7 +108,8 @@ class Line:
         """Start the threads; the camera must be open already (its errors belong to start-up, not to a part)."""
         self.frames.start()
         self.transit.start()
-        self._worker.start()
+        for worker in self._workers:
+            worker.start()
         if self.trigger is not None:
             self.trigger.when_broken = self.on_trigger
         self._show_light()
@@ -125,7 +133,8 @@ class Line:
             self.trigger.when_broken = None
         self.wait_inspected(max(0.0, end - time.monotonic() - 0.2))
         drained = self.transit.drain(max(0.0, end - time.monotonic() - 0.1))
-        stopped = [self.transit.stop(0.2), self.frames.stop(0.5), self._worker.stop(max(0.1, end - time.monotonic()))]
+        stopped = [self.transit.stop(0.2), self.frames.stop(0.5)]
+        stopped += [worker.stop(max(0.1, end - time.monotonic())) for worker in self._workers]
         self._abandon_unfinished()
         self.frames.camera.close()
         if self.light is not None:

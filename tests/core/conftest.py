@@ -83,7 +83,7 @@ class ListSink:
 class Rig:
     """A line whose parts a test places in front of the camera and pushes through the beam by hand."""
 
-    def __init__(self, clock, model, *, queue_size=8, travel_s=0.5, pulse_s=0.05, fail_safe="reject"):
+    def __init__(self, clock, model, *, queue_size=8, travel_s=0.5, pulse_s=0.05, fail_safe="reject", workers=1):
         self.clock = clock
         self.station = parse_station(
             {"queue_size": queue_size, "timing": {"travel_s": travel_s, "pulse_s": pulse_s, "frame_timeout_s": 0.15}}
@@ -98,6 +98,7 @@ class Rig:
         self.line = Line(
             station=self.station, recipe=self.recipe, models=RecipeModels([self.model]), camera=self.camera,
             pusher=self.io.pusher, trigger=self.io.beam, light=self.io.light, sink=self.sink, clock=clock,
+            workers=workers,
         )
         self.camera.open()
         self.line.open()

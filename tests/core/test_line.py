@@ -1,10 +1,12 @@
 """The part loop, specified: one record per part, the pusher on the right part at the right time, fail-safe always."""
+import threading
 import time
 
 import pytest
 
+from inspector.clock import ManualClock
 from inspector.ports import CameraError
-from tests.core.conftest import BAD, GOOD
+from tests.core.conftest import BAD, GOOD, Rig
 
 
 def pusher_edges(rig):
@@ -191,3 +193,36 @@ def test_closing_before_a_deadline_records_the_part_as_not_pushed(manual_rig):
     record = rig.sink.by_id(part)
     assert (record.outcome, record.fail_safe_cause, record.actuated) == ("fail_safe", "stopped", False)
     assert "NOT pushed" in record.reason and "count" not in record.reason
+
+
+def test_two_inspectors_decide_out_of_order_and_the_pusher_still_finds_the_right_part(tiny_classifier):
+    rig = Rig(ManualClock(100.0), tiny_classifier, workers=2)
+    try:
+        release, decided = threading.Event(), []
+        plain = rig.model.infer
+
+        def infer(image):
+            bad = image.mean() > 128
+            if bad:  # the bad part is held until the good one behind it has been decided
+                release.wait(5)
+            result = plain(image)
+            decided.append("bad" if bad else "good")
+            return result
+
+        rig.model.infer = infer
+        bad = rig.part(BAD, at=100.0)
+        good = rig.part(GOOD, at=100.1)
+        deadline = time.monotonic() + 5
+        while not decided and time.monotonic() < deadline:
+            time.sleep(0.002)
+        assert decided == ["good"]
+        assert {t.name for t in threading.enumerate()} >= {"inspect", "inspect-2"}
+        release.set()
+        rig.run_until_idle()
+        assert decided == ["good", "bad"]
+        assert rig.sink.by_id(bad).actuated and rig.sink.by_id(bad).outcome == "reject"
+        assert not rig.sink.by_id(good).actuated and rig.sink.by_id(good).outcome == "pass"
+        assert [t for t, on in pusher_edges(rig) if on] == [pytest.approx(100.0 + rig.travel)]
+    finally:
+        assert rig.close()
+    assert not any(t.name.startswith("inspect") for t in threading.enumerate())
