@@ -35,7 +35,7 @@ from ui.status import StatusLine
 from ui.verdict import VerdictBanner
 
 WIDE_MIN = (1280, 720)  # from this size on, the charts have room beside the counters
-GIL_SLICE_S = 0.001  # see run_window
+GIL_SLICE_S = 0.0005  # see run_window; the same slice as a headless station (inspector.assemble)
 
 
 class StationWindow(QMainWindow):
