@@ -92,7 +92,8 @@ class MenuPanel(QFrame):
         self.show()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if watched is self.window_ and event.type() == QEvent.Type.Resize:
+        # Qt may still deliver events while the window is torn down and this wrapper's attributes are gone
+        if watched is getattr(self, "window_", None) and event.type() == QEvent.Type.Resize:
             self.setGeometry(self.window_.rect())
         return False
 

@@ -67,7 +67,8 @@ class ReviewSwitch(QObject):
                 self.close()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
-        if watched is self.window and event.type() == QEvent.Type.Close and self.store is not None:
+        # Qt may still deliver events while the window is torn down and this wrapper's attributes are gone
+        if watched is getattr(self, "window", None) and event.type() == QEvent.Type.Close and self.store is not None:
             if self.store is not self.controller.last_station.store:
                 self.store.close()
             self.store = None
