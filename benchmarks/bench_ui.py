@@ -71,30 +71,18 @@ def wait_for_quiet(limit_cores: float, max_wait_s: float) -> float:
             return load.cores
 
 
-def no_ort_spinning() -> None:
-    import onnxruntime
-
-    plain = onnxruntime.SessionOptions
-
-    def options():
-        made = plain()
-        made.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        return made
-
-    onnxruntime.SessionOptions = options
-
-
 def cycle(items):
     while True:
         yield from items
 
 
-ORT_SPINNING = "on"
+ORT_SPINNING = "off"
 INFERENCE_THREADS = 0  # the station's setting (0: ORT's default, one per core); --inference-threads changes it
 
 
 def open_station(recipe, pool, rate: float, data_dir: Path):
-    config = StationConfig(recipe=recipe.name, data_dir=data_dir, inference_threads=INFERENCE_THREADS)
+    config = StationConfig(recipe=recipe.name, data_dir=data_dir, inference_threads=INFERENCE_THREADS,
+                           inference_spin=ORT_SPINNING == "on")
     return build_station(config, recipe=recipe, simulate=True, rate_hz=rate, items=cycle(pool))
 
 
@@ -265,16 +253,13 @@ def main() -> None:
     parser.add_argument("--quiet", type=float, default=0.3,
                         help="before each run, wait until other processes use fewer cores than this (-1: never wait)")
     parser.add_argument("--inference-threads", type=int, default=0, help="station.inference_threads for both runs")
-    parser.add_argument("--ort-spinning", choices=("on", "off"), default="on",
-                        help="off: what-if, ONNX Runtime's intra-op threads sleep instead of spinning between runs "
-                             "(session.intra_op.allow_spinning=0, set here by patching SessionOptions; both runs)")
+    parser.add_argument("--ort-spinning", choices=("on", "off"), default="off",
+                        help="on: what-if, station.inference_spin = true (ONNX Runtime's threads busy-wait; both runs)")
     args = parser.parse_args()
     global INFERENCE_THREADS
     INFERENCE_THREADS = args.inference_threads
     global ORT_SPINNING
     ORT_SPINNING = args.ort_spinning
-    if args.ort_spinning == "off":
-        no_ort_spinning()
     size = tuple(int(v) for v in args.size.lower().split("x"))
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -292,11 +277,6 @@ def main() -> None:
                        "qt_platform": os.environ.get("QT_QPA_PLATFORM")},
            "results": results}
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    if args.out.exists():  # one file, one entry per configuration measured
-        kept = [r for r in json.loads(args.out.read_text()).get("results", [])
-                if (r.get("recipe"), r.get("ort_spinning", "on"), r.get("inference_threads", 0)) not in
-                {(r2["recipe"], r2["ort_spinning"], r2["inference_threads"]) for r2 in results}]
-        out["results"] = kept + results
     args.out.write_text(json.dumps(out, indent=2) + "\n")
     print(f"wrote {args.out}")
 
