@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from inspector.permissions import role_name
+from inspector.store.store import immediate_transaction
 
 GENESIS = "0" * 64
 COLUMNS = ("id", "time", "user", "role", "action", "target", "before", "after", "reason", "signed", "prev_hash", "hash")
@@ -108,14 +109,8 @@ def transaction(db: Any) -> Iterator[sqlite3.Connection]:
         if conn.in_transaction:
             yield conn
             return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate_transaction(conn):
             yield conn
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
 
 
 def _check_no_secrets(value: Any, where: str) -> None:

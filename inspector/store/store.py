@@ -46,6 +46,21 @@ class WriteResult:
     quarantined: list[int] = field(default_factory=list)  # part ids now in ``parts_quarantine``
 
 
+
+@contextmanager
+def immediate_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error; the write lock is taken up front, so two WAL connections
+    never deadlock upgrading a read to a write."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
 class Store:
     """One connection to the station database; safe to share between threads (calls are serialised).
 
@@ -120,17 +135,9 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taking the write lock up front (no deadlock between WAL connections)."""
-        with self._lock:
-            conn = self.db.conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
+        """One write transaction on this store's connection."""
+        with self._lock, immediate_transaction(self.db.conn) as conn:
+            yield conn
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         with self._lock:
