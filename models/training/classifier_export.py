@@ -15,7 +15,7 @@ from onnx import TensorProto, helper
 
 from models.baseline_graphs import IR_VERSION, OPSET, FrameSpec, GraphBuilder
 from models.training.classifier_net import TOP_K, ClassifierNet
-from models.training.counter_export import _conv, _seq
+from models.training.counter_export import _conv, _seq, embed_core
 from models.training.data import CLASSIFIER_INPUT, CLASSIFIER_MAP
 
 FRAME = (480, 640)
@@ -65,12 +65,8 @@ def core_model(net: ClassifierNet) -> onnx.ModelProto:
 
 def package_graph(core: onnx.ModelProto, temperature: float, *, doc: str) -> bytes:
     """Preprocessing → ``core`` → defect_map, p_defect (calibrated), defect_peak."""
-    core = onnx.compose.add_prefix(core, "net/")
     g = GraphBuilder("surface_classifier")
-    image = g.frame_to_image(frame_spec())
-    g.op("Identity", image, out="net/" + CORE_INPUT)
-    g.nodes.extend(core.graph.node)
-    g.initializers.extend(core.graph.initializer)
+    embed_core(g, core, frame_spec())
     g.op("Sigmoid", "net/map_logit", out="defect_map")
     g.op("Reshape", g.op("ReduceMax", "defect_map", keepdims=0, axes=[1, 2, 3]), g.ints([1]), out="defect_peak")
     g.op("Sigmoid", g.op("Mul", "net/global_logit", g.const(1.0 / temperature)), out="p_defect")

@@ -12,6 +12,7 @@ import torch
 from models.training.classifier_net import ClassifierNet, losses
 from models.training.counter_train import augment, to_input
 from models.training.data import CLASSIFIER_KINDS, CLASSIFIER_STRIDE as STRIDE, classifier_split
+from models.training.flips import flip
 
 GOOD = CLASSIFIER_KINDS.index("good")
 
@@ -53,11 +54,6 @@ class Recipe:
 def stack(splits: tuple[Split, ...]) -> dict[str, np.ndarray]:
     parts = [s.load() for s in splits]
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-
-
-def _flip(t: torch.Tensor, flip_w: torch.Tensor, flip_h: torch.Tensor) -> torch.Tensor:
-    t = torch.where(flip_w.view(-1, *[1] * (t.dim() - 1)), t.flip(-1), t)
-    return torch.where(flip_h.view(-1, *[1] * (t.dim() - 1)), t.flip(-2), t)
 
 
 def random_crop(x: torch.Tensor, map_t: torch.Tensor, label: torch.Tensor, kinds: torch.Tensor,
@@ -196,8 +192,8 @@ def train(recipe: Recipe, log=print, init: dict | None = None) -> tuple[Classifi
         if not full:
             x, map_t, label = random_crop(x, map_t, label, kinds[idx], recipe.crop, g, recipe.on_defect,
                                           recipe.crop_anywhere)
-        x = augment(_flip(x, flip_w, flip_h), g)
-        map_t = _flip(map_t, flip_w, flip_h)
+        x = augment(flip(x, flip_w, flip_h), g)
+        map_t = flip(map_t, flip_w, flip_h)
         net.train()
         parts = losses(net(x), map_t, label)
         loss = sum(recipe.loss_weights[k] * v for k, v in parts.items())

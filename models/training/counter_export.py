@@ -93,15 +93,19 @@ def occlusion_affine(net: CounterNet) -> tuple[float, float]:
     return float(net.occ_scale.detach()), float(net.occ_bias.detach())
 
 
+def embed_core(g: GraphBuilder, core: onnx.ModelProto, spec: FrameSpec) -> None:
+    """The trained network's nodes under ``net/``, fed by the station's frame through the in-graph preprocessing."""
+    core = onnx.compose.add_prefix(core, "net/")
+    g.op("Identity", g.frame_to_image(spec), out="net/" + CORE_INPUT)
+    g.nodes.extend(core.graph.node)
+    g.initializers.extend(core.graph.initializer)
+
+
 def package_graph(core: onnx.ModelProto, occ_affine: tuple[float, float], *, peak_threshold: float,
                   min_distance: int, doc: str) -> bytes:
     """Preprocessing → ``core`` → heatmap, occlusion (sigmoid of the affine occluder-map maximum), peaks."""
-    core = onnx.compose.add_prefix(core, "net/")
     g = GraphBuilder("cartridge_counter")
-    image = g.frame_to_image(frame_spec())
-    g.op("Identity", image, out="net/" + CORE_INPUT)
-    g.nodes.extend(core.graph.node)
-    g.initializers.extend(core.graph.initializer)
+    embed_core(g, core, frame_spec())
     heatmap = g.op("Sigmoid", "net/heat_logit", out="heatmap")
     scale, bias = occ_affine
     peak = g.op("ReduceMax", "net/occ_logit", keepdims=0, axes=[1, 2, 3])

@@ -11,6 +11,7 @@ from torch.nn import functional as F
 
 from models.training.counter_net import CounterNet, heat_targets, losses
 from models.training.data import counter_split
+from models.training.flips import flip
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,6 @@ def augment(x: torch.Tensor, g: torch.Generator) -> torch.Tensor:
     return x.clamp(0, 1)
 
 
-def _flip(t: torch.Tensor, flip_w: torch.Tensor, flip_h: torch.Tensor) -> torch.Tensor:
-    t = torch.where(flip_w.view(-1, *[1] * (t.dim() - 1)), t.flip(-1), t)
-    return torch.where(flip_h.view(-1, *[1] * (t.dim() - 1)), t.flip(-2), t)
-
-
 def count_peaks(heat: torch.Tensor, threshold: float, min_distance: int) -> torch.Tensor:
     """Per image: cells at or above ``threshold`` that are the maximum of their square window (the graph's rule)."""
     k = 2 * min_distance + 1
@@ -132,9 +128,9 @@ def train(recipe: Recipe, min_distance: int, log=print) -> tuple[CounterNet, dic
         idx = order[pos : pos + recipe.batch]
         pos += recipe.batch
         flip_w, flip_h = torch.rand(len(idx), generator=g) < 0.5, torch.rand(len(idx), generator=g) < 0.5
-        x = augment(_flip(to_input(images[idx]), flip_w, flip_h), g)
+        x = augment(flip(to_input(images[idx]), flip_w, flip_h), g)
         net.train()
-        parts = losses(net(x), _flip(heat_t[idx], flip_w, flip_h), _flip(occ_maps[idx], flip_w, flip_h),
+        parts = losses(net(x), flip(heat_t[idx], flip_w, flip_h), flip(occ_maps[idx], flip_w, flip_h),
                        occluded[idx])
         loss = sum(recipe.loss_weights[k] * v for k, v in parts.items())
         opt.zero_grad(set_to_none=True)
