@@ -1,35 +1,57 @@
-"""The operator's buttons: Start/Stop, the recipe (tap to pick another), charts on small screens."""
+"""The operator's buttons: Start/Stop, the recipe (tap to pick another), charts on small screens; big-button pickers."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout,
+                               QWidget)
 
 from ui.model import StationModel
 
 
-class RecipePicker(QDialog):
+class ChoicePicker(QDialog):
+    """One big button per choice, in a scrolling column; tapping one picks it."""
+
+    def __init__(self, title: str, choices: list[str], current: str | None, parent: QWidget | None = None, *,
+                 new_text: str | None = None):
+        super().__init__(parent)
+        self.setModal(True)
+        self.setWindowTitle(title)
+        self.chosen: str | None = None
+        if parent is not None:
+            self.setGeometry(parent.window().geometry())
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        self.buttons: dict[str, QPushButton] = {}
+        for choice in choices:
+            button = QPushButton(("✔  " if choice == current else "") + choice, objectName="recipeChoice")
+            button.clicked.connect(lambda _=False, c=choice: self._choose(c))
+            column.addWidget(button)
+            self.buttons[choice] = button
+        column.addStretch(1)
+        scroll = QScrollArea(widgetResizable=True)
+        scroll.setWidget(inner)
+        cancel = QPushButton("CANCEL")
+        cancel.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(title, objectName="title"))
+        layout.addWidget(scroll, 1)
+        self.new: QLineEdit | None = None
+        if new_text is not None:  # a choice not in the list, typed (the first time only)
+            self.new = QLineEdit(placeholderText=new_text)
+            self.new.returnPressed.connect(lambda: self.new.text().strip() and self._choose(self.new.text().strip()))
+            layout.addWidget(self.new)
+        layout.addWidget(cancel)
+
+    def _choose(self, choice: str) -> None:
+        self.chosen = choice
+        self.accept()
+
+
+class RecipePicker(ChoicePicker):
     """One big button per recipe; no keyboard needed."""
 
     def __init__(self, recipes: list[str], current: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setModal(True)
-        self.setWindowTitle("Recipe")
-        self.chosen: str | None = None
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Choose the product on the line", objectName="title"))
-        self.buttons: dict[str, QPushButton] = {}
-        for name in recipes:
-            button = QPushButton(("✔  " if name == current else "") + name, objectName="recipeChoice")
-            button.clicked.connect(lambda _=False, n=name: self._choose(n))
-            layout.addWidget(button)
-            self.buttons[name] = button
-        cancel = QPushButton("CANCEL")
-        cancel.clicked.connect(self.reject)
-        layout.addWidget(cancel)
-
-    def _choose(self, name: str) -> None:
-        self.chosen = name
-        self.accept()
+        super().__init__("Choose the product on the line", recipes, current, parent)
 
 
 class ControlBar(QWidget):

@@ -7,11 +7,12 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QDialog, QGridLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
-                               QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QGridLayout, QListWidget, QListWidgetItem, QPushButton,
+                               QWidget)
 
 from inspector.review import QUEUE_OUTCOMES, ReviewError
 from ui import theme
+from ui.controls import ChoicePicker
 from ui.review.model import SORT_NAMES, ReviewModel
 
 CONFIDENCE_RANGES = {"ALL": (None, None), "BELOW 0.6": (None, 0.6), "BELOW 0.7": (None, 0.7),
@@ -36,45 +37,6 @@ def since_for(name: str, now: datetime | None = None) -> datetime | None:
     if name == "LAST 7 DAYS":
         return now - timedelta(days=7)
     return None
-
-
-class ChoicePicker(QDialog):
-    """One big button per choice, in a scrolling column; tapping one picks it."""
-
-    def __init__(self, title: str, choices: list[str], current: str | None, parent: QWidget | None = None, *,
-                 new_text: str | None = None):
-        super().__init__(parent)
-        self.setModal(True)
-        self.setWindowTitle(title)
-        self.chosen: str | None = None
-        if parent is not None:
-            self.setGeometry(parent.window().geometry())
-        inner = QWidget()
-        column = QVBoxLayout(inner)
-        self.buttons: dict[str, QPushButton] = {}
-        for choice in choices:
-            button = QPushButton(("✔  " if choice == current else "") + choice, objectName="recipeChoice")
-            button.clicked.connect(lambda _=False, c=choice: self._choose(c))
-            column.addWidget(button)
-            self.buttons[choice] = button
-        column.addStretch(1)
-        scroll = QScrollArea(widgetResizable=True)
-        scroll.setWidget(inner)
-        cancel = QPushButton("CANCEL")
-        cancel.clicked.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(title, objectName="title"))
-        layout.addWidget(scroll, 1)
-        self.new: QLineEdit | None = None
-        if new_text is not None:  # a choice not in the list, typed (the first time only)
-            self.new = QLineEdit(placeholderText=new_text)
-            self.new.returnPressed.connect(lambda: self.new.text().strip() and self._choose(self.new.text().strip()))
-            layout.addWidget(self.new)
-        layout.addWidget(cancel)
-
-    def _choose(self, choice: str) -> None:
-        self.chosen = choice
-        self.accept()
 
 
 class FilterPanel(QWidget):

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QLabel, QP
 
 from inspector import review_reports
 from inspector.store import Store
-from ui.review.queue_panel import TIME_RANGES, ChoicePicker, since_for
+from ui.controls import ChoicePicker
+from ui.review.queue_panel import TIME_RANGES, since_for
 
 ALL_MODELS = "ALL MODELS"
 REVIEWER_COLOURS = ("#38bdf8", "#a78bfa", "#f472b6", "#fbbf24", "#4ade80", "#fb923c", "#94a3b8")

@@ -17,7 +17,8 @@ from inspector.review import Review
 from ui import theme
 from ui.review.item_view import ItemView
 from ui.review.model import ReviewModel
-from ui.review.queue_panel import ChoicePicker, FilterPanel, QueueList
+from ui.controls import ChoicePicker
+from ui.review.queue_panel import FilterPanel, QueueList
 from ui.review.verdict_bar import ItemInfo, VerdictBar
 
 REVIEW_QSS = Path(__file__).resolve().parents[2] / "resources" / "theme" / "review.qss"
