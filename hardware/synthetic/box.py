@@ -13,8 +13,9 @@ import cv2
 import numpy as np
 
 from hardware.synthetic import canvas as cv
+from hardware.synthetic import looks as lk
 from hardware.synthetic.cartridge import cap_shadow_gain, cap_sprite, hole_gain
-from hardware.synthetic.knobs import Knobs, knobs_for, pick, uniform
+from hardware.synthetic.knobs import CapLook, Knobs, knobs_for, pick, uniform
 from hardware.synthetic.occluders import draw_occluder
 
 HIDDEN_FRACTION = 0.3
@@ -82,12 +83,17 @@ def render_box(rng: np.random.Generator | int | None = None, *, layout: tuple[in
     look = pick(rng, knobs.cap_looks)
     tray_color, box_color = pick(rng, knobs.tray_colors), pick(rng, knobs.box_colors)
     azimuth = uniform(rng, knobs.light_azimuth_deg)
+    look_ext = lk.draw_look(rng, knobs) if knobs.box_looks > 0 and rng.random() < knobs.box_looks else None
+    if look_ext is not None:
+        tray_color = lk.colour_or(rng, knobs, (tray_color,))
+        box_color = lk.colour_or(rng, knobs, (box_color,))
     sprite_az = int(round(azimuth / 15.0) * 15) % 360
     light = cv.light_vector(sprite_az)
 
     hw_units, hh_units = cols / 2 + MARGIN + WALL, rows / 2 + MARGIN + WALL
     pitch = uniform(rng, knobs.fill) * min(W / (2 * hw_units), H / (2 * hh_units))
-    angle = np.radians(rng.uniform(-knobs.rotation_deg, knobs.rotation_deg))
+    max_rot = knobs.rotation_deg if knobs.box_rotation_deg is None else knobs.box_rotation_deg
+    angle = np.radians(rng.uniform(-max_rot, max_rot))
     rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
     hw, hh = hw_units * pitch, hh_units * pitch
     ex = abs(np.cos(angle)) * hw + abs(np.sin(angle)) * hh
@@ -96,12 +102,19 @@ def render_box(rng: np.random.Generator | int | None = None, *, layout: tuple[in
     cx = W / 2 + rng.uniform(-1, 1) * max(min(knobs.shift_px, W / 2 - ex - keep_in), 0)
     cy = H / 2 + rng.uniform(-1, 1) * max(min(knobs.shift_px, H / 2 - ey - keep_in), 0)
 
-    canvas = cv.belt(pick(rng, knobs.belt_colors), size, rng)
+    if look_ext is None:
+        canvas = cv.belt(pick(rng, knobs.belt_colors), size, rng)
+    else:
+        canvas = lk.surface(rng, look_ext.surface, knobs, size)
     gain = cv.lighting(size, knobs, rng, azimuth)
     shadows = np.ones_like(gain)
     outer = _corners(cx, cy, hw, hh, rot)
     inner = _corners(cx, cy, hw - WALL * pitch, hh - WALL * pitch, rot)
     _draw_box(canvas, shadows, outer, inner, box_color, tray_color, light, pitch)
+    if look_ext is not None:
+        lk.texture_inside(canvas, outer, look_ext.tray_texture, rng)
+        if look_ext.dividers:
+            lk.draw_dividers(canvas, look_ext, tray_color, rows, cols, pitch, (cx, cy), rot, light)
 
     r_cap = round(uniform(rng, knobs.cap_radius) * pitch * 4) / 4
     r_hole = round(r_cap * 1.16 * 4) / 4
@@ -111,6 +124,16 @@ def render_box(rng: np.random.Generator | int | None = None, *, layout: tuple[in
     hole = hole_gain(r_hole, sprite_az)
     shadow = cap_shadow_gain(r_cap, sprite_az)
     cap = cap_sprite(r_cap, look, sprite_az)
+    if look_ext is not None:
+        hole = lk.slot_gain(look_ext, r_hole, float(angle), sprite_az)
+        if hole is None:
+            hole = hole_gain(r_hole, sprite_az, round(look_ext.hole_depth, 2))
+        style = look_ext.cap
+        if style.kind == "crimp":
+            cap = cap_sprite(r_cap, CapLook(metal=style.base, septum=style.accent, shine=round(style.shine, 2)),
+                             sprite_az)
+        else:
+            cap = lk.cap_sprite(r_cap, style, sprite_az)
     present = np.array([(r, c) not in empty_set for r in range(rows) for c in range(cols)])
     caps = slots.copy()
     for i, (x, y) in enumerate(slots):
@@ -149,6 +172,8 @@ def render_box(rng: np.random.Generator | int | None = None, *, layout: tuple[in
         caps, slots = cv.warp_points(hom, caps), cv.warp_points(hom, slots)
     if rng.random() < knobs.glare_prob:
         cv.add_glare(gain, rng)
+    if look_ext is not None:
+        canvas = lk.tinted(canvas, look_ext.tint)
     image = cv.finish(canvas, gain, knobs, rng)
 
     occluded = bool((coverage >= HIDDEN_FRACTION).any())

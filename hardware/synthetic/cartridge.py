@@ -72,8 +72,9 @@ def cap_sprite(radius: float, look: CapLook, azimuth: int) -> Sprite:
 
 
 @lru_cache(maxsize=64)
-def hole_gain(radius: float, azimuth: int) -> np.ndarray:
-    """Gain sprite (h x w x 3) of an empty slot: a round hole with a shadowed wall and a partly lit bottom (1 = tray)."""
+def hole_gain(radius: float, azimuth: int, depth: float = 1.0) -> np.ndarray:
+    """Gain sprite (h x w x 3) of an empty slot: a round hole with a shadowed wall and a partly lit bottom (1 = tray);
+    ``depth`` below 1 lightens the bottom (a shallow well)."""
     x, y, n = _grid(radius * 1.08)
     x, y = x * 1.08, y * 1.08
     r = np.sqrt(x * x + y * y) + 1e-6
@@ -85,6 +86,8 @@ def hole_gain(radius: float, azimuth: int) -> np.ndarray:
     lit = _coverage(np.sqrt(sx * sx + sy * sy), radius, edge=0.92)
     bottom = _coverage(r, radius, edge=0.8)
     g = 0.26 + 0.1 * bottom + 0.22 * lit * bottom
+    if depth != 1.0:
+        g = 1.0 - depth * (1.0 - g)
     # rim bevel: the edge facing the lamp is bright, the far edge dark
     rim = np.exp(-(((r - 1.0) * radius / 1.3) ** 2))
     facing = -(x * lx + y * ly) / r

@@ -56,6 +56,16 @@ class Knobs:
     bolt_holes: tuple[int, ...]  # how many holes a disc has around its bore
     plastic_colors: tuple[BGR, ...]
     defect_strength: Range  # 1 = the line's usual contrast
+    # box looks only domain randomisation draws (see looks.py); the line leaves them off: no extra random draws
+    box_looks: float = 0.0  # share of boxes drawn from the look families below
+    surfaces: tuple[str, ...] = ()  # what the box stands on: "belt", "wood", "brushed", "fabric", "plain", "speckle"
+    slot_shapes: tuple[str, ...] = ()  # "round", "square", "ring", "flat"
+    cap_styles: tuple[str, ...] = ()  # "crimp", "flat", "domed", "ringed", "printed"
+    random_colors: float = 0.0  # share of caps, trays, boxes, gloves, tools and tape drawn in any colour
+    tray_texture: Range = (0.0, 0.0)  # relative amplitude of the tray's grain / foam / cardboard texture
+    dividers: float = 0.0  # share of trays with walls between the slots
+    light_tint: float = 0.0  # per-channel colour cast of the light, +-
+    box_rotation_deg: float | None = None  # boxes only; None: rotation_deg
 
     def with_(self, **changes) -> Knobs:
         return replace(self, **changes)
@@ -136,7 +146,7 @@ WIDE = Knobs(
     cap_offset=0.12,
     tray_colors=((222, 226, 228), (200, 200, 196), (150, 140, 120), (60, 60, 62), (110, 160, 200), (190, 210, 180)),
     box_colors=((236, 240, 242), (120, 160, 200), (210, 214, 216), (80, 90, 160), (170, 130, 70)),
-    occluders=(("glove", 0.3), ("hand", 0.3), ("tool", 0.2), ("label", 0.2)),
+    occluders=(("glove", 0.25), ("hand", 0.25), ("tool", 0.2), ("label", 0.15), ("tape", 0.15)),
     occluder_scale=(0.7, 1.3),
     near_miss=0.25,
     hand_heading_deg=(0.0, 360.0),
@@ -148,6 +158,15 @@ WIDE = Knobs(
     bolt_holes=(0, 3, 4, 4, 5, 6, 8),
     plastic_colors=((176, 180, 182), (40, 40, 42), (200, 200, 196), (60, 90, 180), (150, 110, 60), (70, 130, 70)),
     defect_strength=(0.5, 1.4),
+    box_looks=0.8,
+    surfaces=("belt", "wood", "brushed", "fabric", "plain", "speckle"),
+    slot_shapes=("round", "round", "square", "ring", "flat"),
+    cap_styles=("crimp", "flat", "domed", "ringed", "printed"),
+    random_colors=0.6,
+    tray_texture=(0.0, 0.12),
+    dividers=0.35,
+    light_tint=0.15,
+    box_rotation_deg=30.0,
 )
 
 STYLES = {"line": LINE, "wide": WIDE}

@@ -1,4 +1,5 @@
-"""Things that get between the camera and the box: a bare hand, a nitrile glove, a tool, a paper label.
+"""Things that get between the camera and the box: a bare hand, a nitrile glove, a tool, a paper label, a strip of
+tape.
 
 Each is drawn over a target point with shading and a drop shadow; the drawer returns the occluder's alpha mask so the
 caller can measure how much of each slot it hides.
@@ -10,8 +11,9 @@ import numpy as np
 
 from hardware.synthetic.canvas import GAIN_SCALE, apply_gain, blend_region, rounded_height, shade, soft_shadow
 from hardware.synthetic.knobs import Knobs, pick, uniform
+from hardware.synthetic.looks import random_bgr
 
-OCCLUDER_KINDS = ("hand", "glove", "tool", "label")
+OCCLUDER_KINDS = ("hand", "glove", "tool", "label", "tape")
 
 
 def _hull(circles: list[tuple[np.ndarray, float]], n: int = 20) -> np.ndarray:
@@ -132,6 +134,8 @@ def _hand(canvas, rng, target, size, light, knobs: Knobs, glove: bool) -> np.nda
     tip_local = fingers[0][0] * v + idx_dir * (fingers[0][2] - 0.3 * fingers[0][1])
     origin = np.asarray(target, np.float64) - tip_local + rng.normal(0, 0.15 * fr, 2)
     color = np.asarray(pick(rng, knobs.glove_colors if glove else knobs.skin_colors), np.float32)
+    if glove and knobs.random_colors > 0 and rng.random() < knobs.random_colors:
+        color = np.asarray(random_bgr(rng), np.float32)
     color = color * float(rng.uniform(0.94, 1.06))
 
     def at(u: float, vv: float) -> np.ndarray:
@@ -187,11 +191,16 @@ def _nail(canvas: np.ndarray, centre: np.ndarray, direction: np.ndarray, radius:
 
 def _tool(canvas, rng, target, size, light, knobs: Knobs) -> np.ndarray:
     d = _rot(np.array([1.0, 0.0]), float(rng.uniform(0, 360)))
-    handle_r = 0.42 * size
+    thick, long, blade = 1.0, 1.0, 1.0
+    if knobs.random_colors > 0:  # pens, markers, pliers' handles, spatulas: other proportions
+        thick, long, blade = float(rng.uniform(0.4, 1.3)), float(rng.uniform(0.7, 1.8)), float(rng.uniform(0.0, 1.3))
+    handle_r = 0.42 * size * thick
     centre = np.asarray(target, np.float64) + rng.normal(0, 0.1 * size, 2)
-    h0, h1 = centre - d * 1.8 * size, centre + d * 1.8 * size
-    s1 = h1 + d * 3.2 * size
+    h0, h1 = centre - d * 1.8 * size * long, centre + d * 1.8 * size * long
+    s1 = h1 + d * 3.2 * size * max(blade, 0.05)
     handle = np.asarray(pick(rng, ((40, 40, 200), (30, 180, 230), (35, 35, 38), (160, 90, 30))), np.float32)
+    if knobs.random_colors > 0 and rng.random() < knobs.random_colors:
+        handle = np.asarray(random_bgr(rng), np.float32)
     steel = np.float32([176, 178, 182])
     parts = [
         (_hull([(h1 - d * 0.2 * size, 0.16 * size), (s1, 0.1 * size)], 12), 0.1 * size, steel),
@@ -205,6 +214,8 @@ def _tool(canvas, rng, target, size, light, knobs: Knobs) -> np.ndarray:
 def _label(canvas, rng, target, size, light, knobs: Knobs) -> np.ndarray:
     w, h = int(uniform(rng, (2.4, 3.6)) * size), int(uniform(rng, (1.4, 2.2)) * size)
     paper = np.asarray(pick(rng, ((238, 242, 245), (236, 240, 244), (150, 228, 250))), np.float32)
+    if knobs.random_colors > 0 and rng.random() < knobs.random_colors:
+        paper = np.asarray(random_bgr(rng, (0.0, 0.7), (0.5, 1.0)), np.float32)
     img = np.empty((h, w, 3), np.float32)
     img[:] = paper
     ink = (40, 38, 36)
@@ -240,6 +251,31 @@ def _label(canvas, rng, target, size, light, knobs: Knobs) -> np.ndarray:
     return alpha
 
 
+def _tape(canvas, rng, target, size, light, knobs: Knobs) -> np.ndarray:
+    """A strip of adhesive tape across the target: long, flat, opaque or nearly, with a faint sheen along it."""
+    length, width = float(rng.uniform(3.0, 8.0)) * size, float(rng.uniform(0.55, 1.3)) * size
+    colour = random_bgr(rng, (0.0, 1.0), (0.3, 1.0)) if knobs.random_colors > 0 else (60, 170, 220)
+    d = _rot(np.array([1.0, 0.0]), float(rng.uniform(0, 180)))
+    across = np.array([-d[1], d[0]])
+    centre = np.asarray(target, np.float64) + d * rng.uniform(-0.3, 0.3) * length + rng.normal(0, 0.15 * size, 2)
+    poly = np.array([centre + sa * d * length / 2 + sb * across * width / 2
+                     for sa, sb in ((-1, -1), (1, -1), (1, 1), (-1, 1))])
+    H, W = canvas.shape[:2]
+    alpha = np.zeros((H, W), np.uint8)
+    cv2.fillConvexPoly(alpha, np.round(poly * 16).astype(np.int32), 255, cv2.LINE_AA, shift=4)
+    _shadow(canvas, alpha, light, lift=0.04 * size, blur=0.06 * size, strength=0.25)
+    ys, xs = np.nonzero(alpha)
+    if ys.size:
+        y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+        yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+        t = ((xx - centre[0]) * across[0] + (yy - centre[1]) * across[1]) / (width / 2)
+        lum = 0.9 + 0.1 * np.cos(t * np.pi / 2) + 0.04 * rng.standard_normal(t.shape).astype(np.float32)
+        img = np.asarray(colour, np.float32)[None, None, :] * lum[..., None]
+        opacity = float(rng.uniform(0.88, 1.0))
+        blend_region(canvas, x0, y0, img, alpha[y0:y1, x0:x1].astype(np.float32) / 255.0 * opacity)
+    return alpha
+
+
 def draw_occluder(canvas: np.ndarray, kind: str, rng: np.random.Generator, *,
                   target: tuple[float, float], size: float, light: np.ndarray, knobs: Knobs) -> np.ndarray:
     """Draw an occluder of ``kind`` over ``target`` (``size`` ~ the slot pitch, px); returns its uint8 alpha."""
@@ -249,4 +285,6 @@ def draw_occluder(canvas: np.ndarray, kind: str, rng: np.random.Generator, *,
         return _tool(canvas, rng, target, size, light, knobs)
     if kind == "label":
         return _label(canvas, rng, target, size, light, knobs)
+    if kind == "tape":
+        return _tape(canvas, rng, target, size, light, knobs)
     raise ValueError(f"unknown occluder {kind!r}; allowed: {', '.join(OCCLUDER_KINDS)}")
