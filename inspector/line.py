@@ -22,6 +22,7 @@ from inspector.capture import FrameBuffer
 from inspector.clock import Clock, MonotonicClock
 from inspector.config import Recipe, StationConfig
 from inspector.decide import decide, fail_safe
+from inspector.deciding import Deciding
 from inspector.inference import RecipeModels
 from inspector.ports import Actuator, Camera, RecordSink, StackLight, Trigger
 from inspector.record import PartRecord
@@ -87,6 +88,7 @@ class Line:
         self._ids = itertools.count(first_part_id)
         self._queue: queue.Queue[int] = queue.Queue(maxsize=station.queue_size)
         self._parts: dict[int, _Part] = {}
+        self.deciding = Deciding()  # parts between trigger and decision, so the window can keep out of their way
         self._lock = threading.RLock()
         self._idle = threading.Condition(self._lock)
         # Parts are independent and ONNX Runtime sessions may run from several threads at once: two inspectors
@@ -151,6 +153,7 @@ class Line:
             self.triggered += 1
             part = _Part(self.transit.add(part_id, t), wall)
             self._parts[part_id] = part
+        self.deciding.begin(part_id)
         if not self.running or self.halted:
             why = "line halted by a fail-safe" if self.halted else "line stopped"
             self._inspected(part, fail_safe(FailSafeCause.STOPPED, why))
@@ -208,6 +211,7 @@ class Line:
             late_ms = (now - part.transit.deadline) * 1000
             self.alarms.raise_("late_decision", f"part {part.part_id}: decided {late_ms:.0f} ms after its deadline", part.part_id)
         part.decision = decision
+        self.deciding.end(part.part_id)
         if decision.outcome is Outcome.FAIL_SAFE and self.recipe.fail_safe == "reject_and_stop":
             self.halted = True
             self._show_light()
@@ -294,6 +298,7 @@ class Line:
                 part.transit.closed = True
             with self._lock:
                 self._finish_if_done(part)
+        self.deciding.clear()
 
     # -- waiting and health ------------------------------------------------------------------------------------
     def wait_inspected(self, timeout: float) -> bool:

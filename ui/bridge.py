@@ -67,6 +67,9 @@ class LineBridge(QObject):
     # -- the GUI thread ----------------------------------------------------------------------------------------
     @Slot()
     def _deliver_parts(self) -> None:
+        self.model.line_first.call((self, "parts"), self._take_parts)  # after the part being decided, if any
+
+    def _take_parts(self) -> None:
         with self._lock:
             parts, self._pending, self._posted = self._pending, [], False
         self.batches += 1

@@ -41,7 +41,8 @@ class StationController(QObject):
     def _attach(self, station) -> None:
         self.station = self.last_station = station
         self.bridge.attach(station.line)
-        self.model.set_station(station_info(station), frames=station.line.frames.latest)
+        self.model.set_station(station_info(station), frames=station.line.frames.latest,
+                               deciding=station.line.deciding)
         self.model.set_running(station.line.running)
 
     def health(self) -> dict:

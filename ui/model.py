@@ -17,8 +17,10 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from inspector.alarms import Alarm
+from inspector.deciding import Deciding
 from inspector.record import PartRecord
 from inspector.types import Frame
+from ui.line_first import LineFirst
 from ui.overlay import Overlay, annotated
 
 
@@ -112,6 +114,7 @@ class StationModel(QObject):
         self.busy = ""
         self.info = StationInfo()
         self._frames: Callable[[], Frame | None] = lambda: None
+        self.line_first = LineFirst()  # the window's work waits while a part is being decided
 
     @property
     def latest(self) -> InspectedPart | None:
@@ -153,8 +156,10 @@ class StationModel(QObject):
         self.busy = what
         self.busy_changed.emit(what)
 
-    def set_station(self, info: StationInfo, frames: Callable[[], Frame | None] | None = None) -> None:
+    def set_station(self, info: StationInfo, frames: Callable[[], Frame | None] | None = None,
+                    deciding: Deciding | None = None) -> None:
         self.info = info
+        self.line_first.attach(deciding)
         if frames is not None:
             self._frames = frames
         self.station_changed.emit(info)

@@ -27,9 +27,11 @@ def _yield_to_the_line(niceness: int = 10) -> None:
 class Renderer(QObject):
     done = Signal(object, object)  # key, result (on the GUI thread)
 
-    def __init__(self, name: str, *, limit: int = 32, idle_s: float = 1.0, parent: QObject | None = None):
+    def __init__(self, name: str, *, limit: int = 32, idle_s: float = 1.0, wait: Callable[[], None] | None = None,
+                 parent: QObject | None = None):
         super().__init__(parent)
         self.name, self.limit, self.idle_s = name, limit, idle_s
+        self.wait = wait  # called before each job: the line first (``LineFirst.wait``)
         self._jobs: dict[Hashable, tuple[Callable, tuple]] = {}
         self._wake = threading.Condition()
         self._stop = threading.Event()
@@ -66,6 +68,8 @@ class Renderer(QObject):
                 key = next(iter(self._jobs))
                 job, args = self._jobs.pop(key)
             try:
+                if self.wait is not None:
+                    self.wait()
                 result = job(*args)
             except Exception:
                 log.exception("rendering %s failed", key)

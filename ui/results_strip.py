@@ -29,7 +29,7 @@ class ResultsStrip(QWidget):
         self._shown: collections.deque[list] = collections.deque(maxlen=MAX_TILES)  # [part, picture or None]
         self._tile = QSize(96, 72)
         self.setFixedHeight(self._tile.height())
-        self.renderer = Renderer("thumbnails", limit=MAX_TILES, parent=self)
+        self.renderer = Renderer("thumbnails", limit=MAX_TILES, wait=model.line_first.wait, parent=self)
         self.renderer.connect(self._rendered)
         model.parts_added.connect(self._on_parts)
 
