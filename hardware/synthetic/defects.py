@@ -18,23 +18,30 @@ def _polyline(shape: tuple[int, int], points: np.ndarray, thickness: int) -> np.
     return m
 
 
-def scratch(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random.Generator) -> np.ndarray:
-    """A thin gentle curve (a quadratic Bezier), thinning towards its ends."""
+def scratch(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random.Generator,
+            varied: bool = False) -> np.ndarray:
+    """A thin gentle curve (a quadratic Bezier), thinning towards its ends; ``varied``: shorter to longer, from
+    straight to a strong arc, up to 3 px wide."""
     length = rng.uniform(0.3, 0.7) * scale
     heading = rng.uniform(0, 2 * np.pi)
     d = np.array([np.cos(heading), np.sin(heading)])
     n = np.array([-d[1], d[0]])
     p0, p2 = at - d * length / 2, at + d * length / 2
     p1 = at + n * rng.uniform(-0.2, 0.2) * length
+    if varied:
+        length *= rng.uniform(0.5, 1.3)
+        p0, p2 = at - d * length / 2, at + d * length / 2
+        p1 = at + n * rng.uniform(-0.6, 0.6) * length
     t = np.linspace(0, 1, 40)[:, None]
     curve = (1 - t) ** 2 * p0 + 2 * (1 - t) * t * p1 + t**2 * p2
     curve += rng.normal(0, 0.25, curve.shape)
-    m = _polyline(shape, curve, int(rng.integers(1, 3))).astype(np.float32) / 255.0
+    m = _polyline(shape, curve, int(rng.integers(1, 4 if varied else 3))).astype(np.float32) / 255.0
     fade = _polyline(shape, curve[6:-6], 1).astype(np.float32) / 255.0
     return np.maximum(m * 0.55, fade)
 
 
-def crack(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random.Generator) -> np.ndarray:
+def crack(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random.Generator,
+          varied: bool = False) -> np.ndarray:
     """A jagged dark line: zig-zag steps around a slowly drifting course, with forks."""
     m = np.zeros(shape, np.uint8)
     step = max(0.016 * scale, 2.0)
@@ -59,9 +66,12 @@ def crack(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random.G
     return m.astype(np.float32) / 255.0
 
 
-def spot(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random.Generator) -> np.ndarray:
-    """An irregular stain with soft edges."""
+def spot(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random.Generator,
+         varied: bool = False) -> np.ndarray:
+    """An irregular stain with soft edges (``varied``: from a speck to a blot)."""
     radius = rng.uniform(0.05, 0.12) * scale
+    if varied:
+        radius *= rng.uniform(0.4, 1.3)
     a = np.linspace(0, 2 * np.pi, 36, endpoint=False)
     wobble = 1 + 0.25 * np.sin(2 * a + rng.uniform(0, 6.3)) + 0.15 * np.sin(3 * a + rng.uniform(0, 6.3))
     r = radius * wobble * rng.uniform(0.9, 1.1, a.size)
@@ -76,7 +86,8 @@ def spot(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random.Ge
     return out
 
 
-def dent(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random.Generator) -> np.ndarray:
+def dent(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random.Generator,
+         varied: bool = False) -> np.ndarray:
     """A shallow elliptical depression profile (0..1); the caller sinks the height field by it."""
     radius = rng.uniform(0.05, 0.1) * scale
     out = np.zeros(shape, np.float32)
@@ -92,13 +103,33 @@ def dent(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random.Ge
     return out
 
 
+def _varied_marks(color: np.ndarray, kind: str, a: np.ndarray, rng: np.random.Generator) -> None:
+    if kind == "scratch":
+        if rng.random() < 0.5:  # bare material showing: brighter
+            target = rng.uniform(200, 255)
+            np.add(color, (target - color) * a * rng.uniform(0.4, 0.85), out=color)
+        else:  # dirt in the groove: darker
+            np.multiply(color, 1.0 - np.minimum(a * rng.uniform(0.3, 0.7), 0.9), out=color)
+    elif kind == "crack":
+        np.multiply(color, 1.0 - np.minimum(a * rng.uniform(0.45, 0.9), 0.95), out=color)
+    elif kind == "spot":
+        hsv = np.uint8([[[rng.uniform(0, 180), rng.uniform(0, 255), rng.uniform(20, 255)]]])
+        stain = cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR)[0, 0].astype(np.float32)
+        w = np.minimum(a * rng.uniform(0.55, 0.95), 0.95)
+        np.add(color * (1.0 - w), stain * w, out=color)
+
+
 DRAWERS = {"scratch": scratch, "crack": crack, "spot": spot, "dent": dent}
 
 
 def apply_marks(color: np.ndarray, kind: str, soft: np.ndarray, strength: float, metallic: bool,
-                rng: np.random.Generator) -> None:
-    """Change the surface colour (float32, in place) under a scratch, crack or spot mask."""
+                rng: np.random.Generator, varied: bool = False) -> None:
+    """Change the surface colour (float32, in place) under a scratch, crack or spot mask. ``varied``: a scratch
+    may darken or brighten, a crack may be faint, a stain takes any colour."""
     a = (soft * min(strength, 1.6))[..., None]
+    if varied:
+        _varied_marks(color, kind, a, rng)
+        return
     if kind == "scratch":
         target = 255.0 if metallic else 240.0
         np.add(color, (target - color) * a * 0.7, out=color)

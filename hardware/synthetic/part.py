@@ -1,7 +1,13 @@
 """A single part on the belt: a moulded or machined disc (centre bore, bolt holes, hub, groove) or a plate, with
-surface texture and at most one defect. ``mask`` of the result is the defect's pixels (all False when good)."""
+surface texture and at most one defect. ``mask`` of the result is the defect's pixels (all False when good).
+
+Domain randomisation (:data:`PART_LOOKS`, the wide style only) adds look families: gears, rings and hex blanks,
+parts from a third to nine tenths of the frame, textured work surfaces instead of the belt, plastic in any colour,
+tinted light, and defects drawn in varied looks. The line has no entry, so its renders draw nothing more.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import cv2
@@ -9,12 +15,35 @@ import numpy as np
 
 from hardware.synthetic import canvas as cv
 from hardware.synthetic.defects import DEFECT_KINDS, DRAWERS, apply_marks
-from hardware.synthetic.knobs import Knobs, knobs_for, pick, uniform
+from hardware.synthetic.knobs import Knobs, Range, knobs_for, pick, uniform
+from hardware.synthetic.looks import random_bgr, surface, tinted
 
 MATERIALS = {  # colour, shininess, specular strength, metallic
     "aluminium": ((188, 190, 194), 30.0, 0.45, True),
     "brass": ((90, 165, 205), 30.0, 0.4, True),
     "anodised": ((62, 56, 52), 24.0, 0.35, True),
+}
+
+
+
+
+@dataclass(frozen=True)
+class PartLooks:
+    """Look families of single parts that only domain randomisation draws."""
+
+    share: float  # share of parts drawn from these families (the rest as the style's knobs say)
+    fill: Range  # part size, fraction of the frame
+    shapes: tuple[str, ...]  # also "gear", "ring", "hex"
+    surfaces: tuple[str, ...]  # what the part lies on (``looks.surface`` families)
+    free_color: float  # share of plastic parts in any colour
+    light_tint: float  # per-channel colour cast of the light, +-
+    defect_looks: float  # share of defects drawn in a varied look (defects.py ``varied``)
+
+
+PART_LOOKS = {
+    "wide": PartLooks(share=0.75, fill=(0.32, 0.92), shapes=("disc", "disc", "plate", "gear", "ring", "hex"),
+                      surfaces=("belt", "wood", "brushed", "fabric", "speckle", "plain"), free_color=0.6,
+                      light_tint=0.15, defect_looks=0.6),
 }
 
 
@@ -51,13 +80,38 @@ def _radius_map(shape_hw: tuple[int, int], c: np.ndarray) -> np.ndarray:
     return cv2.magnitude(xs - np.float32(c[0]), ys - np.float32(c[1]))
 
 
+def _family_outline(m: np.ndarray, shape: str, c: np.ndarray, radius: float, angle: float, bolts: int,
+                    form: tuple[float, int]) -> list[tuple[np.ndarray, float]]:
+    """Draw a gear, ring or hex blank into ``m``; its holes. ``form``: bore radius (fraction), number of teeth."""
+    bore, teeth = form
+    t = np.linspace(0, 2 * np.pi, 360 if shape != "hex" else 7)[:-1] + angle
+    if shape == "gear":
+        phase = ((t - angle) * teeth / (2 * np.pi)) % 1
+        r = np.where((phase > 0.15) & (phase < 0.6), radius, 0.86 * radius)
+    elif shape == "hex":
+        r = np.full_like(t, radius)
+    else:
+        r = np.full_like(t, radius)
+    pts = c + np.stack([np.cos(t), np.sin(t)], 1) * r[:, None]
+    cv2.fillPoly(m, [np.round(pts * 16).astype(np.int32)], 255, cv2.LINE_AA, shift=4)
+    holes = [(c, bore * radius)]
+    if shape != "ring" and bore < 0.36:
+        for k in range(bolts):
+            a = angle + 2 * np.pi * k / bolts
+            holes.append((c + 0.6 * radius * np.array([np.cos(a), np.sin(a)]), 0.06 * radius))
+    return holes
+
+
 def _outline(shape: str, roi_size: tuple[int, int], c: np.ndarray, radius: float, angle: float,
-             aspect: float, bolts: int) -> tuple[np.ndarray, list[tuple[np.ndarray, float]]]:
+             aspect: float, bolts: int, form: tuple[float, int] = (0.2, 0)
+             ) -> tuple[np.ndarray, list[tuple[np.ndarray, float]]]:
     """AA mask of the part's outline in its region and its holes (centre, radius)."""
     h, w = roi_size
     m = np.zeros((h, w), np.uint8)
     rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    if shape == "disc":
+    if shape in ("gear", "ring", "hex"):
+        holes = _family_outline(m, shape, c, radius, angle, bolts, form)
+    elif shape == "disc":
         cv2.circle(m, tuple(int(v) for v in np.round(c * 16)), int(radius * 16), 255, -1, cv2.LINE_AA, shift=4)
         holes = [(c, 0.2 * radius)]
         for k in range(bolts):
@@ -106,27 +160,37 @@ def render_part(rng: np.random.Generator | int | None = None, *, defect: str | N
     knobs = knobs_for(style)
     rng = cv.as_rng(rng)
     W, H = size
-    shape = pick(rng, knobs.part_shapes)
+    looks = PART_LOOKS.get(knobs.name)
+    looks = looks if looks is not None and rng.random() < looks.share else None
+    shape = pick(rng, looks.shapes if looks else knobs.part_shapes)
     material = pick(rng, knobs.part_materials)
     plastic = pick(rng, knobs.plastic_colors)
+    form = (0.2, 0)
+    if looks:
+        if rng.random() < looks.free_color:
+            plastic = random_bgr(rng, (0.0, 1.0), (0.1, 0.95))
+        bore = {"ring": (0.45, 0.7), "gear": (0.15, 0.45), "hex": (0.2, 0.5)}.get(shape, (0.2, 0.2))
+        form = (float(rng.uniform(*bore)), int(rng.integers(12, 31)))
     azimuth = uniform(rng, knobs.light_azimuth_deg)
     light = cv.light_vector(azimuth)
     aspect = float(rng.uniform(1.2, 1.5)) if shape == "plate" else 1.0
-    radius = uniform(rng, knobs.fill) * min(W, H) / 2 / (1.0 if shape == "disc" else aspect * 0.75)
-    angle = float(rng.uniform(0, 2 * np.pi)) if shape == "disc" else np.radians(
+    fill = uniform(rng, looks.fill if looks else knobs.fill)
+    radius = fill * min(W, H) / 2 / (1.0 if shape != "plate" else aspect * 0.75)
+    angle = float(rng.uniform(0, 2 * np.pi)) if shape != "plate" else np.radians(
         rng.uniform(-knobs.rotation_deg, knobs.rotation_deg))
     ext = radius * (aspect if shape == "plate" else 1.0)
     keep_in = knobs.perspective * max(W, H) + 2
     cx = W / 2 + rng.uniform(-1, 1) * max(min(knobs.shift_px, W / 2 - ext - keep_in), 0)
     cy = H / 2 + rng.uniform(-1, 1) * max(min(knobs.shift_px, H / 2 - min(ext, radius * 1.3) - keep_in), 0)
 
-    canvas = cv.belt(pick(rng, knobs.belt_colors), size, rng)
+    canvas = surface(rng, pick(rng, looks.surfaces), knobs, size) if looks else cv.belt(
+        pick(rng, knobs.belt_colors), size, rng)
     gain = cv.lighting(size, knobs, rng, azimuth)
     x0, y0 = max(int(cx - ext) - 4, 0), max(int(cy - ext) - 4, 0)
     x1, y1 = min(int(cx + ext) + 5, W), min(int(cy + ext) + 5, H)
     roi_hw = (y1 - y0, x1 - x0)
     c = np.array([cx - x0, cy - y0])
-    alpha, holes = _outline(shape, roi_hw, c, radius, angle, aspect, pick(rng, knobs.bolt_holes))
+    alpha, holes = _outline(shape, roi_hw, c, radius, angle, aspect, pick(rng, knobs.bolt_holes), form)
     solid = (alpha > 127).astype(np.uint8)
 
     low = cv2.resize(alpha, (roi_hw[1] // cv.GAIN_SCALE, roi_hw[0] // cv.GAIN_SCALE), interpolation=cv2.INTER_AREA)
@@ -150,12 +214,14 @@ def render_part(rng: np.random.Generator | int | None = None, *, defect: str | N
 
     soft = None
     strength = uniform(rng, knobs.defect_strength)
+    varied = bool(looks and defect is not None and rng.random() < looks.defect_looks)
     if defect is not None:
         dist = cv2.distanceTransform(solid, cv2.DIST_L2, 3)
         inner = np.argwhere(dist > 0.1 * radius)
         for _ in range(20):
             at = inner[int(rng.integers(len(inner)))][::-1].astype(np.float64)
-            soft = DRAWERS[defect](roi_hw, at, radius, rng) * (dist > 2)
+            soft = (DRAWERS[defect](roi_hw, at, radius, rng, varied=True) if varied else
+                    DRAWERS[defect](roi_hw, at, radius, rng)) * (dist > 2)
             if np.count_nonzero(soft > 0.25) >= 12:
                 break
         if defect == "dent":
@@ -173,7 +239,7 @@ def render_part(rng: np.random.Generator | int | None = None, *, defect: str | N
         bx, by, bw, bh = cv.bbox(soft > 0.004) or (0, 0, 0, 0)
         window = (slice(by, by + bh), slice(bx, bx + bw))
         patch = np.ascontiguousarray(color[window])
-        apply_marks(patch, defect, soft[window], strength, metallic, rng)
+        apply_marks(patch, defect, soft[window], strength, metallic, rng, varied=varied)
         color[window] = patch
     cv.blend_region(canvas, x0, y0, color, alpha.astype(np.float32) / 255.0)
 
@@ -189,6 +255,8 @@ def render_part(rng: np.random.Generator | int | None = None, *, defect: str | N
     if rng.random() < knobs.glare_prob:
         cv.add_glare(gain, rng)
     image = cv.finish(canvas, gain, knobs, rng)
+    if looks and looks.light_tint > 0:
+        image = tinted(image, tuple(1.0 + rng.uniform(-looks.light_tint, looks.light_tint, 3)))
     box = cv.bbox(mask) if soft is not None else None
     truth = {
         "kind": "part",

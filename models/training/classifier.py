@@ -2,6 +2,8 @@
 
     PYTHONPATH=. .venv/bin/python -m models.training.classifier [--out DIR] [--steps N] [--test-items N]
 
+Each training uses one thread (``Recipe.threads``): two model rebuilds may share the two cores.
+
 The package holds ``model.onnx`` (float), ``model.int8.onnx`` when INT8 keeps accuracy within half a point,
 ``manifest.json`` (metrics on the fixed test splits and the independent renderer, calibration, latency, lineage with
 the measured wall time) and ``golden/`` cases the station re-checks at every load.
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import platform
 import shutil
 import sys
@@ -30,7 +33,7 @@ from inspector.runtime import LoadedModel, load_package
 from models.training import classifier_eval as ev
 from models.training.classifier_net import ClassifierNet
 from models.training.classifier_export import core_model, frame_spec, package_graph, torch_reference
-from models.training.classifier_train import Recipe, stack, train
+from models.training.classifier_train import Recipe, stack, train, validate
 from models.training.counter_train import to_input
 from models.training.data import CLASSIFIER_MAP, CLASSIFIER_STRIDE, ROOT, TEST_SEED
 from models.training.quantize import quantize_qdq
@@ -38,11 +41,7 @@ from models.training.quantize import quantize_qdq
 VERSION = "1.0.0"
 GENERATOR = "hardware.synthetic.ItemStream"
 INT8_FILE = "model.int8.onnx"
-MAX_INT8_LOSS = 0.005
-# second stage, on from the first's weights: larger crops anywhere in the frame and more whole frames, so the belt and
-# the part's own features stay quiet where only defect-centred crops were seen before
-STAGE2 = {"steps": 3800, "lr": 2e-3, "batch": 8, "crop": (240, 320), "full_share": 0.15, "full_batch": 4,
-          "on_defect": 0.5, "crop_anywhere": True}  # AUC and accuracy, as fractions: half a point
+MAX_INT8_LOSS = 0.005  # AUC and accuracy, as fractions: half a point
 
 
 def _generator_version() -> str:
@@ -51,13 +50,13 @@ def _generator_version() -> str:
     return f"sha256:{digest} of hardware/synthetic/*.py"
 
 
-def check_export(net, model_bytes: bytes, images: np.ndarray, temperature: float) -> float:
+def check_export(net, model_bytes: bytes, images: np.ndarray, temperature: float, offset: float) -> float:
     """Largest |p_defect| difference between torch and the package graph on a few training images (fed as frames)."""
     sess = ev.session(model_bytes)
     worst = 0.0
     for img in images:
         frame = img[..., ::-1]  # the cache holds RGB, the camera gives BGR
-        _, p_ref = torch_reference(net, img.astype(np.float32) / 255.0, temperature)
+        _, p_ref = torch_reference(net, img.astype(np.float32) / 255.0, temperature, offset)
         worst = max(worst, abs(ev.run(sess, np.ascontiguousarray(frame))[0] - p_ref))
     if worst > 1e-3:
         raise SystemExit(f"export check: package graph and torch differ by {worst:.2g} in p_defect (limit 1e-3)")
@@ -101,16 +100,17 @@ def manifest(temperature: float, map_threshold: float, metrics: dict, lineage: d
     s = CLASSIFIER_STRIDE
     return {
         "name": "surface_classifier", "task": "classify", "version": VERSION, "kind": "trained",
-        "description": "Finds scratches, cracks, spots and dents on moulded parts: a small CNN trained on "
-                       "domain-randomised renders, with a calibrated defect probability and a defect map.",
+        "description": "Finds scratches, cracks, spots and dents on moulded and machined parts: a small CNN trained "
+                       "on domain-randomised renders, with a calibrated defect probability, a defect map, and a "
+                       "presence branch so that a view without a part is never good.",
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "input": frame_spec().manifest_input(),
         "outputs": [
             {"name": "defect_map", "shape": [1, 1, h, w],
              "meaning": f"per {s}x{s} frame block: probability that it shows a defect"},
             {"name": "p_defect", "shape": [1],
-             "meaning": f"calibrated probability (temperature {temperature:.3f}) that the view is not a good part: "
-                        "a defect, or no part at all"},
+             "meaning": f"probability that the view is not a good part: 1 - (1 - p_cal) * p_present, p_cal the "
+                        f"defect logit calibrated by temperature {temperature:.3f}, p_present the presence branch's"},
             {"name": "defect_peak", "shape": [1], "meaning": "the maximum of defect_map"},
         ],
         "postprocess": {"probability": "p_defect", "defect_map": "defect_map", "map_stride": s,
@@ -131,48 +131,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--independent-items", type=int, default=400)
     parser.add_argument("--checkpoint", type=Path,
                         help="save the trained network here; when the file exists, load it instead of training")
-    parser.add_argument("--resume", type=Path, help="train on from this checkpoint's weights (a second stage)")
     parser.add_argument("--lr", type=float, default=Recipe.lr)
-    parser.add_argument("--stage2-steps", type=int, default=STAGE2["steps"], help="0: first stage only")
+    parser.add_argument("--threads", type=int, default=Recipe.threads, help="torch threads while training")
     args = parser.parse_args(argv)
     t_start = time.perf_counter()
-    recipe = replace(Recipe(), steps=args.steps, lr=args.lr)
-    stages = []
-    if args.resume:
-        saved = torch.load(args.resume, weights_only=False)
-        stages = [*saved.get("stages", []), saved["report"]]
+    recipe = replace(Recipe(), steps=args.steps, lr=args.lr, threads=args.threads)
     if args.checkpoint and args.checkpoint.is_file():
         saved = torch.load(args.checkpoint, weights_only=False)
         net, report = ClassifierNet(), saved["report"]
         net.load_state_dict(saved["state"])
         report["from_checkpoint"] = str(args.checkpoint.name)
+        report["validation"] = validate(net, stack(recipe.val))  # calibration as this recipe version fits it
     else:
-        net, report = train(recipe, log=lambda m: print(m, flush=True),
-                            init=saved["state"] if args.resume else None)
-        if not args.resume and args.stage2_steps > 0:
-            stages = [report]
-            recipe2 = replace(recipe, **{**STAGE2, "steps": args.stage2_steps})
-            net, report = train(recipe2, log=lambda m: print(m, flush=True), init=net.state_dict())
-            report["stage2_recipe"] = recipe2.params()
-        if stages:
-            report["earlier_stages"] = stages
+        net, report = train(recipe, log=lambda m: print(m, flush=True))
         if args.checkpoint:
             args.checkpoint.parent.mkdir(parents=True, exist_ok=True)
-            torch.save({"state": net.state_dict(), "report": report, "stages": stages}, args.checkpoint)
+            torch.save({"state": net.state_dict(), "report": report}, args.checkpoint)
     val = report["validation"]
-    temperature = val["temperature"]
+    temperature, offset = val["temperature"], val.get("offset", 0.0)
     ious = val["cell_iou_by_threshold"]
     map_threshold = float(max(ious, key=lambda k: ious[k]))
 
     core = core_model(net)
     doc = (f"surface_classifier {VERSION}: trained CNN (models/training/classifier_net.py) on {GENERATOR} renders; "
            "uint8 BGR frame -> RGB 0..1 -> defect map (stride 4) and calibrated p_defect")
-    fp32 = package_graph(core, temperature, doc=doc)
+    fp32 = package_graph(core, temperature, doc=doc, offset=offset)
     train_images = stack(recipe.train)["images"]
     picks = np.random.default_rng(5).choice(len(train_images), 64, replace=False)
-    export_diff = check_export(net, fp32, train_images[picks[:8]], temperature)
+    export_diff = check_export(net, fp32, train_images[picks[:8]], temperature, offset)
     calib = [{"image": to_input(torch.from_numpy(train_images[i : i + 1])).contiguous().numpy()} for i in picks]
-    int8 = package_graph(quantize_qdq(core, calib), temperature, doc=doc + " (INT8 QDQ)")
+    int8 = package_graph(quantize_qdq(core, calib), temperature, doc=doc + " (INT8 QDQ)", offset=offset)
     del train_images
 
     sessions = {"fp32": ev.session(fp32), "int8": ev.session(int8)}
@@ -201,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         "test_wide": results["test-wide"]["fp32"],
         "independent": {"renderer": "models.independent.render_part", "seed": ev.INDEPENDENT_SEED,
                         **results["independent"]["fp32"]},
-        "calibration": {"method": "temperature scaling on the validation split", "temperature": temperature,
+        "calibration": {"method": "temperature and offset (Platt) scaling on the validation split",
+                        "temperature": temperature, "offset": offset,
                         "val_ece_before": val["ece_before"], "val_ece_after": val["ece_after"]},
         "empty_view": empty["fp32"],
         "latency_ms": {"what": "session.run incl. in-graph preprocessing, 480x640 uint8 frame, this build machine",
@@ -224,9 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         write_package(staging, fp32, manifest(temperature, map_threshold, metrics, lineage))
         golden = _golden(staging, load_package(staging))
         lineage["wall_s"] = round(time.perf_counter() - t_start, 1)
-        if args.resume:  # training time of the earlier stages this one went on from
-            lineage["wall_s_incl_earlier_training"] = round(
-                lineage["wall_s"] + sum(st["data_s"] + st["train_s"] for st in stages), 1)
+        lineage["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]
         final = {**manifest(temperature, map_threshold, metrics, lineage), "golden": golden}
         write_package(staging, fp32, final)
         if ship_int8:

@@ -128,13 +128,20 @@ def block_fraction(mask: np.ndarray | None, stride: int = CLASSIFIER_STRIDE) -> 
 
 
 def render_empty_view(rng: np.random.Generator, style: str) -> np.ndarray:
-    """A belt with no part on it (random belt colour, lighting, glare and camera noise of ``style``): BGR frame."""
+    """A belt with no part on it (random belt colour, lighting, glare and camera noise of ``style``; for the wide
+    style also the work surfaces parts lie on there): BGR frame."""
     from hardware.synthetic import canvas as cv
     from hardware.synthetic.knobs import knobs_for, pick, uniform
+    from hardware.synthetic.looks import surface
+    from hardware.synthetic.part import PART_LOOKS
 
     knobs = knobs_for(style)
     size = (640, 480)
-    canvas = cv.belt(pick(rng, knobs.belt_colors), size, rng)
+    looks = PART_LOOKS.get(knobs.name)
+    if looks is not None and rng.random() < looks.share:
+        canvas = surface(rng, pick(rng, looks.surfaces), knobs, size)
+    else:
+        canvas = cv.belt(pick(rng, knobs.belt_colors), size, rng)
     gain = cv.lighting(size, knobs, rng, uniform(rng, knobs.light_azimuth_deg))
     if rng.random() < knobs.glare_prob:
         cv.add_glare(gain, rng)
@@ -149,21 +156,24 @@ def _render_classifier_items(args: tuple[dict[str, Any], int, int, float]) -> li
     out = []
     for i in range(start, stop):
         pick_rng = np.random.default_rng([stream_args["seed"], 77, i])
+        centre = (320.0, 240.0)
         if pick_rng.random() < empty_rate:
             image, mask, kind = render_empty_view(pick_rng, stream_args["style"]), None, "empty"
         else:
             item = stream.render(i)
             image, kind = item.image, item.truth["defect"] or "good"
             mask = item.mask if item.truth["defect"] else None
-        out.append((np.ascontiguousarray(image[..., ::-1]), block_fraction(mask), CLASSIFIER_KINDS.index(kind)))
+            centre = tuple(item.truth["center"])
+        out.append((np.ascontiguousarray(image[..., ::-1]), block_fraction(mask), CLASSIFIER_KINDS.index(kind),
+                     centre))
     return out
 
 
 def classifier_split(*, style: str, seed: int, items: int, defect_rate: float = 0.5,
                      empty_rate: float = 0.0) -> dict[str, np.ndarray]:
     """Parts from ``hardware.synthetic.ItemStream`` (and, at ``empty_rate``, belts with no part): full-size RGB
-    images, defect-map targets (share of defect pixels per 4 x 4 frame block, uint8) and kinds (index into
-    ``CLASSIFIER_KINDS``)."""
+    images, defect-map targets (share of defect pixels per 4 x 4 frame block, uint8), kinds (index into
+    ``CLASSIFIER_KINDS``) and part centres (frame pixels; the frame's centre for an empty view)."""
     if seed == TEST_SEED:
         raise ValueError(f"seed {TEST_SEED} is the fixed test split: never rendered for training")
     stream_args = {"seed": seed, "style": style, "defect_rate": defect_rate}
@@ -174,7 +184,8 @@ def classifier_split(*, style: str, seed: int, items: int, defect_rate: float = 
         with ProcessPoolExecutor(WORKERS) as pool:
             rows = [row for chunk in pool.map(_render_classifier_items, chunks) for row in chunk]
         return {"images": np.stack([r[0] for r in rows]), "maps": np.stack([r[1] for r in rows]),
-                "kinds": np.array([r[2] for r in rows], np.int8)}
+                "kinds": np.array([r[2] for r in rows], np.int8),
+                "centres": np.array([r[3] for r in rows], np.float32)}
 
-    return cached(f"classifier-{style}-{seed}", {**stream_args, "items": items, "empty_rate": empty_rate, "v": 2},
+    return cached(f"classifier-{style}-{seed}", {**stream_args, "items": items, "empty_rate": empty_rate, "v": 3},
                   build)

@@ -80,3 +80,23 @@ def test_wide_style_parts_keep_masks_and_boxes_consistent(seed):
     item = render_part(seed, defect=DEFECT_KINDS[seed], style="wide")
     x, y, w, h = item.truth["defect_box"]
     assert item.mask.any() and item.mask[y : y + h, x : x + w].sum() == item.mask.sum()
+
+
+def test_wide_style_draws_the_part_look_families_and_the_line_draws_none():
+    from hardware.synthetic.part import PART_LOOKS
+
+    assert "line" not in PART_LOOKS  # the line's renders stay as they were
+    shapes = {render_part(seed, style="wide").truth["shape"] for seed in range(40)}
+    assert {"gear", "ring", "hex"} <= shapes and {"disc", "plate"} <= shapes
+    assert {render_part(seed).truth["shape"] for seed in range(10)} == {"disc"}
+
+
+@pytest.mark.parametrize("kind", DEFECT_KINDS)
+def test_varied_defect_looks_change_the_picture_inside_their_mask(kind):
+    changed = 0
+    for seed in range(6):
+        item = render_part(100 + seed, defect=kind, style="wide")
+        assert item.mask.any()
+        inside, ring = gray(item.image)[item.mask], gray(item.image)[around(item.mask)]
+        changed += abs(inside.mean() - ring.mean()) > 2.0
+    assert changed >= 3  # dark or bright, the defect shows against its surroundings on most parts

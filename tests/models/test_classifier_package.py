@@ -35,7 +35,7 @@ def test_package_is_the_trained_one_with_its_lineage_and_figures(classifier):
     lineage = m.lineage
     assert lineage["trained"] is True and lineage["torch"].startswith("2.")
     assert lineage["test_seed"] == 2026 and 2026 not in [s["seed"] for s in lineage["train"] + lineage["validation"]]
-    assert lineage["wall_s"] > 0 and lineage["training"]["epochs"] > 0 and lineage["generator_version"]
+    assert lineage["wall_s"] > 0 and lineage["training"]["segmenter"]["crops_seen"] > 0 and lineage["generator_version"]
     assert m.metrics["split"]["seed"] == 2026 and 0.5 <= m.metrics["auc"] <= 1.0
     assert 0 <= m.metrics["ece"] <= 1 and m.metrics["calibration"]["temperature"] > 0
     assert sum(p.stat().st_size for p in PACKAGE.rglob("*") if p.is_file()) <= 20e6
@@ -122,7 +122,8 @@ def test_exported_graph_computes_the_torch_network_from_the_raw_frame():
             m.running_mean.uniform_(-0.2, 0.2)
             m.running_var.uniform_(0.5, 2.0)
             m.bias.data.uniform_(-0.1, 0.1)
-    torch.nn.init.normal_(net.pooled.weight, std=0.1)
+    torch.nn.init.normal_(net.presence.fc.weight, std=0.1)
+    torch.nn.init.normal_(net.head.weight, std=0.3)
     sess = ort.InferenceSession(package_graph(core_model(net), 1.5, doc="test"), providers=["CPUExecutionProvider"])
     img = (rng(9).random((480, 640, 3)) * 255).astype(np.uint8)
     frame = np.ascontiguousarray(img[..., ::-1])  # the camera's BGR
