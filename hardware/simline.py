@@ -54,7 +54,7 @@ class SimulatedLine:
             remaining = t - time.monotonic()
             if remaining <= 0:
                 return True
-            self._stop.wait(remaining if remaining > 0.002 else 0)
+            self._stop.wait(remaining)  # no spinning: it would take a core from the station it simulates for
         return False
 
     def _run(self, parts: int | None) -> None:

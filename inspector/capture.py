@@ -19,7 +19,10 @@ class FrameBuffer:
     """Latest frames with timestamps; ``frame_for(t)`` gives the frame that shows the part triggered at ``t``.
 
     That is the newest frame exposed at or before ``t`` if it is younger than ``max_age_s`` (the sensor sits in the
-    camera's field, so the part is in view when the beam breaks), else the first frame exposed after ``t``.
+    camera's field, so the part is in view when the beam breaks), else the first frame exposed after ``t`` if it came
+    within ``max_age_s``. A frame further away shows another part: then there is no frame for ``t``, never a wrong one.
+    The line takes a part's frame at its trigger when it is already here (``frame_at``), because a part that waits in
+    the queue may find its frame pushed out of the ``keep`` newest by then.
     """
 
     def __init__(
@@ -56,16 +59,27 @@ class FrameBuffer:
         with self._new_frame:
             return self._frames[-1] if self._frames else None
 
+    def frame_at(self, t: float) -> Frame | None:
+        """The newest frame exposed at or before ``t`` if younger than ``max_age_s``; never waits."""
+        with self._new_frame:
+            return self._at_or_before(t)
+
+    def _at_or_before(self, t: float) -> Frame | None:
+        for frame in reversed(self._frames):
+            if frame.t <= t:
+                return frame if t - frame.t <= self.max_age_s else None
+        return None
+
     def frame_for(self, t: float, timeout: float) -> Frame | None:
         deadline = time.monotonic() + timeout
         with self._new_frame:
             while True:
-                before = [f for f in self._frames if f.t <= t]
-                if before and t - before[-1].t <= self.max_age_s:
-                    return before[-1]
-                after = [f for f in self._frames if f.t > t]
-                if after:
-                    return after[0]
+                frame = self._at_or_before(t)
+                if frame is not None:
+                    return frame
+                after = next((f for f in self._frames if f.t > t), None)
+                if after is not None:
+                    return after if after.t - t <= self.max_age_s else None
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or self._stop.is_set():
                     return None

@@ -154,6 +154,7 @@ class Line:
             part = _Part(self.transit.add(part_id, t), wall)
             self._parts[part_id] = part
         self.deciding.begin(part_id)
+        part.frame = self.frames.frame_at(t)  # held from now: a long queue must not push it out of the buffer
         if not self.running or self.halted:
             why = "line halted by a fail-safe" if self.halted else "line stopped"
             self._inspected(part, fail_safe(FailSafeCause.STOPPED, why))
@@ -182,7 +183,7 @@ class Line:
         timing = self.station.timing
         t_start = self.clock.now()
         part.timings_ms["queue"] = (t_start - part.transit.t_trigger) * 1000
-        frame = self.frames.frame_for(part.transit.t_trigger, timing.frame_timeout_s)
+        frame = part.frame or self.frames.frame_for(part.transit.t_trigger, timing.frame_timeout_s)
         t_frame = self.clock.now()
         part.timings_ms["capture_wait"] = (t_frame - t_start) * 1000
         if frame is None:
