@@ -47,6 +47,8 @@ class RecordWriter:
     write leaves ``image_path`` NULL and an ``image_not_saved`` alarm row for that part.
     ``on_committed(part_ids)`` runs on the writer thread after each commit with the ids now durable;
     ``on_error(message)`` after each counted error (the line raises its ``storage_error`` alarm from it).
+    ``before_image()`` runs before each image is encoded while fewer than ``yield_below_images`` wait: the station
+    waits there (briefly) while a part is being decided, because encoding on the other core slows the inspection.
     """
 
     def __init__(
@@ -63,6 +65,8 @@ class RecordWriter:
         on_committed: Callable[[list[int]], Any] | None = None,
         on_error: Callable[[str], Any] | None = None,
         name: str = "record-writer",
+        before_image: Callable[[], Any] | None = None,
+        yield_below_images: int = 16,
     ) -> None:
         self.store = store
         self.policy = policy or ImagePolicy()
@@ -75,6 +79,7 @@ class RecordWriter:
         self.on_committed = on_committed
         self.on_error = on_error
         self.name = name
+        self.before_image, self.yield_below_images = before_image, yield_below_images
         self._queue: queue.Queue[tuple[PartRecord, np.ndarray | None, str | None] | None] = queue.Queue(queue_size)
         self._pending: list[PendingPart] = []
         self._pending_alarms: list[tuple[Any, ...]] = []
@@ -240,6 +245,9 @@ class RecordWriter:
         if image is not None:
             with self._settled:
                 self._queued_images -= 1
+                behind = self._queued_images >= self.yield_below_images
+            if self.before_image is not None and not behind:
+                self.before_image()
             try:
                 record = replace(record, image_path=self._images.write(record, image))
                 self.images_written += 1

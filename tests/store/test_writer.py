@@ -193,3 +193,14 @@ def test_submit_from_many_threads_loses_nothing(file_store, record):
         t.join()
     assert writer.close()
     assert file_store.count() == 2000 and file_store.next_part_id() == 2001
+
+
+def test_the_writer_yields_before_each_image_unless_images_pile_up(store, record):
+    calls = []
+    writer = RecordWriter(store, before_image=lambda: calls.append(writer._queued_images), yield_below_images=3)
+    for part_id in range(1, 7):  # queued before the writer starts: it begins 5 images behind
+        assert writer.submit(record(part_id, outcome="reject"), FRAME)
+    writer.start()
+    assert writer.close()
+    assert writer.images_written == 6 and store.count() == 6
+    assert calls == [2, 1, 0]  # the first three were taken while 5, 4 and 3 still waited: no yielding then
