@@ -8,7 +8,7 @@
 Frames are rendered ahead (a pool) and the synthetic camera is hardware-triggered (one frame per part), so the figures
 are the station's, not the simulator's. Prints the figures and writes ``benchmarks/results/line.json``.
 
-    python benchmarks/bench_line.py [--parts 300] [--recipe cartridge-box --recipe surface-part]
+    python benchmarks/bench_line.py [--parts 1000] [--recipe cartridge-box --recipe surface-part]
 """
 from __future__ import annotations
 
@@ -144,7 +144,7 @@ def bench_recipe(name: str, parts: int, data_dir: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--parts", type=int, default=300)
+    parser.add_argument("--parts", type=int, default=1000)
     parser.add_argument("--recipe", action="append")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
