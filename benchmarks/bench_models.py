@@ -102,6 +102,17 @@ def latency(folder: Path, frames: list[np.ndarray], repeats: int, twin) -> dict:
                     row[f"speedup_{name}_vs_torch"] = round(row["torch_eager"]["p50"] / row[name]["p50"], 2)
         if "ort_int8" in row:
             row["speedup_int8_vs_fp32"] = round(row["ort_fp32"]["p50"] / row["ort_int8"]["p50"], 2)
+        if threads > 1:  # ORT's own default lets its threads spin between runs, as PyTorch's do: measured alone,
+            spinning = load_package(folder, threads=threads, spin=True)  # since spinning would slow the others
+            times = []
+            for i in range(repeats + 10):
+                t0 = time.perf_counter()
+                spinning.infer(frames[i % len(frames)])
+                if i >= 10:
+                    times.append(time.perf_counter() - t0)
+            row["ort_fp32_spinning"] = _ms(times)
+            if "torch_eager" in row:
+                row["speedup_ort_fp32_spinning_vs_torch"] = round(row["torch_eager"]["p50"] / row["ort_fp32_spinning"]["p50"], 2)
         out[f"threads_{threads}"] = row
     return out
 
