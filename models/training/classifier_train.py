@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import torch
@@ -47,7 +47,9 @@ class Recipe:
     hard_share: float = 0.5  # share of each batch drawn by recent loss (hard-example mining)
     lr: float = 3e-3
     weight_decay: float = 1e-4
-    presence_steps: int = 600
+    stage2_steps: int = 4000  # a second schedule on from the first's weights, at ``stage2_lr``
+    stage2_lr: float = 1e-3
+    presence_steps: int = 1500
     presence_batch: int = 64
     torch_seed: int = 7
     threads: int = 1
@@ -165,6 +167,12 @@ def train_segmenter(net: ClassifierNet, data: dict[str, np.ndarray], recipe: Rec
             log(f"step {step:5d}  " + "  ".join(f"{k} {v:.4f}" for k, v in running.items()) + f"  {rate:.1f} crops/s")
     return {"train_s": round(time.perf_counter() - t0, 1), "final_losses": {k: round(v, 4) for k, v in running.items()},
             "crops_seen": recipe.steps * recipe.batch}
+
+
+def stage2(net: ClassifierNet, data: dict[str, np.ndarray], recipe: Recipe, log=print) -> dict:
+    """The segmenter's second schedule (lower peak rate, fresh hard-example scores, its own sampling seed)."""
+    return train_segmenter(net, data, replace(recipe, steps=recipe.stage2_steps, lr=recipe.stage2_lr,
+                                              torch_seed=recipe.torch_seed + 2), log)
 
 
 def small_frames(images_u8: np.ndarray) -> torch.Tensor:
@@ -317,6 +325,10 @@ def train(recipe: Recipe, log=print, init: dict | None = None) -> tuple[Classifi
         net.load_state_dict(init)
     net = net.to(memory_format=torch.channels_last)
     seg = train_segmenter(net, data, recipe, log)
+    if recipe.stage2_steps:
+        seg = {"stage1": seg, "stage2": stage2(net, data, recipe, log)}
+        seg["train_s"] = round(seg["stage1"]["train_s"] + seg["stage2"]["train_s"], 1)
+        seg["crops_seen"] = seg["stage1"]["crops_seen"] + seg["stage2"]["crops_seen"]
     small = small_frames(data["images"])
     pres = train_presence(net, small, data["kinds"], recipe, log)
     n = len(data["images"])

@@ -56,10 +56,18 @@ def test_int8_variant_matches_its_record_and_the_float_decisions(classifier):
         assert (p8 >= 0.5) == (classifier.infer(frame).p_defect >= 0.5) == (defect is not None)
 
 
-@pytest.mark.parametrize("style", ["line", pytest.param("wide", marks=trained)])  # the baseline is line-tuned
-def test_good_part_passes(classifier, style):
-    result = classifier.infer(synthetic.render_part(rng(2), style=style).image)
+def test_good_part_passes(classifier):
+    result = classifier.infer(synthetic.render_part(rng(2)).image)
     assert result.label == "good" and result.p_defect < 0.2
+
+
+@trained
+def test_good_parts_in_looks_the_line_never_had_mostly_pass(classifier):
+    """Wide looks (other shapes, surfaces, colours, light): the trained net's test AUC there is below the line's, so
+    this asks most, not all, of a handful to pass."""
+    passed = [classifier.infer(synthetic.render_part(rng(2, i), style="wide").image).label == "good"
+              for i in range(10)]
+    assert sum(passed) >= 7
 
 
 @pytest.mark.parametrize("defect", ["scratch", "crack", "spot", "dent"])
@@ -132,3 +140,31 @@ def test_exported_graph_computes_the_torch_network_from_the_raw_frame():
     assert dmap.shape == (1, 1, 120, 160) and p.shape == peak.shape == (1,)
     assert np.abs(dmap[0, 0] - want_map).max() < 1e-5 and abs(float(p[0]) - want_p) < 1e-5
     assert float(peak[0]) == pytest.approx(float(dmap.max()))
+
+
+def test_no_part_in_view_overrides_a_clean_defect_score_in_the_graph():
+    torch = pytest.importorskip("torch")
+    from models.training.classifier_export import core_model, package_graph
+    from models.training.classifier_net import ClassifierNet
+
+    net = ClassifierNet()
+    frame = np.full((1, 480, 640, 3), 90, np.uint8)
+    p = {}
+    for present in (20.0, -20.0):  # the presence branch sure of a part / sure of none; the map says "clean"
+        with torch.no_grad():
+            net.presence.fc.weight.zero_()
+            net.presence.fc.bias.fill_(present)
+            net.head.bias.fill_(-8.0)
+        graph = package_graph(core_model(net), 1.0, doc="test", offset=0.0)
+        sess = ort.InferenceSession(graph, providers=["CPUExecutionProvider"])
+        p[present] = float(sess.run(["p_defect"], {"frame": frame})[0][0])
+    assert p[20.0] < 0.01 and p[-20.0] > 0.99
+
+
+def test_map_targets_count_a_cell_from_two_defect_pixels_and_ignore_one():
+    torch = pytest.importorskip("torch")
+    from models.training.classifier_net import map_targets
+
+    share = torch.tensor([0.0, 1 / 16, 2 / 16, 1.0])
+    target, weight = map_targets(share)
+    assert target.tolist() == [0.0, 0.0, 1.0, 1.0] and weight.tolist() == [1.0, 0.0, 1.0, 1.0]
