@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -39,8 +40,8 @@ from models.training.counter_train import Recipe, stack_splits, train, validate
 from models.training.data import COUNTER_MAP, COUNTER_STRIDE, ROOT, TEST_SEED
 from models.training.quantize import quantize_qdq
 
-VERSION = "1.0.0"
-CREATED = "2026-11-22T00:00:00Z"
+VERSION = "1.1.0"
+CREATED = "2026-11-23T00:00:00Z"
 MIN_DISTANCE = 2  # heat-map cells: a cap is the maximum of its 5 x 5 window (the closest caps are ~3.9 cells apart)
 INT8_FILE = "model.int8.onnx"
 INT8_MAX_LOSS = 0.005  # accuracy points the INT8 graph may lose on any split and still ship
@@ -156,6 +157,7 @@ def _latency(folder: Path, frames: list[np.ndarray]) -> dict[str, dict[str, floa
 def build(out: Path, recipe: Recipe, test_items: dict[str, int], log=print,
           checkpoint: Path | None = None, resume: Path | None = None) -> dict[str, Any]:
     t0 = time.perf_counter()
+    load_start = [round(v, 2) for v in os.getloadavg()]
     if resume is None:
         net, report = train(recipe, MIN_DISTANCE, log=log)
         if checkpoint is not None:
@@ -232,6 +234,8 @@ def build(out: Path, recipe: Recipe, test_items: dict[str, int], log=print,
         model = _stage(fp32_dir, fp32_bytes, _manifest(threshold, metrics_all, lineage, []))
         golden = _golden(fp32_dir, model, threshold)
         lineage["wall_s"] = round(time.perf_counter() - t0, 1)
+        lineage["load_average"] = {"start": load_start, "end": [round(v, 2) for v in os.getloadavg()],
+                                   "note": "1/5/15-min load averages of the machine (2 cores) around the build"}
         final = _manifest(threshold, metrics_all, lineage, golden)
         write_package(fp32_dir, fp32_bytes, final)
         if ships:
@@ -256,12 +260,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "models" / "cartridge_counter")
     parser.add_argument("--steps", type=int, default=Recipe.steps)
+    parser.add_argument("--threads", type=int, default=Recipe.threads, help="torch threads for the training")
     parser.add_argument("--test-items", type=int, default=600, help="boxes per synthetic test split")
     parser.add_argument("--independent-items", type=int, default=400)
     parser.add_argument("--checkpoint", type=Path, help="also save the torch weights (and the training report) here")
     parser.add_argument("--resume", type=Path, help="skip training: export and measure these saved weights")
     args = parser.parse_args(argv)
-    recipe = replace(Recipe(), steps=args.steps)
+    recipe = replace(Recipe(), steps=args.steps, threads=args.threads)
     build(args.out, recipe, {"line": args.test_items, "wide": args.test_items, "independent": args.independent_items},
           log=lambda s: print(s, flush=True), checkpoint=args.checkpoint, resume=args.resume)
     return 0
