@@ -138,6 +138,9 @@ def render_box(rng: np.random.Generator | int | None = None, *, layout: tuple[in
     caps = slots.copy()
     for i, (x, y) in enumerate(slots):
         cv.modulate(canvas, hole, x, y)
+        if look_ext is not None and look_ext.floor is not None and not present[i]:
+            cv.paste(canvas, lk.floor_sprite(round(r_hole * 0.9 * 4) / 4, look_ext.floor), x, y,
+                     gain=float(rng.uniform(0.85, 1.15)))
         if present[i]:
             off = np.round(rng.normal(0, knobs.cap_offset * r_cap, 2)).astype(int)
             caps[i] = (x + off[0], y + off[1])

@@ -56,6 +56,7 @@ class BoxLook:
     divider_width: float  # slot pitches
     divider_shade: float  # divider brightness relative to the tray
     tint: tuple[float, float, float]
+    floor: BGR | None = None  # what an empty slot shows (foam, card, the box's bottom); None: the tray, shaded
 
 
 def draw_look(rng: np.random.Generator, knobs: Knobs) -> BoxLook:
@@ -71,7 +72,27 @@ def draw_look(rng: np.random.Generator, knobs: Knobs) -> BoxLook:
                    hole_depth=float(rng.uniform(0.25, 1.0)), cap=cap, tray_texture=uniform(rng, knobs.tray_texture),
                    dividers=bool(rng.random() < knobs.dividers), divider_width=float(rng.uniform(0.04, 0.14)),
                    divider_shade=float(rng.uniform(0.55, 1.35)),
-                   tint=tuple(float(v) for v in 1.0 + rng.uniform(-t, t, 3)))
+                   tint=tuple(float(v) for v in 1.0 + rng.uniform(-t, t, 3)), floor=_floor(rng))
+
+
+def _floor(rng: np.random.Generator) -> BGR | None:
+    """Half the looks show a floor of its own in an empty slot: mostly dark (black foam, shadowed card), sometimes
+    any colour."""
+    if rng.random() < 0.5:
+        return None
+    return random_bgr(rng, (0.0, 0.6), (0.0, 0.3)) if rng.random() < 0.7 else random_bgr(rng)
+
+
+@lru_cache(maxsize=64)
+def floor_sprite(radius: float, floor: BGR) -> Sprite:
+    """A flat disc of the floor's colour seen through the opening, with a soft edge and faint grain."""
+    k = int(np.ceil(radius)) + 2
+    n = 2 * k + 1
+    c = np.arange(n, dtype=np.float32) - k
+    r = np.hypot(*np.meshgrid(c, c, indexing="ij"))
+    alpha = np.clip(radius - r + 0.5, 0.0, 1.0)
+    col = np.broadcast_to(np.asarray(floor, np.float32), (n, n, 3))
+    return Sprite.of(col, alpha)
 
 
 def _streaks(rng: np.random.Generator, shape: tuple[int, int], along: float, across: float) -> np.ndarray:

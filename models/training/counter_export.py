@@ -66,15 +66,18 @@ def _seq(g: GraphBuilder, x: str, seq: nn.Sequential) -> str:
     return x
 
 
+def _up2(g: GraphBuilder, x: str, up: nn.ConvTranspose2d) -> str:
+    return g.op("ConvTranspose", x, g.const(up.weight.detach().numpy(), "w"), g.const(up.bias.detach().numpy(), "b"),
+                strides=[2, 2], kernel_shape=[2, 2])
+
+
 def core_model(net: CounterNet) -> onnx.ModelProto:
     net = net.eval()
     g = GraphBuilder("cartridge_counter_net")
     local = _seq(g, CORE_INPUT, net.stem)
     ctx = _seq(g, local, net.context)
-    up = net.up
-    ctx_up = g.op("ConvTranspose", ctx, g.const(up.weight.detach().numpy(), "w"), g.const(up.bias.detach().numpy(), "b"),
-                  strides=[2, 2], kernel_shape=[2, 2])
-    x = _seq(g, g.op("Relu", g.op("Add", local, ctx_up)), net.fuse)
+    ctx = g.op("Relu", g.op("Add", ctx, _up2(g, _seq(g, ctx, net.deep), net.up_deep)))
+    x = _seq(g, g.op("Relu", g.op("Add", local, _up2(g, ctx, net.up))), net.fuse)
     heads = _conv(g, x, net.head, None, relu=False)
     g.op("Split", heads, g.ints([1, 1]), axis=1, n_out=2)
     g.nodes[-1].output[:] = list(CORE_OUTPUTS)

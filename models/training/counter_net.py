@@ -1,8 +1,8 @@
 """The counter network: a small fully-convolutional CNN from the half-size RGB frame to a cap-centre heat map and an
 occluder-on-slot map at stride 4 (one cell per 8 x 8 frame block), plus a global occlusion logit.
 
-Dilated 3 x 3 convolutions at stride 4 give the heat map a receptive field wider than the largest cap (~120 px of
-input) at little cost. The occlusion logit is an affine map of the occluder map's maximum, so "can't count" means
+Dilated 3 x 3 convolutions at strides 8 and 16 give the heat map a receptive field several times the largest cap
+(~60 px of input) at little cost: without the stride-16 path large caps were counted twice or missed. The occlusion logit is an affine map of the occluder map's maximum, so "can't count" means
 "something covers a slot here" and the station could show where.
 """
 from __future__ import annotations
@@ -24,15 +24,18 @@ def block(cin: int, cout: int, stride: int = 1, dilation: int = 1) -> nn.Sequent
 
 
 class CounterNet(nn.Module):
-    """A 4 x 4 patch stem to stride 4 (the map's cells) and one 3 x 3 block, context at stride 8 with dilations 1, 2, 4, back to stride 4 by a 2 x 2
-    transposed conv added to the stride-4 features, one 3 x 3 block, then a 1 x 1 head."""
+    """A 4 x 4 patch stem to stride 4 (the map's cells) and one 3 x 3 block; context at stride 8 with dilations 1, 2, 4
+    and at stride 16 with dilations 1, 2, 4 (so a large cap is seen whole), each brought back up by a 2 x 2 transposed
+    conv added to the finer features; one 3 x 3 block, then a 1 x 1 head."""
 
-    def __init__(self, width: int = 24, context: int = 48):
+    def __init__(self, width: int = 24, context: int = 48, deep: int = 64):
         super().__init__()
         self.stem = nn.Sequential(nn.Conv2d(3, width, 4, stride=4, bias=False), nn.BatchNorm2d(width),
                                   nn.ReLU(inplace=True), block(width, width))
         self.context = nn.Sequential(block(width, 32, 2), block(32, context), block(context, context, dilation=2),
                                      block(context, context, dilation=4))
+        self.deep = nn.Sequential(block(context, deep, 2), block(deep, deep, dilation=2), block(deep, deep, dilation=4))
+        self.up_deep = nn.ConvTranspose2d(deep, context, 2, stride=2)
         self.up = nn.ConvTranspose2d(context, width, 2, stride=2)
         self.fuse = block(width, width)
         self.head = nn.Conv2d(width, 2, 1)  # heat logit, occluder-on-slot logit
@@ -43,7 +46,9 @@ class CounterNet(nn.Module):
     def forward(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """``image``: [N, 3, 240, 320] RGB in 0..1 → heat logits [N, 1, 60, 80], occluder logits, occlusion logit [N]."""
         local = self.stem(image)
-        x = self.fuse(F.relu(local + self.up(self.context(local))))
+        ctx = self.context(local)
+        ctx = F.relu(ctx + self.up_deep(self.deep(ctx)))
+        x = self.fuse(F.relu(local + self.up(ctx)))
         out = self.head(x)
         heat, occ_map = out[:, :1], out[:, 1:]
         occ = occ_map.amax(dim=(1, 2, 3)) * self.occ_scale + self.occ_bias

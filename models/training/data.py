@@ -108,7 +108,7 @@ def counter_split(*, style: str, seed: int, items: int, missing_rate: float, occ
                 "counts": np.array([r[4] for r in rows], np.int16), "expected": np.array([r[5] for r in rows], np.int16),
                 "radius_px": np.array([r[6] for r in rows], np.float32)}
 
-    return cached(f"counter-{style}-{seed}", {**stream_args, "items": items, "v": 2}, build)  # v2: box look families
+    return cached(f"counter-{style}-{seed}", {**stream_args, "items": items, "v": 3}, build)  # v3: slot floors, pens
 
 
 # classifier: the net sees the whole frame (RGB; a 4 x 4 patch stem keeps thin scratches); one map cell per 4 x 4 block

@@ -77,3 +77,14 @@ def test_random_colours_come_from_the_whole_hue_circle():
     rng = np.random.default_rng(0)
     cols = np.array([lk.random_bgr(rng, (0.8, 1.0), (0.8, 1.0)) for _ in range(200)])
     assert (cols.argmax(axis=1)[:, None] == np.arange(3)).any(axis=0).all()  # blue, green and red dominant ones
+
+
+def test_an_empty_slot_can_show_a_floor_of_its_own():
+    knobs = WIDE.with_(box_looks=1.0, perspective=0.0)
+    looks = [lk.draw_look(np.random.default_rng(s), knobs) for s in range(40)]
+    floors = [look.floor for look in looks if look.floor is not None]
+    assert 5 < len(floors) < 35  # some looks do, some keep the shaded tray
+    assert sum(max(f) < 90 for f in floors) > len(floors) / 2  # mostly dark: foam, card in shadow
+    sprite = lk.floor_sprite(10.0, (5, 6, 7))
+    c = sprite.alpha.shape[0] // 2
+    assert sprite.alpha[c, c] == 1.0 and sprite.alpha[0, 0] == 0.0 and tuple(sprite.color[c, c]) == (5, 6, 7)
