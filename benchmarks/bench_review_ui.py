@@ -22,7 +22,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from ui.gui_gc import application  # noqa: E402
 
 from inspector.review import QueueFilter, Review  # noqa: E402
 from inspector.store import Store  # noqa: E402
@@ -64,7 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=25)
     args = parser.parse_args()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = application()
     results = {}
     with tempfile.TemporaryDirectory() as folder:
         db = fill(Path(folder))

@@ -111,13 +111,13 @@ def headless_run(recipe, pool, rate: float, parts: int, data_dir: Path) -> dict:
 
 def window_run(recipe, pool, rate: float, parts: int, data_dir: Path, size: tuple[int, int]) -> dict:
     from PySide6.QtCore import QEventLoop, Qt, QTimer
-    from PySide6.QtWidgets import QApplication
+    from ui.gui_gc import application
 
     from ui.app import StationWindow, steady_state
     from ui.controller import StationController
     from ui.model import StationModel
 
-    app = QApplication.instance() or QApplication([])
+    app = application()
     headless_slice = sys.getswitchinterval()
     station = open_station(recipe, pool, rate, data_dir)
     records, done = collect(station, parts)

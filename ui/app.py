@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QApplication, QHBoxLayout, QMainWindow, QPushButton, QStackedWidget,
+from PySide6.QtWidgets import (QHBoxLayout, QMainWindow, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
 from ui import theme
@@ -24,6 +24,7 @@ from ui.charts import ChartsPanel
 from ui.controller import StationController
 from ui.controls import ControlBar, RecipePicker
 from ui.counters import CountersPanel
+from ui.gui_gc import application
 from ui.header import CAPTIONS, Header, MenuPanel
 from ui.live_view import LiveView
 from ui.login import LoginGate, open_users
@@ -249,7 +250,7 @@ def run_window(station, *, build=None, recipes: list[str] = (), parts: int | Non
                size: tuple[int, int] = (1280, 800), start: bool = True,
                station_path: Path | None = None) -> tuple[bool, object]:
     """Show the station window until it is closed (or Ctrl-C / SIGTERM); returns (stopped cleanly, last station)."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = application()
     app.setApplicationName("inspector")
     model = StationModel()
     controller = StationController(model, station, build=build, parts=parts)

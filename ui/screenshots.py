@@ -87,13 +87,13 @@ def save_png(pixmap, path: Path) -> int:
 
 
 def shoot(recipe_name: str, out: Path, lead_in: int, rate: float) -> list[Path]:
-    from PySide6.QtWidgets import QApplication
+    from ui.gui_gc import application
 
     from ui.app import StationWindow
     from ui.controller import StationController
     from ui.model import StationModel
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = application()
     recipe, items = scene(recipe_name, lead_in)
     with tempfile.TemporaryDirectory() as data:
         station = build_station(StationConfig(recipe=recipe_name, data_dir=Path(data)), recipe=recipe, simulate=True,
@@ -136,13 +136,13 @@ def shoot(recipe_name: str, out: Path, lead_in: int, rate: float) -> list[Path]:
 
 def shoot_pin_pad(out: Path) -> Path:
     """The login screen at 800 x 480: four people, one picked after a wrong PIN, two digits typed again."""
-    from PySide6.QtWidgets import QApplication
+    from ui.gui_gc import application
 
     from inspector.store import Store
     from inspector.users import UserDirectory, WrongPin
     from ui.login import LoginDialog
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = application()
     with tempfile.TemporaryDirectory() as data, Store.open(Path(data) / "inspector.db") as store:
         users = UserDirectory(store)
         users.add(None, "adam", "admin", "715493", reason="screenshot")
@@ -173,12 +173,12 @@ def shoot_pin_pad(out: Path) -> Path:
 def shoot_calibration(out: Path) -> Path:
     """The technician's calibration screen at 800 x 480 over a simulated station: a box in view, the ROI on it,
     exposure a little high so the histogram and its clipping warning show."""
-    from PySide6.QtWidgets import QApplication
+    from ui.gui_gc import application
 
     from ui import theme
     from ui.calibration import for_station
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = application()
     with tempfile.TemporaryDirectory() as data:
         station = build_station(StationConfig(data_dir=Path(data)), simulate=True)
         try:

@@ -94,3 +94,12 @@ def model(qtbot):
     model = StationModel()
     model.set_running(True)
     return model
+
+
+@pytest.fixture(autouse=True)
+def gui_thread_collector(qapp):
+    """As in the application: Python's cyclic collector runs on the GUI thread only (ui/gui_gc.py), again after a test
+    whose event loop ended."""
+    from ui.gui_gc import collect_on_gui_thread
+
+    return collect_on_gui_thread(qapp)

@@ -69,13 +69,13 @@ def fill(data: Path) -> Path:
 
 
 def shoot_review(out: Path) -> list[Path]:
-    from PySide6.QtWidgets import QApplication
+    from ui.gui_gc import application
 
     from inspector.store import Store
     from ui.review.screen import ReviewScreen
     from ui.screenshots import save_png, wait_until
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = application()
     paths = []
     with tempfile.TemporaryDirectory() as folder:
         db = fill(Path(folder))
