@@ -193,7 +193,9 @@ def _tool(canvas, rng, target, size, light, knobs: Knobs) -> np.ndarray:
     d = _rot(np.array([1.0, 0.0]), float(rng.uniform(0, 360)))
     thick, long, blade = 1.0, 1.0, 1.0
     if knobs.random_colors > 0:  # pens, markers, pliers' handles, spatulas: other proportions
-        thick, long, blade = float(rng.uniform(0.2, 1.3)), float(rng.uniform(0.7, 2.6)), float(rng.uniform(0.0, 1.3))
+        thin = rng.random() < 0.4  # a pen or a screwdriver's shaft: thinner than a cap's rim
+        thick = float(rng.uniform(0.15, 0.4) if thin else rng.uniform(0.4, 1.3))
+        long, blade = float(rng.uniform(0.7, 2.6)), float(rng.uniform(0.0, 1.3))
     handle_r = 0.42 * size * thick
     centre = np.asarray(target, np.float64) + rng.normal(0, 0.1 * size, 2)
     h0, h1 = centre - d * 1.8 * size * long, centre + d * 1.8 * size * long

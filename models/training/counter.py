@@ -35,7 +35,7 @@ from inspector.runtime import LoadedModel, load_package
 from models.baseline_graphs import peak_table_rows
 from models.training import counter_eval
 from models.training.counter_export import core_model, frame_spec, occlusion_affine, package_graph
-from models.training.counter_net import HEAT_SIGMA, CounterNet
+from models.training.counter_net import HEAT_SIGMA, RADIUS_SIGMA, CounterNet
 from models.training.counter_train import Recipe, stack_splits, train, validate
 from models.training.data import COUNTER_MAP, COUNTER_STRIDE, ROOT, TEST_SEED
 from models.training.quantize import quantize_qdq
@@ -223,7 +223,7 @@ def build(out: Path, recipe: Recipe, test_items: dict[str, int], log=print,
             "train_images": report["train_images"], "steps": recipe.steps, "batch": recipe.batch,
             "epochs": report["epochs"], "recipe_params": {k: v for k, v in recipe.params().items()
                                                           if k not in ("train", "val")},
-            "heat_sigma_cells": HEAT_SIGMA, "peak_threshold_from": "validation splits",
+            "heat_sigma_cells": HEAT_SIGMA, "heat_sigma_radius_fraction": RADIUS_SIGMA, "peak_threshold_from": "validation splits",
             "final_losses": report["final_losses"],
             "torch": torch.__version__, "onnx": onnx.__version__, "onnxruntime": ort.__version__,
             "threads": recipe.threads, "data_s": report["data_s"], "train_s": report["train_s"],

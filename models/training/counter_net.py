@@ -12,9 +12,10 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from models.training.data import COUNTER_MAP, frame_to_cell
+from models.training.data import COUNTER_MAP, COUNTER_STRIDE, frame_to_cell
 
 HEAT_SIGMA = 0.8  # cells: width of the Gaussian target at a cap centre
+RADIUS_SIGMA = 0.3  # at least this fraction of the cap radius
 
 
 def block(cin: int, cout: int, stride: int = 1, dilation: int = 1) -> nn.Sequential:
@@ -24,14 +25,13 @@ def block(cin: int, cout: int, stride: int = 1, dilation: int = 1) -> nn.Sequent
 
 
 class CounterNet(nn.Module):
-    """A 4 x 4 patch stem to stride 4 (the map's cells) and one 3 x 3 block; context at stride 8 with dilations 1, 2, 4
+    """Two strided 3 x 3 blocks to stride 4 (the map's cells) and one more; context at stride 8 with dilations 1, 2, 4
     and at stride 16 with dilations 1, 2, 4 (so a large cap is seen whole), each brought back up by a 2 x 2 transposed
     conv added to the finer features; one 3 x 3 block, then a 1 x 1 head."""
 
     def __init__(self, width: int = 24, context: int = 48, deep: int = 64):
         super().__init__()
-        self.stem = nn.Sequential(nn.Conv2d(3, width, 4, stride=4, bias=False), nn.BatchNorm2d(width),
-                                  nn.ReLU(inplace=True), block(width, width))
+        self.stem = nn.Sequential(block(3, 16, 2), block(16, width, 2), block(width, width))
         self.context = nn.Sequential(block(width, 32, 2), block(32, context), block(context, context, dilation=2),
                                      block(context, context, dilation=4))
         self.deep = nn.Sequential(block(context, deep, 2), block(deep, deep, dilation=2), block(deep, deep, dilation=4))
@@ -55,15 +55,17 @@ class CounterNet(nn.Module):
         return heat, occ_map, occ
 
 
-def heat_targets(centres: np.ndarray, sigma: float = HEAT_SIGMA) -> np.ndarray:
+def heat_targets(centres: np.ndarray, radius_px: np.ndarray | None = None, sigma: float = HEAT_SIGMA) -> np.ndarray:
     """[N, 60, 80] Gaussian peaks (max of overlaps) at the cap centres ([N, K, 2] frame px, NaN padded); exactly 1 at
-    the cell holding each centre."""
+    the cell holding each centre. With ``radius_px`` (per image) a large cap gets a wider peak
+    (``RADIUS_SIGMA`` x its radius in cells): a sharp peak on a wide flat cap is a guess, and two guesses are two caps."""
     h, w = COUNTER_MAP
     out = np.zeros((len(centres), h, w), np.float32)
     rows, cols = np.mgrid[0:h, 0:w].astype(np.float32)
     for n, pts in enumerate(centres):
+        s = sigma if radius_px is None else max(sigma, RADIUS_SIGMA * float(radius_px[n]) / COUNTER_STRIDE)
         for cx, cy in frame_to_cell(pts[~np.isnan(pts[:, 0])]):
-            g = np.exp(-((cols - cx) ** 2 + (rows - cy) ** 2) / (2 * sigma * sigma))
+            g = np.exp(-((cols - cx) ** 2 + (rows - cy) ** 2) / (2 * s * s))
             g[int(round(cy)), int(round(cx))] = 1.0
             np.maximum(out[n], g, out=out[n])
     return out

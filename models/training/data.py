@@ -55,12 +55,13 @@ def frame_to_cell(xy: np.ndarray) -> np.ndarray:
 
 
 def occluder_map(mask: np.ndarray | None, slots_xy: np.ndarray, radius_px: float) -> np.ndarray:
-    """Per heat-map cell: 1 where the occluder covers most of the cell and the cell lies on a slot's cap disc."""
+    """Per heat-map cell: 1 where the occluder covers a quarter of the cell or more (a pen is thinner than a cell) and
+    the cell lies on a slot's cap disc."""
     h, w = COUNTER_MAP
     if mask is None or not len(slots_xy):
         return np.zeros((h, w), np.uint8)
     s = COUNTER_STRIDE
-    covered = mask.reshape(h, s, w, s).mean(axis=(1, 3)) > 0.5
+    covered = mask.reshape(h, s, w, s).mean(axis=(1, 3)) >= 0.25
     cells = frame_to_cell(slots_xy)
     rows, cols = np.mgrid[0:h, 0:w].astype(np.float32)
     r = max(radius_px / s, 0.75)
@@ -108,7 +109,7 @@ def counter_split(*, style: str, seed: int, items: int, missing_rate: float, occ
                 "counts": np.array([r[4] for r in rows], np.int16), "expected": np.array([r[5] for r in rows], np.int16),
                 "radius_px": np.array([r[6] for r in rows], np.float32)}
 
-    return cached(f"counter-{style}-{seed}", {**stream_args, "items": items, "v": 3}, build)  # v3: slot floors, pens
+    return cached(f"counter-{style}-{seed}", {**stream_args, "items": items, "v": 4}, build)  # v4: thin occluders on the map
 
 
 # classifier: the net sees the whole frame (RGB; a 4 x 4 patch stem keeps thin scratches); one map cell per 4 x 4 block
