@@ -40,8 +40,8 @@ from models.training.counter_train import Recipe, stack_splits, train, validate
 from models.training.data import COUNTER_MAP, COUNTER_STRIDE, ROOT, TEST_SEED
 from models.training.quantize import quantize_qdq
 
-VERSION = "1.1.0"
-CREATED = "2026-11-23T00:00:00Z"
+VERSION = "1.2.0"
+CREATED = "2026-11-22T12:00:00Z"
 MIN_DISTANCE = 2  # heat-map cells: a cap is the maximum of its 5 x 5 window (the closest caps are ~3.9 cells apart)
 INT8_FILE = "model.int8.onnx"
 INT8_MAX_LOSS = 0.005  # accuracy points the INT8 graph may lose on any split and still ship
