@@ -2,8 +2,9 @@
 occluder-on-slot map at stride 4 (one cell per 8 x 8 frame block), plus a global occlusion logit.
 
 Dilated 3 x 3 convolutions at strides 8 and 16 give the heat map a receptive field several times the largest cap
-(~60 px of input) at little cost: without the stride-16 path large caps were counted twice or missed. The occlusion logit is an affine map of the occluder map's maximum, so "can't count" means
-"something covers a slot here" and the station could show where.
+(~60 px of input) at little cost: without the stride-16 path large caps were counted twice or missed. The occlusion
+logit is an affine map of the occluder map's maximum, so "can't count" means "something covers a slot here" and the
+station could show where.
 """
 from __future__ import annotations
 
