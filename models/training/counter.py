@@ -1,7 +1,7 @@
 """Rebuild the trained cartridge counter package from scratch: render → train → export → INT8 → evaluate → golden →
 manifest, into ``models/cartridge_counter/``.
 
-    python -m models.training.counter                      # the shipped package (about 15 min on 2 cores)
+    python -m models.training.counter                      # the shipped package (about 25 min on 2 quiet cores)
     python -m models.training.counter --out /tmp/counter --steps 200 --test-items 60   # a quick look
 
 Rendered splits are cached under ``models/.cache``; the test splits (seed 2026, and the independent renderer) are
@@ -40,7 +40,7 @@ from models.training.counter_train import Recipe, stack_splits, train, validate
 from models.training.data import COUNTER_MAP, COUNTER_STRIDE, ROOT, TEST_SEED
 from models.training.quantize import quantize_qdq
 
-VERSION = "1.2.0"
+VERSION = "1.3.0"
 CREATED = "2026-11-22T12:00:00Z"
 MIN_DISTANCE = 2  # heat-map cells: a cap is the maximum of its 5 x 5 window (the closest caps are ~3.9 cells apart)
 INT8_FILE = "model.int8.onnx"
