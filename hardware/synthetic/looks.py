@@ -85,7 +85,7 @@ def _floor(rng: np.random.Generator) -> BGR | None:
 
 @lru_cache(maxsize=64)
 def floor_sprite(radius: float, floor: BGR) -> Sprite:
-    """A flat disc of the floor's colour seen through the opening, with a soft edge and faint grain."""
+    """A flat disc of the floor's colour seen through the opening, with a soft edge."""
     k = int(np.ceil(radius)) + 2
     n = 2 * k + 1
     c = np.arange(n, dtype=np.float32) - k
