@@ -111,10 +111,10 @@ def headless_run(recipe, pool, rate: float, parts: int, data_dir: Path) -> dict:
 
 def window_run(recipe, pool, rate: float, parts: int, data_dir: Path, size: tuple[int, int]) -> dict:
     from PySide6.QtCore import QEventLoop, Qt, QTimer
-    from ui.gui_gc import application
 
     from ui.app import StationWindow, steady_state
     from ui.controller import StationController
+    from ui.gui_gc import application
     from ui.model import StationModel
 
     app = application()

@@ -26,7 +26,6 @@ class GuiThreadCollector(QObject):
     def __init__(self, app: QCoreApplication, interval_ms: int = INTERVAL_MS):
         super().__init__(app)
         self.thresholds = gc.get_threshold()
-        self.collections = [0, 0, 0]
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.check)
@@ -43,7 +42,6 @@ class GuiThreadCollector(QObject):
         if young_runs >= self.thresholds[1]:
             generation = 2 if middle_runs >= self.thresholds[2] else 1
         gc.collect(generation)
-        self.collections[generation] += 1
 
     def stop(self) -> None:
         """The last collection on the GUI thread, then automatic collection as before."""

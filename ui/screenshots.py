@@ -87,10 +87,9 @@ def save_png(pixmap, path: Path) -> int:
 
 
 def shoot(recipe_name: str, out: Path, lead_in: int, rate: float) -> list[Path]:
-    from ui.gui_gc import application
-
     from ui.app import StationWindow
     from ui.controller import StationController
+    from ui.gui_gc import application
     from ui.model import StationModel
 
     app = application()
@@ -136,10 +135,9 @@ def shoot(recipe_name: str, out: Path, lead_in: int, rate: float) -> list[Path]:
 
 def shoot_pin_pad(out: Path) -> Path:
     """The login screen at 800 x 480: four people, one picked after a wrong PIN, two digits typed again."""
-    from ui.gui_gc import application
-
     from inspector.store import Store
     from inspector.users import UserDirectory, WrongPin
+    from ui.gui_gc import application
     from ui.login import LoginDialog
 
     app = application()
@@ -173,10 +171,9 @@ def shoot_pin_pad(out: Path) -> Path:
 def shoot_calibration(out: Path) -> Path:
     """The technician's calibration screen at 800 x 480 over a simulated station: a box in view, the ROI on it,
     exposure a little high so the histogram and its clipping warning show."""
-    from ui.gui_gc import application
-
     from ui import theme
     from ui.calibration import for_station
+    from ui.gui_gc import application
 
     app = application()
     with tempfile.TemporaryDirectory() as data:

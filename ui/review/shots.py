@@ -69,9 +69,8 @@ def fill(data: Path) -> Path:
 
 
 def shoot_review(out: Path) -> list[Path]:
-    from ui.gui_gc import application
-
     from inspector.store import Store
+    from ui.gui_gc import application
     from ui.review.screen import ReviewScreen
     from ui.screenshots import save_png, wait_until
 
