@@ -41,8 +41,9 @@ def scratch(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random
 
 
 def crack(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random.Generator,
-          varied: bool = False) -> np.ndarray:
-    """A jagged dark line: zig-zag steps around a slowly drifting course, with forks."""
+          varied: bool = False, heading: float | None = None) -> np.ndarray:
+    """A jagged dark line: zig-zag steps around a slowly drifting course, with forks; both ways from ``at``, or
+    from ``at`` along ``heading`` only (a crack running in from an edge)."""
     m = np.zeros(shape, np.uint8)
     step = max(0.016 * scale, 2.0)
 
@@ -60,6 +61,9 @@ def crack(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random.G
         cv2.polylines(m, [arr], False, 255, thickness, cv2.LINE_AA, shift=4)
 
     n = int(rng.uniform(0.35, 0.6) * scale / step)
+    if heading is not None:
+        walk(at, heading, int(n * rng.uniform(0.5, 1.0)), int(rng.integers(1, 3)), 0)
+        return m.astype(np.float32) / 255.0
     course = rng.uniform(0, 2 * np.pi)
     walk(at, course, n // 2, 2, 0)
     walk(at, course + np.pi, n - n // 2, 2 if rng.random() < 0.5 else 1, 0)
@@ -68,10 +72,12 @@ def crack(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random.G
 
 def spot(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random.Generator,
          varied: bool = False) -> np.ndarray:
-    """An irregular stain with soft edges (``varied``: from a speck to a blot)."""
+    """An irregular stain with soft edges (``varied``: from a speck to a blot, or a crisp cluster of drops)."""
     radius = rng.uniform(0.05, 0.12) * scale
     if varied:
         radius *= rng.uniform(0.4, 1.3)
+        if rng.random() < 0.4:
+            return _drops(shape, at, scale, rng)
     a = np.linspace(0, 2 * np.pi, 36, endpoint=False)
     wobble = 1 + 0.25 * np.sin(2 * a + rng.uniform(0, 6.3)) + 0.15 * np.sin(3 * a + rng.uniform(0, 6.3))
     r = radius * wobble * rng.uniform(0.9, 1.1, a.size)
@@ -83,6 +89,23 @@ def spot(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random.Ge
     cv2.fillPoly(m, [np.round((pts - (x0, y0)) * 16).astype(np.int32)], 255, cv2.LINE_AA, shift=4)
     out = np.zeros(shape, np.float32)
     out[y0:y1, x0:x1] = cv2.GaussianBlur(m.astype(np.float32) / 255.0, (0, 0), 0.15 * radius + 0.5)
+    return out
+
+
+def _drops(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random.Generator) -> np.ndarray:
+    """A compact stain of two to five overlapping round drops with crisp edges (as small as a bolt hole, without its
+    rim: the net must tell the two apart)."""
+    r_max = float(np.clip(rng.uniform(0.025, 0.07) * scale, 3.0, 14.0))
+    k = int(3 * r_max) + 2
+    x0, y0 = max(int(at[0]) - k, 0), max(int(at[1]) - k, 0)
+    x1, y1 = min(int(at[0]) + k + 1, shape[1]), min(int(at[1]) + k + 1, shape[0])
+    m = np.zeros((y1 - y0, x1 - x0), np.float32)
+    for _ in range(int(rng.integers(2, 6))):
+        o = at - (x0, y0) + rng.normal(0, 0.45 * r_max, 2)
+        r = r_max * rng.uniform(0.4, 1.0)
+        cv2.circle(m, (int(o[0] * 16), int(o[1] * 16)), int(r * 16), 1.0, -1, cv2.LINE_AA, shift=4)
+    out = np.zeros(shape, np.float32)
+    out[y0:y1, x0:x1] = cv2.GaussianBlur(m, (0, 0), float(rng.uniform(0.5, 1.3)))
     return out
 
 
@@ -113,7 +136,12 @@ def _varied_marks(color: np.ndarray, kind: str, a: np.ndarray, rng: np.random.Ge
     elif kind == "crack":
         np.multiply(color, 1.0 - np.minimum(a * rng.uniform(0.45, 0.9), 0.95), out=color)
     elif kind == "spot":
-        hsv = np.uint8([[[rng.uniform(0, 180), rng.uniform(0, 255), rng.uniform(20, 255)]]])
+        if rng.random() < 0.4:  # contamination that stands out: pale on a dark surface, dark on a pale one
+            pale = float(np.mean(color[a[..., 0] > 0.5])) < 110 if (a[..., 0] > 0.5).any() else True
+            value = rng.uniform(170, 250) if pale else rng.uniform(10, 60)
+            hsv = np.uint8([[[rng.uniform(0, 180), rng.uniform(0, 120), value]]])
+        else:
+            hsv = np.uint8([[[rng.uniform(0, 180), rng.uniform(0, 255), rng.uniform(20, 255)]]])
         stain = cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR)[0, 0].astype(np.float32)
         w = np.minimum(a * rng.uniform(0.55, 0.95), 0.95)
         np.add(color * (1.0 - w), stain * w, out=color)

@@ -14,9 +14,10 @@ import cv2
 import numpy as np
 
 from hardware.synthetic import canvas as cv
-from hardware.synthetic.defects import DEFECT_KINDS, DRAWERS, apply_marks
+from hardware.synthetic.defects import DEFECT_KINDS, DRAWERS, apply_marks, crack
 from hardware.synthetic.knobs import Knobs, Range, knobs_for, pick, uniform
 from hardware.synthetic.looks import random_bgr, surface, tinted
+from hardware.synthetic.part_shapes import FAMILY_SHAPES, Form, draw_family, draw_form, edge_start, rim_light, surface_texture
 
 MATERIALS = {  # colour, shininess, specular strength, metallic
     "aluminium": ((188, 190, 194), 30.0, 0.45, True),
@@ -38,12 +39,18 @@ class PartLooks:
     free_color: float  # share of plastic parts in any colour
     light_tint: float  # per-channel colour cast of the light, +-
     defect_looks: float  # share of defects drawn in a varied look (defects.py ``varied``)
+    texture: float  # share of parts with a cast or mottled surface texture
+    edge_cracks: float  # share of varied cracks that run in from an edge (rim or hole) rather than start inside
+    open_holes: float  # share of parts whose holes show the floor lit, in the part's offset shadow only
+    rims: float  # share of parts with chamfered edges that catch (or lose) the light
 
 
 PART_LOOKS = {
-    "wide": PartLooks(share=0.75, fill=(0.32, 0.92), shapes=("disc", "disc", "plate", "gear", "ring", "hex"),
+    "wide": PartLooks(share=0.8, fill=(0.32, 0.92),
+                      shapes=("disc", "disc", "plate", "gear", "ring", "hex", "knurl", "lever", "bracket", "blob"),
                       surfaces=("belt", "wood", "brushed", "fabric", "speckle", "plain"), free_color=0.6,
-                      light_tint=0.15, defect_looks=0.6),
+                      light_tint=0.15, defect_looks=0.7, texture=0.5, edge_cracks=0.6,
+                      open_holes=0.5, rims=0.4),
 }
 
 
@@ -80,37 +87,14 @@ def _radius_map(shape_hw: tuple[int, int], c: np.ndarray) -> np.ndarray:
     return cv2.magnitude(xs - np.float32(c[0]), ys - np.float32(c[1]))
 
 
-def _family_outline(m: np.ndarray, shape: str, c: np.ndarray, radius: float, angle: float, bolts: int,
-                    form: tuple[float, int]) -> list[tuple[np.ndarray, float]]:
-    """Draw a gear, ring or hex blank into ``m``; its holes. ``form``: bore radius (fraction), number of teeth."""
-    bore, teeth = form
-    t = np.linspace(0, 2 * np.pi, 360 if shape != "hex" else 7)[:-1] + angle
-    if shape == "gear":
-        phase = ((t - angle) * teeth / (2 * np.pi)) % 1
-        r = np.where((phase > 0.15) & (phase < 0.6), radius, 0.86 * radius)
-    elif shape == "hex":
-        r = np.full_like(t, radius)
-    else:
-        r = np.full_like(t, radius)
-    pts = c + np.stack([np.cos(t), np.sin(t)], 1) * r[:, None]
-    cv2.fillPoly(m, [np.round(pts * 16).astype(np.int32)], 255, cv2.LINE_AA, shift=4)
-    holes = [(c, bore * radius)]
-    if shape != "ring" and bore < 0.36:
-        for k in range(bolts):
-            a = angle + 2 * np.pi * k / bolts
-            holes.append((c + 0.6 * radius * np.array([np.cos(a), np.sin(a)]), 0.06 * radius))
-    return holes
-
-
 def _outline(shape: str, roi_size: tuple[int, int], c: np.ndarray, radius: float, angle: float,
-             aspect: float, bolts: int, form: tuple[float, int] = (0.2, 0)
-             ) -> tuple[np.ndarray, list[tuple[np.ndarray, float]]]:
+             aspect: float, bolts: int, form: Form = Form()) -> tuple[np.ndarray, list[tuple[np.ndarray, float]]]:
     """AA mask of the part's outline in its region and its holes (centre, radius)."""
     h, w = roi_size
     m = np.zeros((h, w), np.uint8)
     rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    if shape in ("gear", "ring", "hex"):
-        holes = _family_outline(m, shape, c, radius, angle, bolts, form)
+    if shape in FAMILY_SHAPES:
+        holes = draw_family(m, shape, c, radius, angle, bolts, form)
     elif shape == "disc":
         cv2.circle(m, tuple(int(v) for v in np.round(c * 16)), int(radius * 16), 255, -1, cv2.LINE_AA, shift=4)
         holes = [(c, 0.2 * radius)]
@@ -165,12 +149,11 @@ def render_part(rng: np.random.Generator | int | None = None, *, defect: str | N
     shape = pick(rng, looks.shapes if looks else knobs.part_shapes)
     material = pick(rng, knobs.part_materials)
     plastic = pick(rng, knobs.plastic_colors)
-    form = (0.2, 0)
+    form = Form()
     if looks:
         if rng.random() < looks.free_color:
             plastic = random_bgr(rng, (0.0, 1.0), (0.1, 0.95))
-        bore = {"ring": (0.45, 0.7), "gear": (0.15, 0.45), "hex": (0.2, 0.5)}.get(shape, (0.2, 0.2))
-        form = (float(rng.uniform(*bore)), int(rng.integers(12, 31)))
+        form = draw_form(rng, shape)
     azimuth = uniform(rng, knobs.light_azimuth_deg)
     light = cv.light_vector(azimuth)
     aspect = float(rng.uniform(1.2, 1.5)) if shape == "plate" else 1.0
@@ -198,11 +181,13 @@ def render_part(rng: np.random.Generator | int | None = None, *, defect: str | N
     gy, gx = y0 // cv.GAIN_SCALE, x0 // cv.GAIN_SCALE
     part_low[gy : gy + low.shape[0], gx : gx + low.shape[1]] = low[: gain.shape[0] - gy, : gain.shape[1] - gx] / 255.0
     away = -light[:2] / np.hypot(light[0], light[1])
-    cv.soft_shadow(gain, part_low, tuple(away * 0.05 * radius), 0.05 * radius, 0.45, keep=part_low)
-    for centre, r in holes:  # the belt under a hole lies in the part's shadow
-        g = np.ones((int(2 * r) + 5,) * 2, np.float32)
-        cv2.circle(g, (g.shape[0] // 2,) * 2, int(r), 0.5, -1, cv2.LINE_AA)
-        cv.modulate(canvas, g, int(round(centre[0] + x0)), int(round(centre[1] + y0)))
+    lift, dark = (0.05, 0.45) if not looks else (float(rng.uniform(0.02, 0.1)), float(rng.uniform(0.3, 0.6)))
+    cv.soft_shadow(gain, part_low, tuple(away * lift * radius), lift * radius, dark, keep=part_low)
+    if not looks or rng.random() >= looks.open_holes:  # else the holes show only the part's cast shadow
+        for centre, r in holes:  # the belt under a hole lies in the part's shadow
+            g = np.ones((int(2 * r) + 5,) * 2, np.float32)
+            cv2.circle(g, (g.shape[0] // 2,) * 2, int(r), 0.5, -1, cv2.LINE_AA)
+            cv.modulate(canvas, g, int(round(centre[0] + x0)), int(round(centre[1] + y0)))
 
     bevel = max(0.035 * radius, 2.0)
     height = cv.rounded_height(solid, bevel, precise=False)
@@ -217,11 +202,16 @@ def render_part(rng: np.random.Generator | int | None = None, *, defect: str | N
     varied = bool(looks and defect is not None and rng.random() < looks.defect_looks)
     if defect is not None:
         dist = cv2.distanceTransform(solid, cv2.DIST_L2, 3)
-        inner = np.argwhere(dist > 0.1 * radius)
+        from_edge = varied and defect == "crack" and rng.random() < looks.edge_cracks
+        inner = np.argwhere(dist > (max(3.0, 0.03 * radius) if varied else 0.1 * radius))
         for _ in range(20):
-            at = inner[int(rng.integers(len(inner)))][::-1].astype(np.float64)
-            soft = (DRAWERS[defect](roi_hw, at, radius, rng, varied=True) if varied else
-                    DRAWERS[defect](roi_hw, at, radius, rng)) * (dist > 2)
+            start = edge_start(dist, rng) if from_edge else None
+            if start is not None:  # a crack running in from the rim or a hole's edge
+                soft = crack(roi_hw, start[0], radius, rng, varied=True, heading=start[1]) * (dist > 0.5)
+            else:
+                at = inner[int(rng.integers(len(inner)))][::-1].astype(np.float64)
+                soft = (DRAWERS[defect](roi_hw, at, radius, rng, varied=True) if varied else
+                        DRAWERS[defect](roi_hw, at, radius, rng)) * (dist > 2)
             if np.count_nonzero(soft > 0.25) >= 12:
                 break
         if defect == "dent":
@@ -231,6 +221,10 @@ def render_part(rng: np.random.Generator | int | None = None, *, defect: str | N
     height = cv2.GaussianBlur(height, (0, 0), 0.8)
     diffuse, spec = cv.shade(height, light, MATERIALS.get(material, (0, 12.0))[1])
     color = _albedo(material, plastic, roi_hw, c, shape, azimuth, size)
+    if looks and rng.random() < looks.texture:
+        color *= surface_texture(rng, roi_hw)[..., None]
+    if looks and rng.random() < looks.rims:
+        color *= rim_light(solid, rng)[..., None]
     _, _, spec_k, metallic = MATERIALS.get(material, (None, 12.0, 0.12, False))
     lum = cv2.merge([diffuse] * 3)
     color *= cv2.addWeighted(lum, 0.72, lum, 0.0, 0.38)

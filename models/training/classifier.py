@@ -2,7 +2,7 @@
 
     PYTHONPATH=. .venv/bin/python -m models.training.classifier [--out DIR] [--steps N] [--test-items N]
 
-Each training uses one thread (``Recipe.threads``): two model rebuilds may share the two cores.
+Training uses both cores (``Recipe.threads``; ``--threads 1`` when another rebuild shares them).
 
 The package holds ``model.onnx`` (float), ``model.int8.onnx`` when INT8 keeps accuracy within half a point,
 ``manifest.json`` (metrics on the fixed test splits and the independent renderer, calibration, latency, lineage with
@@ -32,8 +32,8 @@ from inspector.manifest import write_package
 from inspector.runtime import LoadedModel, load_package
 from models.training import classifier_eval as ev
 from models.training.classifier_net import ClassifierNet
-from models.training.classifier_export import core_model, frame_spec, package_graph, torch_reference
-from models.training.classifier_train import Recipe, stack, train, validate
+from models.training.classifier_export import core_model, frame_spec, p_defect, package_graph, torch_reference
+from models.training.classifier_train import EMPTY, GOOD, Recipe, predict, stack, train, validate
 from models.training.counter_train import to_input
 from models.training.data import CLASSIFIER_MAP, CLASSIFIER_STRIDE, ROOT, TEST_SEED
 from models.training.quantize import quantize_qdq
@@ -61,6 +61,22 @@ def check_export(net, model_bytes: bytes, images: np.ndarray, temperature: float
     if worst > 1e-3:
         raise SystemExit(f"export check: package graph and torch differ by {worst:.2g} in p_defect (limit 1e-3)")
     return worst
+
+
+def pass_threshold(net, recipe: Recipe, temperature: float, offset: float) -> dict:
+    """``pass_below`` from the line's validation split alone: half the lowest p_defect of a defective part there
+    (so none of them would pass), within 0.01..0.2; and how many of its good parts that leaves to QA."""
+    data = stack(tuple(s for s in recipe.val if s.style == "line"))
+    _, z, present = predict(net, data["images"])
+    p = p_defect(z, present, temperature, offset)
+    kinds = data["kinds"]
+    good, bad = kinds == GOOD, (kinds != GOOD) & (kinds != EMPTY)
+    lowest = float(p[bad].min())
+    cut = float(np.clip(lowest / 2, 0.01, 0.2))
+    return {"pass_below": round(cut, 4), "from": "half the lowest p_defect of a defective part, line validation split",
+            "lowest_defect_p": round(lowest, 4), "highest_good_p": round(float(p[good].max()), 4),
+            "good_left_to_qa": int((p[good] >= cut).sum()), "good_parts": int(good.sum()),
+            "defective_parts": int(bad.sum())}
 
 
 def _golden(folder: Path, model: LoadedModel) -> list[dict]:
@@ -95,7 +111,7 @@ def _golden(folder: Path, model: LoadedModel) -> list[dict]:
     return out
 
 
-def manifest(temperature: float, map_threshold: float, metrics: dict, lineage: dict) -> dict:
+def manifest(temperature: float, map_threshold: float, pass_below: float, metrics: dict, lineage: dict) -> dict:
     h, w = CLASSIFIER_MAP
     s = CLASSIFIER_STRIDE
     return {
@@ -116,7 +132,7 @@ def manifest(temperature: float, map_threshold: float, metrics: dict, lineage: d
         "postprocess": {"probability": "p_defect", "defect_map": "defect_map", "map_stride": s,
                         "map_threshold": map_threshold, "map_peak": "defect_peak"},
         "labels": ["good", "defect"],
-        "thresholds": {"defect": 0.5, "pass_below": 0.2},
+        "thresholds": {"defect": 0.5, "pass_below": pass_below},
         "metrics": metrics,
         "lineage": lineage,
         "session": {"graph_optimization": "all"},
@@ -151,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     temperature, offset = val["temperature"], val.get("offset", 0.0)
     ious = val["cell_iou_by_threshold"]
     map_threshold = float(max(ious, key=lambda k: ious[k]))
+    passing = pass_threshold(net, recipe, temperature, offset)
+    print(f"pass threshold: {passing}", flush=True)
 
     core = core_model(net)
     doc = (f"surface_classifier {VERSION}: trained CNN (models/training/classifier_net.py) on {GENERATOR} renders; "
@@ -164,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     del train_images
 
     sessions = {"fp32": ev.session(fp32), "int8": ev.session(int8)}
-    results = {src: ev.evaluate(sessions, src, n, map_threshold=map_threshold)
+    results = {src: ev.evaluate(sessions, src, n, map_threshold=map_threshold, pass_below=passing["pass_below"])
                for src, n in (("test-line", args.test_items), ("test-wide", args.test_items),
                               ("independent", args.independent_items))}
     empty = ev.empty_views(sessions)
@@ -192,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         "calibration": {"method": "temperature and offset (Platt) scaling on the validation split",
                         "temperature": temperature, "offset": offset,
                         "val_ece_before": val["ece_before"], "val_ece_after": val["ece_after"]},
+        "pass_below": passing,
         "empty_view": empty["fp32"],
         "latency_ms": {"what": "session.run incl. in-graph preprocessing, 480x640 uint8 frame, this build machine",
                        **speed},
@@ -210,11 +229,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     with tempfile.TemporaryDirectory(prefix="classifier_") as scratch:
         staging = Path(scratch) / args.out.name
-        write_package(staging, fp32, manifest(temperature, map_threshold, metrics, lineage))
+        write_package(staging, fp32, manifest(temperature, map_threshold, passing["pass_below"], metrics, lineage))
         golden = _golden(staging, load_package(staging))
         lineage["wall_s"] = round(time.perf_counter() - t_start, 1)
         lineage["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]
-        final = {**manifest(temperature, map_threshold, metrics, lineage), "golden": golden}
+        final = {**manifest(temperature, map_threshold, passing["pass_below"], metrics, lineage), "golden": golden}
         write_package(staging, fp32, final)
         if ship_int8:
             (staging / INT8_FILE).write_bytes(int8)

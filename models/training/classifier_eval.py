@@ -2,8 +2,9 @@
 
 Every image is run through the whole package graph (uint8 frame in), as the station runs it. Figures: ROC-AUC of
 ``p_defect`` (all parts, and good parts against each defect kind), expected calibration error, decisions at the
-package's thresholds, defect-map IoU with the true mask on defective parts (frame pixels: each map cell above the
-threshold covers its 4 x 4 block), and what the graph says with no part in view.
+package's thresholds (defects passed below ``pass_below``, good parts rejected, good parts left to QA between),
+defect-map IoU with the true mask on defective parts (frame pixels: each map cell above the threshold covers its
+4 x 4 block), and what the graph says with no part in view.
 """
 from __future__ import annotations
 
@@ -93,6 +94,7 @@ def evaluate(sessions: dict[str, ort.InferenceSession], source: str, n: int, *, 
                 iou[name].append(frame_iou(dmap, mask, map_threshold))
     kinds_a = np.array(kinds)
     bad = kinds_a != "good"
+    cut = pass_below if pass_below is not None else reject_at
     out = {}
     for name in sessions:
         pa = np.array(p[name])
@@ -103,8 +105,9 @@ def evaluate(sessions: dict[str, ort.InferenceSession], source: str, n: int, *, 
                "auc": round(roc_auc(pa, bad), 5), "auc_by_kind": {k: round(v, 5) for k, v in by_kind.items()},
                "ece": round(ece(pa, bad), 4),
                "accuracy_at_reject": round(float(((pa >= reject_at) == bad).mean()), 4),
-               "defects_passed": int((bad & (pa < (pass_below if pass_below is not None else reject_at))).sum()),
+               "defects_passed": int((bad & (pa < cut)).sum()),
                "good_rejected": int((~bad & (pa >= reject_at)).sum()),
+               "good_to_qa": int((~bad & (pa >= cut) & (pa < reject_at)).sum()),
                "mean_iou_defective": round(float(np.mean(iou[name])), 4) if iou[name] else None,
                "median_iou_defective": round(float(np.median(iou[name])), 4) if iou[name] else None}
         out[name] = res

@@ -1,8 +1,8 @@
 """The surface classifier network: a small U-shaped CNN from the whole RGB frame to a defect map (one cell per 4 x 4
 frame block) and a global defect logit, plus a presence branch that says whether a part is in view at all.
 
-A 4 x 4 patch stem (stride 4) sees every frame pixel, so a scratch one pixel wide still reaches the net; encoder at
-strides 4, 8, 16 (the deepest with dilations 2 and 4 for context across the part), decoder back to stride 4 by 2 x 2
+A stem of two stride-2 3 x 3 convolutions sees every frame pixel, so a scratch one pixel wide still reaches the net
+(a 4 x 4 patch stem, one linear map per block, learnt weaker edge features); encoder at strides 4, 8, 16 (the deepest with dilations 2 and 4 for context across the part), decoder back to stride 4 by 2 x 2
 transposed convolutions added to the skips. The defect logit is an affine map of the mean of the map's ``TOP_K``
 largest logits only, so "defect" means "defect pixels here" and the net is the same function on a crop as on the
 whole frame (it trains on crops). The presence branch looks at the frame at 1/8 size (an 8 x 8 average) through
@@ -42,8 +42,7 @@ class ClassifierNet(nn.Module):
     def __init__(self, widths: tuple[int, int, int] = (16, 32, 64)):
         super().__init__()
         a, b, c = widths
-        self.enc1 = nn.Sequential(nn.Conv2d(3, a, 4, stride=4, bias=False), nn.BatchNorm2d(a), nn.ReLU(inplace=True),
-                                  block(a, a))
+        self.enc1 = nn.Sequential(block(3, a, 2), block(a, a, 2), block(a, a))
         self.enc2 = nn.Sequential(block(a, b, 2), block(b, b))
         self.enc3 = nn.Sequential(block(b, c, 2), block(c, c, dilation=2), block(c, c, dilation=4))
         self.up3 = nn.ConvTranspose2d(c, b, 2, stride=2)
