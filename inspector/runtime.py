@@ -138,12 +138,13 @@ def _count_postprocessor(model: LoadedModel) -> Callable[[dict[str, np.ndarray],
 def _classify_postprocessor(model: LoadedModel) -> Callable[[dict[str, np.ndarray], tuple[int, int]], ClassifyResult]:
     m = model.manifest
     p, good, defect, cut = m.postprocess, m.labels[0], m.labels[1], m.thresholds["defect"]
+    show_from = m.thresholds.get("pass_below", cut)  # a part the package would pass gets no defect outline
     name, version, input_hw = model.name, model.version, model._input_hw
 
     def post(raw: dict[str, np.ndarray], frame_hw: tuple[int, int]) -> ClassifyResult:
         p_defect = _scalar(raw, p.probability)
-        if p.map_peak is not None and _scalar(raw, p.map_peak) <= p.map_threshold:
-            box, outline = None, []  # nothing above the threshold: the map need not be read
+        if p_defect < show_from or (p.map_peak is not None and _scalar(raw, p.map_peak) <= p.map_threshold):
+            box, outline = None, []  # a passing part, or nothing above the threshold: the map need not be read
         else:
             geometry = MapGeometry.for_frame(p.map_stride, frame_hw, input_hw)
             box, outline = defect_region(raw[p.defect_map], p.map_threshold, geometry)
