@@ -6,6 +6,7 @@ appended to the trail.
 from __future__ import annotations
 
 import shutil
+import tomllib
 
 import pytest
 
@@ -176,9 +177,11 @@ def test_a_recipe_edit_keeps_the_other_lines_and_refuses_a_bad_value(store, sess
     assert recipe.read_text() == text
     actions.edit_recipe(technician, recipe, {"pass_below": 0.3}, pin=pin_of("tess"), reason="fewer QA checks",
                         store=store)
-    assert recipe.read_text() == text.replace("pass_below = 0.2", "pass_below = 0.3")
+    shipped = tomllib.loads(text)["pass_below"]
+    assert recipe.read_text() == text.replace(f"pass_below = {shipped}", "pass_below = 0.3")
     entry = audit.entries(store)[-1]
-    assert (entry.before, entry.after, entry.reason) == ('{"pass_below":0.2}', '{"pass_below":0.3}', "fewer QA checks")
+    assert (entry.before, entry.after, entry.reason) == (f'{{"pass_below":{shipped}}}', '{"pass_below":0.3}',
+                                                         "fewer QA checks")
 
 
 def test_a_verdict_written_around_the_session_is_refused_in_the_same_transaction(store, sessions):
