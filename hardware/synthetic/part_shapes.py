@@ -62,7 +62,8 @@ def draw_family(m: np.ndarray, shape: str, c: np.ndarray, radius: float, angle: 
         _fill(m, bar @ rot.T + c)
         return [(c + rot @ big, form.bore * 0.42 * radius), (c + rot @ small, form.bore * 0.3 * radius)]
     if shape == "bracket":
-        hw, hh = radius, radius * form.aspect
+        hw = radius / np.hypot(1.0, form.aspect)  # the corners stay inside ``radius``
+        hh = hw * form.aspect
         cr = 0.4 * hh
         a = np.linspace(0, np.pi / 2, 10)
         corners = [(hw - cr, hh - cr, 0.0), (-hw + cr, hh - cr, np.pi / 2), (-hw + cr, -hh + cr, np.pi),

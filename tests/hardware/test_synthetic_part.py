@@ -86,8 +86,8 @@ def test_wide_style_draws_the_part_look_families_and_the_line_draws_none():
     from hardware.synthetic.part import PART_LOOKS
 
     assert "line" not in PART_LOOKS  # the line's renders stay as they were
-    shapes = {render_part(seed, style="wide").truth["shape"] for seed in range(40)}
-    assert {"gear", "ring", "hex"} <= shapes and {"disc", "plate"} <= shapes
+    shapes = {render_part(seed, style="wide").truth["shape"] for seed in range(60)}
+    assert {"gear", "ring", "hex", "knurl", "lever", "bracket", "blob"} <= shapes and {"disc", "plate"} <= shapes
     assert {render_part(seed).truth["shape"] for seed in range(10)} == {"disc"}
 
 
