@@ -17,7 +17,8 @@ from hardware.synthetic import canvas as cv
 from hardware.synthetic.defects import DEFECT_KINDS, DRAWERS, apply_marks, crack
 from hardware.synthetic.knobs import Knobs, Range, knobs_for, pick, uniform
 from hardware.synthetic.looks import random_bgr, surface, tinted
-from hardware.synthetic.part_shapes import FAMILY_SHAPES, Form, draw_family, draw_form, edge_start, rim_light, surface_texture
+from hardware.synthetic.part_shapes import (FAMILY_SHAPES, Form, draw_family, draw_form, edge_start, rim_light,
+                                           surface_texture)
 
 MATERIALS = {  # colour, shininess, specular strength, metallic
     "aluminium": ((188, 190, 194), 30.0, 0.45, True),

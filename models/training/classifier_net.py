@@ -2,9 +2,10 @@
 frame block) and a global defect logit, plus a presence branch that says whether a part is in view at all.
 
 A stem of two stride-2 3 x 3 convolutions sees every frame pixel, so a scratch one pixel wide still reaches the net
-(a 4 x 4 patch stem, one linear map per block, learnt weaker edge features); encoder at strides 4, 8, 16 (the deepest with dilations 2 and 4 for context across the part), decoder back to stride 4 by 2 x 2
-transposed convolutions added to the skips. The defect logit is an affine map of the mean of the map's ``TOP_K``
-largest logits only, so "defect" means "defect pixels here" and the net is the same function on a crop as on the
+(a 4 x 4 patch stem, one linear map per block, learnt weaker edge features); encoder at strides 4, 8, 16 (the
+deepest with dilations 2 and 4 for context across the part), decoder back to stride 4 by 2 x 2 transposed
+convolutions added to the skips. The defect logit is an affine map of the mean of the map's ``TOP_K`` largest logits
+only, so "defect" means "defect pixels here" and the net is the same function on a crop as on the
 whole frame (it trains on crops). The presence branch looks at the frame at 1/8 size (an 8 x 8 average) through
 three convolutions and global average and maximum pooling: an empty belt or a bare surface is "no part".
 """

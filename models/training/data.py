@@ -112,7 +112,7 @@ def counter_split(*, style: str, seed: int, items: int, missing_rate: float, occ
     return cached(f"counter-{style}-{seed}", {**stream_args, "items": items, "v": 4}, build)  # v4: thin occluders on the map
 
 
-# classifier: the net sees the whole frame (RGB; a 4 x 4 patch stem keeps thin scratches); one map cell per 4 x 4 block
+# classifier: the net sees the whole frame (RGB, full size: thin scratches survive); one map cell per 4 x 4 block
 CLASSIFIER_INPUT = (480, 640)
 CLASSIFIER_STRIDE = 4
 CLASSIFIER_MAP = (480 // CLASSIFIER_STRIDE, 640 // CLASSIFIER_STRIDE)

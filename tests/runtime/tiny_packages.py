@@ -10,7 +10,6 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-from inspector.manifest import write_package
 
 H, W, STRIDE = 32, 48, 4
 
