@@ -76,7 +76,7 @@ def spot(shape: tuple[int, int], at: np.ndarray, scale: float, rng: np.random.Ge
     radius = rng.uniform(0.05, 0.12) * scale
     if varied:
         radius *= rng.uniform(0.4, 1.3)
-        if rng.random() < 0.4:
+        if rng.random() < 0.5:
             return _drops(shape, at, scale, rng)
     a = np.linspace(0, 2 * np.pi, 36, endpoint=False)
     wobble = 1 + 0.25 * np.sin(2 * a + rng.uniform(0, 6.3)) + 0.15 * np.sin(3 * a + rng.uniform(0, 6.3))

@@ -44,6 +44,7 @@ class PartLooks:
     edge_cracks: float  # share of varied cracks that run in from an edge (rim or hole) rather than start inside
     open_holes: float  # share of parts whose holes show the floor lit, in the part's offset shadow only
     rims: float  # share of parts with chamfered edges that catch (or lose) the light
+    gloss: float  # share of plastic parts with a glossy finish (highlights along edges that are not scratches)
 
 
 PART_LOOKS = {
@@ -51,7 +52,7 @@ PART_LOOKS = {
                       shapes=("disc", "disc", "plate", "gear", "ring", "hex", "knurl", "lever", "bracket", "blob"),
                       surfaces=("belt", "wood", "brushed", "fabric", "speckle", "plain"), free_color=0.6,
                       light_tint=0.15, defect_looks=0.7, texture=0.5, edge_cracks=0.6,
-                      open_holes=0.5, rims=0.4),
+                      open_holes=0.5, rims=0.4, gloss=0.4),
 }
 
 
@@ -86,6 +87,11 @@ def _grid(shape_hw: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
 def _radius_map(shape_hw: tuple[int, int], c: np.ndarray) -> np.ndarray:
     xs, ys = _grid(shape_hw)
     return cv2.magnitude(xs - np.float32(c[0]), ys - np.float32(c[1]))
+
+
+def half_extent(shape: str, radius: float, aspect: float) -> float:
+    """Half the side of a square that holds the part's outline turned by any angle (a plate's corners included)."""
+    return radius * (float(np.hypot(aspect, 1.0)) if shape == "plate" else 1.0)
 
 
 def _outline(shape: str, roi_size: tuple[int, int], c: np.ndarray, radius: float, angle: float,
@@ -162,7 +168,7 @@ def render_part(rng: np.random.Generator | int | None = None, *, defect: str | N
     radius = fill * min(W, H) / 2 / (1.0 if shape != "plate" else aspect * 0.75)
     angle = float(rng.uniform(0, 2 * np.pi)) if shape != "plate" else np.radians(
         rng.uniform(-knobs.rotation_deg, knobs.rotation_deg))
-    ext = radius * (aspect if shape == "plate" else 1.0)
+    ext = half_extent(shape, radius, aspect)
     keep_in = knobs.perspective * max(W, H) + 2
     cx = W / 2 + rng.uniform(-1, 1) * max(min(knobs.shift_px, W / 2 - ext - keep_in), 0)
     cy = H / 2 + rng.uniform(-1, 1) * max(min(knobs.shift_px, H / 2 - min(ext, radius * 1.3) - keep_in), 0)
@@ -220,13 +226,15 @@ def render_part(rng: np.random.Generator | int | None = None, *, defect: str | N
         elif defect == "scratch":  # a groove: its walls catch and lose the light
             height -= soft * 2.5 * strength
     height = cv2.GaussianBlur(height, (0, 0), 0.8)
-    diffuse, spec = cv.shade(height, light, MATERIALS.get(material, (0, 12.0))[1])
+    _, shininess, spec_k, metallic = MATERIALS.get(material, (None, 12.0, 0.12, False))
+    if looks and material == "plastic" and rng.random() < looks.gloss:  # glossy moulding: sharp highlights
+        shininess, spec_k = float(rng.uniform(20, 80)), float(rng.uniform(0.3, 0.9))
+    diffuse, spec = cv.shade(height, light, shininess)
     color = _albedo(material, plastic, roi_hw, c, shape, azimuth, size)
     if looks and rng.random() < looks.texture:
         color *= surface_texture(rng, roi_hw)[..., None]
     if looks and rng.random() < looks.rims:
         color *= rim_light(solid, rng)[..., None]
-    _, _, spec_k, metallic = MATERIALS.get(material, (None, 12.0, 0.12, False))
     lum = cv2.merge([diffuse] * 3)
     color *= cv2.addWeighted(lum, 0.72, lum, 0.0, 0.38)
     color += cv2.merge([spec * np.float32(255.0 * spec_k)] * 3)

@@ -188,6 +188,6 @@ def classifier_split(*, style: str, seed: int, items: int, defect_rate: float = 
                 "kinds": np.array([r[2] for r in rows], np.int8),
                 "centres": np.array([r[3] for r in rows], np.float32)}
 
-    # v6: levers, brackets, knurled rings, castings, textures, chamfered rims, open holes, edge cracks, drops
-    return cached(f"classifier-{style}-{seed}", {**stream_args, "items": items, "empty_rate": empty_rate, "v": 6},
+    # v8: levers, brackets, knurled rings, castings, textures, rims, open holes, edge cracks, drops, gloss, whole plates
+    return cached(f"classifier-{style}-{seed}", {**stream_args, "items": items, "empty_rate": empty_rate, "v": 8},
                   build)

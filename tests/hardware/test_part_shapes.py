@@ -72,3 +72,15 @@ def test_rim_light_changes_only_the_band_along_the_edges():
     dist = cv2.distanceTransform(solid, cv2.DIST_L2, 3)
     assert np.allclose(gain[dist > 15], 1.0, atol=1e-3) and np.allclose(gain[solid == 0], 1.0)
     assert np.abs(gain[(dist > 0) & (dist < 2)] - 1).mean() > 0.03
+
+
+@pytest.mark.parametrize("degrees", [0, 5, 15, 45])
+def test_a_turned_plate_keeps_its_corners_inside_the_render_window(degrees):
+    from hardware.synthetic.part import _outline, half_extent
+
+    radius, aspect = 60.0, 1.5
+    side = 2 * int(half_extent("plate", radius, aspect)) + 9
+    c = np.array([side / 2, side / 2])
+    m, _ = _outline("plate", (side, side), c, radius, np.radians(degrees), aspect, 4)
+    border = np.concatenate([m[0], m[-1], m[:, 0], m[:, -1]])
+    assert border.max() == 0 and (m > 127).sum() > 0.9 * 4 * radius * radius * aspect

@@ -30,7 +30,7 @@ def classifier():
 @trained
 def test_package_is_the_trained_one_with_its_lineage_and_figures(classifier):
     m = classifier.manifest
-    assert (m.kind, m.version, m.task) == ("trained", "1.0.0", "classify")
+    assert (m.kind, m.version, m.task) == ("trained", "1.1.0", "classify")
     assert len(m.golden) >= 3 and {c.expected["label"] for c in m.golden} == {"good", "defect"}
     lineage = m.lineage
     assert lineage["trained"] is True and lineage["torch"].startswith("2.")
@@ -105,6 +105,15 @@ def test_roc_auc_ece_and_temperature():
     yy = r.random(4000) < 1 / (1 + np.exp(-z))  # calibrated at temperature 1
     assert fit_temperature(3 * z, yy) == pytest.approx(3.0, rel=0.15)
     assert ece(1 / (1 + np.exp(-z)), yy) < 0.03 < ece(1 / (1 + np.exp(-3 * z)), yy)
+
+
+def test_pass_cut_keeps_to_the_clean_side_of_a_wide_gap():
+    pytest.importorskip("torch")
+    from models.training.classifier import pass_cut
+
+    assert pass_cut(np.array([0.01, 0.02]), np.array([0.7, 0.9])) == pytest.approx(0.04)  # not half of 0.7
+    assert pass_cut(np.array([0.01, 0.14]), np.array([0.1424, 0.9])) == pytest.approx(0.0712)  # defect side lower
+    assert pass_cut(np.array([0.0001]), np.array([0.9])) == 0.01 and pass_cut(np.array([0.3]), np.array([0.9])) == 0.2
 
 
 def test_map_targets_and_the_test_seed_refused():
