@@ -57,6 +57,8 @@ def load_recipe_models(config: StationConfig, recipe: Recipe) -> RecipeModels:
     threads = config.inference_threads or max(1, default_threads() // inspection_workers(config))
     models = [load_package(config.models_dir / name, threads=threads, spin=config.inference_spin)
               for name in recipe.models]
+    for model in models:
+        model.outline_from = recipe.pass_below  # outlines follow the recipe's decision, not the package's default
     return RecipeModels(models, roi=config.camera.roi)
 
 

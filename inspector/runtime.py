@@ -76,6 +76,9 @@ class LoadedModel:
         self.output_names = manifest.output_names()
         self._input_hw = (manifest.input.height, manifest.input.width)
         self._preprocess = Preprocessor(manifest.input)
+        # classify: the p_defect from which a result carries its defect outline. The package's pass_below by default;
+        # the recipe that runs the package sets its own, so a part it passes shows none and one it sends to QA shows where
+        self.outline_from: float = manifest.thresholds.get("pass_below", manifest.thresholds.get("defect", 0.5))
         self._postprocess: Callable[[dict[str, np.ndarray], tuple[int, int]], ModelResult] = _POSTPROCESSORS[self.task](self)
 
     def __repr__(self) -> str:
@@ -138,12 +141,11 @@ def _count_postprocessor(model: LoadedModel) -> Callable[[dict[str, np.ndarray],
 def _classify_postprocessor(model: LoadedModel) -> Callable[[dict[str, np.ndarray], tuple[int, int]], ClassifyResult]:
     m = model.manifest
     p, good, defect, cut = m.postprocess, m.labels[0], m.labels[1], m.thresholds["defect"]
-    show_from = m.thresholds.get("pass_below", cut)  # a part the package would pass gets no defect outline
     name, version, input_hw = model.name, model.version, model._input_hw
 
     def post(raw: dict[str, np.ndarray], frame_hw: tuple[int, int]) -> ClassifyResult:
         p_defect = _scalar(raw, p.probability)
-        if p_defect < show_from or (p.map_peak is not None and _scalar(raw, p.map_peak) <= p.map_threshold):
+        if p_defect < model.outline_from or (p.map_peak is not None and _scalar(raw, p.map_peak) <= p.map_threshold):
             box, outline = None, []  # a passing part, or nothing above the threshold: the map need not be read
         else:
             geometry = MapGeometry.for_frame(p.map_stride, frame_hw, input_hw)

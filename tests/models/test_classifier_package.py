@@ -41,6 +41,12 @@ def test_package_is_the_trained_one_with_its_lineage_and_figures(classifier):
     assert sum(p.stat().st_size for p in PACKAGE.rglob("*") if p.is_file()) <= 20e6
 
 
+def test_the_shipped_recipe_passes_at_the_packages_chosen_cut(classifier):
+    from inspector.config import load_recipe
+
+    assert load_recipe("surface-part").pass_below == classifier.manifest.thresholds["pass_below"]
+
+
 @trained
 def test_int8_variant_matches_its_record_and_the_float_decisions(classifier):
     int8 = MANIFEST["metrics"]["int8"]

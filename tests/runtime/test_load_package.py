@@ -191,3 +191,20 @@ def test_inference_threads_do_not_spin_unless_asked(make_package):
     assert quiet.get_session_config_entry("session.intra_op.allow_spinning") == "0"
     assert spinning.get_session_config_entry("session.intra_op.allow_spinning") == "1"
     assert quiet.intra_op_num_threads == 2
+
+
+def test_defect_outlines_follow_the_recipe_that_runs_the_package(make_package, tmp_path):
+    from inspector.assemble import load_recipe_models
+    from inspector.config import Recipe, StationConfig
+
+    folder = make_package("classify", name="dim", postprocess={
+        "probability": "p_defect", "defect_map": "defect_map", "map_stride": 1, "map_threshold": 0.2},
+        thresholds={"defect": 0.5, "pass_below": 0.4})
+    dim_blob = blobs_image([(60, 50)], radius=8) // 3  # p_defect about 0.33, map cells above 0.2
+    alone = load_package(folder).infer(dim_blob)
+    assert 0.2 < alone.p_defect < 0.4 and alone.defect_box is None  # the package alone would pass it: no outline
+
+    station = StationConfig(models_dir=tmp_path)
+    recipe = Recipe(name="strict", product="part", models=["dim"], pass_below=0.25)  # this recipe sends it to QA
+    (result,) = load_recipe_models(station, recipe).run(dim_blob)
+    assert result.p_defect == alone.p_defect and result.defect_box is not None and len(result.defect_outline) >= 3
