@@ -136,6 +136,9 @@ def _varied_marks(color: np.ndarray, kind: str, a: np.ndarray, rng: np.random.Ge
     elif kind == "crack":
         np.multiply(color, 1.0 - np.minimum(a * rng.uniform(0.45, 0.9), 0.95), out=color)
     elif kind == "spot":
+        if rng.random() < 0.35:  # paint, ink or a burn: opaque, crisp, one colour, as round as a hole
+            _blot(color, a, rng)
+            return
         if rng.random() < 0.4:  # contamination that stands out: pale on a dark surface, dark on a pale one
             pale = float(np.mean(color[a[..., 0] > 0.5])) < 110 if (a[..., 0] > 0.5).any() else True
             value = rng.uniform(170, 250) if pale else rng.uniform(10, 60)
@@ -145,6 +148,20 @@ def _varied_marks(color: np.ndarray, kind: str, a: np.ndarray, rng: np.random.Ge
         stain = cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR)[0, 0].astype(np.float32)
         w = np.minimum(a * rng.uniform(0.55, 0.95), 0.95)
         np.add(color * (1.0 - w), stain * w, out=color)
+
+
+def _blot(color: np.ndarray, a: np.ndarray, rng: np.random.Generator) -> None:
+    """An opaque blot in one colour well away from the surface's own (at least 70 apart in BGR): covers the
+    texture, shows no floor and no shadow, which is what tells it from a bolt hole of the same size."""
+    inside = a[..., 0] > 0.3
+    own = color[inside].mean(0) if inside.any() else color.reshape(-1, 3).mean(0)
+    for _ in range(20):
+        hsv = np.uint8([[[rng.uniform(0, 180), rng.uniform(0, 255), rng.uniform(10, 250)]]])
+        stain = cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR)[0, 0].astype(np.float32)
+        if np.linalg.norm(stain - own) >= 70:
+            break
+    w = np.minimum(a * rng.uniform(2.0, 4.0), 1.0) * rng.uniform(0.88, 1.0)
+    np.add(color * (1.0 - w), stain * w, out=color)
 
 
 DRAWERS = {"scratch": scratch, "crack": crack, "spot": spot, "dent": dent}

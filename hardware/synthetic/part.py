@@ -221,8 +221,9 @@ def render_part(rng: np.random.Generator | int | None = None, *, defect: str | N
                         DRAWERS[defect](roi_hw, at, radius, rng)) * (dist > 2)
             if np.count_nonzero(soft > 0.25) >= 12:
                 break
-        if defect == "dent":
-            height -= soft * (0.5 * bevel + 0.06 * radius) * 0.5 * strength
+        if defect == "dent":  # varied: up to a deep ding whose walls show even on a dark part
+            depth = (0.5 * bevel + 0.06 * radius) * 0.5 * strength * (rng.uniform(1.0, 2.5) if varied else 1.0)
+            height -= soft * depth
         elif defect == "scratch":  # a groove: its walls catch and lose the light
             height -= soft * 2.5 * strength
     height = cv2.GaussianBlur(height, (0, 0), 0.8)
