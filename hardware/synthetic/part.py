@@ -45,6 +45,7 @@ class PartLooks:
     open_holes: float  # share of parts whose holes show the floor lit, in the part's offset shadow only
     rims: float  # share of parts with chamfered edges that catch (or lose) the light
     gloss: float  # share of plastic parts with a glossy finish (highlights along edges that are not scratches)
+    fillets: float  # share of parts with wide moulding radii, whose highlights run inside the outline
 
 
 PART_LOOKS = {
@@ -52,7 +53,7 @@ PART_LOOKS = {
                       shapes=("disc", "disc", "plate", "gear", "ring", "hex", "knurl", "lever", "bracket", "blob"),
                       surfaces=("belt", "wood", "brushed", "fabric", "speckle", "plain"), free_color=0.6,
                       light_tint=0.15, defect_looks=0.7, texture=0.5, edge_cracks=0.6,
-                      open_holes=0.5, rims=0.4, gloss=0.4),
+                      open_holes=0.5, rims=0.4, gloss=0.4, fillets=0.4),
 }
 
 
@@ -121,6 +122,17 @@ def _outline(shape: str, roi_size: tuple[int, int], c: np.ndarray, radius: float
     for centre, r in holes:
         cv2.circle(m, tuple(int(v) for v in np.round(centre * 16)), int(r * 16), 0, -1, cv2.LINE_AA, shift=4)
     return m, holes
+
+
+def _filleted(solid: np.ndarray, radius: float, rng: np.random.Generator) -> np.ndarray:
+    """Height field with wide moulding radii (5-14 % of the part's radius): a quarter-round edge, or a pillowed
+    relief (the outline blurred). Their highlights and creases run inside the outline, between close holes and
+    where an arm meets a boss, and are no defect."""
+    width = float(rng.uniform(0.05, 0.14)) * radius
+    if rng.random() < 0.5:
+        return cv.rounded_height(solid, width, precise=False)
+    pillow = cv2.GaussianBlur(solid.astype(np.float32), (0, 0), width / 2.5)
+    return pillow * np.float32(width) * (solid > 0)
 
 
 def _albedo(material: str, plastic: tuple, shape_hw: tuple[int, int], c: np.ndarray, shape: str,
@@ -197,7 +209,10 @@ def render_part(rng: np.random.Generator | int | None = None, *, defect: str | N
             cv.modulate(canvas, g, int(round(centre[0] + x0)), int(round(centre[1] + y0)))
 
     bevel = max(0.035 * radius, 2.0)
-    height = cv.rounded_height(solid, bevel, precise=False)
+    if looks and rng.random() < looks.fillets:
+        height = _filleted(solid, radius, rng)
+    else:
+        height = cv.rounded_height(solid, bevel, precise=False)
     if shape == "disc":
         r = _radius_map(roi_hw, c) * np.float32(1.0 / radius)
         hub = np.clip((np.float32(0.34) - r) * np.float32(50.0), 0, 1)
