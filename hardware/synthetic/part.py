@@ -227,7 +227,7 @@ def render_part(rng: np.random.Generator | int | None = None, *, defect: str | N
         from_edge = varied and defect == "crack" and rng.random() < looks.edge_cracks
         inner = np.argwhere(dist > (max(3.0, 0.03 * radius) if varied else 0.1 * radius))
         for _ in range(20):
-            start = edge_start(dist, rng) if from_edge else None
+            start = edge_start(dist, rng, notch=0.5) if from_edge else None
             if start is not None:  # a crack running in from the rim or a hole's edge
                 soft = crack(roi_hw, start[0], radius, rng, varied=True, heading=start[1]) * (dist > 0.5)
             else:
@@ -254,6 +254,10 @@ def render_part(rng: np.random.Generator | int | None = None, *, defect: str | N
     lum = cv2.merge([diffuse] * 3)
     color *= cv2.addWeighted(lum, 0.72, lum, 0.0, 0.38)
     color += cv2.merge([spec * np.float32(255.0 * spec_k)] * 3)
+    if varied and defect == "dent" and rng.random() < 0.5:  # a fresh ding: burnished walls, a shadowed floor
+        ding = np.minimum(soft * 3.0, 1.0)
+        color *= (1.0 - ding * float(rng.uniform(0.0, 0.5)))[..., None]
+        color += cv2.merge([spec * ding * np.float32(255.0 * rng.uniform(0.2, 0.6))] * 3)
     if soft is not None and defect != "dent":
         bx, by, bw, bh = cv.bbox(soft > 0.004) or (0, 0, 0, 0)
         window = (slice(by, by + bh), slice(bx, bx + bw))

@@ -120,12 +120,16 @@ def rim_light(solid: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return 1.0 + gain * (1.0 - inside) * solid
 
 
-def edge_start(dist: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, float] | None:
+def edge_start(dist: np.ndarray, rng: np.random.Generator, notch: float = 0.0) -> tuple[np.ndarray, float] | None:
     """A point just inside the part's edge (outer rim or a hole's; ``dist``: distance to the edge) and the heading
-    into the material, or None."""
+    into the material, or None. At a share ``notch`` the point lies in the most enclosed tenth of the edge (a gear's
+    tooth root, a slot's end, where an arm meets a boss), where real cracks start."""
     band = np.argwhere((dist > 1.0) & (dist <= 2.5))
     if not len(band):
         return None
+    if notch and rng.random() < notch:
+        enclosed = cv2.GaussianBlur((dist > 0).astype(np.float32), (0, 0), 6.0)[band[:, 0], band[:, 1]]
+        band = band[enclosed >= np.quantile(enclosed, 0.9)]
     y, x = band[int(rng.integers(len(band)))]
     smooth = cv2.GaussianBlur(dist, (0, 0), 3.0)
     y0, y1, x0, x1 = max(y - 2, 0), min(y + 2, dist.shape[0] - 1), max(x - 2, 0), min(x + 2, dist.shape[1] - 1)
