@@ -122,6 +122,17 @@ def test_pass_cut_keeps_to_the_clean_side_of_a_wide_gap():
     assert pass_cut(np.array([0.0001]), np.array([0.9])) == 0.01 and pass_cut(np.array([0.3]), np.array([0.9])) == 0.2
 
 
+def test_int8_ships_only_when_it_keeps_accuracy_and_is_faster():
+    pytest.importorskip("torch")
+    from models.training.classifier import int8_decision
+
+    note, ship = int8_decision(0.0033, fp32_ms=6.25, int8_ms=7.46)  # build v10 on a CPU without VNNI
+    assert not ship and "0.84x" in note
+    assert int8_decision(0.006, fp32_ms=10.0, int8_ms=3.0) == (
+        "not shipped: INT8 loses 0.60 points on the test splits (limit 0.5)", False)
+    assert int8_decision(0.002, fp32_ms=10.0, int8_ms=4.0)[1]
+
+
 def test_map_targets_and_the_test_seed_refused():
     from models.training.data import TEST_SEED, block_fraction, classifier_split
 
