@@ -189,5 +189,5 @@ def classifier_split(*, style: str, seed: int, items: int, defect_rate: float = 
                 "centres": np.array([r[3] for r in rows], np.float32)}
 
     # v8: levers, brackets, knurled rings, castings, textures, rims, open holes, edge cracks, drops, gloss, whole plates
-    return cached(f"classifier-{style}-{seed}", {**stream_args, "items": items, "empty_rate": empty_rate, "v": 11},
+    return cached(f"classifier-{style}-{seed}", {**stream_args, "items": items, "empty_rate": empty_rate, "v": 12},
                   build)
