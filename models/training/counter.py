@@ -40,7 +40,7 @@ from models.training.counter_train import Recipe, stack_splits, train, validate
 from models.training.data import COUNTER_MAP, COUNTER_STRIDE, ROOT, TEST_SEED
 from models.training.quantize import quantize_qdq
 
-VERSION = "1.3.0"
+VERSION = "1.4.0"
 CREATED = "2026-11-22T12:00:00Z"
 MIN_DISTANCE = 2  # heat-map cells: a cap is the maximum of its 5 x 5 window (the closest caps are ~3.9 cells apart)
 INT8_FILE = "model.int8.onnx"

@@ -31,7 +31,7 @@ class Split:
 class Recipe:
     train: tuple[Split, ...] = (Split("wide", 11, 4000), Split("line", 12, 600))
     val: tuple[Split, ...] = (Split("wide", 13, 400), Split("line", 14, 150))
-    steps: int = 5000
+    steps: int = 8000
     batch: int = 16
     lr: float = 3e-3
     weight_decay: float = 1e-4

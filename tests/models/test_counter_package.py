@@ -27,7 +27,7 @@ def rng(*key: int) -> np.random.Generator:
 
 def test_the_shipped_package_is_the_trained_one(counter):
     m = counter.manifest
-    assert (m.kind, m.version, m.task) == ("trained", "1.3.0", "count")
+    assert (m.kind, m.version, m.task) == ("trained", "1.4.0", "count")
     assert len(m.golden) >= 4 and m.lineage["trained"] is True and m.lineage["torch"]
     seeds = {s["seed"] for s in m.lineage["generator"]["train_splits"] + m.lineage["generator"]["validation_splits"]}
     assert m.lineage["test_seed"] == 2026 and 2026 not in seeds
