@@ -38,7 +38,7 @@ from models.training.counter_train import to_input
 from models.training.data import CLASSIFIER_MAP, CLASSIFIER_STRIDE, ROOT, TEST_SEED
 from models.training.quantize import quantize_qdq
 
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 GENERATOR = "hardware.synthetic.ItemStream"
 INT8_FILE = "model.int8.onnx"
 MAX_INT8_LOSS = 0.005  # AUC and accuracy, as fractions: half a point

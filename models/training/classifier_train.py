@@ -39,7 +39,7 @@ class Split:
 class Recipe:
     train: tuple[Split, ...] = (Split("wide", 21, 3600), Split("line", 22, 600, empty_rate=0.04))
     val: tuple[Split, ...] = (Split("wide", 23, 300), Split("line", 24, 150, empty_rate=0.04))
-    steps: int = 14000
+    steps: int = 18000
     batch: int = 16
     crop: int = 160  # square crops, frame pixels
     on_defect: float = 0.5  # share of defective images cropped around a defect cell
@@ -47,7 +47,7 @@ class Recipe:
     hard_share: float = 0.5  # share of each batch drawn by recent loss (hard-example mining)
     lr: float = 3e-3
     weight_decay: float = 1e-4
-    stage2_steps: int = 8000  # a second schedule on from the first's weights, at ``stage2_lr``
+    stage2_steps: int = 10000  # a second schedule on from the first's weights, at ``stage2_lr``
     stage2_lr: float = 1e-3
     presence_steps: int = 1500
     presence_batch: int = 64

@@ -30,7 +30,7 @@ def classifier():
 @trained
 def test_package_is_the_trained_one_with_its_lineage_and_figures(classifier):
     m = classifier.manifest
-    assert (m.kind, m.version, m.task) == ("trained", "1.1.0", "classify")
+    assert (m.kind, m.version, m.task) == ("trained", "1.2.0", "classify")
     assert len(m.golden) >= 3 and {c.expected["label"] for c in m.golden} == {"good", "defect"}
     lineage = m.lineage
     assert lineage["trained"] is True and lineage["torch"].startswith("2.")
