@@ -244,7 +244,8 @@ def render_part(rng: np.random.Generator | int | None = None, *, defect: str | N
             height -= soft * 2.5 * strength
     height = cv2.GaussianBlur(height, (0, 0), 0.8)
     _, shininess, spec_k, metallic = MATERIALS.get(material, (None, 12.0, 0.12, False))
-    glossy = looks and ((material == "plastic" and rng.random() < looks.gloss) or (filleted and rng.random() < 0.5))
+    glossy = bool(looks) and ((material == "plastic" and rng.random() < looks.gloss)
+                              or (filleted and rng.random() < 0.5))
     if glossy:  # glossy moulding or polished radii: sharp highlights along the edges and the slopes of the radii
         shininess, spec_k = float(rng.uniform(20, 80)), float(rng.uniform(0.3, 0.9))
     diffuse, spec = cv.shade(height, light, shininess)

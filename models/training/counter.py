@@ -1,7 +1,7 @@
 """Rebuild the trained cartridge counter package from scratch: render → train → export → INT8 → evaluate → golden →
 manifest, into ``models/cartridge_counter/``.
 
-    python -m models.training.counter                      # the shipped package (about 25 min on 2 quiet cores)
+    python -m models.training.counter                      # the shipped package (about 22 min on 2 quiet cores)
     python -m models.training.counter --out /tmp/counter --steps 200 --test-items 60   # a quick look
 
 Rendered splits are cached under ``models/.cache``; the test splits (seed 2026, and the independent renderer) are

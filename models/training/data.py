@@ -188,6 +188,7 @@ def classifier_split(*, style: str, seed: int, items: int, defect_rate: float = 
                 "kinds": np.array([r[2] for r in rows], np.int8),
                 "centres": np.array([r[3] for r in rows], np.float32)}
 
-    # v8: levers, brackets, knurled rings, castings, textures, rims, open holes, edge cracks, drops, gloss, whole plates
+    # v8: levers, brackets, knurled rings, castings, textures, rims, open holes, edge cracks, drops, gloss, whole plates;
+    # v12: opaque blots, deep dings, wide moulding radii (half glossy), cracks from notches
     return cached(f"classifier-{style}-{seed}", {**stream_args, "items": items, "empty_rate": empty_rate, "v": 12},
                   build)
