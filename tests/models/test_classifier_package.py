@@ -127,7 +127,7 @@ def test_int8_ships_only_when_it_keeps_accuracy_and_is_faster():
     from models.training.classifier import int8_decision
 
     note, ship = int8_decision(0.0033, fp32_ms=6.25, int8_ms=7.46)  # build v10 on a CPU without VNNI
-    assert not ship and "0.84x" in note
+    assert not ship and "0.84x" in note and "p50 7.46 vs 6.25 ms" in note
     assert int8_decision(0.006, fp32_ms=10.0, int8_ms=3.0) == (
         "not shipped: INT8 loses 0.60 points on the test splits (limit 0.5)", False)
     assert int8_decision(0.002, fp32_ms=10.0, int8_ms=4.0)[1]
