@@ -195,3 +195,11 @@ def test_map_targets_count_a_cell_from_two_defect_pixels_and_ignore_one():
     share = torch.tensor([0.0, 1 / 16, 2 / 16, 1.0])
     target, weight = map_targets(share)
     assert target.tolist() == [0.0, 0.0, 1.0, 1.0] and weight.tolist() == [1.0, 0.0, 1.0, 1.0]
+
+
+def test_int8_speed_rule_needs_no_torch():
+    from models.training.quantize import MIN_INT8_SPEEDUP, int8_too_slow
+
+    assert int8_too_slow(2.72, 1.70) is None  # counter 1.4.0's INT8: 1.6x faster, slowness is no reason
+    assert "0.84x" in int8_too_slow(6.25, 7.46)
+    assert int8_too_slow(MIN_INT8_SPEEDUP, 1.0) is None and int8_too_slow(1.09, 1.0) is not None
