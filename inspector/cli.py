@@ -177,8 +177,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
     import cv2
 
     from inspector.assemble import load_recipe_models
+    from inspector import tasks
     from inspector.decide import decide
-    from inspector.types import ClassifyResult, CountResult
 
     config = _station(args)
     recipe = load_recipe(args.recipe or config.recipe, config.recipes_dir)
@@ -199,10 +199,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
                "confidence": round(decision.confidence, 4), "count": None, "expected": recipe.expected_count,
                "label": None, "latency_ms": round(latency, 2)}
         for r in results:
-            if isinstance(r, CountResult):
-                out.update(count=r.count, occlusion=round(r.occlusion, 4))
-            elif isinstance(r, ClassifyResult):
-                out.update(label=r.label, p_defect=round(r.p_defect, 4))
+            out.update(tasks.for_result(r).summary(r))
         print(json.dumps(out) if args.json else
               f"{path}: {out['decision'].upper()} ({decision.reason}) conf {out['confidence']:.2f} in {latency:.1f} ms")
     return 1 if failed else 0
