@@ -149,8 +149,6 @@ def load_package(
     manifest = parse_manifest_bytes(manifest_bytes, folder)
     model_bytes = _read_verified_model(folder, manifest)
     golden_bytes = _read_verified_golden(folder, manifest, every_file_hashed=not unsigned_build_check)
-    if not unsigned_build_check:
-        _check_golden_coverage(folder, manifest)
     session = _create_session(folder, model_bytes, threads, providers, manifest.session.graph_optimization, spin)
     _check_io(folder, manifest, session)
     model = LoadedModel(folder, manifest, session, package_id=package_id(manifest_bytes), signer=signer)
@@ -160,6 +158,8 @@ def load_package(
             model.run_raw(zeros)
     except Exception as err:  # ORT raises its own exception types per failure
         raise PackageError(folder, f"warm-up run failed: {err}") from None
+    if not unsigned_build_check:
+        _check_golden_coverage(folder, manifest)
     _check_golden(folder, model, golden_bytes)
     log.info("loaded %r signed by %s (threads=%s)", model, signer.name if signer else "nobody (build check)",
              threads or default_threads())

@@ -14,7 +14,6 @@ from inspector import actions, audit
 from inspector.alarms import Alarms
 from inspector.assemble import build_station
 from inspector.config import SHIPPED_RECIPES, StationConfig, load_recipe
-from inspector.manifest import write_package
 from inspector.calibration import Calibration, restore_calibration, save_calibration
 from inspector.camera_controls import CameraControls
 from inspector.permissions import (ACTIONS, ALLOWED, ALARM_ACKNOWLEDGE, AUDIT_READ, CALIBRATION_SAVE, LINE_START,
@@ -22,7 +21,7 @@ from inspector.permissions import (ACTIONS, ALLOWED, ALARM_ACKNOWLEDGE, AUDIT_RE
                                    PermissionDenied, require)
 from inspector.runtime import ModelSlot
 from inspector.users import SYSTEM, WrongPin
-from tests.runtime.tiny_packages import classify_manifest, tiny_classify_model
+from tests.runtime.tiny_packages import build_package
 from tests.store.conftest import make_record
 from tests.users.people import BY_ROLE, PEOPLE, pin_of
 
@@ -49,8 +48,7 @@ def line(tmp_path_factory):
 @pytest.fixture(scope="module")
 def package(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pkg") / "tiny_classifier"
-    write_package(folder, tiny_classify_model(), classify_manifest())
-    return folder
+    return build_package(folder, "classify")
 
 
 class Attempts:
