@@ -8,20 +8,19 @@ branching on the task's name, so a new task is one new module that calls :func:`
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 import numpy as np
 
 if TYPE_CHECKING:
     from inspector.config import Recipe
-    from inspector.manifest import ManifestBase, Tolerance
+    from inspector.manifest import ManifestBase
     from inspector.runtime import LoadedModel
     from inspector.types import Decision
 
 RawOutputs = dict[str, np.ndarray]
 PostProcessor = Callable[[RawOutputs, tuple[int, int]], Any]
-FieldCheck = Callable[[str, Any, Any, "Tolerance"], None]
+FieldCheck = Callable[[str, Any, Any, Any], None]  # key, expected, got, Tolerance; raises GoldenMismatch
 
 
 class UnknownTask(KeyError):
@@ -64,10 +63,6 @@ class Task:
     def shift(self, result: Any, dx: int, dy: int) -> Any:
         """The result moved by (dx, dy) frame pixels (from a region of interest back to the whole frame)."""
         return result
-
-    def expected_fields(self) -> set[str]:
-        """Keys a golden case's ``expected`` may hold besides output names."""
-        return set(self.golden_fields) | set(getattr(self.result_type, "__dataclass_fields__", {}))
 
 
 _REGISTRY: dict[str, Task] = {}
@@ -114,7 +109,7 @@ def shifted_points(points: list[tuple[float, ...]], dx: int, dy: int) -> list[tu
     return [(p[0] + dx, p[1] + dy, *p[2:]) for p in points]
 
 
-__all__ = ["Task", "UnknownTask", "register", "unregister", "get", "names", "for_result", "replace", "shifted_points"]
+__all__ = ["Task", "UnknownTask", "register", "unregister", "get", "names", "for_result", "shifted_points"]
 
 from inspector.tasks import classify as _classify, count as _count  # noqa: E402  the built-in tasks register themselves
 

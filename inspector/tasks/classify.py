@@ -12,7 +12,7 @@ from pydantic import Field, model_validator
 from inspector import golden
 from inspector.manifest import ManifestBase, _Strict
 from inspector.postprocess import MapGeometry, defect_region
-from inspector.tasks import Task, shifted_points
+from inspector.tasks import Task
 from inspector.types import ClassifyResult, Decision, Outcome
 
 CLASSIFY_FIELDS = {"p_defect", "label", "defect_box"}
