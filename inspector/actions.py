@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from inspector import audit
+from inspector.manifest import PackageError
+from inspector.models import audit_trail
 from inspector.config import Recipe, parse_recipe
 from inspector.permissions import (ALARM_ACKNOWLEDGE, AUDIT_READ, LINE_START, LINE_STOP, MODEL_APPROVE, RECIPE_EDIT,
                                    RECIPE_SWITCH, REVIEW_LABEL, PermissionDenied, require, roles_for)
@@ -194,7 +196,12 @@ def approve_model(session: Any, slot: Any, path: str | Path, *, pin: str, reason
     require(session, MODEL_APPROVE)
     signature = audit.sign(session, pin, reason)
     previous = slot.active
-    model = slot.swap(path)
+    try:
+        model = slot.swap(path)
+    except PackageError as err:  # refused: the person who tried and why are in the trail with the package's id
+        if getattr(slot, "_audit_db", None) is None:
+            audit_trail.record_refusal(store, path, err, kept=previous, actor=session, reason=signature.reason)
+        raise
     audit.append(store, session, MODEL_APPROVE, f"model:{slot.task or model.task}", _model_value(previous),
                  _model_value(model), signature.reason, signed=True)
     return model
@@ -203,7 +210,8 @@ def approve_model(session: Any, slot: Any, path: str | Path, *, pin: str, reason
 def _model_value(model: Any) -> dict[str, Any] | None:
     if model is None:
         return None
-    return {"name": model.name, "version": model.version, "sha256": model.sha256, "folder": str(model.folder)}
+    return {"name": model.name, "version": model.version, "sha256": model.sha256, "folder": str(model.folder),
+            "package_id": getattr(model, "package_id", None)}
 
 
 # -- QA ------------------------------------------------------------------------------------------------------------

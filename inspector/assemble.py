@@ -23,7 +23,7 @@ from inspector.config import ConfigError, Recipe, StationConfig, load_recipe
 from inspector.inference import RecipeModels
 from inspector.line import Line
 from inspector.report import RunStats
-from inspector.runtime import default_threads, load_package
+from inspector.runtime import PackageError, default_threads, load_package
 from inspector.store import ImagePolicy, RecordWriter, Store
 
 log = logging.getLogger(__name__)
@@ -52,11 +52,26 @@ def inspection_workers(config: StationConfig) -> int:
     return config.inspection_workers or (2 if default_threads() >= 2 else 1)
 
 
-def load_recipe_models(config: StationConfig, recipe: Recipe) -> RecipeModels:
-    """The recipe's packages, verified; each run gets the cores divided among the inspectors."""
+def load_recipe_models(config: StationConfig, recipe: Recipe, *, audit_db=None) -> RecipeModels:
+    """The recipe's packages, verified against the station's trust store; each run gets the cores divided among the
+    inspectors. With ``audit_db``, each load and a refusal go into the audit trail."""
+    from inspector.models import TrustStore, audit_trail
+
     threads = config.inference_threads or max(1, default_threads() // inspection_workers(config))
-    models = [load_package(config.models_dir / name, threads=threads, spin=config.inference_spin)
-              for name in recipe.models]
+    trust = TrustStore.for_station(config)
+    models = []
+    for name in recipe.models:
+        try:
+            models.append(load_package(config.models_dir / name, threads=threads, spin=config.inference_spin,
+                                       trust=trust))
+        except PackageError as err:
+            if audit_db is not None:
+                audit_trail.try_record(audit_trail.record_refusal, audit_db, config.models_dir / name, err,
+                                       reason=f"refused at start for recipe {recipe.name}")
+            raise
+    if audit_db is not None:
+        for model in models:
+            audit_trail.try_record(audit_trail.record_load, audit_db, model, reason=f"loaded for recipe {recipe.name}")
     for model in models:
         model.outline_from = recipe.pass_below  # outlines follow the recipe's decision, not the package's default
     return RecipeModels(models, roi=config.camera.roi)
@@ -144,11 +159,16 @@ def build_station(
     clock = clock or MonotonicClock()
     sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SLICE_S))  # the station owns its process
     recipe = recipe or load_recipe(config.recipe, config.recipes_dir)
-    models = load_recipe_models(config, recipe)  # refuses a bad package before anything is opened
     data_dir = Path(config.data_dir)
+    try:
+        models = load_recipe_models(config, recipe)  # refuses a bad package before anything is opened
+    except PackageError as err:
+        _audit_refusal(data_dir, config, err)
+        raise
     with ExitStack() as undo:  # a station that cannot open fully leaves nothing half-open behind
         store = Store.open(data_dir / "inspector.db", images_dir=data_dir / "images")
         undo.callback(store.close)
+        _audit_loads(store, models, recipe)
         io = StationIO(config.gpio)
         undo.callback(io.close)
         camera = camera or make_camera_for(config, clock)
@@ -195,6 +215,27 @@ def _simulator(recipe: Recipe, camera, io, *, rate_hz: float, seed: int, items: 
     if items is None:
         items = ItemStream(product=recipe.product, seed=seed, style="line", layout=recipe.layout)
     return SimulatedLine(camera=camera, beam_pin=io.beam.pin, items=items, rate_hz=rate_hz, active_low=active_low)
+
+
+def _audit_loads(store: Store, models: RecipeModels, recipe: Recipe) -> None:
+    from inspector.models import audit_trail
+
+    for model in models.models:
+        audit_trail.try_record(audit_trail.record_load, store, model, reason=f"loaded for recipe {recipe.name}")
+
+
+def _audit_refusal(data_dir: Path, config: StationConfig, error: PackageError) -> None:
+    """A package refused at start goes into the trail of the station's database, when there is one."""
+    from inspector.models import audit_trail
+
+    db = data_dir / "inspector.db"
+    if not db.is_file():
+        return
+    try:
+        with Store.open(db, images_dir=data_dir / "images") as store:
+            audit_trail.record_refusal(store, error.package, error, reason="refused at start")
+    except Exception:
+        log.exception("could not write the refusal of %s to the audit trail", error.package)
 
 
 def _persist_alarm(store: Store, alarm: Alarm) -> None:

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from inspector.cli_admin import COMMANDS as ADMIN_COMMANDS
 from inspector.cli_admin import add_commands as add_admin_commands
+from inspector.cli_models import COMMANDS as MODELS_COMMANDS
+from inspector.cli_models import add_commands as add_models_commands
 from inspector.config import ConfigError, StationConfig, load_recipe, load_station
 
 log = logging.getLogger("inspector")
@@ -65,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--until", help="verdicts given before this time")
     report.add_argument("--model-key", help="only parts made by this set of model versions")
     add_admin_commands(sub)
+    add_models_commands(sub)
     return parser
 
 
@@ -177,8 +180,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
     import cv2
 
     from inspector.assemble import load_recipe_models
+    from inspector import tasks
     from inspector.decide import decide
-    from inspector.types import ClassifyResult, CountResult
 
     config = _station(args)
     recipe = load_recipe(args.recipe or config.recipe, config.recipes_dir)
@@ -199,10 +202,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
                "confidence": round(decision.confidence, 4), "count": None, "expected": recipe.expected_count,
                "label": None, "latency_ms": round(latency, 2)}
         for r in results:
-            if isinstance(r, CountResult):
-                out.update(count=r.count, occlusion=round(r.occlusion, 4))
-            elif isinstance(r, ClassifyResult):
-                out.update(label=r.label, p_defect=round(r.p_defect, 4))
+            out.update(tasks.for_result(r).summary(r))
         print(json.dumps(out) if args.json else
               f"{path}: {out['decision'].upper()} ({decision.reason}) conf {out['confidence']:.2f} in {latency:.1f} ms")
     return 1 if failed else 0
@@ -258,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return {"run": cmd_run, "predict": cmd_predict, "export": cmd_export, "review-report": cmd_review_report,
-                **ADMIN_COMMANDS}[args.command](args)
+                **ADMIN_COMMANDS, **MODELS_COMMANDS}[args.command](args)
     except ConfigError as e:
         print(f"inspector: configuration refused:\n{e}", file=sys.stderr)
         return 2

@@ -1,12 +1,12 @@
 """Runs a recipe's models on one frame: crop to the region of interest, infer, map results back to frame pixels."""
 from __future__ import annotations
 
-import dataclasses
 from typing import Protocol, Sequence
 
 import numpy as np
 
-from inspector.types import ClassifyResult, CountResult, ModelResult
+from inspector import tasks
+from inspector.types import ModelResult
 
 
 class Model(Protocol):
@@ -20,16 +20,7 @@ class Model(Protocol):
 def _shift(result: ModelResult, dx: int, dy: int) -> ModelResult:
     if dx == 0 and dy == 0:
         return result
-    if isinstance(result, CountResult):
-        return dataclasses.replace(result, points=[(x + dx, y + dy, s) for x, y, s in result.points])
-    if isinstance(result, ClassifyResult):
-        box = result.defect_box
-        return dataclasses.replace(
-            result,
-            defect_box=None if box is None else (box[0] + dx, box[1] + dy, box[2], box[3]),
-            defect_outline=[(x + dx, y + dy) for x, y in result.defect_outline],
-        )
-    return result
+    return tasks.for_result(result).shift(result, dx, dy)
 
 
 class RecipeModels:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
+from inspector import tasks
 from inspector.alarms import Alarms
 from inspector.capture import FrameBuffer
 from inspector.clock import Clock, MonotonicClock
@@ -27,7 +28,7 @@ from inspector.inference import RecipeModels
 from inspector.ports import Actuator, Camera, RecordSink, StackLight, Trigger
 from inspector.record import PartRecord
 from inspector.transit import PartInTransit, Transit
-from inspector.types import ClassifyResult, CountResult, Decision, FailSafeCause, Frame, ModelResult, Outcome
+from inspector.types import Decision, FailSafeCause, Frame, ModelResult, Outcome
 from inspector.workers import Worker
 
 log = logging.getLogger(__name__)
@@ -277,13 +278,8 @@ class Line:
             truth=part.frame.truth if part.frame is not None else None,
         )
         for result in part.results:
-            if isinstance(result, CountResult):
-                record.count = result.count
-                record.points = [[round(x, 1), round(y, 1), round(s, 3)] for x, y, s in result.points]
-                record.occlusion = round(result.occlusion, 4)
-            elif isinstance(result, ClassifyResult):
-                record.label, record.p_defect = result.label, round(result.p_defect, 4)
-                record.defect_box = list(result.defect_box) if result.defect_box else None
+            for key, value in tasks.for_result(result).record_fields(result).items():
+                setattr(record, key, value)
         return record
 
     def _abandon_unfinished(self) -> None:

@@ -10,13 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 MANIFEST_FILE = "manifest.json"
 MODEL_FILE = "model.onnx"
+SIGNATURE_FILE = "manifest.sig"
 FORMAT_VERSION = 1
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 class PackageError(RuntimeError):
@@ -101,51 +103,9 @@ class OutputSpec(_Strict):
     meaning: str = ""
 
 
-class CountPostprocess(_Strict):
-    """Peaks of a heat map are items; cell (i, j) stands for the centre of its ``stride``-square block of input.
-
-    With ``peak_mask`` the graph has already suppressed non-maxima: that output is true where the heat is the maximum
-    of its ``2 * min_peak_distance + 1`` square window and at or above its own threshold (which ``peak_threshold``
-    may raise, not lower); the station then only reads those cells. ``peak_table`` goes further: ``[1, K, 3]`` rows
-    ``col, row, score`` of the masked cells, strongest first, at sub-cell positions, score 0 past the last; K must
-    hold every peak that can be. Only where two scores are equal (a plateau to merge) is the mask read instead.
-    """
-
-    heatmap: str
-    stride: Annotated[int, Field(ge=1)]
-    peak_threshold: float
-    min_peak_distance: Annotated[int, Field(ge=1, description="heat-map cells")]
-    occlusion: str
-    peak_mask: str | None = None
-    peak_table: str | None = None
-
-    @model_validator(mode="after")
-    def _table_needs_mask(self) -> CountPostprocess:
-        if self.peak_table is not None and self.peak_mask is None:
-            raise ValueError("peak_table needs peak_mask too (read where equal scores may be one plateau)")
-        return self
-
-
-class ClassifyPostprocess(_Strict):
-    """A defect probability, and a defect map whose cells above ``map_threshold`` say where.
-
-    ``map_peak`` names an output holding the map's maximum: at or below ``map_threshold`` the map is not read at all.
-    """
-
-    probability: str
-    defect_map: str
-    map_stride: Annotated[int, Field(ge=1)] = 1
-    map_threshold: float
-    map_peak: str | None = None
-
-
 class Tolerance(_Strict):
     value: Annotated[float, Field(ge=0)] = 1e-4  # absolute, on probabilities, fractions and raw tensors
     pixels: Annotated[float, Field(ge=0)] = 1.0  # on point and box coordinates, frame pixels
-
-
-COUNT_FIELDS = {"count", "points", "occlusion"}
-CLASSIFY_FIELDS = {"p_defect", "label", "defect_box"}
 
 
 class SessionHints(_Strict):
@@ -164,13 +124,19 @@ class GoldenCase(_Strict):
     tolerance: Tolerance = Tolerance()
 
 
-class _ManifestBase(_Strict):
+class ManifestBase(_Strict):
+    """What every task's manifest holds; a task's own manifest type adds ``task`` and ``postprocess``.
+
+    ``sha256`` is the model's; ``files`` maps every other file the package uses (golden inputs and raw outputs) to its
+    sha256, so with the manifest signed nothing in the folder can be swapped.
+    """
+
     format_version: Literal[1] = FORMAT_VERSION
     name: Annotated[str, Field(min_length=1)]
     version: Annotated[str, Field(min_length=1)]
     kind: str = "trained"
     description: str = ""
-    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    sha256: Sha256
     created: str
     input: InputSpec
     outputs: list[OutputSpec]
@@ -180,6 +146,7 @@ class _ManifestBase(_Strict):
     lineage: dict[str, Any] = {}
     session: SessionHints = SessionHints()
     golden: list[GoldenCase] = []
+    files: dict[str, Sha256] = {}
 
     @field_validator("outputs")
     @classmethod
@@ -205,39 +172,6 @@ class _ManifestBase(_Strict):
                 )
 
 
-class CountManifest(_ManifestBase):
-    task: Literal["count"]
-    postprocess: CountPostprocess
-
-    @model_validator(mode="after")
-    def _refs(self) -> CountManifest:
-        p = self.postprocess
-        refs = {"heatmap": p.heatmap, "occlusion": p.occlusion, "peak_mask": p.peak_mask,
-                "peak_table": p.peak_table}
-        self._check_refs({k: v for k, v in refs.items() if v is not None}, COUNT_FIELDS)
-        return self
-
-
-class ClassifyManifest(_ManifestBase):
-    task: Literal["classify"]
-    postprocess: ClassifyPostprocess
-
-    @model_validator(mode="after")
-    def _refs(self) -> ClassifyManifest:
-        p = self.postprocess
-        refs = {"probability": p.probability, "defect_map": p.defect_map, "map_peak": p.map_peak}
-        self._check_refs({k: v for k, v in refs.items() if v is not None}, CLASSIFY_FIELDS)
-        if len(self.labels) != 2:
-            raise ValueError(f"labels must be [good, defect], got {self.labels}")
-        if "defect" not in self.thresholds:
-            raise ValueError("thresholds must hold 'defect' (the p_defect at and above which the label is defect)")
-        return self
-
-
-Manifest = Annotated[Union[CountManifest, ClassifyManifest], Field(discriminator="task")]
-_manifest_adapter: TypeAdapter[CountManifest | ClassifyManifest] = TypeAdapter(Manifest)
-
-
 def describe_validation_error(err: ValidationError) -> str:
     """One line per fault: the key path, the value found, and what is allowed."""
     lines = []
@@ -249,37 +183,83 @@ def describe_validation_error(err: ValidationError) -> str:
     return "; ".join(lines)
 
 
-def parse_manifest(data: Any, package: str | Path) -> CountManifest | ClassifyManifest:
+def parse_manifest(data: Any, package: str | Path) -> ManifestBase:
+    """Validate manifest data against the schema of the task it names (see :mod:`inspector.tasks`)."""
+    from inspector import tasks
+
+    if not isinstance(data, dict):
+        raise PackageError(package, f"{MANIFEST_FILE}: (top level) = {type(data).__name__}: must be a JSON object")
+    if "task" not in data:
+        raise PackageError(package, f"{MANIFEST_FILE}: task missing: one of {', '.join(map(repr, tasks.names()))}")
     try:
-        return _manifest_adapter.validate_python(data)
+        schema = tasks.get(data["task"]).manifest_type
+    except (tasks.UnknownTask, TypeError) as err:
+        raise PackageError(package, f"{MANIFEST_FILE}: {err}") from None
+    try:
+        return schema.model_validate(data)
     except ValidationError as err:
         raise PackageError(package, f"{MANIFEST_FILE}: {describe_validation_error(err)}") from None
 
 
-def read_manifest(folder: str | Path) -> CountManifest | ClassifyManifest:
-    """Read and validate ``manifest.json`` of a package folder."""
+def read_manifest(folder: str | Path) -> ManifestBase:
+    """Read and validate ``manifest.json`` of a package folder (its signature is checked by the loader)."""
     folder = Path(folder)
+    return parse_manifest_bytes(read_manifest_bytes(folder), folder)
+
+
+def read_manifest_bytes(folder: Path) -> bytes:
     path = folder / MANIFEST_FILE
     if not folder.is_dir():
         raise PackageError(folder, "not a folder")
     if not path.is_file():
         raise PackageError(folder, f"missing file {MANIFEST_FILE}")
+    return path.read_bytes()
+
+
+def parse_manifest_bytes(data: bytes, folder: Path) -> ManifestBase:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return parse_manifest(json.loads(data.decode("utf-8")), folder)
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise PackageError(folder, f"{MANIFEST_FILE} is not valid JSON: {err}") from None
-    return parse_manifest(data, folder)
 
 
-def manifest_to_json(manifest: CountManifest | ClassifyManifest) -> str:
+def manifest_to_json(manifest: ManifestBase) -> str:
     return json.dumps(manifest.model_dump(mode="json"), indent=2) + "\n"
 
 
-def write_package(folder: str | Path, model_bytes: bytes, manifest: dict[str, Any]) -> CountManifest | ClassifyManifest:
-    """Write ``model.onnx`` and ``manifest.json`` (its ``sha256`` filled in from the bytes), validated first."""
+def golden_files(manifest: ManifestBase) -> list[str]:
+    """Every file the golden cases name, relative to the package folder, in order, once each."""
+    return list(dict.fromkeys(rel for case in manifest.golden for rel in (case.input, case.raw) if rel))
+
+
+def hash_files(folder: Path, names: list[str]) -> dict[str, str]:
+    """sha256 of those of ``names`` that exist under ``folder``."""
+    return {rel: hashlib.sha256((folder / rel).read_bytes()).hexdigest() for rel in names if (folder / rel).is_file()}
+
+
+def write_package(folder: str | Path, model_bytes: bytes, manifest: dict[str, Any]) -> ManifestBase:
+    """Write ``model.onnx`` and ``manifest.json`` (its ``sha256`` filled in from the bytes, ``files`` from the golden
+    files already in the folder), validated first. The package is unsigned until :func:`inspector.models.sign_package`
+    signs it: an old signature is removed, since it cannot match the new manifest."""
     folder = Path(folder)
     parsed = parse_manifest({**manifest, "sha256": hashlib.sha256(model_bytes).hexdigest()}, folder)
+    parsed = parsed.model_copy(update={"files": hash_files(folder, golden_files(parsed))})
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / SIGNATURE_FILE).unlink(missing_ok=True)
     (folder / MODEL_FILE).write_bytes(model_bytes)
     (folder / MANIFEST_FILE).write_text(manifest_to_json(parsed), encoding="utf-8")
     return parsed
+
+
+_ManifestBase = ManifestBase
+_MOVED = {"CountManifest": "count", "CountPostprocess": "count", "ClassifyManifest": "classify",
+          "ClassifyPostprocess": "classify"}
+
+
+def __getattr__(name: str) -> Any:
+    """The task-specific schemas live with their task (:mod:`inspector.tasks`); old imports still find them."""
+    if name in _MOVED:
+        import importlib
+
+        return getattr(importlib.import_module(f"inspector.tasks.{_MOVED[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

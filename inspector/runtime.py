@@ -1,9 +1,10 @@
 """Model packages on ONNX Runtime: load, verify, warm up, check golden cases, infer; and the slot holding the active one.
 
-``load_package`` refuses (``PackageError``) anything it cannot vouch for: missing files, bad JSON or values, a model
-whose sha256 differs from the manifest, a graph whose inputs/outputs differ from the manifest, a graph ONNX Runtime
-refuses, and golden outputs outside tolerance. ``ModelSlot.swap`` only replaces the active model with one that loaded
-cleanly.
+``load_package`` refuses (``PackageError``) anything it cannot vouch for: a manifest not signed by a key of the trust
+store (missing, unknown or bad signature), missing files, bad JSON or values, a model or golden file whose sha256
+differs from the manifest, golden cases that do not cover every outcome of the task, a graph whose inputs/outputs
+differ from the manifest, a graph ONNX Runtime refuses, and golden outputs outside tolerance. ``ModelSlot.swap`` only
+replaces the active model with one that loaded cleanly. What differs between tasks is asked of :mod:`inspector.tasks`.
 """
 from __future__ import annotations
 
@@ -18,15 +19,11 @@ from typing import Callable, Sequence
 import numpy as np
 import onnxruntime as ort
 
-from inspector import golden
-from inspector.manifest import (
-    MODEL_FILE,
-    ClassifyManifest,
-    CountManifest,
-    PackageError,
-    read_manifest,
-)
-from inspector.postprocess import MapGeometry, defect_region, extract_peaks, graph_peaks, peaks_to_points
+from inspector import golden, tasks
+from inspector.manifest import MODEL_FILE, ManifestBase, PackageError, golden_files, parse_manifest_bytes, \
+    read_manifest_bytes
+from inspector.models.signing import Signer, package_id, verify_manifest
+from inspector.models.trust import TrustStore
 from inspector.preprocess import Preprocessor
 from inspector.types import ClassifyResult, CountResult
 
@@ -46,7 +43,7 @@ _OPTIMIZATION = {
 }
 
 ModelResult = CountResult | ClassifyResult
-Manifest = CountManifest | ClassifyManifest
+Manifest = ManifestBase
 
 
 def default_providers() -> list[str]:
@@ -66,20 +63,25 @@ def default_threads() -> int:
 class LoadedModel:
     """A verified package with its session: ``infer`` a BGR frame to a result in that frame's pixels."""
 
-    def __init__(self, folder: Path, manifest: Manifest, session: ort.InferenceSession):
+    def __init__(self, folder: Path, manifest: Manifest, session: ort.InferenceSession, *, package_id: str = "",
+                 signer: Signer | None = None):
         self.folder = folder
+        self.package_id = package_id  # sha256 of the signed manifest.json: what audit entries name
+        self.signer = signer  # None only for a build's unsigned check
         self.manifest = manifest
         self.name, self.version, self.task, self.sha256 = manifest.name, manifest.version, manifest.task, manifest.sha256
         self.session = session
         self.providers: list[str] = session.get_providers()
         self.input_name = manifest.input.name
         self.output_names = manifest.output_names()
-        self._input_hw = (manifest.input.height, manifest.input.width)
+        self.input_hw = self._input_hw = (manifest.input.height, manifest.input.width)
         self._preprocess = Preprocessor(manifest.input)
         # classify: the p_defect from which a result carries its defect outline. The package's pass_below by default;
         # the recipe that runs the package sets its own, so a part it passes shows none and one it sends to QA shows where
         self.outline_from: float = manifest.thresholds.get("pass_below", manifest.thresholds.get("defect", 0.5))
-        self._postprocess: Callable[[dict[str, np.ndarray], tuple[int, int]], ModelResult] = _POSTPROCESSORS[self.task](self)
+        self.task_type = tasks.get(self.task)
+        self._postprocess: Callable[[dict[str, np.ndarray], tuple[int, int]], ModelResult] = \
+            self.task_type.postprocessor(self)
 
     def __repr__(self) -> str:
         return f"<LoadedModel {self.name} {self.version} {self.task} {self.sha256[:12]} on {self.providers[0]}>"
@@ -115,81 +117,82 @@ class ModelOutputError(ValueError):
     """The graph returned something no decision may rest on (NaN, infinity): the line treats it as a model error."""
 
 
-def _scalar(raw: dict[str, np.ndarray], output: str) -> float:
+def finite_scalar(raw: dict[str, np.ndarray], output: str) -> float:
+    """One output's single value as a float; :class:`ModelOutputError` when it is NaN or infinite."""
     value = float(np.asarray(raw[output]).item(0))  # item + math: far fewer code paths than numpy scalars
     if not math.isfinite(value):
         raise ModelOutputError(f"output {output!r} is {value}")
     return value
 
 
-def _count_postprocessor(model: LoadedModel) -> Callable[[dict[str, np.ndarray], tuple[int, int]], CountResult]:
-    p = model.manifest.postprocess
-    name, version, input_hw = model.name, model.version, model._input_hw
-
-    def post(raw: dict[str, np.ndarray], frame_hw: tuple[int, int]) -> CountResult:
-        if p.peak_mask is not None:
-            table = raw[p.peak_table] if p.peak_table is not None else None
-            peaks = graph_peaks(raw[p.peak_mask], raw[p.heatmap], p.peak_threshold, p.min_peak_distance, table)
-        else:
-            peaks = extract_peaks(raw[p.heatmap], p.peak_threshold, p.min_peak_distance)
-        points = peaks_to_points(peaks, MapGeometry.for_frame(p.stride, frame_hw, input_hw))
-        return CountResult(len(points), points, _scalar(raw, p.occlusion), name, version)
-
-    return post
-
-
-def _classify_postprocessor(model: LoadedModel) -> Callable[[dict[str, np.ndarray], tuple[int, int]], ClassifyResult]:
-    m = model.manifest
-    p, good, defect, cut = m.postprocess, m.labels[0], m.labels[1], m.thresholds["defect"]
-    name, version, input_hw = model.name, model.version, model._input_hw
-
-    def post(raw: dict[str, np.ndarray], frame_hw: tuple[int, int]) -> ClassifyResult:
-        p_defect = _scalar(raw, p.probability)
-        if p_defect < model.outline_from or (p.map_peak is not None and _scalar(raw, p.map_peak) <= p.map_threshold):
-            box, outline = None, []  # a passing part, or nothing above the threshold: the map need not be read
-        else:
-            geometry = MapGeometry.for_frame(p.map_stride, frame_hw, input_hw)
-            box, outline = defect_region(raw[p.defect_map], p.map_threshold, geometry)
-        label = defect if p_defect >= cut else good
-        return ClassifyResult(p_defect, label, box, outline, name, version)
-
-    return post
-
-
-_POSTPROCESSORS: dict[str, Callable[[LoadedModel], Callable]] = {
-    "count": _count_postprocessor,
-    "classify": _classify_postprocessor,
-}
+_scalar = finite_scalar
 
 
 def load_package(
     path: str | Path, *, threads: int | None = None, providers: Sequence[str] | None = None, warmup_runs: int = 2,
-    spin: bool = False,
+    spin: bool = False, trust: TrustStore | None = None, unsigned_build_check: bool = False,
 ) -> LoadedModel:
     """Load and verify a model package folder; raise :class:`PackageError` naming the folder and the cause.
 
+    ``trust``: the keys a signature must come from (default: :meth:`TrustStore.default`, no data dir; a station
+    passes its own, :meth:`TrustStore.for_station`).
     ``spin`` lets ONNX Runtime's worker threads busy-wait for the next run: a little lower latency on an idle machine,
     but on 2–4 cores it takes the CPU the line's own threads and the window need, so the station leaves it off.
+    ``unsigned_build_check`` is for a build script checking its own package before it is signed and its golden set is
+    complete: it skips the signature and the golden coverage (every other check is made). Never on a station.
     """
     folder = Path(path)
-    manifest = read_manifest(folder)
+    manifest_bytes = read_manifest_bytes(folder)
+    signer = None
+    if not unsigned_build_check:
+        signer = verify_manifest(folder, manifest_bytes, trust if trust is not None else TrustStore.default())
+    manifest = parse_manifest_bytes(manifest_bytes, folder)
     model_bytes = _read_verified_model(folder, manifest)
-    for case in manifest.golden:
-        for rel in filter(None, (case.input, case.raw)):
-            if not (folder / rel).is_file():
-                raise PackageError(folder, f"missing file {rel} (golden)")
+    golden_bytes = _read_verified_golden(folder, manifest, every_file_hashed=not unsigned_build_check)
     session = _create_session(folder, model_bytes, threads, providers, manifest.session.graph_optimization, spin)
     _check_io(folder, manifest, session)
-    model = LoadedModel(folder, manifest, session)
+    model = LoadedModel(folder, manifest, session, package_id=package_id(manifest_bytes), signer=signer)
     try:
         zeros = np.zeros(manifest.input.shape, np.dtype(manifest.input.dtype))
         for _ in range(warmup_runs):
             model.run_raw(zeros)
     except Exception as err:  # ORT raises its own exception types per failure
         raise PackageError(folder, f"warm-up run failed: {err}") from None
-    _check_golden(folder, model)
-    log.info("loaded %r (threads=%s)", model, threads or default_threads())
+    if not unsigned_build_check:
+        _check_golden_coverage(folder, manifest)
+    _check_golden(folder, model, golden_bytes)
+    log.info("loaded %r signed by %s (threads=%s)", model, signer.name if signer else "nobody (build check)",
+             threads or default_threads())
     return model
+
+
+def _read_verified_golden(folder: Path, manifest: Manifest, *, every_file_hashed: bool) -> dict[str, bytes]:
+    """The bytes of every golden file, each checked against ``manifest.files`` (read once: no swap after the check)."""
+    out = {}
+    for rel in golden_files(manifest):
+        path = folder / rel
+        if not path.is_file():
+            raise PackageError(folder, f"missing file {rel} (golden)")
+        data = path.read_bytes()
+        want = manifest.files.get(rel)
+        if want is None:
+            if every_file_hashed:
+                raise PackageError(folder, f"files.{rel} missing: the manifest must hold the sha256 of every golden file")
+        else:
+            digest = hashlib.sha256(data).hexdigest()
+            if digest != want:
+                raise PackageError(folder, f"bad sha256 of {rel}: file has {digest}, manifest says {want}")
+        out[rel] = data
+    return out
+
+
+def _check_golden_coverage(folder: Path, manifest: Manifest) -> None:
+    task = tasks.get(manifest.task)
+    gap = task.missing_golden(manifest)
+    if not manifest.golden:
+        raise PackageError(folder, f"golden = []: golden cases are required, at least {gap or 'one'}")
+    if gap:
+        raise PackageError(folder, f"golden cases of a {task.name} package must cover {gap}")
 
 
 def _read_verified_model(folder: Path, manifest: Manifest) -> bytes:
@@ -249,12 +252,12 @@ def _check_io(folder: Path, manifest: Manifest, session: ort.InferenceSession) -
             )
 
 
-def _check_golden(folder: Path, model: LoadedModel) -> None:
+def _check_golden(folder: Path, model: LoadedModel, data: dict[str, bytes]) -> None:
     for i, case in enumerate(model.manifest.golden):
         where = f"golden[{i}] ({case.input})"
         try:
-            image = golden.read_golden_image(folder, case)
-            expected_raw = golden.read_golden_raw(folder, case)
+            image = golden.read_golden_image(folder, case, data.get(case.input))
+            expected_raw = golden.read_golden_raw(folder, case, data.get(case.raw) if case.raw else None)
             result, raw = model.infer_with_raw(image)
             golden.compare(case, result, raw, expected_raw)
         except (FileNotFoundError, golden.GoldenMismatch) as err:
@@ -271,13 +274,16 @@ class ModelSlot:
     """The active model for one task; ``swap`` replaces it only with a package that loaded cleanly.
 
     Readers take ``active`` (one attribute read, atomic) and keep using that model for the whole part, so a swap
-    mid-inference never mixes two models in one result.
+    mid-inference never mixes two models in one result. With ``audit_db`` (the station's store or database), every
+    load, replacement and refusal is appended to the audit trail with the package id.
     """
 
-    def __init__(self, task: str | None = None, *, loader: Callable[..., LoadedModel] = load_package, **load_options):
+    def __init__(self, task: str | None = None, *, loader: Callable[..., LoadedModel] = load_package,
+                 audit_db=None, **load_options):
         self.task = task
         self._loader = loader
         self._load_options = load_options
+        self._audit_db = audit_db
         self._active: LoadedModel | None = None
         self._lock = threading.Lock()  # one swap at a time
         self.last_error: PackageError | None = None
@@ -286,8 +292,10 @@ class ModelSlot:
     def active(self) -> LoadedModel | None:
         return self._active
 
-    def swap(self, path: str | Path) -> LoadedModel:
+    def swap(self, path: str | Path, *, actor=None, reason: str | None = None) -> LoadedModel:
         """Load ``path``; on success make it active and return it; on failure raise and keep the previous one."""
+        from inspector.models import audit_trail
+
         with self._lock:
             try:
                 model = self._loader(path, **self._load_options)
@@ -296,9 +304,15 @@ class ModelSlot:
             except PackageError as err:
                 self.last_error = err
                 log.warning("model swap refused, keeping %r: %s", self._active, err)
+                if self._audit_db is not None:
+                    audit_trail.try_record(audit_trail.record_refusal, self._audit_db, path, err, kept=self._active,
+                                           actor=actor, reason=reason or "package refused by its checks")
                 raise
             previous, self._active, self.last_error = self._active, model, None
             log.info("model swap: %r -> %r", previous, model)
+            if self._audit_db is not None:
+                audit_trail.try_record(audit_trail.record_load, self._audit_db, model, previous=previous, actor=actor,
+                                       reason=reason or ("model replaced" if previous else "model loaded"))
             return model
 
     def infer(self, image_bgr: np.ndarray) -> ModelResult:

@@ -32,6 +32,7 @@ from baseline_graphs import IR_VERSION, OPSET, ClassifierDesign, CounterDesign, 
 from hardware.synthetic import render_box, render_part  # noqa: E402
 from inspector.golden import expected_from  # noqa: E402
 from inspector.manifest import write_package  # noqa: E402
+from inspector.models.build import add_sign_key_argument, finish_package, signing_key  # noqa: E402
 from inspector.postprocess import extract_peaks  # noqa: E402
 from inspector.runtime import LoadedModel, load_package  # noqa: E402
 
@@ -171,7 +172,8 @@ def shipped_kind(folder: Path) -> str | None:
 
 def build(folder: Path, model_bytes: bytes, manifest: dict[str, Any],
           golden: Callable[[Path, LoadedModel], list[dict[str, Any]]],
-          evaluate: Callable[[LoadedModel], dict[str, Any]], replace_trained: bool = False) -> dict[str, Any] | None:
+          evaluate: Callable[[LoadedModel], dict[str, Any]], replace_trained: bool = False,
+          sign_key: Path | None = None) -> dict[str, Any] | None:
     """Write the package to a scratch folder, measure it, add golden cases, then replace ``folder`` atomically-ish.
 
     A trained package in ``folder`` is left alone (returns None) unless ``replace_trained``.
@@ -183,12 +185,12 @@ def build(folder: Path, model_bytes: bytes, manifest: dict[str, Any],
     with tempfile.TemporaryDirectory(prefix="build_baseline_") as scratch:
         staging = Path(scratch) / folder.name
         write_package(staging, model_bytes, manifest)
-        model = load_package(staging)
+        model = load_package(staging, unsigned_build_check=True)  # not yet signed nor its golden cases written
         metrics = evaluate(model)
         latency = metrics.pop("infer_ms_p50")
         cases = golden(staging, model)
         write_package(staging, model_bytes, {**manifest, "metrics": metrics, "golden": cases})
-        load_package(staging)  # the finished package must pass its own checks
+        finish_package(staging, sign_key)  # signed, and passes the checks a station makes
         if folder.exists():
             shutil.rmtree(folder)
         shutil.copytree(staging, folder)
@@ -204,17 +206,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=("cartridge_counter", "surface_classifier"))
     parser.add_argument("--replace-trained", action="store_true",
                         help="overwrite a trained package in --out with the baseline (default: keep it)")
+    add_sign_key_argument(parser)
     args = parser.parse_args(argv)
+    key = signing_key(args.sign_key)
     if args.only in (None, "cartridge_counter"):
         d = CounterDesign()
         build(args.out / "cartridge_counter", counter_graph(d), counter_manifest(d), _golden_counter,
               lambda m: evaluate_counter(m, seed=TEST_SEED, items=args.items, missing_rate=0.3, occlusion_rate=0.4),
-              args.replace_trained)
+              args.replace_trained, key)
     if args.only in (None, "surface_classifier"):
         d = ClassifierDesign()
         build(args.out / "surface_classifier", classifier_graph(d), classifier_manifest(d), _golden_classifier,
               lambda m: evaluate_classifier(m, seed=TEST_SEED, items=args.items, defect_rate=0.5),
-              args.replace_trained)
+              args.replace_trained, key)
     return 0
 
 

@@ -29,6 +29,7 @@ import torch
 
 from inspector.golden import expected_from
 from inspector.manifest import write_package
+from inspector.models.build import add_sign_key_argument, finish_package, signing_key
 from inspector.runtime import LoadedModel, load_package
 from models.training import classifier_eval as ev
 from models.training.classifier_net import ClassifierNet
@@ -168,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="save the trained network here; when the file exists, load it instead of training")
     parser.add_argument("--lr", type=float, default=Recipe.lr)
     parser.add_argument("--threads", type=int, default=Recipe.threads, help="torch threads while training")
+    add_sign_key_argument(parser)
     args = parser.parse_args(argv)
     t_start = time.perf_counter()
     recipe = replace(Recipe(), steps=args.steps, lr=args.lr, threads=args.threads)
@@ -247,14 +249,14 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="classifier_") as scratch:
         staging = Path(scratch) / args.out.name
         write_package(staging, fp32, manifest(temperature, map_threshold, passing["pass_below"], metrics, lineage))
-        golden = _golden(staging, load_package(staging))
+        golden = _golden(staging, load_package(staging, unsigned_build_check=True))  # signed last, with its golden
         lineage["wall_s"] = round(time.perf_counter() - t_start, 1)
         lineage["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]
         final = {**manifest(temperature, map_threshold, passing["pass_below"], metrics, lineage), "golden": golden}
         write_package(staging, fp32, final)
         if ship_int8:
             (staging / INT8_FILE).write_bytes(int8)
-        load_package(staging)  # the finished package must pass its own checks
+        finish_package(staging, signing_key(args.sign_key))  # signed, and passes the checks a station makes
         if args.out.exists():
             shutil.rmtree(args.out)
         shutil.copytree(staging, args.out)

@@ -31,6 +31,7 @@ import torch
 from hardware.synthetic import ItemStream, render_box
 from inspector.golden import expected_from
 from inspector.manifest import write_package
+from inspector.models.build import add_sign_key_argument, finish_package, signing_key
 from inspector.runtime import LoadedModel, load_package
 from models.baseline_graphs import peak_table_rows
 from models.training import counter_eval
@@ -137,7 +138,7 @@ def _calibration(recipe: Recipe, n: int = 96) -> list[dict[str, np.ndarray]]:
 
 def _stage(folder: Path, model_bytes: bytes, manifest: dict) -> LoadedModel:
     write_package(folder, model_bytes, manifest)
-    return load_package(folder, threads=2)
+    return load_package(folder, threads=2, unsigned_build_check=True)  # signed last, with its golden cases
 
 
 def _int8_holds(fp32: dict, int8: dict) -> bool:
@@ -151,11 +152,12 @@ def _int8_holds(fp32: dict, int8: dict) -> bool:
 
 
 def _latency(folder: Path, frames: list[np.ndarray]) -> dict[str, dict[str, float]]:
-    return {f"threads_{t}": counter_eval.latency_ms(load_package(folder, threads=t), frames) for t in (1, 2)}
+    return {f"threads_{t}": counter_eval.latency_ms(load_package(folder, threads=t, unsigned_build_check=True), frames)
+            for t in (1, 2)}
 
 
 def build(out: Path, recipe: Recipe, test_items: dict[str, int], log=print,
-          checkpoint: Path | None = None, resume: Path | None = None) -> dict[str, Any]:
+          checkpoint: Path | None = None, resume: Path | None = None, sign_key: Path | None = None) -> dict[str, Any]:
     t0 = time.perf_counter()
     load_start = [round(v, 2) for v in os.getloadavg()]
     if resume is None:
@@ -243,7 +245,7 @@ def build(out: Path, recipe: Recipe, test_items: dict[str, int], log=print,
         write_package(fp32_dir, fp32_bytes, final)
         if ships:
             (fp32_dir / INT8_FILE).write_bytes(int8_bytes)
-        load_package(fp32_dir, threads=2)  # the finished package passes its own checks
+        finish_package(fp32_dir, sign_key, threads=2)  # signed, and passes the checks a station makes
         if out.exists():
             shutil.rmtree(out)
         shutil.copytree(fp32_dir, out)
@@ -268,10 +270,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--independent-items", type=int, default=400)
     parser.add_argument("--checkpoint", type=Path, help="also save the torch weights (and the training report) here")
     parser.add_argument("--resume", type=Path, help="skip training: export and measure these saved weights")
+    add_sign_key_argument(parser)
     args = parser.parse_args(argv)
     recipe = replace(Recipe(), steps=args.steps, threads=args.threads)
     build(args.out, recipe, {"line": args.test_items, "wide": args.test_items, "independent": args.independent_items},
-          log=lambda s: print(s, flush=True), checkpoint=args.checkpoint, resume=args.resume)
+          log=lambda s: print(s, flush=True), checkpoint=args.checkpoint, resume=args.resume,
+          sign_key=signing_key(args.sign_key))
     return 0
 
 

@@ -15,9 +15,8 @@ from inspector.clock import ManualClock, MonotonicClock
 from inspector.config import parse_recipe, parse_station
 from inspector.inference import RecipeModels
 from inspector.line import Line
-from inspector.manifest import write_package
 from inspector.runtime import load_package
-from tests.runtime.tiny_packages import classify_manifest, tiny_classify_model
+from tests.runtime.tiny_packages import build_package
 
 
 @dataclass
@@ -40,7 +39,7 @@ GOOD, BAD = item(False), item(True)
 @pytest.fixture(scope="session")
 def tiny_classifier(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pkg") / "tiny_classifier"
-    write_package(folder, tiny_classify_model(), classify_manifest())
+    build_package(folder, "classify")
     return load_package(folder, threads=1)
 
 

@@ -151,15 +151,17 @@ def test_shipped_graphs_are_what_the_builder_builds(counter, classifier):
 def test_rebuild_gives_the_shipped_model_and_golden_bytes(tmp_path):
     import subprocess
 
-    subprocess.run([sys.executable, str(MODELS / "build_baseline.py"), "--out", str(tmp_path), "--items", "24"],
-                   check=True, capture_output=True, timeout=120)
+    from tests.signing import key_file
+
+    subprocess.run([sys.executable, str(MODELS / "build_baseline.py"), "--out", str(tmp_path), "--items", "24",
+                    "--sign-key", str(key_file())], check=True, capture_output=True, timeout=120)
     for name in ("cartridge_counter", "surface_classifier"):
         shipped, rebuilt = MODELS / name, tmp_path / name
         assert load_package(rebuilt).manifest.kind == "analytic-baseline"  # its golden cases pass
         if read_manifest(shipped).kind != "analytic-baseline":
             continue  # a trained package ships instead (tests/models)
-        files = sorted(p.relative_to(shipped) for p in shipped.rglob("*") if p.is_file() and p.name != "manifest.json")
+        files = sorted(p.relative_to(shipped) for p in shipped.rglob("*") if p.is_file() and p.name not in ("manifest.json", "manifest.sig"))
         assert files == sorted(p.relative_to(rebuilt) for p in rebuilt.rglob("*")
-                               if p.is_file() and p.name != "manifest.json")
+                               if p.is_file() and p.name not in ("manifest.json", "manifest.sig"))
         for rel in files:
             assert (shipped / rel).read_bytes() == (rebuilt / rel).read_bytes(), rel

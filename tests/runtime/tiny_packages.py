@@ -10,6 +10,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
+from tests.signing import resign
+
 
 H, W, STRIDE = 32, 48, 4
 
@@ -131,8 +133,73 @@ def blobs_image(centres: list[tuple[int, int]], size: tuple[int, int] = (H * 5, 
     return image
 
 
-def edit_manifest(folder: Path, change: Callable[[dict], None]) -> None:
+def edit_manifest(folder: Path, change: Callable[[dict], None], *, sign: bool = True) -> None:
+    """Change the manifest; by default re-signed with the test key (golden hashes brought up to date), so the loader's
+    own check of the changed value is what answers."""
     path = folder / "manifest.json"
     data = json.loads(path.read_text())
     change(data)
     path.write_text(json.dumps(data))
+    if sign:
+        resign(folder)
+
+
+MANIFESTS = {"count": count_manifest, "classify": classify_manifest, "frame_count": frame_count_manifest}
+MODELS = {"count": tiny_count_model, "classify": tiny_classify_model, "frame_count": tiny_frame_count_model}
+
+
+def covering_images() -> dict[str, dict[str, np.ndarray]]:
+    """Per task, images on which the tiny graphs give each outcome the task can give."""
+    red = np.zeros((H * 5, W * 5, 3), np.uint8)
+    red[..., 2] = 255
+    counting = {"empty": np.zeros((H * 5, W * 5, 3), np.uint8), "one_blob": blobs_image([(120, 80)], radius=12),
+                "covered": red}
+    return {"count": counting, "frame_count": counting,
+            "classify": {"good": np.zeros((H * 5, W * 5, 3), np.uint8), "defect": blobs_image([(60, 50)], radius=8)}}
+
+
+def _covering_cases(folder: Path, kind: str) -> list[dict]:
+    """Golden cases computed with the package's own graph (as a build does), one per outcome; none where the graph
+    cannot run or gives no finite result (a test of that graph says so itself)."""
+    from inspector.golden import expected_from
+    from inspector.runtime import load_package
+
+    try:
+        model = load_package(folder, threads=1, warmup_runs=0, unsigned_build_check=True)
+    except Exception:
+        return []
+    cases = []
+    for name, image in covering_images()[kind].items():
+        try:
+            result = model.infer(image)
+        except Exception:
+            continue
+        keys = ("label", "p_defect") if model.task == "classify" else (
+            ("occlusion",) if result.occlusion >= 0.5 else ("count", "occlusion"))
+        cv2.imwrite(str(folder / "golden" / f"cover_{name}.png"), image)
+        cases.append({"input": f"golden/cover_{name}.png", "expected": expected_from(result, keys),
+                      "tolerance": {"value": 1e-3}})
+    return cases
+
+
+def build_package(folder: Path, kind: str = "count", *, model: bytes | None = None,
+                  golden: list[tuple[np.ndarray, dict, dict]] = (), cover: bool = True, signed: bool = True,
+                  **overrides: Any) -> Path:
+    """A package folder as a build writes it: the given golden cases (image, expected, tolerance) first, then one
+    case per outcome computed with its own graph (``cover``), signed with the test key (``signed``)."""
+    from inspector.manifest import write_package
+
+    folder = Path(folder)
+    (folder / "golden").mkdir(parents=True, exist_ok=True)
+    cases = []
+    for i, (image, expected, tolerance) in enumerate(golden):
+        cv2.imwrite(str(folder / "golden" / f"{i}.png"), image)
+        cases.append({"input": f"golden/{i}.png", "expected": expected, "tolerance": tolerance})
+    model = MODELS[kind]() if model is None else model
+    if cover:
+        write_package(folder, model, MANIFESTS[kind](**{**overrides, "golden": []}))
+        cases += _covering_cases(folder, kind)
+    write_package(folder, model, MANIFESTS[kind](golden=cases, **overrides))
+    if signed:
+        resign(folder)
+    return folder

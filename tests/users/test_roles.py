@@ -14,15 +14,14 @@ from inspector import actions, audit
 from inspector.alarms import Alarms
 from inspector.assemble import build_station
 from inspector.config import SHIPPED_RECIPES, StationConfig, load_recipe
-from inspector.manifest import write_package
 from inspector.calibration import Calibration, restore_calibration, save_calibration
 from inspector.camera_controls import CameraControls
 from inspector.permissions import (ACTIONS, ALLOWED, ALARM_ACKNOWLEDGE, AUDIT_READ, CALIBRATION_SAVE, LINE_START,
                                    LINE_STOP, MODEL_APPROVE, RECIPE_EDIT, RECIPE_SWITCH, REVIEW_LABEL, USERS_MANAGE,
                                    PermissionDenied, require)
-from inspector.runtime import ModelSlot
+from inspector.runtime import ModelSlot, PackageError
 from inspector.users import SYSTEM, WrongPin
-from tests.runtime.tiny_packages import classify_manifest, tiny_classify_model
+from tests.runtime.tiny_packages import build_package
 from tests.store.conftest import make_record
 from tests.users.people import BY_ROLE, PEOPLE, pin_of
 
@@ -49,8 +48,7 @@ def line(tmp_path_factory):
 @pytest.fixture(scope="module")
 def package(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pkg") / "tiny_classifier"
-    write_package(folder, tiny_classify_model(), classify_manifest())
-    return folder
+    return build_package(folder, "classify")
 
 
 class Attempts:
@@ -201,3 +199,14 @@ def test_a_verdict_written_around_the_session_is_refused_in_the_same_transaction
 
 def test_people_table_covers_every_role():
     assert sorted(role for role, _ in PEOPLE.values()) == sorted(ROLES)
+
+
+def test_an_admin_approving_an_unsigned_package_is_refused_and_the_attempt_audited(store, sessions, tmp_path):
+    slot = ModelSlot("classify")
+    unsigned = build_package(tmp_path / "unsigned_classifier", "classify", signed=False)
+    with pytest.raises(PackageError, match="missing signature"):
+        actions.approve_model(sessions["admin"], slot, unsigned, pin=pin_of(BY_ROLE["admin"]),
+                              reason="new supplier's model", store=store)
+    entry = audit.entries(store, newest_first=True, limit=1)[0]
+    assert slot.active is None and (entry.user, entry.action) == (BY_ROLE["admin"], "model.refuse")
+    assert "missing signature" in entry.after and entry.reason == "new supplier's model"
