@@ -12,11 +12,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from inspector import shipped
 from inspector.camera_controls import ImagingControls
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-SHIPPED_MODELS = PACKAGE_ROOT / "models"
-SHIPPED_RECIPES = PACKAGE_ROOT / "resources" / "recipes"
+SHIPPED_MODELS = shipped.models_dir()
+SHIPPED_RECIPES = shipped.recipes_dir()
 
 Seconds = Annotated[float, Field(gt=0)]
 Pin = Annotated[int | str, Field(description="BCM number or a gpiozero pin name such as 'GPIO17' or 'BOARD11'")]

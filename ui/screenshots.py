@@ -19,10 +19,11 @@ import cv2
 import numpy as np
 
 from hardware.synthetic import ItemStream, render_box, render_part
+from inspector import shipped
 from inspector.assemble import build_station
 from inspector.config import StationConfig, load_recipe
 
-OUT = Path(__file__).resolve().parents[1] / "resources" / "screenshots"
+OUT = shipped.resource("screenshots")
 SIZES = ((1920, 1080), (800, 480))
 MAX_BYTES = 400_000
 

@@ -1,10 +1,11 @@
 """The dark, high-contrast look: outcome colours, words, and the style sheet sized for the screen."""
 from __future__ import annotations
 
-from pathlib import Path
 from string import Template
 
-STYLE_SHEET = Path(__file__).resolve().parents[1] / "resources" / "theme" / "operator.qss"
+from inspector import shipped
+
+STYLE_SHEET = shipped.resource("theme/operator.qss")
 TOUCH_MIN_PX = 48
 
 # outcome -> (word on the banner, background, text colour)

@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLayout, QLineEdit, QPushButton, QSizePolicy, QStackedWidget,
                                QVBoxLayout, QWidget)
 
+from inspector import shipped
 from inspector.review import Review
 from ui import theme
 from ui.review.item_view import ItemView
@@ -21,7 +22,7 @@ from ui.controls import ChoicePicker
 from ui.review.queue_panel import FilterPanel, QueueList
 from ui.review.verdict_bar import ItemInfo, VerdictBar
 
-REVIEW_QSS = Path(__file__).resolve().parents[2] / "resources" / "theme" / "review.qss"
+REVIEW_QSS = shipped.resource("theme/review.qss")
 WIDE_MIN = (1280, 720)  # from this size on, the filters stay beside the list
 
 CORRECTION_REASONS = ("Model missed a defect", "Model called a good part defect", "Count was wrong",

@@ -17,11 +17,12 @@ from pathlib import Path
 import numpy as np
 
 from hardware.synthetic import ItemStream, render_box, render_part
+from inspector import shipped
 from inspector.assemble import build_station
 from inspector.config import StationConfig, load_recipe
 from inspector.review import Review, QueueFilter
 
-OUT = Path(__file__).resolve().parents[2] / "resources" / "screenshots"
+OUT = shipped.resource("screenshots")
 DAYS = ("2026-11-19T09:00:00.000+00:00", "2026-11-20T09:00:00.000+00:00", "2026-11-21T09:00:00.000+00:00")
 
 

@@ -1,0 +1,1 @@
+"""The shipped model packages, installed as ``inspector_models``; the scripts that build them live here too."""

@@ -1,0 +1,134 @@
+"""installer/install.sh end to end in a clean Debian bookworm root, booted with systemd (systemd-nspawn).
+
+Slow (a debootstrap once, then pip installs the station's dependencies inside the root): run with
+``pytest -m slow tests/installer`` as root on a machine with debootstrap and systemd-nspawn. The root is made once
+from the host's own Debian mirror and cached (``INSPECTOR_DEBIAN_ROOT``); each run works on a fresh copy of it.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.packaging.conftest import REPO
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
+CACHE = Path(os.environ.get("INSPECTOR_DEBIAN_ROOT", "/var/tmp/inspector-bookworm-root"))
+PACKAGES = "python3,python3-venv,python3-pip,systemd,systemd-sysv,dbus,udev,ca-certificates"
+
+
+def _host_mirror() -> str:
+    for source in [*Path("/etc/apt/sources.list.d").glob("*.sources"), Path("/etc/apt/sources.list")]:
+        if source.exists():
+            found = re.search(r"(?:URIs:|deb)\s+(\S+/debian)\b", source.read_text())
+            if found:
+                return found.group(1)
+    pytest.skip("no Debian mirror configured on this host")
+
+
+@pytest.fixture(scope="module")
+def clean_root(tmp_path_factory) -> Path:
+    if os.geteuid() != 0 or not shutil.which("debootstrap") or not shutil.which("systemd-nspawn"):
+        pytest.skip("needs root, debootstrap and systemd-nspawn")
+    if not (CACHE / "usr/bin/python3").exists():
+        subprocess.run(["debootstrap", "--variant=minbase", f"--include={PACKAGES}", "bookworm", str(CACHE),
+                        _host_mirror()], check=True, capture_output=True)
+    root = tmp_path_factory.mktemp("debian") / "root"
+    subprocess.run(["cp", "-a", str(CACHE), str(root)], check=True)
+    shutil.copy("/etc/resolv.conf", root / "etc/resolv.conf")
+    # the host's trust anchors (a plant's proxy CA, say), as IT would put them on a board
+    shutil.copy("/etc/ssl/certs/ca-certificates.crt", root / "etc/ssl/certs/ca-certificates.crt")
+    (root / "etc/apt/sources.list").write_text(f"deb {_host_mirror()} bookworm main\n")
+    shutil.copytree(REPO, root / "src", ignore=shutil.ignore_patterns(".venv", ".git", "build", "*.egg-info",
+                                                                        "__pycache__", "data", "out"))
+    return root
+
+
+class Booted:
+    """The root booted with systemd as PID 1; ``run`` executes a command inside it."""
+
+    def __init__(self, root: Path):
+        self.process = subprocess.Popen(["systemd-nspawn", "--quiet", "--register=no", "--keep-unit", "--boot", "-D", str(root)],
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            state = self.run("systemctl is-system-running 2>/dev/null || true", check=False).stdout.strip()
+            if state in ("running", "degraded"):
+                return
+            time.sleep(1)
+        raise AssertionError(f"the root did not boot: {state!r}")
+
+    def leader(self) -> int:
+        """The container's PID 1 (systemd), seen from the host."""
+        for _ in range(100):
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+            if children:
+                return int(children[0])
+            assert self.process.poll() is None, "systemd-nspawn exited"
+            time.sleep(0.1)
+        raise AssertionError("systemd-nspawn started no container")
+
+    def run(self, command: str, *, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
+        clean = ["env", "-i", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root"]
+        done = subprocess.run(["nsenter", "-t", str(self.leader()), "-a", *clean, "/bin/bash", "-c", command],
+                              input=stdin,
+                              capture_output=True, text=True, timeout=1200)
+        if check:
+            assert done.returncode == 0, f"{command}: {done.stdout[-2000:]}{done.stderr[-3000:]}"
+        return done
+
+    def stop(self) -> None:
+        self.run("systemctl poweroff", check=False)
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def _records(box: Booted) -> int:
+    count = box.run("/opt/inspector/venv/bin/python -c \"import sqlite3, glob; "
+                    "print(sum(sqlite3.connect(f).execute('select count(*) from parts').fetchone()[0] "
+                    "for f in glob.glob('/var/lib/inspector/data/*.db')))\"", check=False)
+    return int(count.stdout.strip() or 0)
+
+
+def test_install_upgrade_uninstall_in_a_clean_bookworm_root(clean_root):
+    box = Booted(clean_root)
+    try:
+        first = box.run("/src/installer/install.sh --simulate --admin adam", stdin="2468\n2468\n")
+        assert "installed line-inspector" in first.stdout
+        assert box.run("systemctl is-active inspector").stdout.strip() == "active"
+        assert box.run("id inspector").stdout.count("gpio") and "video" in box.run("id inspector").stdout
+        modes = box.run("stat -c '%a %U:%G' /var/lib/inspector /etc/inspector/station.toml").stdout.split("\n")
+        assert modes[0] == "750 inspector:inspector" and modes[1] == "640 root:inspector"
+        deadline = time.monotonic() + 120
+        while _records(box) < 20 and time.monotonic() < deadline:
+            time.sleep(3)
+        assert _records(box) >= 20, box.run("journalctl -u inspector --no-pager | tail -30", check=False).stdout
+        assert "adam" in box.run("inspector users list --config /etc/inspector/station.toml").stdout
+        other = box.run("stat -c '%a' /var/lib/inspector/data/*.db").stdout.split()
+        assert all(mode[-1] == "0" for mode in other), f"a station file is readable by other accounts: {other}"
+
+        again = box.run("/src/installer/install.sh --simulate")
+        assert "nothing to upgrade" in again.stdout
+        assert box.run("systemctl is-active inspector").stdout.strip() == "active"
+        assert box.run("grep -c . /etc/inspector/station.toml").stdout == \
+            box.run("grep -c . /src/installer/station.example.toml").stdout, "the station file was kept"
+
+        box.run("/src/installer/uninstall.sh")
+        assert box.run("systemctl is-active inspector", check=False).stdout.strip() != "active"
+        assert box.run("test -e /etc/systemd/system/inspector.service", check=False).returncode != 0
+        assert box.run("test -d /opt/inspector", check=False).returncode != 0
+        assert _records_kept(box)
+    finally:
+        box.stop()
+
+
+def _records_kept(box: Booted) -> bool:
+    return box.run("ls /var/lib/inspector/data/*.db", check=False).returncode == 0
