@@ -17,12 +17,12 @@ from typing import Iterable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from inspector.config import PACKAGE_ROOT
+from inspector import shipped
 from inspector.models.signing import SigningKeyError, key_id, load_public_key, public_pem
 
 log = logging.getLogger(__name__)
 
-SHIPPED_TRUST_DIR = PACKAGE_ROOT / "resources" / "trust"
+SHIPPED_TRUST_DIR = shipped.resource("trust")
 SYSTEM_TRUST_DIR = Path("/etc/line-inspector/trust")
 ENV_TRUST_DIRS = "INSPECTOR_TRUST_DIRS"
 
