@@ -5,9 +5,8 @@ This module and ``cli`` are the only places in ``inspector`` that know ``hardwar
 from __future__ import annotations
 
 import logging
-import os
-import shutil
 import sys
+import threading
 import uuid
 from contextlib import ExitStack
 from concurrent.futures import ThreadPoolExecutor
@@ -24,11 +23,12 @@ from inspector.inference import RecipeModels
 from inspector.line import Line
 from inspector.report import RunStats
 from inspector.runtime import default_threads, load_package
-from inspector.store import ImagePolicy, RecordWriter, Store
+from inspector.store import (
+    DiskWatch, ImagePolicy, RecordWriter, Reserve, RetentionPolicy, RetentionWorker, Store, reimport_rescued,
+)
 
 log = logging.getLogger(__name__)
 
-DISK_LOW_BYTES = 1 << 30
 # A thread woken by a queue or by the end of session.run waits for the GIL until the running thread's slice ends
 # (5 ms by default): at half load that was 3 ms of every part's queue wait and the tail of its inference.
 GIL_SLICE_S = 0.0005
@@ -93,6 +93,8 @@ class Station:
     stats: RunStats
     alarm_log: ThreadPoolExecutor
     simulator: object | None = None
+    disk: DiskWatch | None = None
+    retention: RetentionWorker | None = None
     closed: bool = field(default=False, init=False)
 
     @property
@@ -112,6 +114,8 @@ class Station:
             self.simulator.stop(0.5)
         ok = self.line.close(timeout)
         ok = self.writer.close(timeout=5.0) and ok
+        for worker in filter(None, (self.retention, self.disk)):
+            worker.stop()
         self.alarm_log.shutdown(wait=True)
         self.io.close()
         self.store.close()
@@ -149,6 +153,8 @@ def build_station(
     with ExitStack() as undo:  # a station that cannot open fully leaves nothing half-open behind
         store = Store.open(data_dir / "inspector.db", images_dir=data_dir / "images")
         undo.callback(store.close)
+        storage = config.storage
+        reserve = _reserve_after_rescue(store, Reserve(data_dir, storage.reserve, second=storage.rescue_dir))
         io = StationIO(config.gpio)
         undo.callback(io.close)
         camera = camera or make_camera_for(config, clock)
@@ -157,12 +163,17 @@ def build_station(
         alarm_log = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alarm-log")  # off the decision path
         undo.callback(alarm_log.shutdown)
         alarms = Alarms(on_raise=lambda alarm: alarm_log.submit(_persist_alarm, store, alarm))
+        retention = RetentionWorker(store, RetentionPolicy.from_settings(storage),
+                                    interval_s=storage.retention_interval_s)
+        disk = DiskWatch(data_dir, warn_free=storage.disk_warn_free, critical_free=storage.disk_critical_free,
+                         interval_s=storage.disk_check_interval_s, alarms=alarms, on_low=retention.wake)
         images = config.images
         writer = RecordWriter(
             store,
             policy=ImagePolicy(keep_pass_fraction=images.keep_pass_fraction, format=images.format,
                                jpeg_quality=images.jpeg_quality),
             on_error=lambda message: alarms.raise_("storage_error", message),
+            reserve=reserve, max_commit_lag_s=storage.max_commit_lag_s,
         ).start()
         undo.callback(writer.close)
         run_id = f"{config.station_id}-{uuid.uuid4().hex[:10]}"
@@ -178,14 +189,18 @@ def build_station(
         )
         line.listeners.append(stats)
         writer.before_image = lambda: line.deciding.wait_idle(IMAGE_YIELD_S)
-        _check_disk(data_dir, alarms)
+        line.record_health = lambda: writer.durability_problem() or disk.problem()
+        disk.start()  # the first check at once: a disk already low or full raises its alarm now
+        undo.callback(disk.stop)
+        retention.start()
+        undo.callback(retention.stop)
         simulator = None
         if config.camera.backend == "synthetic":
             simulator = _simulator(recipe, camera, io, rate_hz=rate_hz, seed=seed, items=items,
                                    active_low=config.gpio.beam_active_low)
         line.open()
         undo.pop_all()
-    return Station(config, recipe, line, io, store, writer, stats, alarm_log, simulator)
+    return Station(config, recipe, line, io, store, writer, stats, alarm_log, simulator, disk, retention)
 
 
 def _simulator(recipe: Recipe, camera, io, *, rate_hz: float, seed: int, items: Iterable | None, active_low: bool):
@@ -197,14 +212,28 @@ def _simulator(recipe: Recipe, camera, io, *, rate_hz: float, seed: int, items: 
     return SimulatedLine(camera=camera, beam_pin=io.beam.pin, items=items, rate_hz=rate_hz, active_low=active_low)
 
 
+_alarm_rows_failing = threading.Event()  # a full disk refuses every alarm row: say so once, not once per alarm
+
+
 def _persist_alarm(store: Store, alarm: Alarm) -> None:
     try:
         store.add_alarm(alarm.kind, alarm.message, part_id=alarm.part_id, wall_time=alarm.raised_at)
-    except Exception:
-        log.exception("could not record alarm %s", alarm.kind)
+    except Exception as e:
+        if not _alarm_rows_failing.is_set():
+            _alarm_rows_failing.set()
+            log.warning("could not record alarm %s: %s: %s (further failures are not logged until one succeeds)",
+                        alarm.kind, type(e).__name__, e)
+        return
+    if _alarm_rows_failing.is_set():
+        _alarm_rows_failing.clear()
+        log.warning("alarms are recorded again")
 
 
-def _check_disk(data_dir: Path, alarms: Alarms) -> None:
-    free = shutil.disk_usage(data_dir if data_dir.exists() else Path(os.getcwd())).free
-    if free < DISK_LOW_BYTES:
-        alarms.raise_("disk_low", f"only {free / 2**20:.0f} MiB free under {data_dir}")
+def _reserve_after_rescue(store: Store, reserve: Reserve) -> Reserve:
+    """Records rescued by an earlier run go into the database first (their ids are then never reused), then the
+    ballast is made again for the next rescue."""
+    rescued = reserve.rescued_files(store.path)
+    if rescued:
+        reimport_rescued(store, rescued)
+    reserve.make()
+    return reserve

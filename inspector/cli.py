@@ -7,6 +7,8 @@
     inspector review-report --out DIR [--since T] [--until T] [--model-key K]   the QA reports as CSV files
     inspector audit verify|export --out F.csv      the hash-chained audit trail (exit 1 names the broken entry)
     inspector users add|list|reset-pin ...      the station's users; PINs asked, never given as arguments
+    inspector retention run [--dry-run]         prune pass images by the station's image quota and age
+    inspector holds add|list|release ...        keep a lot's, a time range's or an export's images from retention
 """
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ from pathlib import Path
 
 from inspector.cli_admin import COMMANDS as ADMIN_COMMANDS
 from inspector.cli_admin import add_commands as add_admin_commands
+from inspector.cli_storage import COMMANDS as STORAGE_COMMANDS
+from inspector.cli_storage import add_commands as add_storage_commands
 from inspector.config import ConfigError, StationConfig, load_recipe, load_station
 
 log = logging.getLogger("inspector")
@@ -65,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--until", help="verdicts given before this time")
     report.add_argument("--model-key", help="only parts made by this set of model versions")
     add_admin_commands(sub)
+    add_storage_commands(sub)
     return parser
 
 
@@ -258,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return {"run": cmd_run, "predict": cmd_predict, "export": cmd_export, "review-report": cmd_review_report,
-                **ADMIN_COMMANDS}[args.command](args)
+                **ADMIN_COMMANDS, **STORAGE_COMMANDS}[args.command](args)
     except ConfigError as e:
         print(f"inspector: configuration refused:\n{e}", file=sys.stderr)
         return 2

@@ -218,6 +218,18 @@ class Store:
         )[0]
         return (row["m"] or 0) + 1
 
+    def known_part_ids(self, part_ids: Sequence[int]) -> set[int]:
+        """Which of ``part_ids`` the database holds already (stored or quarantined)."""
+        known: set[int] = set()
+        ids = list(part_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._rows(f"SELECT part_id FROM parts WHERE part_id IN ({marks}) UNION "
+                              f"SELECT part_id FROM parts_quarantine WHERE part_id IN ({marks})", [*chunk, *chunk])
+            known.update(r["part_id"] for r in rows)
+        return known
+
     def insert(self, record: PartRecord) -> None:
         """Writes one record now, on the caller's thread (the line uses ``RecordWriter`` instead)."""
         with self._write() as conn:
