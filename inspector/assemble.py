@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import logging
 import sys
-import threading
 import uuid
 from contextlib import ExitStack
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -91,7 +89,6 @@ class Station:
     store: Store
     writer: RecordWriter
     stats: RunStats
-    alarm_log: ThreadPoolExecutor
     simulator: object | None = None
     disk: DiskWatch | None = None
     retention: RetentionWorker | None = None
@@ -116,7 +113,6 @@ class Station:
         ok = self.writer.close(timeout=5.0) and ok
         for worker in filter(None, (self.retention, self.disk)):
             worker.stop()
-        self.alarm_log.shutdown(wait=True)
         self.io.close()
         self.store.close()
         return ok
@@ -160,9 +156,9 @@ def build_station(
         camera = camera or make_camera_for(config, clock)
         camera.open()
         undo.callback(camera.close)
-        alarm_log = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alarm-log")  # off the decision path
-        undo.callback(alarm_log.shutdown)
-        alarms = Alarms(on_raise=lambda alarm: alarm_log.submit(_persist_alarm, store, alarm))
+        # Alarm rows go through the record writer: batched off the decision path, retried while the disk is full,
+        # rescued with the records at close.
+        alarms = Alarms(on_raise=lambda alarm: _persist_alarm(writer, alarm))
         retention = RetentionWorker(store, RetentionPolicy.from_settings(storage),
                                     interval_s=storage.retention_interval_s)
         disk = DiskWatch(data_dir, warn_free=storage.disk_warn_free, critical_free=storage.disk_critical_free,
@@ -200,7 +196,7 @@ def build_station(
                                    active_low=config.gpio.beam_active_low)
         line.open()
         undo.pop_all()
-    return Station(config, recipe, line, io, store, writer, stats, alarm_log, simulator, disk, retention)
+    return Station(config, recipe, line, io, store, writer, stats, simulator, disk, retention)
 
 
 def _simulator(recipe: Recipe, camera, io, *, rate_hz: float, seed: int, items: Iterable | None, active_low: bool):
@@ -212,21 +208,9 @@ def _simulator(recipe: Recipe, camera, io, *, rate_hz: float, seed: int, items: 
     return SimulatedLine(camera=camera, beam_pin=io.beam.pin, items=items, rate_hz=rate_hz, active_low=active_low)
 
 
-_alarm_rows_failing = threading.Event()  # a full disk refuses every alarm row: say so once, not once per alarm
-
-
-def _persist_alarm(store: Store, alarm: Alarm) -> None:
-    try:
-        store.add_alarm(alarm.kind, alarm.message, part_id=alarm.part_id, wall_time=alarm.raised_at)
-    except Exception as e:
-        if not _alarm_rows_failing.is_set():
-            _alarm_rows_failing.set()
-            log.warning("could not record alarm %s: %s: %s (further failures are not logged until one succeeds)",
-                        alarm.kind, type(e).__name__, e)
-        return
-    if _alarm_rows_failing.is_set():
-        _alarm_rows_failing.clear()
-        log.warning("alarms are recorded again")
+def _persist_alarm(writer: RecordWriter, alarm: Alarm) -> None:
+    if not writer.add_alarm(alarm.kind, alarm.message, part_id=alarm.part_id, wall_time=alarm.raised_at):
+        log.warning("alarm %s raised after the record writer closed, not recorded: %s", alarm.kind, alarm.message)
 
 
 def _reserve_after_rescue(store: Store, reserve: Reserve) -> Reserve:

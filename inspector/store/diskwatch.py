@@ -42,14 +42,14 @@ class DiskWatch:
         interval_s: float = 2.0,
         alarms: Any = None,
         on_low: Callable[[], Any] | None = None,
-        usage: Callable[[Path], Usage] = shutil.disk_usage,
+        usage: Callable[[Path], Usage] | None = None,
         name: str = "disk-watch",
     ) -> None:
         if critical_free > warn_free:
             raise ValueError(f"critical_free {critical_free} must not exceed warn_free {warn_free}")
         self.folder = Path(folder)
         self.warn_free, self.critical_free, self.interval_s = warn_free, critical_free, interval_s
-        self.alarms, self.on_low, self.usage = alarms, on_low, usage
+        self.alarms, self.on_low, self.usage = alarms, on_low, usage or _disk_usage
         self.state = OK
         self.free: int | None = None
         self.changes = 0
@@ -124,6 +124,10 @@ class DiskWatch:
                 self.check()
             except Exception:  # noqa: BLE001 - the watch must outlive a bug in a callback
                 log.exception("disk watch failed")
+
+
+def _disk_usage(folder: Path) -> Usage:
+    return shutil.disk_usage(folder)  # looked up at each call: a fault test may stand in for the file system
 
 
 def _mib(n: int) -> str:

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from inspector.record import PartRecord
 from inspector.store.rows import record_to_json, record_to_row
@@ -34,6 +34,8 @@ _CHUNK = 1 << 20
 class RescueResult:
     written: int = 0  # records now on disk (synced)
     lost: int = 0  # records no place could take
+    alarms_written: int = 0
+    alarms_lost: int = 0
     files: list[Path] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -42,6 +44,7 @@ class RescueResult:
 class ReimportResult:
     imported: int = 0
     already_recorded: int = 0  # part ids the database had already: skipped
+    alarms: int = 0  # alarm rows re-imported (one already there is skipped)
     quarantined: int = 0  # lines the database refused or that were not records (a cut last line)
     files: list[Path] = field(default_factory=list)
 
@@ -86,10 +89,13 @@ class Reserve:
             log.warning("rescue reserve: cannot keep %d bytes in %s: %s", self.size, self.folder, e)
             return False
 
-    def rescue(self, records: Sequence[PartRecord]) -> RescueResult:
-        """Makes ``records`` durable outside the database: the ballast first, then the second place, then a new file."""
+    def rescue(self, records: Sequence[PartRecord], alarms: Sequence[tuple[Any, ...]] = ()) -> RescueResult:
+        """Makes ``records`` (and alarm rows) durable outside the database: the ballast first, then the second place,
+        then a new file. Records come first: they are what a rescue is for."""
         result = RescueResult()
         lines = [(record_to_json(r) + "\n").encode() for r in records]
+        lines += [(alarm_to_json(a) + "\n").encode() for a in alarms]
+        kinds = [True] * len(records) + [False] * len(alarms)  # which lines are records
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         name = f"{RESCUED_PREFIX}{stamp}.jsonl"
         if self.ready():
@@ -100,7 +106,6 @@ class Reserve:
             if fits:
                 try:
                     target = self._overwrite_ballast(lines[:fits], self.folder / name)
-                    result.written += fits
                     result.files.append(target)
                     lines = lines[fits:]
                 except OSError as e:
@@ -115,12 +120,13 @@ class Reserve:
                     f.writelines(lines)
                     f.flush()
                     os.fsync(f.fileno())
-                result.written += len(lines)
                 result.files.append(target)
                 lines = []
             except OSError as e:
                 result.errors.append(f"{target}: {e}")
-        result.lost = len(lines)
+        lost = kinds[len(kinds) - len(lines):]  # what is left of the lines, records first
+        result.lost, result.alarms_lost = sum(lost), len(lost) - sum(lost)
+        result.written, result.alarms_written = len(records) - result.lost, len(alarms) - result.alarms_lost
         return result
 
     def _overwrite_ballast(self, lines: Sequence[bytes], target: Path) -> Path:
@@ -152,6 +158,11 @@ class Reserve:
         return found
 
 
+def alarm_to_json(alarm: Sequence[Any]) -> str:
+    """An alarm row ``(part_id, wall_time, kind, message)`` as a rescue line."""
+    return json.dumps({"alarm": list(alarm)}, default=str)
+
+
 def reimport_rescued(store: Store, files: Sequence[Path]) -> ReimportResult:
     """Puts the records of rescue ``files`` into ``store``, skipping ids it has; each file is renamed ``*.imported``.
 
@@ -159,18 +170,26 @@ def reimport_rescued(store: Store, files: Sequence[Path]) -> ReimportResult:
     """
     result = ReimportResult()
     for path in files:
-        parts = []
+        parts, alarms = [], []
         for number, line in enumerate(path.read_bytes().splitlines(), 1):
             if not line.strip(b"\0 \t"):
                 continue
+            if line.startswith(b'{"alarm":'):
+                try:
+                    alarms.append(tuple(json.loads(line)["alarm"]))
+                    continue
+                except (ValueError, KeyError, TypeError):
+                    pass  # a cut alarm line: quarantined with the text it has
             parts.append(_pending(line, f"{path.name} line {number}"))
+        alarms = [a for a in alarms if not store.has_alarm(*a)]
+        result.alarms += len(alarms)
         known = store.known_part_ids([p.record.part_id for p in parts if isinstance(p.record.part_id, int)])
         fresh = [p for p in parts if p.record.part_id not in known]
         result.already_recorded += len(parts) - len(fresh)
-        if fresh:
-            alarm = (None, utc_now(), "records_rescued",
-                     f"{len(fresh)} records re-imported from {path} (rescued when the database could not take them)")
-            written = store.write_parts(fresh, [alarm])
+        if fresh or alarms:
+            alarms.append((None, utc_now(), "records_rescued", f"{len(fresh)} records and {len(alarms)} alarms "
+                           f"re-imported from {path} (rescued when the database could not take them)"))
+            written = store.write_parts(fresh, alarms)
             result.imported += len(written.stored)
             result.quarantined += len(written.quarantined)
         done = path.with_name(path.name + ".imported") if path.name != BALLAST else path.with_name(

@@ -295,6 +295,11 @@ class Store:
             cursor = conn.execute(_INSERT_ALARM_SQL, [part_id, wall_time or utc_now(), kind, message])
             return int(cursor.lastrowid)
 
+    def has_alarm(self, part_id: int | None, wall_time: str, kind: str, message: str) -> bool:
+        rows = self._rows("SELECT 1 AS x FROM alarms WHERE wall_time = ? AND kind = ? AND message = ?"
+                          " AND part_id IS ? LIMIT 1", [wall_time, kind, message, part_id])
+        return bool(rows)
+
     def acknowledge_alarm(self, alarm_id: int, by: str, *, at: str | None = None) -> bool:
         """Marks an alarm seen by a person; False when it does not exist or was acknowledged already."""
         with self._write() as conn:

@@ -13,7 +13,7 @@ import numpy as np
 
 from inspector.record import PartRecord
 from inspector.store.images import ImageFiles, ImagePolicy
-from inspector.store.reserve import Reserve
+from inspector.store.reserve import Reserve, alarm_to_json
 from inspector.store.rows import record_to_json, record_to_row
 from inspector.store.store import PendingPart, Store, utc_now
 
@@ -95,6 +95,8 @@ class RecordWriter:
         self._queue: queue.Queue[tuple[PartRecord, np.ndarray | None, str | None] | None] = queue.Queue(queue_size)
         self._pending: list[PendingPart] = []
         self._pending_alarms: list[tuple[Any, ...]] = []
+        self._alarms_in: list[tuple[Any, ...]] = []  # from add_alarm, any thread; moved to _pending_alarms
+        self._alarms_lock = threading.Lock()
         self._stop = threading.Event()
         self._abandon = threading.Event()
         self._settled = threading.Condition()
@@ -148,6 +150,15 @@ class RecordWriter:
             if self._waiting_since is None:
                 self._waiting_since = time.monotonic()
             self.submitted += 1
+        return True
+
+    def add_alarm(self, kind: str, message: str, *, part_id: int | None = None, wall_time: str | None = None) -> bool:
+        """Queues an alarm row; it is committed with the next batch, retried and rescued like the records. Never
+        blocks; False once the writer is closed."""
+        if self._closed:
+            return False
+        with self._alarms_lock:
+            self._alarms_in.append((part_id, wall_time or utc_now(), kind, message))
         return True
 
     def flush(self, timeout: float = 5.0) -> bool:
@@ -238,7 +249,8 @@ class RecordWriter:
                     sink = self.store.reopen()
                 if len(self._pending) < self.max_pending:
                     self._take_batch()
-                if self._pending:
+                self._take_alarms()
+                if self._pending or self._pending_alarms:
                     self._commit(sink)
                 backoff = self.retry_s[0]
             except Exception as e:  # noqa: BLE001 - the thread must outlive any failure
@@ -246,7 +258,7 @@ class RecordWriter:
                 self._fail("writing parts", e)
                 self._abandon.wait(backoff)
                 backoff = min(backoff * 2, self.retry_s[1])
-            if self._stop.is_set() and not self._pending and self._queue.empty():
+            if self._stop.is_set() and not self._pending and self._queue.empty() and not self._unwritten_alarms():
                 break
         self._rescue_unwritten()
         if sink is not None and sink is not self.store:
@@ -256,6 +268,14 @@ class RecordWriter:
                 self._fail("closing the writer's connection", e)
         with self._settled:
             self._settled.notify_all()
+
+    def _take_alarms(self) -> None:
+        with self._alarms_lock:
+            self._pending_alarms.extend(self._alarms_in)
+            self._alarms_in.clear()
+
+    def _unwritten_alarms(self) -> bool:
+        return bool(self._pending_alarms or self._alarms_in)
 
     def _take_batch(self) -> None:
         try:  # while rows wait for a retry, only take what is already there
@@ -305,7 +325,7 @@ class RecordWriter:
             return PendingPart(record, None, f"{type(e).__name__}: {e}")
 
     def _commit(self, sink: Store) -> None:
-        while self._pending:
+        while self._pending or self._pending_alarms:
             chunk = self._pending[: self.batch_rows]
             result = sink.write_parts(chunk, self._pending_alarms)
             with self._settled:
@@ -357,6 +377,8 @@ class RecordWriter:
                     self._last_error_mono - trouble[0])
 
     def _rescue_unwritten(self) -> None:
+        self._take_alarms()
+        alarms = list(self._pending_alarms)
         records = [p.record for p in self._pending]
         while True:
             try:
@@ -365,15 +387,16 @@ class RecordWriter:
                 break
             if item is not _WAKE:
                 records.append(item[0])
-        if not records:
+        if not records and not alarms:
             return
-        message = f"{len(records)} records not written to the database"
+        message = f"{len(records)} records not written to the database" + (f", nor {len(alarms)} alarms" if alarms else "")
         if self.reserve is not None:
-            result = self.reserve.rescue(records)
+            result = self.reserve.rescue(records, alarms)
             self.rescued, self.lost = result.written, result.lost
             where = ", ".join(str(f) for f in result.files) or "nowhere"
             lost = f"; {result.lost} LOST ({'; '.join(result.errors)})" if result.lost else ""
-            self._fail(message, RuntimeError(f"{result.written} rescued to {where}{lost}"), always_log=True)
+            self._fail(message, RuntimeError(f"{result.written} records and {result.alarms_written} alarms rescued "
+                                             f"to {where}{lost}"), always_log=True)
             return
         target = self.rescue_path(self.store)
         try:
@@ -381,6 +404,7 @@ class RecordWriter:
                 raise RuntimeError("an in-memory store has no folder to rescue them to")
             with open(target, "a", encoding="utf-8") as f:
                 f.writelines(record_to_json(r) + "\n" for r in records)
+                f.writelines(alarm_to_json(a) + "\n" for a in alarms)
             self.rescued = len(records)
             self._fail(message, RuntimeError(f"appended to {target}"), always_log=True)
         except Exception as e:  # noqa: BLE001

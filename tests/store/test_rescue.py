@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 
 from inspector.store import RecordWriter, Reserve, Store, reimport_rescued
 from inspector.store.reserve import BALLAST
@@ -106,3 +107,36 @@ def test_a_writer_without_a_reserve_still_rescues_beside_the_database_and_that_f
     assert result.imported == 5 and store.count() == 5
     store.close()
 
+
+
+def test_alarm_rows_wait_with_the_records_and_are_rescued_and_reimported_once(tmp_path, monkeypatch):
+    store = Store.open(tmp_path / "inspector.db")
+    reserve = Reserve(tmp_path, 64 * 1024)
+    reserve.make()
+    with monkeypatch.context() as m:
+        broken_database(m)
+        writer = RecordWriter(store, reserve=reserve, retry_s=(0.01, 0.05)).start()
+        writer.submit(make_record(1))
+        assert writer.add_alarm("disk_critical", "0.0 MiB free under /data", wall_time="2026-12-06T12:00:00.000+00:00")
+        writer.close(timeout=0.3)
+    assert writer.add_alarm("disk_low", "too late") is False
+    assert store.alarms() == []
+    files = reserve.rescued_files(store.path)
+    assert reimport_rescued(store, files).alarms == 1
+    kinds = sorted(a["kind"] for a in store.alarms())
+    assert kinds == ["disk_critical", "records_rescued"]
+    again = tmp_path / "rescued-again.jsonl"  # the same rescue read a second time (a crash before the rename)
+    again.write_bytes(files[0].with_name(files[0].name + ".imported").read_bytes())
+    assert reimport_rescued(store, [again]).alarms == 0
+    assert sorted(a["kind"] for a in store.alarms()).count("disk_critical") == 1
+    store.close()
+
+
+def test_alarm_rows_from_any_thread_are_committed_by_the_writer_without_any_part(store):
+    writer = RecordWriter(store).start()
+    writer.add_alarm("disk_low", "9.0 MiB free under /data")
+    deadline = time.monotonic() + 2
+    while not store.alarms() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert [a["kind"] for a in store.alarms()] == ["disk_low"]
+    writer.close()
