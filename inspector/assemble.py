@@ -210,7 +210,7 @@ def _simulator(recipe: Recipe, camera, io, *, rate_hz: float, seed: int, items: 
 
 def _persist_alarm(writer: RecordWriter, alarm: Alarm) -> None:
     if not writer.add_alarm(alarm.kind, alarm.message, part_id=alarm.part_id, wall_time=alarm.raised_at):
-        log.warning("alarm %s raised after the record writer closed, not recorded: %s", alarm.kind, alarm.message)
+        log.info("alarm %s raised after the record writer stopped, not recorded: %s", alarm.kind, alarm.message)
 
 
 def _reserve_after_rescue(store: Store, reserve: Reserve) -> Reserve:

@@ -154,8 +154,9 @@ class RecordWriter:
 
     def add_alarm(self, kind: str, message: str, *, part_id: int | None = None, wall_time: str | None = None) -> bool:
         """Queues an alarm row; it is committed with the next batch, retried and rescued like the records. Never
-        blocks; False once the writer is closed."""
-        if self._closed:
+        blocks. Taken while the writer drains at close (its own errors then are alarms too); False once it has
+        stopped."""
+        if self._closed and not self.alive:
             return False
         with self._alarms_lock:
             self._alarms_in.append((part_id, wall_time or utc_now(), kind, message))
