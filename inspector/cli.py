@@ -280,7 +280,7 @@ def _start_failure(error: Exception) -> str | None:
     from inspector.export import ExportError
     from inspector.ports import CameraError
     from inspector.runtime import PackageError
-    from inspector.store import SchemaError
+    from inspector.store import RescueError, SchemaError
 
     if isinstance(error, ExportError):
         return f"export failed: {error}"
@@ -290,6 +290,8 @@ def _start_failure(error: Exception) -> str | None:
         return f"camera refused: {error}"
     if isinstance(error, SchemaError):
         return f"database refused: {error}"
+    if isinstance(error, RescueError):
+        return f"start refused: {error}"
     if isinstance(error, RuntimeError) and "pin factory" in str(error):
         return f"GPIO refused: {error}"
     return None

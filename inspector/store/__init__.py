@@ -3,7 +3,7 @@ and the disk as a resource: retention, holds, free space watched, the rescue res
 from inspector.store.diskwatch import DiskWatch
 from inspector.store.holds import Hold, HoldError, add_hold, holds, release_hold
 from inspector.store.images import ImageFiles, ImagePolicy, pass_sample_point
-from inspector.store.reserve import Reserve, reimport_rescued
+from inspector.store.reserve import RescueError, Reserve, reimport_rescued
 from inspector.store.retention import Retention, RetentionPolicy, RetentionReport, RetentionWorker
 from inspector.store.schema import LATEST_VERSION, MIGRATIONS, Migration, SchemaError, SchemaTooNewError, migrate
 from inspector.store.store import MEMORY, PendingPart, Store, WriteResult, utc_now
@@ -13,6 +13,7 @@ __all__ = [
     "DiskWatch",
     "Hold",
     "HoldError",
+    "RescueError",
     "Reserve",
     "Retention",
     "RetentionPolicy",

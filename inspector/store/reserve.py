@@ -30,6 +30,11 @@ LEGACY_SUFFIX = ".unwritten.jsonl"  # what writers without a reserve appended be
 _CHUNK = 1 << 20
 
 
+class RescueError(RuntimeError):
+    """Rescued records could not be put back into the database: the station must not start (their ids would be
+    given to new parts)."""
+
+
 @dataclass
 class RescueResult:
     written: int = 0  # records now on disk (synced)
@@ -189,7 +194,12 @@ def reimport_rescued(store: Store, files: Sequence[Path]) -> ReimportResult:
         if fresh or alarms:
             alarms.append((None, utc_now(), "records_rescued", f"{len(fresh)} records and {len(alarms)} alarms "
                            f"re-imported from {path} (rescued when the database could not take them)"))
-            written = store.write_parts(fresh, alarms)
+            try:
+                written = store.write_parts(fresh, alarms)
+            except Exception as e:
+                raise RescueError(f"{len(fresh)} rescued records in {path} could not be put back into the database "
+                                  f"({type(e).__name__}: {e}); the file is kept: free space under {path.parent} "
+                                  "and start again") from e
             result.imported += len(written.stored)
             result.quarantined += len(written.quarantined)
         done = path.with_name(path.name + ".imported") if path.name != BALLAST else path.with_name(

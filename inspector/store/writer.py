@@ -77,7 +77,7 @@ class RecordWriter:
         before_image: Callable[[], Any] | None = None,
         yield_below_images: int = 16,
         reserve: Reserve | None = None,
-        max_commit_lag_s: float = 3.0,
+        max_commit_lag_s: float = 2.0,
         quiet_s: float = 5.0,
     ) -> None:
         self.store = store

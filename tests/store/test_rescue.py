@@ -6,7 +6,9 @@ import json
 import sqlite3
 import time
 
-from inspector.store import RecordWriter, Reserve, Store, reimport_rescued
+import pytest
+
+from inspector.store import RecordWriter, RescueError, Reserve, Store, reimport_rescued
 from inspector.store.reserve import BALLAST
 from inspector.store.rows import record_to_json
 from tests.store.conftest import make_record
@@ -140,3 +142,16 @@ def test_alarm_rows_from_any_thread_are_committed_by_the_writer_without_any_part
         time.sleep(0.01)
     assert [a["kind"] for a in store.alarms()] == ["disk_low"]
     writer.close()
+
+
+def test_a_rescue_that_cannot_go_back_in_refuses_the_start_and_keeps_the_file(tmp_path, monkeypatch):
+    store = Store.open(tmp_path / "inspector.db")
+    reserve = Reserve(tmp_path, 64 * 1024)
+    reserve.make()
+    reserve.rescue([make_record(1), make_record(2)])
+    [rescue] = reserve.rescued_files(store.path)
+    broken_database(monkeypatch)
+    with pytest.raises(RescueError, match=r"2 rescued records in .*rescued-.*could not be put back.*free space under"):
+        reimport_rescued(store, [rescue])
+    assert rescue.exists() and reserve.rescued_files(store.path) == [rescue]
+    store.close()
