@@ -19,6 +19,8 @@ KINDS = (
     "storage_error",
     "disk_low",
     "model_refused",
+    "disk_critical",
+    "record_not_durable",
 )
 
 
@@ -65,6 +67,15 @@ class Alarms:
             alarm = self._active.pop(kind, None)
         if alarm:
             log.info("alarm %s acknowledged by %s", kind, by)
+            self._changed()
+        return alarm
+
+    def clear(self, kind: str, why: str) -> Alarm | None:
+        """The condition is gone by itself (space came back): the banner goes without a person acknowledging it."""
+        with self._lock:
+            alarm = self._active.pop(kind, None)
+        if alarm:
+            log.warning("alarm %s cleared: %s", kind, why)
             self._changed()
         return alarm
 

@@ -5,12 +5,9 @@ This module and ``cli`` are the only places in ``inspector`` that know ``hardwar
 from __future__ import annotations
 
 import logging
-import os
-import shutil
 import sys
 import uuid
 from contextlib import ExitStack
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -24,11 +21,12 @@ from inspector.inference import RecipeModels
 from inspector.line import Line
 from inspector.report import RunStats
 from inspector.runtime import PackageError, default_threads, load_package
-from inspector.store import ImagePolicy, RecordWriter, Store
+from inspector.store import (
+    DiskWatch, ImagePolicy, RecordWriter, Reserve, RetentionPolicy, RetentionWorker, Store, reimport_rescued,
+)
 
 log = logging.getLogger(__name__)
 
-DISK_LOW_BYTES = 1 << 30
 # A thread woken by a queue or by the end of session.run waits for the GIL until the running thread's slice ends
 # (5 ms by default): at half load that was 3 ms of every part's queue wait and the tail of its inference.
 GIL_SLICE_S = 0.0005
@@ -106,8 +104,9 @@ class Station:
     store: Store
     writer: RecordWriter
     stats: RunStats
-    alarm_log: ThreadPoolExecutor
     simulator: object | None = None
+    disk: DiskWatch | None = None
+    retention: RetentionWorker | None = None
     closed: bool = field(default=False, init=False)
 
     @property
@@ -127,7 +126,8 @@ class Station:
             self.simulator.stop(0.5)
         ok = self.line.close(timeout)
         ok = self.writer.close(timeout=5.0) and ok
-        self.alarm_log.shutdown(wait=True)
+        for worker in filter(None, (self.retention, self.disk)):
+            worker.stop()
         self.io.close()
         self.store.close()
         return ok
@@ -169,20 +169,27 @@ def build_station(
         store = Store.open(data_dir / "inspector.db", images_dir=data_dir / "images")
         undo.callback(store.close)
         _audit_loads(store, models, recipe)
+        storage = config.storage
+        reserve = _reserve_after_rescue(store, Reserve(data_dir, storage.reserve, second=storage.rescue_dir))
         io = StationIO(config.gpio)
         undo.callback(io.close)
         camera = camera or make_camera_for(config, clock)
         camera.open()
         undo.callback(camera.close)
-        alarm_log = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alarm-log")  # off the decision path
-        undo.callback(alarm_log.shutdown)
-        alarms = Alarms(on_raise=lambda alarm: alarm_log.submit(_persist_alarm, store, alarm))
+        # Alarm rows go through the record writer: batched off the decision path, retried while the disk is full,
+        # rescued with the records at close.
+        alarms = Alarms(on_raise=lambda alarm: _persist_alarm(writer, alarm))
+        retention = RetentionWorker(store, RetentionPolicy.from_settings(storage),
+                                    interval_s=storage.retention_interval_s)
+        disk = DiskWatch(data_dir, warn_free=storage.disk_warn_free, critical_free=storage.disk_critical_free,
+                         interval_s=storage.disk_check_interval_s, alarms=alarms, on_low=retention.wake)
         images = config.images
         writer = RecordWriter(
             store,
             policy=ImagePolicy(keep_pass_fraction=images.keep_pass_fraction, format=images.format,
                                jpeg_quality=images.jpeg_quality),
             on_error=lambda message: alarms.raise_("storage_error", message),
+            reserve=reserve, max_commit_lag_s=storage.max_commit_lag_s,
         ).start()
         undo.callback(writer.close)
         run_id = f"{config.station_id}-{uuid.uuid4().hex[:10]}"
@@ -198,14 +205,18 @@ def build_station(
         )
         line.listeners.append(stats)
         writer.before_image = lambda: line.deciding.wait_idle(IMAGE_YIELD_S)
-        _check_disk(data_dir, alarms)
+        line.record_health = lambda: writer.durability_problem() or disk.problem()
+        disk.start()  # the first check at once: a disk already low or full raises its alarm now
+        undo.callback(disk.stop)
+        retention.start()
+        undo.callback(retention.stop)
         simulator = None
         if config.camera.backend == "synthetic":
             simulator = _simulator(recipe, camera, io, rate_hz=rate_hz, seed=seed, items=items,
                                    active_low=config.gpio.beam_active_low)
         line.open()
         undo.pop_all()
-    return Station(config, recipe, line, io, store, writer, stats, alarm_log, simulator)
+    return Station(config, recipe, line, io, store, writer, stats, simulator, disk, retention)
 
 
 def _simulator(recipe: Recipe, camera, io, *, rate_hz: float, seed: int, items: Iterable | None, active_low: bool):
@@ -238,14 +249,16 @@ def _audit_refusal(data_dir: Path, config: StationConfig, error: PackageError) -
         log.exception("could not write the refusal of %s to the audit trail", error.package)
 
 
-def _persist_alarm(store: Store, alarm: Alarm) -> None:
-    try:
-        store.add_alarm(alarm.kind, alarm.message, part_id=alarm.part_id, wall_time=alarm.raised_at)
-    except Exception:
-        log.exception("could not record alarm %s", alarm.kind)
+def _persist_alarm(writer: RecordWriter, alarm: Alarm) -> None:
+    if not writer.add_alarm(alarm.kind, alarm.message, part_id=alarm.part_id, wall_time=alarm.raised_at):
+        log.info("alarm %s raised after the record writer stopped, not recorded: %s", alarm.kind, alarm.message)
 
 
-def _check_disk(data_dir: Path, alarms: Alarms) -> None:
-    free = shutil.disk_usage(data_dir if data_dir.exists() else Path(os.getcwd())).free
-    if free < DISK_LOW_BYTES:
-        alarms.raise_("disk_low", f"only {free / 2**20:.0f} MiB free under {data_dir}")
+def _reserve_after_rescue(store: Store, reserve: Reserve) -> Reserve:
+    """Records rescued by an earlier run go into the database first (their ids are then never reused), then the
+    ballast is made again for the next rescue."""
+    rescued = reserve.rescued_files(store.path)
+    if rescued:
+        reimport_rescued(store, rescued)
+    reserve.make()
+    return reserve

@@ -7,6 +7,8 @@
     inspector review-report --out DIR [--since T] [--until T] [--model-key K]   the QA reports as CSV files
     inspector audit verify|export --out F.csv      the hash-chained audit trail (exit 1 names the broken entry)
     inspector users add|list|reset-pin ...      the station's users; PINs asked, never given as arguments
+    inspector retention run [--dry-run]         prune pass images by the station's image quota and age
+    inspector holds add|list|release ...        keep a lot's, a time range's or an export's images from retention
 """
 from __future__ import annotations
 
@@ -25,6 +27,8 @@ from inspector.cli_admin import COMMANDS as ADMIN_COMMANDS
 from inspector.cli_admin import add_commands as add_admin_commands
 from inspector.cli_models import COMMANDS as MODELS_COMMANDS
 from inspector.cli_models import add_commands as add_models_commands
+from inspector.cli_storage import COMMANDS as STORAGE_COMMANDS
+from inspector.cli_storage import add_commands as add_storage_commands
 from inspector.config import ConfigError, StationConfig, load_recipe, load_station
 
 log = logging.getLogger("inspector")
@@ -68,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--model-key", help="only parts made by this set of model versions")
     add_admin_commands(sub)
     add_models_commands(sub)
+    add_storage_commands(sub)
     return parser
 
 
@@ -258,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return {"run": cmd_run, "predict": cmd_predict, "export": cmd_export, "review-report": cmd_review_report,
-                **ADMIN_COMMANDS, **MODELS_COMMANDS}[args.command](args)
+                **ADMIN_COMMANDS, **MODELS_COMMANDS, **STORAGE_COMMANDS}[args.command](args)
     except ConfigError as e:
         print(f"inspector: configuration refused:\n{e}", file=sys.stderr)
         return 2
@@ -275,7 +280,7 @@ def _start_failure(error: Exception) -> str | None:
     from inspector.export import ExportError
     from inspector.ports import CameraError
     from inspector.runtime import PackageError
-    from inspector.store import SchemaError
+    from inspector.store import RescueError, SchemaError
 
     if isinstance(error, ExportError):
         return f"export failed: {error}"
@@ -285,6 +290,8 @@ def _start_failure(error: Exception) -> str | None:
         return f"camera refused: {error}"
     if isinstance(error, SchemaError):
         return f"database refused: {error}"
+    if isinstance(error, RescueError):
+        return f"start refused: {error}"
     if isinstance(error, RuntimeError) and "pin factory" in str(error):
         return f"GPIO refused: {error}"
     return None

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from inspector import shipped
 from inspector.camera_controls import ImagingControls
@@ -20,6 +21,26 @@ SHIPPED_RECIPES = shipped.recipes_dir()
 
 Seconds = Annotated[float, Field(gt=0)]
 Pin = Annotated[int | str, Field(description="BCM number or a gpiozero pin name such as 'GPIO17' or 'BOARD11'")]
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "m": 1000**2, "mb": 1000**2, "g": 1000**3, "gb": 1000**3,
+          "t": 1000**4, "tb": 1000**4, "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}
+
+
+def parse_size(value: Any) -> int:
+    """Bytes from an int or a text such as ``"20 GB"``, ``"512 MiB"`` (GB = 10**9, GiB = 2**30)."""
+    if isinstance(value, bool):
+        raise ValueError("a size is a number of bytes or a text such as '20 GB' or '512 MiB'")
+    if isinstance(value, int):
+        return value
+    match = _SIZE.match(value) if isinstance(value, str) else None
+    if match is None or match.group(2).lower() not in _UNITS:
+        raise ValueError("a size is a number of bytes or a text such as '20 GB' or '512 MiB'")
+    return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+
+
+Bytes = Annotated[int, BeforeValidator(parse_size), Field(ge=0)]
 
 
 class ConfigError(ValueError):
@@ -84,6 +105,27 @@ class ImageSettings(_Section):
     jpeg_quality: Annotated[int, Field(ge=50, le=100)] = 92
 
 
+class StorageSettings(_Section):
+    """The disk as a resource: how much the kept images may take, free space watched, room kept for a rescue."""
+
+    image_quota: Bytes | None = None  # kept images beyond this are pruned, pass images only, oldest first
+    max_image_age_days: Annotated[float, Field(gt=0)] | None = None  # pass images older than this are pruned
+    retention_interval_s: Annotated[float, Field(ge=1, le=86_400)] = 300.0
+    disk_warn_free: Bytes = 1 << 30  # free space under this: disk_low
+    disk_critical_free: Bytes = 256 << 20  # under this: disk_critical, and no part passes (its record may not fit)
+    disk_check_interval_s: Annotated[float, Field(gt=0, le=60)] = 2.0
+    reserve: Annotated[int, BeforeValidator(parse_size), Field(ge=0, le=1 << 30)] = 32 << 20  # ballast for a rescue
+    rescue_dir: Path | None = None  # a second place (another disk) for records the database could not take
+    max_commit_lag_s: Annotated[float, Field(gt=0, le=60)] = 2.0  # records waiting longer: not durable, no pass
+
+    @model_validator(mode="after")
+    def _thresholds_ordered(self) -> "StorageSettings":
+        if self.disk_critical_free > self.disk_warn_free:
+            raise ValueError(f"disk_critical_free {self.disk_critical_free} must not exceed disk_warn_free "
+                             f"{self.disk_warn_free}")
+        return self
+
+
 class StationConfig(_Section):
     station_id: str = "sim-1"
     recipe: str = "cartridge-box"
@@ -99,6 +141,7 @@ class StationConfig(_Section):
     gpio: GpioSettings = GpioSettings()
     timing: TimingSettings = TimingSettings()
     images: ImageSettings = ImageSettings()
+    storage: StorageSettings = StorageSettings()
 
     @property
     def simulated(self) -> bool:
@@ -120,6 +163,9 @@ class Recipe(_Section):
     pass_below: Annotated[float, Field(ge=0, le=1)] = 0.5  # p(defect) below: pass; between: uncertain
     fail_safe: Literal["reject", "reject_and_stop"] = Field(
         "reject", description="what a part that could not be inspected gets; passing it is never allowed"
+    )
+    record_not_durable: Literal["reject", "stop"] = Field(
+        "reject", description="while records cannot be made durable: reject every part fail-safe, or stop the line"
     )
 
     @model_validator(mode="after")

@@ -102,6 +102,9 @@ class Line:
         self.running = False
         self.halted = False  # a reject_and_stop fail-safe happened: every part is rejected until restarted
         self.listeners: list[RecordListener] = []
+        # Why a record made now may not become durable (the writer's and the disk's health); None: it will.
+        self.record_health: Callable[[], str | None] | None = None
+        self._not_durable = False
         self.triggered = 0
         self.recorded = 0
         self.sink_refused = 0
@@ -206,6 +209,7 @@ class Line:
         self._inspected(part, decision)
 
     def _inspected(self, part: _Part, decision: Decision) -> None:
+        decision = self._unless_durable(part.part_id, decision)
         now = self.clock.now()
         part.timings_ms["trigger_to_decision"] = (now - part.transit.t_trigger) * 1000
         in_time = self.transit.decide(part.part_id, decision, now)
@@ -220,6 +224,28 @@ class Line:
         with self._lock:
             part.inspected = True
             self._finish_if_done(part)
+
+    def _unless_durable(self, part_id: int, decision: Decision) -> Decision:
+        """No part passes while its record may not become durable: it is rejected fail-safe (``record_not_durable``),
+        or the line stops (the recipe's ``record_not_durable = "stop"``). One alarm when it starts, cleared at the
+        first part decided after the store is healthy again."""
+        if self.record_health is None or decision.outcome is Outcome.FAIL_SAFE:
+            return decision
+        why = self.record_health()
+        if why is None:
+            if self._not_durable:
+                self._not_durable = False
+                self.alarms.clear("record_not_durable", f"records durable again from part {part_id}")
+            return decision
+        if not self._not_durable:
+            self._not_durable = True
+            stops = self.recipe.record_not_durable == "stop"
+            self.alarms.raise_("record_not_durable", f"from part {part_id}: {why}: "
+                               + ("line stopped" if stops else "every part rejected"), part_id)
+            if stops:
+                self.halted = True
+                self._show_light()
+        return fail_safe(FailSafeCause.RECORD_NOT_DURABLE, f"{why} (inspection said: {decision.reason})")
 
     # -- actuator thread ---------------------------------------------------------------------------------------
     def _closed(self, transit: PartInTransit) -> None:

@@ -36,6 +36,7 @@ class FailSafeCause(str, enum.Enum):
     LATE = "late"
     QUEUE_FULL = "queue_full"
     STOPPED = "stopped"  # line stopped while the part was in transit
+    RECORD_NOT_DURABLE = "record_not_durable"  # the store could not make records durable: no part may pass
 
 
 @dataclass(frozen=True)

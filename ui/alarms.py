@@ -19,6 +19,8 @@ TITLES = {
     "storage_error": "STORAGE ERROR",
     "disk_low": "DISK NEARLY FULL",
     "model_refused": "MODEL REFUSED",
+    "disk_critical": "DISK FULL",
+    "record_not_durable": "RECORDS NOT SAVED: NO PART PASSES",
     "station": "STATION",
 }
 SHOWN = 3  # more than this fold into the last button

@@ -215,10 +215,38 @@ def _v3_users_audit(db: Database) -> None:
         )
 
 
+def _v4_holds_pruned_images(db: Database) -> None:
+    # A hold keeps the images of the parts it covers from retention: every condition given must match (a time range,
+    # a run, a range of part ids); ``reference`` names what is held (a lot, an export id) for people.
+    db.execute(
+        """
+        CREATE TABLE holds (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            reference TEXT NOT NULL,
+            since TEXT,
+            until TEXT,
+            run_id TEXT,
+            part_from INTEGER,
+            part_to INTEGER,
+            reason TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            released_by TEXT,
+            released_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX holds_active ON holds (released_at)")
+    # Retention deletes a pass image and says so in its part row: when and why (the path it had is in the reason).
+    db.execute("ALTER TABLE parts ADD COLUMN image_pruned_at TEXT")
+    db.execute("ALTER TABLE parts ADD COLUMN image_pruned_reason TEXT")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, parts, alarms, parts_quarantine", _v1_runs_parts_alarms),
     Migration(2, "labels (QA review), parts.model_key, review queue indexes", _v2_review_labels),
     Migration(3, "users (hashed PINs), audit trail (hash chain)", _v3_users_audit),
+    Migration(4, "holds (retention), parts.image_pruned_at/_reason", _v4_holds_pruned_images),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

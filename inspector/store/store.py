@@ -218,6 +218,18 @@ class Store:
         )[0]
         return (row["m"] or 0) + 1
 
+    def known_part_ids(self, part_ids: Sequence[int]) -> set[int]:
+        """Which of ``part_ids`` the database holds already (stored or quarantined)."""
+        known: set[int] = set()
+        ids = list(part_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._rows(f"SELECT part_id FROM parts WHERE part_id IN ({marks}) UNION "
+                              f"SELECT part_id FROM parts_quarantine WHERE part_id IN ({marks})", [*chunk, *chunk])
+            known.update(r["part_id"] for r in rows)
+        return known
+
     def insert(self, record: PartRecord) -> None:
         """Writes one record now, on the caller's thread (the line uses ``RecordWriter`` instead)."""
         with self._write() as conn:
@@ -282,6 +294,11 @@ class Store:
         with self._write() as conn:
             cursor = conn.execute(_INSERT_ALARM_SQL, [part_id, wall_time or utc_now(), kind, message])
             return int(cursor.lastrowid)
+
+    def has_alarm(self, part_id: int | None, wall_time: str, kind: str, message: str) -> bool:
+        rows = self._rows("SELECT 1 AS x FROM alarms WHERE wall_time = ? AND kind = ? AND message = ?"
+                          " AND part_id IS ? LIMIT 1", [wall_time, kind, message, part_id])
+        return bool(rows)
 
     def acknowledge_alarm(self, alarm_id: int, by: str, *, at: str | None = None) -> bool:
         """Marks an alarm seen by a person; False when it does not exist or was acknowledged already."""

@@ -13,6 +13,7 @@ import numpy as np
 
 from inspector.record import PartRecord
 from inspector.store.images import ImageFiles, ImagePolicy
+from inspector.store.reserve import Reserve, alarm_to_json
 from inspector.store.rows import record_to_json, record_to_row
 from inspector.store.store import PendingPart, Store, utc_now
 
@@ -36,6 +37,8 @@ class WriterStats:
     last_error: str | None
     last_error_at: str | None
     alive: bool
+    rescued: int = 0  # not written by close, made durable in the rescue reserve (re-imported at the next start)
+    lost: int = 0  # not written by close and no rescue place could take them
 
 
 class RecordWriter:
@@ -49,6 +52,12 @@ class RecordWriter:
     ``on_error(message)`` after each counted error (the line raises its ``storage_error`` alarm from it).
     ``before_image()`` runs before each image is encoded while fewer than ``yield_below_images`` wait: the station
     waits there (briefly) while a part is being decided, because encoding on the other core slows the inspection.
+
+    ``durability_problem()`` tells the line, before it lets a part pass, whether a record submitted now can be trusted
+    to become durable: not while the last commit failed, nor while records have waited longer than
+    ``max_commit_lag_s`` for one (a locked database, a stalled disk). Errors are logged once when trouble starts and
+    once when the writer has run ``quiet_s`` without one; in between they are counted (``errors``, ``on_error``).
+    What close() cannot write goes to ``reserve`` (room kept on purpose) when given, else beside the database.
     """
 
     def __init__(
@@ -67,6 +76,9 @@ class RecordWriter:
         name: str = "record-writer",
         before_image: Callable[[], Any] | None = None,
         yield_below_images: int = 16,
+        reserve: Reserve | None = None,
+        max_commit_lag_s: float = 2.0,
+        quiet_s: float = 5.0,
     ) -> None:
         self.store = store
         self.policy = policy or ImagePolicy()
@@ -83,6 +95,8 @@ class RecordWriter:
         self._queue: queue.Queue[tuple[PartRecord, np.ndarray | None, str | None] | None] = queue.Queue(queue_size)
         self._pending: list[PendingPart] = []
         self._pending_alarms: list[tuple[Any, ...]] = []
+        self._alarms_in: list[tuple[Any, ...]] = []  # from add_alarm, any thread; moved to _pending_alarms
+        self._alarms_lock = threading.Lock()
         self._stop = threading.Event()
         self._abandon = threading.Event()
         self._settled = threading.Condition()
@@ -94,6 +108,12 @@ class RecordWriter:
         self.images_written = self.images_lost = self.errors = 0
         self.last_error: str | None = None
         self.last_error_at: str | None = None
+        self.reserve, self.max_commit_lag_s, self.quiet_s = reserve, max_commit_lag_s, quiet_s
+        self.rescued = self.lost = 0
+        self._waiting_since: float | None = None  # oldest moment a submitted record has been waiting for a commit
+        self._failing: str | None = None  # why the last attempt to commit failed; None after a commit
+        self._trouble: tuple[float, int] | None = None  # (monotonic time, errors) when errors began to be counted
+        self._last_error_mono = 0.0
 
     # The line's side
 
@@ -127,7 +147,19 @@ class RecordWriter:
                 if image is not None:
                     self._queued_images -= 1
                 return False
+            if self._waiting_since is None:
+                self._waiting_since = time.monotonic()
             self.submitted += 1
+        return True
+
+    def add_alarm(self, kind: str, message: str, *, part_id: int | None = None, wall_time: str | None = None) -> bool:
+        """Queues an alarm row; it is committed with the next batch, retried and rescued like the records. Never
+        blocks. Taken while the writer drains at close (its own errors then are alarms too); False once it has
+        stopped."""
+        if self._closed and not self.alive:
+            return False
+        with self._alarms_lock:
+            self._alarms_in.append((part_id, wall_time or utc_now(), kind, message))
         return True
 
     def flush(self, timeout: float = 5.0) -> bool:
@@ -167,13 +199,29 @@ class RecordWriter:
     def alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
+    def durability_problem(self) -> str | None:
+        """Why a record submitted now may not become durable; None while records are being committed. Lock-free."""
+        if self._closed:
+            return "the record writer is closed"
+        if self._thread is not None and not self._thread.is_alive():
+            return "the record writer has stopped"
+        failing = self._failing
+        if failing is not None:
+            return f"the database cannot commit ({failing})"
+        waiting = self._waiting_since
+        if waiting is not None and self._thread is not None:
+            lag = time.monotonic() - waiting
+            if lag > self.max_commit_lag_s:
+                return f"records have waited {lag:.1f} s for a commit (limit {self.max_commit_lag_s} s)"
+        return None
+
     def stats(self) -> WriterStats:
         with self._settled:
             return WriterStats(
                 submitted=self.submitted, written=self.written, quarantined=self.quarantined, dropped=self.dropped,
                 images_written=self.images_written, images_lost=self.images_lost, errors=self.errors,
                 queued=self._queue.qsize(), pending=len(self._pending), last_error=self.last_error,
-                last_error_at=self.last_error_at, alive=self.alive,
+                last_error_at=self.last_error_at, alive=self.alive, rescued=self.rescued, lost=self.lost,
             )
 
     def __enter__(self) -> RecordWriter:
@@ -202,14 +250,16 @@ class RecordWriter:
                     sink = self.store.reopen()
                 if len(self._pending) < self.max_pending:
                     self._take_batch()
-                if self._pending:
+                self._take_alarms()
+                if self._pending or self._pending_alarms:
                     self._commit(sink)
                 backoff = self.retry_s[0]
             except Exception as e:  # noqa: BLE001 - the thread must outlive any failure
+                self._failing = f"{type(e).__name__}: {e}"
                 self._fail("writing parts", e)
                 self._abandon.wait(backoff)
                 backoff = min(backoff * 2, self.retry_s[1])
-            if self._stop.is_set() and not self._pending and self._queue.empty():
+            if self._stop.is_set() and not self._pending and self._queue.empty() and not self._unwritten_alarms():
                 break
         self._rescue_unwritten()
         if sink is not None and sink is not self.store:
@@ -219,6 +269,14 @@ class RecordWriter:
                 self._fail("closing the writer's connection", e)
         with self._settled:
             self._settled.notify_all()
+
+    def _take_alarms(self) -> None:
+        with self._alarms_lock:
+            self._pending_alarms.extend(self._alarms_in)
+            self._alarms_in.clear()
+
+    def _unwritten_alarms(self) -> bool:
+        return bool(self._pending_alarms or self._alarms_in)
 
     def _take_batch(self) -> None:
         try:  # while rows wait for a retry, only take what is already there
@@ -268,7 +326,7 @@ class RecordWriter:
             return PendingPart(record, None, f"{type(e).__name__}: {e}")
 
     def _commit(self, sink: Store) -> None:
-        while self._pending:
+        while self._pending or self._pending_alarms:
             chunk = self._pending[: self.batch_rows]
             result = sink.write_parts(chunk, self._pending_alarms)
             with self._settled:
@@ -276,7 +334,10 @@ class RecordWriter:
                 self._pending_alarms.clear()
                 self.written += len(result.stored)
                 self.quarantined += len(result.quarantined)
+                self._failing = None
+                self._waiting_since = None if self._done() >= self.submitted else time.monotonic()
                 self._settled.notify_all()
+            self._log_if_quiet_again()
             for part_id in result.quarantined:
                 self._fail(f"part {part_id} refused by the database", RuntimeError("kept in parts_quarantine"))
             if self.on_committed is not None:
@@ -285,20 +346,40 @@ class RecordWriter:
                 except Exception as e:  # noqa: BLE001
                     self._fail("on_committed callback", e)
 
-    def _fail(self, what: str, error: BaseException) -> None:
+    def _fail(self, what: str, error: BaseException, *, always_log: bool = False) -> None:
         message = f"{what}: {type(error).__name__}: {error}"
         with self._settled:
             self.errors += 1
             self.last_error = message
             self.last_error_at = utc_now()
-        log.warning("record writer: %s", message)
+            self._last_error_mono = time.monotonic()
+            starts = self._trouble is None
+            if starts:
+                self._trouble = (self._last_error_mono, self.errors - 1)
+        if starts:
+            log.warning("record writer: %s (further errors are counted, not logged, until it runs %.0f s without one)",
+                        message, self.quiet_s)
+        elif always_log:
+            log.warning("record writer: %s", message)
         if self.on_error is not None:
             try:
                 self.on_error(message)
             except Exception:  # noqa: BLE001
                 log.exception("record writer: on_error callback failed")
 
+    def _log_if_quiet_again(self) -> None:
+        with self._settled:
+            trouble = self._trouble
+            if trouble is None or time.monotonic() - self._last_error_mono < self.quiet_s:
+                return
+            self._trouble = None
+            errors = self.errors - trouble[1]
+        log.warning("record writer: writing cleanly again, after %d errors over %.1f s", errors,
+                    self._last_error_mono - trouble[0])
+
     def _rescue_unwritten(self) -> None:
+        self._take_alarms()
+        alarms = list(self._pending_alarms)
         records = [p.record for p in self._pending]
         while True:
             try:
@@ -307,18 +388,29 @@ class RecordWriter:
                 break
             if item is not _WAKE:
                 records.append(item[0])
-        if not records:
+        if not records and not alarms:
+            return
+        message = f"{len(records)} records not written to the database" + (f", nor {len(alarms)} alarms" if alarms else "")
+        if self.reserve is not None:
+            result = self.reserve.rescue(records, alarms)
+            self.rescued, self.lost = result.written, result.lost
+            where = ", ".join(str(f) for f in result.files) or "nowhere"
+            lost = f"; {result.lost} LOST ({'; '.join(result.errors)})" if result.lost else ""
+            self._fail(message, RuntimeError(f"{result.written} records and {result.alarms_written} alarms rescued "
+                                             f"to {where}{lost}"), always_log=True)
             return
         target = self.rescue_path(self.store)
-        message = f"{len(records)} records not written to the database"
         try:
             if target is None:
                 raise RuntimeError("an in-memory store has no folder to rescue them to")
             with open(target, "a", encoding="utf-8") as f:
                 f.writelines(record_to_json(r) + "\n" for r in records)
-            self._fail(message, RuntimeError(f"appended to {target}"))
+                f.writelines(alarm_to_json(a) + "\n" for a in alarms)
+            self.rescued = len(records)
+            self._fail(message, RuntimeError(f"appended to {target}"), always_log=True)
         except Exception as e:  # noqa: BLE001
-            self._fail(message + " and lost", e)
+            self.lost = len(records)
+            self._fail(message + " and lost", e, always_log=True)
 
     @staticmethod
     def rescue_path(store: Store) -> Path | None:
