@@ -18,7 +18,7 @@ CAMERA_BACKENDS["genicam"] = GenICamCamera  # GigE Vision / USB3 Vision through 
 
 
 def make_camera(backend: str, /, **settings: Any) -> Camera:
-    """A camera of ``backend`` ("synthetic", "opencv", "folder") built from its keyword settings."""
+    """A camera of ``backend`` (a key of ``CAMERA_BACKENDS``) built from its keyword settings."""
     try:
         cls = CAMERA_BACKENDS[backend]
     except KeyError:

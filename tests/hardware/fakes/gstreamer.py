@@ -180,7 +180,8 @@ class Pipeline:
             return None
         time.sleep(max(0.0, due - now))
         self.last = due
-        return Sample(Buffer(self.frame(), int(due * 1e9) - self.base_time - 2_000_000), Caps(self.caps))
+        self.last_pts = max(0, int(due * 1e9) - self.base_time - 2_000_000)  # captured 2 ms before delivery
+        return Sample(Buffer(self.frame(), self.last_pts), Caps(self.caps))
 
     def frame(self) -> bytes:
         w, h = int(self.caps["width"]), int(self.caps["height"])
