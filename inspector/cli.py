@@ -7,6 +7,7 @@
     inspector review-report --out DIR [--since T] [--until T] [--model-key K]   the QA reports as CSV files
     inspector audit verify|export --out F.csv      the hash-chained audit trail (exit 1 names the broken entry)
     inspector users add|list|reset-pin ...      the station's users; PINs asked, never given as arguments
+    inspector cameras [--cti F] [--json]        the cameras found, their controls and ranges (for the technician)
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from inspector.cli_admin import COMMANDS as ADMIN_COMMANDS
 from inspector.cli_admin import add_commands as add_admin_commands
+from inspector.cli_cameras import COMMANDS as CAMERA_COMMANDS, add_command as add_cameras_command
 from inspector.config import ConfigError, StationConfig, load_recipe, load_station
 
 log = logging.getLogger("inspector")
@@ -65,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--until", help="verdicts given before this time")
     report.add_argument("--model-key", help="only parts made by this set of model versions")
     add_admin_commands(sub)
+    add_cameras_command(sub)
     return parser
 
 
@@ -258,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return {"run": cmd_run, "predict": cmd_predict, "export": cmd_export, "review-report": cmd_review_report,
-                **ADMIN_COMMANDS}[args.command](args)
+                **ADMIN_COMMANDS, **CAMERA_COMMANDS}[args.command](args)
     except ConfigError as e:
         print(f"inspector: configuration refused:\n{e}", file=sys.stderr)
         return 2

@@ -70,16 +70,49 @@ def producer_path(cti: str | os.PathLike | None) -> str:
 
 
 def list_devices(cti: str | None) -> list[dict]:
-    """The producer's cameras: vendor, model, serial number, id."""
+    """The producer's cameras: vendor, model, serial number, id, and the ranges of the features the station uses
+    (or why they could not be read: a camera another program holds)."""
     Harvester, _ = load_library()
     h = Harvester()
     try:
         h.add_file(producer_path(cti))
         h.update()
-        return [{"vendor": d.vendor, "model": d.model, "serial_number": d.serial_number, "id": d.id_}
-                for d in h.device_info_list]
+        devices = []
+        for index, d in enumerate(h.device_info_list):
+            entry = {"vendor": d.vendor, "model": d.model, "serial_number": d.serial_number, "id": d.id_}
+            try:
+                acquirer = h.create(index)
+            except Exception as e:
+                entry["controls"] = {"(ranges)": f"cannot open it: {e} (is the station running?)"}
+            else:
+                try:
+                    entry["controls"] = feature_ranges(acquirer.remote_device.node_map)
+                finally:
+                    acquirer.destroy()
+            devices.append(entry)
+        return devices
     finally:
         h.reset()
+
+
+def feature_ranges(nodes) -> dict[str, str]:
+    """{station control: range in station units (feature)} of one camera; features it lacks are left out."""
+    out = {}
+    readers = (
+        ("exposure", lambda: f"{nodes.ExposureTime.min / 1000:g}–{nodes.ExposureTime.max / 1000:g} ms (ExposureTime)"),
+        ("gain", lambda: f"{units.gain_from_db(nodes.Gain.min):.0f}–{units.gain_from_db(nodes.Gain.max):.0f} "
+                         f"(Gain {nodes.Gain.min:g}–{nodes.Gain.max:g} dB)"),
+        ("fps", lambda: f"{nodes.AcquisitionFrameRate.min:g}–{nodes.AcquisitionFrameRate.max:g} (AcquisitionFrameRate)"),
+        ("sensor", lambda: f"{nodes.WidthMax.value}x{nodes.HeightMax.value} (WidthMax x HeightMax)"),
+        ("trigger", lambda: "free, " + ", ".join(s for s in nodes.TriggerSource.symbolics if s.startswith("Line"))),
+        ("pixel formats", lambda: ", ".join(nodes.PixelFormat.symbolics)),
+    )
+    for name, read in readers:
+        try:
+            out[name] = read()
+        except Exception:  # a feature this camera does not have
+            continue
+    return out
 
 
 def to_bgr(data: np.ndarray, width: int, height: int, pixel_format: str) -> np.ndarray:

@@ -215,6 +215,7 @@ def install(monkeypatch, world: World | None = None) -> World:
     gst.initialised = False
     gst.init = lambda argv: setattr(gst, "initialised", True)
     gst.parse_launch = lambda description: Pipeline(world, description)
+    gst.ElementFactory = types.SimpleNamespace(find=lambda name: name if name in KNOWN else None)
     glib = types.ModuleType("gi.repository.GLib")
     glib.Error = GLibError
     repository = types.ModuleType("gi.repository")
