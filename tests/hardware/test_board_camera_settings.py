@@ -1,5 +1,8 @@
 """The boards' cameras are chosen in the station file's [camera] section, like the others; wrong values are refused
 with the key named."""
+import tomllib
+from pathlib import Path
+
 import pytest
 
 from hardware.cameras import GenICamCamera, GStreamerCamera, Picamera2Camera
@@ -38,3 +41,28 @@ def test_wrong_board_camera_values_are_refused_by_key():
         station(backend="picamera3")
     with pytest.raises(ConfigError, match=r"\[camera\] source = '/dev/video0': picamera2 takes a camera number"):
         make_camera_for(station(backend="picamera2", source="/dev/video0"), ManualClock())
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "installer" / "station.example.toml"
+
+
+def example_camera_blocks() -> list[str]:
+    """Each commented camera example of the installer's station file, uncommented."""
+    blocks, current = [], None
+    for line in EXAMPLE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#   "):
+            current = current if current is not None else []
+            current.append(line.removeprefix("#   "))
+        elif current:
+            blocks.append("\n".join(current))
+            current = None
+    return blocks
+
+
+def test_every_camera_example_in_the_installer_s_station_file_is_valid():
+    blocks = example_camera_blocks()
+    assert [b.splitlines()[0] for b in blocks] == ['backend = "picamera2"', 'backend = "gstreamer"',
+                                                  'backend = "genicam"']
+    for block in blocks:
+        config = parse_station({"camera": tomllib.loads(block)}, str(EXAMPLE))
+        assert make_camera_for(config, ManualClock()) is not None
