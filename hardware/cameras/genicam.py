@@ -149,6 +149,8 @@ class GenICamCamera:
         self._harvester = self._acquirer = self._timeout_error = None
         self._latched_at: float | None = None
         self._lock = threading.Lock()
+        self._restarting = False
+        self._restarted = threading.Event()
         self._seq = 0
 
     def __repr__(self) -> str:
@@ -298,6 +300,9 @@ class GenICamCamera:
     def read(self, timeout: float) -> Frame | None:
         acquirer = self._acquirer
         if acquirer is None:
+            if self._restarting:  # a new frame size restarts acquisition: no frame, but not a lost camera
+                self._restarted.wait(timeout)
+                return None
             raise CameraError(f"{self.description} is not open")
         try:
             with acquirer.fetch(timeout=timeout) as buffer:  # the buffer goes back to the producer on leaving
@@ -310,6 +315,8 @@ class GenICamCamera:
         except CameraError:
             raise
         except Exception as e:
+            if self._restarting or self._acquirer is not acquirer:
+                return None
             raise CameraError(f"{self.description} failed: {e} (unplugged?)") from None
         if self._latched_at is not None and self.clock.now() - self._latched_at > RELATCH_S:
             with self._lock:
@@ -339,8 +346,14 @@ class GenICamCamera:
         if acquirer is None or not changed:
             return {}
         if changed & {"width", "height"}:
-            self.close()
-            self.open()
+            self._restarting = True
+            self._restarted.clear()
+            try:
+                self.close()
+                self.open()
+            finally:
+                self._restarting = False
+                self._restarted.set()
             return {n: why for n, why in self.refused.items() if n in changed}
         with self._lock:
             refused = self._set(acquirer.remote_device.node_map, controls, changed)

@@ -111,6 +111,8 @@ class GStreamerCamera:
         self._opencv: OpenCVCamera | None = None
         self._time = DeviceTime(self.clock, base="monotonic", name=self.description)
         self._lock = threading.Lock()
+        self._restarting = False
+        self._restarted = threading.Event()
         self._seq = 0
 
     def __repr__(self) -> str:
@@ -188,12 +190,15 @@ class GStreamerCamera:
         return str(error.message)
 
     def read(self, timeout: float) -> Frame | None:
-        if self._opencv is not None:
-            return self._opencv.read(timeout)
-        pipeline = self._pipeline
-        if pipeline is None:
+        inner, pipeline, sink = self._opencv, self._pipeline, self._sink
+        if inner is None and pipeline is None:
+            if self._restarting:  # a control change restarts the pipeline: no frame, but not a lost camera
+                self._restarted.wait(timeout)
+                return None
             raise CameraError(f"{self.description} is not open")
-        sample = self._sink.emit("try-pull-sample", int(timeout * 1e9))
+        if inner is not None:
+            return inner.read(timeout)
+        sample = sink.emit("try-pull-sample", int(timeout * 1e9))
         if sample is None:
             why = self._bus_error(pipeline)
             if why:
@@ -244,10 +249,19 @@ class GStreamerCamera:
                 if self._pipeline is not None and self.kind == "nvargus" and was_calibrated and take <= set(LIVE):
                     self._set_live(self.controls, take)
                 else:
-                    self.close()
-                    self.open()
+                    self._restart()
         self._note({**self.refused, **refused})
         return {n: why for n, why in refused.items() if n in changed}
+
+    def _restart(self) -> None:
+        self._restarting = True
+        self._restarted.clear()
+        try:
+            self.close()
+            self.open()
+        finally:
+            self._restarting = False
+            self._restarted.set()
 
     def device_controls(self) -> dict[str, float]:
         """What the Argus source holds now, in station units: its live properties through PyGObject, the running

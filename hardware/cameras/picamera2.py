@@ -75,6 +75,7 @@ class Picamera2Camera:
         self._limits: dict = {}
         self._ct_curve = units.GENERIC_CT_CURVE
         self._job = None
+        self._restarting = False
         self._metadata: dict = {}
         self._lock = threading.Lock()
         self._seq = 0
@@ -130,19 +131,21 @@ class Picamera2Camera:
         cam = self._cam
         if cam is None:
             raise CameraError(f"{self.description} is not open")
+        job = self._job
         try:
-            if self._job is None:  # a request that timed out is waited on again, never leaked
-                self._job = cam.capture_request(wait=False)
-            request = self._job.get_result(timeout=timeout)
+            if job is None:  # a request that timed out is waited on again, never leaked
+                job = self._job = cam.capture_request(wait=False)
+            request = job.get_result(timeout=timeout)
         except (TimeoutError, concurrent.futures.TimeoutError):
             return None
-        except concurrent.futures.CancelledError:  # the camera restarted (new size) under this read
-            self._job = None
-            return None
         except Exception as e:
-            self._job = None
+            if self._job is job:
+                self._job = None
+            if self._restarting or isinstance(e, concurrent.futures.CancelledError):
+                return None  # the camera restarted at a new size under this read
             raise CameraError(f"{self.description} failed: {e} (unplugged?)") from None
-        self._job = None
+        if self._job is job:
+            self._job = None
         try:
             image = request.make_array("main")
             metadata = dict(request.get_metadata())
@@ -163,6 +166,7 @@ class Picamera2Camera:
         with self._lock:
             refused = {}
             if changed & {"width", "height"}:
+                self._restarting = True
                 try:
                     cam.stop()
                     self._configure(cam)
@@ -170,6 +174,8 @@ class Picamera2Camera:
                     cam.start()
                 except Exception as e:
                     refused["size"] = f"{controls.width}x{controls.height} refused: {e}"
+                finally:
+                    self._job, self._restarting = None, False  # requests from before the restart never complete
             else:
                 refused.update(self._set(cam, controls, changed))
         self._note({**self.refused, **refused})

@@ -197,3 +197,18 @@ def test_capture_raises_the_camera_lost_alarm_gives_no_frame_then_recovers(rig):
         assert len(alarms) == 1
     finally:
         buffer.stop()
+
+
+def test_a_new_frame_size_while_capturing_is_no_camera_loss(rig):
+    rig.camera.open()
+    alarms = []
+    buffer = FrameBuffer(rig.camera, clock=rig.camera.clock, max_age_s=0.1, on_camera_error=alarms.append,
+                         reopen_every_s=0.05)
+    buffer.start()
+    try:
+        assert wait_for(lambda: buffer.frames_read >= 2)
+        rig.camera.apply_controls(BASE.with_(width=320, height=240))
+        assert wait_for(lambda: buffer.latest().image.shape == (240, 320, 3)), "no frame at the new size"
+        assert alarms == []
+    finally:
+        buffer.stop()
