@@ -271,12 +271,9 @@ class GenICamCamera:
                                                  f"{ratio:.2f}, outside {node.min:g}–{node.max:g}")
                 else:
                     node.value = ratio
-        if "fps" in names:
-            if self.trigger != "free":
-                pass  # the line sets the rate: one frame per trigger
-            else:
-                nodes.AcquisitionFrameRateEnable.value = True
-                ranged("fps", "AcquisitionFrameRate", c.fps, float, "fps")
+        if "fps" in names and self.trigger == "free":  # triggered, the line sets the rate: one frame per part
+            nodes.AcquisitionFrameRateEnable.value = True
+            ranged("fps", "AcquisitionFrameRate", c.fps, float, "fps")
         if "focus" in names:
             refused["focus"] = "GenICam cameras have no focus control (C-mount lens: focus it by hand)"
         if "brightness" in names and c.brightness:
@@ -365,9 +362,16 @@ class GenICamCamera:
         if self._acquirer is None:
             return {}
         nodes = self._acquirer.remote_device.node_map
+        out = {}
         with self._lock:
-            return {"exposure": nodes.ExposureTime.value / 1000.0, "gain": units.gain_from_db(nodes.Gain.value),
-                    "fps": float(nodes.AcquisitionFrameRate.value)}
+            for name, read in (("exposure", lambda: nodes.ExposureTime.value / 1000.0),
+                               ("gain", lambda: units.gain_from_db(nodes.Gain.value)),
+                               ("fps", lambda: float(nodes.AcquisitionFrameRate.value))):
+                try:
+                    out[name] = read()
+                except Exception:  # a feature this camera does not have
+                    continue
+        return out
 
     def _note(self, refused: dict[str, str]) -> None:
         for name, why in refused.items():
