@@ -111,7 +111,13 @@ class JetsonGPIOFactory(Factory):
         super().reserve_pins(requester, *(f"BOARD{board_pin(n)}" for n in names))
 
     def release_pins(self, reserver, *names):
-        super().release_pins(reserver, *(f"BOARD{board_pin(n)}" for n in names))
+        known = []
+        for name in names:  # releasing never fails: it runs while a device that could not start cleans up
+            try:
+                known.append(f"BOARD{board_pin(name)}")
+            except PinInvalidPin:
+                continue
+        super().release_pins(reserver, *known)
 
     def close(self) -> None:
         for pin in list(self.pins.values()):

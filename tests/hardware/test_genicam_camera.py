@@ -1,6 +1,7 @@
 """GenICam cameras against a fake harvesters: SFNC feature names and units, the hardware trigger on a line input with
 the frame bound to the edge through the latched device clock, the sensor window, pixel formats and named refusals."""
 import sys
+import time
 
 import cv2
 import numpy as np
@@ -10,6 +11,7 @@ from hardware.cameras import GenICamCamera
 from hardware.cameras import control_units as units
 from hardware.cameras.genicam import to_bgr
 from inspector.camera_controls import CameraControls
+from inspector.capture import FrameBuffer
 from inspector.ports import CameraError
 from tests.hardware.fakes import genicam as fake
 
@@ -144,4 +146,22 @@ def test_the_latched_offset_is_refreshed_as_the_device_clock_drifts(monkeypatch,
         frame = cam.read(1.0)
         assert cam.clock.now() - 0.1 <= frame.t <= cam.clock.now()
     finally:
+        cam.close()
+
+
+def test_the_part_triggered_at_the_beam_gets_the_frame_its_edge_exposed(monkeypatch, cti):
+    device = fake.Device()
+    fake.install(monkeypatch, device)
+    cam = camera(cti, trigger="Line0")
+    cam.open()
+    buffer = FrameBuffer(cam, clock=cam.clock, max_age_s=0.05)
+    buffer.start()
+    try:
+        time.sleep(0.05)
+        t_trigger = cam.clock.now()  # the station's GPIO sees the beam break ...
+        device.fire_line("Line0")  # ... and the camera's line input the same edge
+        frame = buffer.frame_for(t_trigger, timeout=1.0)
+        assert frame is not None and abs(frame.t - t_trigger) < 0.005
+    finally:
+        buffer.stop()
         cam.close()
