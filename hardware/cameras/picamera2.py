@@ -100,18 +100,21 @@ class Picamera2Camera:
                               "(ribbon cable seated? camera enabled in config.txt?)")
         try:
             cam = library(self.camera_num)
+        except Exception as e:
+            raise CameraError(f"cannot open {self.description}: {e}") from None
+        try:
             self._limits = dict(cam.camera_controls)
             self._ct_curve = self._sensor_ct_curve(library, cam)
             self._configure(cam)
             refused = self._set(cam, self.controls, set(STATION_NAMES) if self._calibrated else {"fps"})
             why = self._crop(cam) if self.sensor_roi is not None else None
             if why:
-                cam.close()
                 raise CameraError(f"cannot open {self.description}: {why}")
             cam.start()
-        except CameraError:
-            raise
         except Exception as e:
+            cam.close()  # a camera left acquired could not be opened again, by this or any process
+            if isinstance(e, CameraError):
+                raise
             raise CameraError(f"cannot open {self.description}: {e}") from None
         self._note(refused)
         self._cam, self._job = cam, None

@@ -112,3 +112,10 @@ def test_a_missing_library_or_camera_says_what_to_do(monkeypatch):
     fake.install(monkeypatch)  # libcamera finds no camera
     with pytest.raises(CameraError, match=r"Pi camera 0 .*0 CSI camera\(s\) found \(ribbon cable seated"):
         Picamera2Camera(0).open()
+
+
+def test_a_camera_that_fails_to_start_is_released_for_the_next_try(camera_module_3):
+    with pytest.raises(CameraError, match="lies outside"):
+        opened(sensor_roi=(0, 0, 9000, 9000))
+    assert camera_module_3.in_use is False
+    opened().close()
