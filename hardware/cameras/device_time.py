@@ -20,7 +20,7 @@ import collections
 import logging
 import time
 
-from inspector.clock import Clock
+from inspector.clock import Clock, MonotonicClock
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ class DeviceTime:
             raise ValueError(f"device time base {base!r}; allowed: monotonic, estimated")
         self.clock, self.base, self.name = clock, base, name
         self.max_latency_s = max_latency_s
+        self._on_monotonic = isinstance(clock, MonotonicClock)  # the station clock is CLOCK_MONOTONIC itself
         self._gaps: collections.deque[float] = collections.deque(maxlen=max(1, window))
         self._anchor: float | None = None
         self._last: float | None = None
@@ -51,7 +52,7 @@ class DeviceTime:
         if device_s is None:
             t = arrived
         elif self.base == "monotonic":
-            t = device_s + (arrived - time.monotonic())
+            t = device_s + (0.0 if self._on_monotonic else arrived - time.monotonic())
             if t > arrived + 1e-3 or t < arrived - self.max_latency_s:
                 log.warning("%s: frame stamp %.3f s is not on CLOCK_MONOTONIC (%.3f s from arrival); estimating the"
                             " offset from arrivals instead", self.name, device_s, t - arrived)
