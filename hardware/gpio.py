@@ -1,7 +1,8 @@
 """The station's digital I/O through gpiozero: break-beam input, pusher output, stack light.
 
 The pin factory comes from the station settings ('mock' for the simulated line and tests, a gpiozero factory name such
-as 'lgpio' on a Raspberry Pi 5, or '' to let gpiozero read GPIOZERO_PIN_FACTORY).
+as 'lgpio' on a Raspberry Pi 5, 'jetson' on a Jetson (``hardware.jetson_pins``), or '' to let gpiozero read
+GPIOZERO_PIN_FACTORY).
 """
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ def make_pin_factory(name: str) -> Factory | None:
 
         return MockFactory()
     try:
+        if name == "jetson":  # also a gpiozero_pin_factories entry point once the package declares it
+            from hardware.jetson_pins import JetsonGPIOFactory
+
+            return JetsonGPIOFactory()
         return _entry_point(name)
     except Exception as e:  # gpiozero raises several kinds; the cause matters more than the type
         raise RuntimeError(f"GPIO pin factory {name!r} cannot start: {e}") from e

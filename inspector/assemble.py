@@ -87,6 +87,10 @@ def make_camera_for(config: StationConfig, clock: Clock):
         return camera
     if cam.backend == "folder":
         return make_camera("folder", folder=cam.source, loop=cam.loop, fps=cam.fps, clock=clock)
+    if cam.backend in ("picamera2", "gstreamer", "genicam"):
+        from hardware.cameras.from_settings import board_camera
+
+        return board_camera(cam, clock=clock, controls=CameraControls.from_camera(cam) if calibrated else None)
     return make_camera(
         "opencv", source=cam.source, backend=cam.api, width=cam.width, height=cam.height, fps=cam.fps, clock=clock,
         controls=CameraControls.from_camera(cam) if calibrated else None,

@@ -9,6 +9,7 @@
     inspector users add|list|reset-pin ...      the station's users; PINs asked, never given as arguments
     inspector retention run [--dry-run]         prune pass images by the station's image quota and age
     inspector holds add|list|release ...        keep a lot's, a time range's or an export's images from retention
+    inspector cameras [--cti F] [--json]        the cameras found, their controls and ranges (for the technician)
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from inspector.cli_models import COMMANDS as MODELS_COMMANDS
 from inspector.cli_models import add_commands as add_models_commands
 from inspector.cli_storage import COMMANDS as STORAGE_COMMANDS
 from inspector.cli_storage import add_commands as add_storage_commands
+from inspector.cli_cameras import COMMANDS as CAMERA_COMMANDS, add_command as add_cameras_command
 from inspector.config import ConfigError, StationConfig, load_recipe, load_station
 
 log = logging.getLogger("inspector")
@@ -73,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_admin_commands(sub)
     add_models_commands(sub)
     add_storage_commands(sub)
+    add_cameras_command(sub)
     return parser
 
 
@@ -263,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return {"run": cmd_run, "predict": cmd_predict, "export": cmd_export, "review-report": cmd_review_report,
-                **ADMIN_COMMANDS, **MODELS_COMMANDS, **STORAGE_COMMANDS}[args.command](args)
+                **ADMIN_COMMANDS, **MODELS_COMMANDS, **STORAGE_COMMANDS, **CAMERA_COMMANDS}[args.command](args)
     except ConfigError as e:
         print(f"inspector: configuration refused:\n{e}", file=sys.stderr)
         return 2

@@ -52,8 +52,10 @@ class _Section(BaseModel):
 
 
 class CameraSettings(_Section):
-    backend: Literal["synthetic", "opencv", "folder"] = "synthetic"
-    source: int | str = Field(0, description="opencv: index, device path or GStreamer pipeline; folder: image folder")
+    backend: Literal["synthetic", "opencv", "folder", "picamera2", "gstreamer", "genicam"] = "synthetic"
+    source: int | str = Field(0, description="opencv: index, device path or GStreamer pipeline; folder: image folder; "
+                              "picamera2: camera number; gstreamer: 'nvargus:N', rtsp:// URL or pipeline; "
+                              "genicam: serial number or index")
     api: Literal["any", "v4l2", "gstreamer"] = "any"
     width: Annotated[int, Field(gt=0, le=8192)] = 640
     height: Annotated[int, Field(gt=0, le=8192)] = 480
@@ -61,6 +63,12 @@ class CameraSettings(_Section):
     loop: bool = True  # folder replay only
     roi: tuple[int, int, int, int] | None = Field(None, description="x, y, width, height in frame pixels")
     controls: ImagingControls = ImagingControls()  # exposure, gain, white balance, focus, brightness (calibration)
+    # the boards' cameras (see installer/HARDWARE.md)
+    cti: str | None = Field(None, description="genicam: the camera maker's GenTL producer (.cti)")
+    trigger: Annotated[str, Field(pattern=r"^(free|Line[0-9])$")] = "free"  # genicam: a line input wired to the beam
+    trigger_activation: Literal["RisingEdge", "FallingEdge"] = "RisingEdge"
+    sensor_roi: tuple[int, int, int, int] | None = Field(
+        None, description="picamera2: ScalerCrop; genicam: OffsetX, OffsetY, Width, Height (sensor pixels)")
 
     @model_validator(mode="after")
     def _roi_inside_frame(self) -> "CameraSettings":

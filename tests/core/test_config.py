@@ -20,7 +20,7 @@ def test_station_file_round_trip(tmp_path):
     "data, names",
     [
         ({"timing": {"travel_s": -1}}, ["timing.travel_s", "-1", "greater than 0"]),
-        ({"camera": {"backend": "usb"}}, ["camera.backend", "'usb'", "'synthetic', 'opencv' or 'folder'"]),
+        ({"camera": {"backend": "usb"}}, ["camera.backend", "'usb'", "'synthetic', 'opencv', 'folder', 'picamera2', 'gstreamer' or 'genicam'"]),
         ({"camera": {"roi": [600, 0, 100, 100]}}, ["camera", "roi [600, 0, 100, 100]", "640x480"]),
         ({"timing": {"travel_s": 0.1}}, ["travel_s 0.1", "frame_timeout_s 0.15"]),
         ({"queue_size": 0}, ["queue_size", "0", "greater than or equal to 1"]),

@@ -4,7 +4,7 @@ import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 QT = {"PySide6", "shiboken6", "pyqtgraph", "pytestqt"}
-COMPOSITION_ROOTS = {"inspector/cli.py", "inspector/assemble.py"}
+COMPOSITION_ROOTS = {"inspector/cli.py", "inspector/assemble.py", "inspector/cli_cameras.py"}  # CLI: wires hardware
 
 
 def imported_top_levels(path):

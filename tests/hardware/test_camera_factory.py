@@ -15,7 +15,7 @@ def test_the_factory_builds_each_backend(tmp_path):
 
 
 def test_an_unknown_backend_lists_the_allowed_ones():
-    with pytest.raises(ValueError, match="allowed: folder, opencv, synthetic"):
+    with pytest.raises(ValueError, match="allowed: folder, genicam, gstreamer, opencv, picamera2, synthetic"):
         make_camera("picamera9")
 
 
