@@ -19,6 +19,7 @@ KINDS = (
     "storage_error",
     "disk_low",
     "model_refused",
+    "lost_in_crash",
 )
 
 
@@ -65,6 +66,15 @@ class Alarms:
             alarm = self._active.pop(kind, None)
         if alarm:
             log.info("alarm %s acknowledged by %s", kind, by)
+            self._changed()
+        return alarm
+
+    def clear(self, kind: str, why: str) -> Alarm | None:
+        """The condition behind ``kind`` is gone (frames came back): it stops showing; its raise stays recorded."""
+        with self._lock:
+            alarm = self._active.pop(kind, None)
+        if alarm:
+            log.warning("ALARM %s cleared: %s", kind, why)
             self._changed()
         return alarm
 

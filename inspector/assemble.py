@@ -22,6 +22,8 @@ from inspector.clock import Clock, MonotonicClock
 from inspector.config import ConfigError, Recipe, StationConfig, load_recipe
 from inspector.inference import RecipeModels
 from inspector.line import Line
+from inspector.line.journal import TriggerJournal
+from inspector.line.recovery import Recovery, recover
 from inspector.report import RunStats
 from inspector.runtime import default_threads, load_package
 from inspector.store import ImagePolicy, RecordWriter, Store
@@ -29,6 +31,7 @@ from inspector.store import ImagePolicy, RecordWriter, Store
 log = logging.getLogger(__name__)
 
 DISK_LOW_BYTES = 1 << 30
+JOURNAL_DIR = "journal"  # the crash journal, in the data dir beside the database
 # A thread woken by a queue or by the end of session.run waits for the GIL until the running thread's slice ends
 # (5 ms by default): at half load that was 3 ms of every part's queue wait and the tail of its inference.
 GIL_SLICE_S = 0.0005
@@ -93,6 +96,8 @@ class Station:
     stats: RunStats
     alarm_log: ThreadPoolExecutor
     simulator: object | None = None
+    journal: TriggerJournal | None = None
+    recovery: Recovery | None = None  # what this start found left by a crash
     closed: bool = field(default=False, init=False)
 
     @property
@@ -112,6 +117,10 @@ class Station:
             self.simulator.stop(0.5)
         ok = self.line.close(timeout)
         ok = self.writer.close(timeout=5.0) and ok
+        if self.journal is not None:
+            emptied = self.journal.close()  # kept when a record is missing: the next start records those parts
+            note = None if emptied else f"{self.journal.outstanding} part(s) without a durable record at close"
+            self.store.end_run(self.line.run_id, "clean", note=note)
         self.alarm_log.shutdown(wait=True)
         self.io.close()
         self.store.close()
@@ -149,6 +158,7 @@ def build_station(
     with ExitStack() as undo:  # a station that cannot open fully leaves nothing half-open behind
         store = Store.open(data_dir / "inspector.db", images_dir=data_dir / "images")
         undo.callback(store.close)
+        recovery = recover(data_dir / JOURNAL_DIR, store)  # before the new run: the last one's parts get records
         io = StationIO(config.gpio)
         undo.callback(io.close)
         camera = camera or make_camera_for(config, clock)
@@ -170,12 +180,21 @@ def build_station(
             run_id, recipe=recipe.name, recipe_json=recipe.model_dump(mode="json"), recipe_hash=recipe.sha256,
             station_config=config.model_dump(mode="json"), software_version=__version__,
         )
+        journal = TriggerJournal.open(data_dir / JOURNAL_DIR, run_id=run_id,
+                                      first_id=max(store.next_part_id(), recovery.next_id),
+                                      on_error=lambda message: alarms.raise_("storage_error", message))
+        undo.callback(journal.close)
+        writer.on_committed = journal.recorded  # the journal forgets what is durable in the database
         stats = RunStats()
         line = Line(
             station=config, recipe=recipe, models=models, camera=camera, pusher=io.pusher, trigger=io.beam,
-            light=io.light, sink=writer, clock=clock, alarms=alarms, first_part_id=store.next_part_id(), run_id=run_id,
-            workers=inspection_workers(config),
+            light=io.light, sink=writer, clock=clock, alarms=alarms, first_part_id=journal.next_id, run_id=run_id,
+            workers=inspection_workers(config), journal=journal,
         )
+        if recovery.lost:
+            alarms.raise_("lost_in_crash", recovery.summary)
+        elif recovery.crashed_runs:
+            log.warning("run(s) %s ended in a crash; every triggered part had its record", recovery.crashed_runs)
         line.listeners.append(stats)
         writer.before_image = lambda: line.deciding.wait_idle(IMAGE_YIELD_S)
         _check_disk(data_dir, alarms)
@@ -185,7 +204,7 @@ def build_station(
                                    active_low=config.gpio.beam_active_low)
         line.open()
         undo.pop_all()
-    return Station(config, recipe, line, io, store, writer, stats, alarm_log, simulator)
+    return Station(config, recipe, line, io, store, writer, stats, alarm_log, simulator, journal, recovery)
 
 
 def _simulator(recipe: Recipe, camera, io, *, rate_hz: float, seed: int, items: Iterable | None, active_low: bool):

@@ -38,6 +38,8 @@ class CameraSettings(_Section):
     height: Annotated[int, Field(gt=0, le=8192)] = 480
     fps: Annotated[float, Field(gt=0, le=1000)] = 30.0
     loop: bool = True  # folder replay only
+    # no frame for this many frame periods: camera_lost, as for an unplugged camera (a triggered camera: never)
+    stall_frames: Annotated[int, Field(ge=2, le=10_000)] = 15
     roi: tuple[int, int, int, int] | None = Field(None, description="x, y, width, height in frame pixels")
     controls: ImagingControls = ImagingControls()  # exposure, gain, white balance, focus, brightness (calibration)
 

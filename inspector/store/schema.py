@@ -215,10 +215,19 @@ def _v3_users_audit(db: Database) -> None:
         )
 
 
+def _v4_run_end(db: Database) -> None:
+    # How each run ended: 'clean' (closed by the software) or 'crash' (found unended at the next start). NULL while
+    # running. A crash is found by the next start, so ``ended`` is then that start's time, not the moment of the crash.
+    db.execute("ALTER TABLE runs ADD COLUMN ended TEXT")
+    db.execute("ALTER TABLE runs ADD COLUMN end_state TEXT CHECK (end_state IN ('clean', 'crash'))")
+    db.execute("ALTER TABLE runs ADD COLUMN end_note TEXT")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, parts, alarms, parts_quarantine", _v1_runs_parts_alarms),
     Migration(2, "labels (QA review), parts.model_key, review queue indexes", _v2_review_labels),
     Migration(3, "users (hashed PINs), audit trail (hash chain)", _v3_users_audit),
+    Migration(4, "runs.ended, runs.end_state (clean / crash), runs.end_note", _v4_run_end),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
