@@ -50,7 +50,7 @@ class FrameBuffer:
         # A free-running camera that delivers nothing for stall_s is lost, as if unplugged (None: never, e.g. a
         # hardware-triggered camera, idle between parts)
         self.stall_s = stall_s
-        self._last_frame_at = time.monotonic()
+        self._last_frame_at = self._reopened_at = time.monotonic()
         self.frames_read = 0
         self.sequence_gaps = 0  # frames the camera numbered that never reached the buffer
         self.read_timeouts = 0  # reads that brought nothing (a stalled camera; idle for a triggered one)
@@ -120,8 +120,7 @@ class FrameBuffer:
                 self.read_timeouts += 1
                 silent = time.monotonic() - self._last_frame_at
                 if self.stall_s is not None and silent >= self.stall_s:
-                    self._lost(f"camera stalled: no frame for {silent:.2f} s (limit {self.stall_s:.2f} s)")
-                    self._last_frame_at = time.monotonic()  # tried again after another stall period
+                    self._stalled(f"camera stalled: no frame for {silent:.2f} s (limit {self.stall_s:.2f} s)")
                 continue
             self._last_frame_at = time.monotonic()
             if not self.camera_ok:
@@ -137,6 +136,19 @@ class FrameBuffer:
         self.camera_ok = False
         if self._stop.wait(self._reopen_every_s):
             return
+        self._reopen()
+
+    def _stalled(self, message: str) -> None:
+        """Lost as if unplugged, but reads go on between reopen attempts: a stall may end by itself."""
+        if self.camera_ok:
+            log.error("camera lost: %s", message)
+            self._on_camera_error(message)
+            self.camera_ok = False
+        if time.monotonic() - self._reopened_at >= self._reopen_every_s:
+            self._reopen()
+
+    def _reopen(self) -> None:
+        self._reopened_at = time.monotonic()
         try:
             self.camera.close()
             self.camera.open()
