@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 DISK_LOW_BYTES = 1 << 30
 JOURNAL_DIR = "journal"  # the crash journal, in the data dir beside the database
+DISK_REFUSE_BYTES = 64 << 20  # below this free at start the station refuses: it could not record what it decides
 # A thread woken by a queue or by the end of session.run waits for the GIL until the running thread's slice ends
 # (5 ms by default): at half load that was 3 ms of every part's queue wait and the tail of its inference.
 GIL_SLICE_S = 0.0005
@@ -150,6 +151,7 @@ def build_station(
         config = config.model_copy(update={"camera": config.camera.model_copy(update={"fps": max(config.camera.fps, 4 * rate_hz)})})
     if config.camera.backend == "synthetic" and config.gpio.pin_factory != "mock":
         raise ConfigError("the simulated line needs gpio.pin_factory = 'mock' (it drives the beam pin itself)")
+    check_data_dir(Path(config.data_dir))  # refused before a model is loaded or a pin claimed
     clock = clock or MonotonicClock()
     sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SLICE_S))  # the station owns its process
     recipe = recipe or load_recipe(config.recipe, config.recipes_dir)
@@ -221,6 +223,25 @@ def _persist_alarm(store: Store, alarm: Alarm) -> None:
         store.add_alarm(alarm.kind, alarm.message, part_id=alarm.part_id, wall_time=alarm.raised_at)
     except Exception:
         log.exception("could not record alarm %s", alarm.kind)
+
+
+def check_data_dir(data_dir: Path, *, source: str = "station settings",
+                   min_free_bytes: int = DISK_REFUSE_BYTES) -> None:
+    """Refuse (ConfigError, "source: data_dir = value: rule") a data dir the station could not record into: a file,
+    one that cannot be made, one this user cannot write, or a disk with less than ``min_free_bytes`` free."""
+    where = f"{source}: data_dir = {str(data_dir)!r}"
+    if data_dir.exists() and not data_dir.is_dir():
+        raise ConfigError(f"{where}: is a file, not a folder: the database and images need a folder")
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ConfigError(f"{where}: cannot be made: {e.strerror or e}") from None
+    if not os.access(data_dir, os.W_OK | os.X_OK):
+        raise ConfigError(f"{where}: not writable by this user (uid {os.getuid()}): records could not be kept")
+    free = shutil.disk_usage(data_dir).free
+    if free < min_free_bytes:
+        raise ConfigError(f"{where}: only {free / 2**20:.1f} MiB free on its disk: the station needs at least "
+                          f"{min_free_bytes / 2**20:.0f} MiB to record the parts it decides")
 
 
 def _check_disk(data_dir: Path, alarms: Alarms) -> None:
