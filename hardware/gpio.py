@@ -20,11 +20,29 @@ def make_pin_factory(name: str) -> Factory | None:
     if name == "mock":
         from gpiozero.pins.mock import MockFactory
 
-        return MockFactory()
+        return MockFactory(pin_class=_recent_states_pin())
     try:
         return _entry_point(name)
     except Exception as e:  # gpiozero raises several kinds; the cause matters more than the type
         raise RuntimeError(f"GPIO pin factory {name!r} cannot start: {e}") from e
+
+
+MOCK_PIN_HISTORY = 1024  # state changes a mock pin keeps: its newest, so a simulated line runs for days in flat memory
+
+
+def _recent_states_pin() -> type:
+    """gpiozero's MockPin, keeping only its newest state changes (the stock one logs every change forever: about
+    200 bytes per simulated part)."""
+    from gpiozero.pins.mock import MockPin
+
+    class RecentStatesMockPin(MockPin):
+        def _change_state(self, value):
+            changed = super()._change_state(value)
+            if len(self.states) > MOCK_PIN_HISTORY:
+                del self.states[: len(self.states) - MOCK_PIN_HISTORY // 2]
+            return changed
+
+    return RecentStatesMockPin
 
 
 def _entry_point(name: str) -> Factory:

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 SEGMENT_SUFFIX = ".log"
 SEGMENT_PARTS = 10_000  # parts per segment file: deleted whole once all of them are recorded
-SYNC_SAMPLES = 4096  # sync times kept for the figures (a rolling window: memory stays flat)
+SYNC_SAMPLES = 1024  # sync times kept for the figures (a rolling window: memory stays flat)
 
 
 @dataclass

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+import inspector.line.journal as journal_module
+from hardware.gpio import MOCK_PIN_HISTORY, make_pin_factory
 from inspector.line.journal import TriggerJournal
 from inspector.report import Reservoir, RunStats, percentiles
 from tests.core.conftest import BAD, GOOD
@@ -26,7 +28,7 @@ def test_a_long_run_leaves_no_per_part_state_growing(manual_rig, tmp_path):
     assert all(len(sample) == 128 and sample.n == 600 for sample in stats.latency.values())
     assert not rig.line._parts and rig.line.in_transit() == 0 and not rig.line.deciding.busy
     assert journal.outstanding == 0 and len(list(tmp_path.glob("*.log"))) == 1  # recorded segments are gone
-    assert len(journal.stats.sync_ms) <= 4096
+    assert len(journal.stats.sync_ms) <= journal_module.SYNC_SAMPLES
     journal.close()
 
 
@@ -40,3 +42,15 @@ def test_a_reservoir_keeps_a_fixed_uniform_sample_with_the_exact_count_and_maxim
     assert summary["n"] == 50_000 and summary["max"] == round(float(values.max()), 3)
     assert abs(summary["p50"] - np.percentile(values, 50)) < 0.08 * np.percentile(values, 50)
     assert abs(summary["p99"] - np.percentile(values, 99)) < 0.15 * np.percentile(values, 99)
+
+
+def test_the_simulated_lines_mock_pins_keep_only_their_newest_changes():
+    factory = make_pin_factory("mock")
+    pin = factory.pin(17)
+    pin.function = "input"
+    for _ in range(3 * MOCK_PIN_HISTORY):
+        pin.drive_low()
+        pin.drive_high()
+    assert MOCK_PIN_HISTORY // 2 <= len(pin.states) <= MOCK_PIN_HISTORY
+    assert [s.state for s in pin.states[-2:]] == [False, True]
+    factory.close()
