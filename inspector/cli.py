@@ -241,7 +241,11 @@ def _oversized(path: Path, max_pixels: int) -> str | None:
         return None  # the decoder's own message says what is wrong with the file
     size = image_size(head) or _bmp_size(head)
     if size is None:
-        return ("format = unknown: only PNG, JPEG and BMP headers can be checked against --max-pixels before "
+        import cv2
+
+        if head[:4] in (b"\x89PNG", b"BM") or head[:2] == b"\xff\xd8" or not cv2.haveImageReader(str(path)):
+            return None  # corrupt or not an image at all: the decoder refuses it without decoding anything
+        return ("format = other than PNG, JPEG or BMP: its size cannot be checked against --max-pixels before "
                 "decoding; convert the image")
     width, height = size
     if width * height > max_pixels:

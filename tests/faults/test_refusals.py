@@ -100,3 +100,8 @@ def test_an_oversized_image_is_refused_from_its_header_before_decoding(tmp_path,
     assert f"{big}: pixels = 16000 x 16000 = 256000000: above the limit of 50000000 (--max-pixels)" in out
     assert f"{small}: " in out and "not a readable image" not in out  # the small one was still inspected
     assert main(["predict", str(small), "--max-pixels", "1000", "--data-dir", str(tmp_path / "data")]) == 2
+    tiff = tmp_path / "scan.tiff"
+    cv2.imwrite(str(tiff), np.zeros((8, 8, 3), np.uint8))
+    capsys.readouterr()
+    assert main(["predict", str(tiff), "--data-dir", str(tmp_path / "data")]) == 2
+    assert "format = other than PNG, JPEG or BMP: its size cannot be checked" in capsys.readouterr().out
