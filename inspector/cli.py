@@ -111,6 +111,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     print(f"run {station.line.run_id}: recipe {station.recipe.name}, models {station.line.models.versions}, "
           f"data in {station.data_dir}", file=sys.stderr)
+    recovery = station.recovery
+    if recovery is not None and (recovery.lost or recovery.crashed_runs):
+        print(f"inspector: the last run did not end cleanly: {recovery.summary}", file=sys.stderr)
     if not args.headless:
         return _run_window(args, config, station, started)
     stop = threading.Event()
@@ -142,6 +145,8 @@ def _finish(args: argparse.Namespace, station, started: float, ok: bool) -> int:
             "writer": {"dropped": station.writer.stats().dropped, "errors": station.writer.stats().errors},
             "wall_s": round(time.monotonic() - started, 2),
             "clean_shutdown": ok,
+            "recovered_at_start": {"lost_in_crash": len(station.recovery.lost),
+                                   "crashed_runs": station.recovery.crashed_runs} if station.recovery else None,
         },
     )
     text = json.dumps(report, indent=2)
