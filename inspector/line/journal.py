@@ -6,6 +6,8 @@ start begins above every id in the journal and in the database.
 The trigger's thread only ``os.write``s one short line (a few µs; it survives ``kill -9`` in the page cache); an owned
 ``journal-sync`` thread ``fdatasync``s in groups, so at 50 parts/s one sync covers the parts booked meanwhile. A part
 waits for its sync only where it is decided (``wait_durable``), after its inspection, which takes far longer.
+A failed write or sync (a full disk, an I/O error) makes every part not yet durable fail safe and raises the error once;
+the journal tries a fresh segment every ``retry_s`` and takes parts again when that works.
 The journal learns from the record writer which parts are recorded (``recorded``) and deletes a segment once every
 part in it is; a clean ``close`` leaves it empty. Whatever a crash left in it, ``recover`` turns into records.
 
@@ -26,6 +28,7 @@ log = logging.getLogger(__name__)
 
 SEGMENT_SUFFIX = ".log"
 SEGMENT_PARTS = 10_000  # parts per segment file: deleted whole once all of them are recorded
+RETRY_S = 1.0  # after a failure, how often the trigger's path tries a fresh segment
 SYNC_SAMPLES = 1024  # sync times kept for the figures (a rolling window: memory stays flat)
 
 
@@ -35,16 +38,19 @@ class JournalStats:
     syncs: int = 0
     sync_ms: list[float] = field(default_factory=list)  # the last SYNC_SAMPLES fdatasync durations
     segments_deleted: int = 0
-    failed: str | None = None
+    failed: str | None = None  # why the journal takes no parts now; None while it works
+    failures: int = 0
 
 
 class TriggerJournal:
     """Append-only, fdatasync'ed record of booked parts; open with :meth:`open`, end with :meth:`close`."""
 
     def __init__(self, folder: Path, *, run_id: str, first_id: int, segment_parts: int = SEGMENT_PARTS,
-                 on_error: Callable[[str], None] | None = None):
+                 on_error: Callable[[str], None] | None = None, retry_s: float = RETRY_S):
         self.folder, self.run_id, self.segment_parts = Path(folder), run_id, segment_parts
-        self.on_error = on_error
+        self.on_error, self.retry_s = on_error, retry_s
+        self._retry_at = 0.0
+        self._unjournaled: set[int] = set()  # booked while failed, or lost with a failed write or sync: never durable
         self.stats = JournalStats()
         self._next_id = first_id
         self._lock = threading.Lock()
@@ -81,6 +87,8 @@ class TriggerJournal:
             self._next_id += 1
             self.stats.booked += 1
             self._outstanding.add(part_id)
+            if self.stats.failed is not None and time.monotonic() >= self._retry_at:
+                self._resume(part_id)
             if self.stats.failed is None:
                 try:
                     if self._segment is not None and part_id - self._segment[0] >= self.segment_parts:
@@ -88,7 +96,9 @@ class TriggerJournal:
                     os.write(self._fd, f"{part_id} {t_trigger:.6f} {wall_time}\n".encode())
                     self._written_id = part_id
                 except OSError as e:
-                    self._fail(f"crash journal {self.folder}: cannot write part {part_id}: {e}")
+                    self._fail(f"crash journal {self.folder}: cannot write part {part_id}: {e}", part_id)
+            else:
+                self._unjournaled.add(part_id)
             self._synced.notify_all()
             return part_id
 
@@ -98,16 +108,17 @@ class TriggerJournal:
         with self._synced:
             while self._durable_id < part_id:
                 remaining = end - time.monotonic()
-                if self.stats.failed is not None or remaining <= 0 or self._stop:
+                if self.stats.failed is not None or remaining <= 0 or self._stop or part_id in self._unjournaled:
                     return False
                 self._synced.wait(remaining)
-            return True
+            return part_id not in self._unjournaled
 
     # -- learning from the record writer -----------------------------------------------------------------------
     def recorded(self, part_ids: list[int]) -> None:
         """``part_ids`` are durable in the database (the writer's ``on_committed``); drop segments all recorded."""
         with self._lock:
             self._outstanding.difference_update(part_ids)
+            self._unjournaled.difference_update(part_ids)
             lowest_open = min(self._outstanding, default=self._next_id)
             done = [s for s in self._segments if s[1] < lowest_open]
             self._segments = [s for s in self._segments if s[1] >= lowest_open]
@@ -130,9 +141,9 @@ class TriggerJournal:
     def _sync_loop(self) -> None:
         while True:
             with self._synced:
-                while not self._stop and self._written_id <= self._durable_id:
+                while not self._stop and (self._written_id <= self._durable_id or self.stats.failed is not None):
                     self._synced.wait(0.5)
-                if self._written_id <= self._durable_id and self._stop:
+                if self._stop and (self._written_id <= self._durable_id or self.stats.failed is not None):
                     return
                 fd, upto, retired, self._retired = self._fd, self._written_id, self._retired, []
             t0 = time.perf_counter()
@@ -143,9 +154,10 @@ class TriggerJournal:
                 os.fdatasync(fd)
             except OSError as e:
                 with self._lock:
-                    self._fail(f"crash journal {self.folder}: fdatasync failed: {e}")
+                    if fd == self._fd:  # not a segment given up meanwhile
+                        self._fail(f"crash journal {self.folder}: fdatasync failed: {e}")
                     self._synced.notify_all()
-                return
+                continue
             ms = (time.perf_counter() - t0) * 1000
             with self._synced:
                 self._durable_id = max(self._durable_id, upto)
@@ -164,6 +176,28 @@ class TriggerJournal:
         _sync_dir(self.folder)  # the new file's name is durable too
         self._fd, self._segment = fd, (first_id, path)
 
+    def _resume(self, first_id: int) -> None:
+        """Called with the lock held, while failed: a fresh segment from ``first_id`` on; the broken one is kept for
+        the next start (what it holds may be recovered) and dropped with the others once its parts are recorded."""
+        old_fd, old_segment = self._fd, self._segment
+        try:
+            self._start_segment(first_id)
+        except OSError as e:
+            self._retry_at = time.monotonic() + self.retry_s
+            log.debug("crash journal still failing: %s", e)
+            return
+        if old_fd is not None:
+            try:
+                os.close(old_fd)
+            except OSError:
+                pass
+        if old_segment is not None:
+            self._segments.append((old_segment[0], first_id - 1, old_segment[1]))
+        self._written_id = self._durable_id = first_id - 1  # ids below were synced or are unjournaled
+        log.warning("crash journal %s writes again (from part %d); it failed with: %s", self.folder, first_id,
+                    self.stats.failed)
+        self.stats.failed = None
+
     def _rotate(self, first_id: int) -> None:
         """Called with the lock held; the sync thread syncs and closes the old segment's file on its next pass."""
         (old_first, old_path) = self._segment
@@ -171,9 +205,15 @@ class TriggerJournal:
         self._segments.append((old_first, first_id - 1, old_path))
         self._start_segment(first_id)
 
-    def _fail(self, message: str) -> None:
+    def _fail(self, message: str, part_id: int | None = None) -> None:
+        """Called with the lock held: every part written and not yet synced (and ``part_id``) will never be durable."""
+        self._unjournaled.update(range(self._durable_id + 1, self._written_id + 1))
+        if part_id is not None:
+            self._unjournaled.add(part_id)
+        self._retry_at = time.monotonic() + self.retry_s
         if self.stats.failed is None:
             self.stats.failed = message
+            self.stats.failures += 1
             log.error("%s", message)
             if self.on_error is not None:
                 try:

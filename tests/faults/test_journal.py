@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import errno
+import time
 
 import pytest
 
@@ -73,6 +74,23 @@ def test_a_failed_sync_makes_no_part_durable_and_says_why(tmp_path, monkeypatch)
     assert not journal.wait_durable(part_id, timeout=2.0)
     assert "No space left" in journal.stats.failed and errors == [journal.stats.failed]
     monkeypatch.undo()
+    journal.close()
+
+
+def test_after_a_failure_the_journal_takes_parts_again_but_never_vouches_for_those_it_lost(tmp_path, monkeypatch):
+    journal = TriggerJournal.open(tmp_path, run_id="run-1", first_id=1, retry_s=0.05)
+    monkeypatch.setattr(journal_module.os, "fdatasync",
+                        lambda fd: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left on device")))
+    lost = journal.book(1.0, "w")
+    assert not journal.wait_durable(lost, timeout=1.0)
+    during = journal.book(2.0, "w")  # still failed: not even written
+    monkeypatch.undo()  # space is back
+    time.sleep(0.06)
+    after = journal.book(3.0, "w")
+    assert journal.wait_durable(after, timeout=2.0) and journal.stats.failed is None
+    assert not journal.wait_durable(lost, timeout=0.1) and not journal.wait_durable(during, timeout=0.1)
+    assert journal.stats.failures == 1
+    assert {e.part_id for e in read_journal(tmp_path)} >= {after}
     journal.close()
 
 
