@@ -55,6 +55,7 @@ def test_kill_9_at_50_parts_per_second_loses_no_part_and_reuses_no_id(tmp_path):
         assert station.line.journal.next_id > max(booked)
     finally:
         assert station.close()
+    assert not list((tmp_path / "journal").glob("*.log"))  # a clean close leaves the journal empty
 
     conn = sqlite3.connect(tmp_path / "inspector.db")
     try:
