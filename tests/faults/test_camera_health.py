@@ -56,6 +56,18 @@ def test_a_stalled_camera_raises_camera_lost_and_clears_when_frames_come_back(fr
     assert io.light.state == "green"
 
 
+def test_an_unplugged_synthetic_camera_comes_back_when_plugged_in_and_the_alarm_clears(free_running_line):
+    line, camera, raised, io = free_running_line
+    assert wait_for(lambda: line.frames.frames_read > 5)
+    camera.unplug()
+    assert wait_for(lambda: "camera_lost" in {a.kind for a in line.alarms.active}, timeout=3)
+    assert "unplugged" in next(a.message for a in raised if a.kind == "camera_lost")
+    camera.replug()
+    before = line.frames.frames_read
+    assert wait_for(lambda: line.frames.camera_ok and line.frames.frames_read > before, timeout=5)
+    assert "camera_lost" not in {a.kind for a in line.alarms.active} and io.light.state == "green"
+
+
 def test_a_camera_that_delivers_slowly_but_steadily_is_not_stalled(tiny_classifier):
     buffer = FrameBuffer(SyntheticCamera(clock=MonotonicClock(), fps=20, size=(16, 12)), clock=MonotonicClock(),
                          max_age_s=0.1, stall_s=0.2)  # 4 frame periods
