@@ -11,7 +11,7 @@ from typing import Callable
 from gpiozero import DigitalInputDevice, DigitalOutputDevice, TrafficLights
 from gpiozero.pins import Factory
 
-from inspector.config import GpioSettings
+from inspector.config import ConfigError, GpioSettings
 
 
 def make_pin_factory(name: str) -> Factory | None:
@@ -21,7 +21,7 @@ def make_pin_factory(name: str) -> Factory | None:
     if name == "mock":
         from gpiozero.pins.mock import MockFactory
 
-        return MockFactory()
+        return MockFactory(pin_class=_recent_states_pin())
     try:
         if name == "jetson":  # also a gpiozero_pin_factories entry point once the package declares it
             from hardware.jetson_pins import JetsonGPIOFactory
@@ -30,6 +30,24 @@ def make_pin_factory(name: str) -> Factory | None:
         return _entry_point(name)
     except Exception as e:  # gpiozero raises several kinds; the cause matters more than the type
         raise RuntimeError(f"GPIO pin factory {name!r} cannot start: {e}") from e
+
+
+MOCK_PIN_HISTORY = 1024  # state changes a mock pin keeps: its newest, so a simulated line runs for days in flat memory
+
+
+def _recent_states_pin() -> type:
+    """gpiozero's MockPin, keeping only its newest state changes (the stock one logs every change forever: about
+    200 bytes per simulated part)."""
+    from gpiozero.pins.mock import MockPin
+
+    class RecentStatesMockPin(MockPin):
+        def _change_state(self, value):
+            changed = super()._change_state(value)
+            if len(self.states) > MOCK_PIN_HISTORY:
+                del self.states[: len(self.states) - MOCK_PIN_HISTORY // 2]
+            return changed
+
+    return RecentStatesMockPin
 
 
 def _entry_point(name: str) -> Factory:
@@ -114,14 +132,40 @@ class StationIO:
     def __init__(self, settings: GpioSettings, *, pin_factory: Factory | None = None):
         factory = pin_factory if pin_factory is not None else make_pin_factory(settings.pin_factory)
         self.pin_factory = factory
-        self.beam = BreakBeam(
-            settings.beam_pin, active_low=settings.beam_active_low, bounce_s=settings.beam_bounce_s, pin_factory=factory
-        )
-        self.pusher = Pusher(settings.pusher_pin, pin_factory=factory)
-        self.light = StackLight(
-            settings.light_red_pin, settings.light_amber_pin, settings.light_green_pin, pin_factory=factory
-        )
+        opened = []
+        try:
+            with _named("beam_pin", settings.beam_pin):
+                self.beam = BreakBeam(settings.beam_pin, active_low=settings.beam_active_low,
+                                      bounce_s=settings.beam_bounce_s, pin_factory=factory)
+            opened.append(self.beam)
+            with _named("pusher_pin", settings.pusher_pin):
+                self.pusher = Pusher(settings.pusher_pin, pin_factory=factory)
+            opened.append(self.pusher)
+            pins = (settings.light_red_pin, settings.light_amber_pin, settings.light_green_pin)
+            with _named("light_red_pin/light_amber_pin/light_green_pin", pins):
+                self.light = StackLight(*pins, pin_factory=factory)
+        except BaseException:
+            for device in opened:  # a refused pin leaves none of the others claimed
+                device.close()
+            raise
 
     def close(self) -> None:
         for device in (self.beam, self.pusher, self.light):
             device.close()
+
+
+class _named:
+    """Turns gpiozero's refusal of a pin (busy, not on this board, no permission) into "gpio.key = value: why"."""
+
+    def __init__(self, key: str, value: object) -> None:
+        self.key, self.value = key, value
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, error, tb) -> bool:
+        from gpiozero.exc import GPIOZeroError
+
+        if error is not None and isinstance(error, (GPIOZeroError, OSError, ValueError)):
+            raise ConfigError(f"gpio.{self.key} = {self.value!r}: the pin factory refused it: {error}") from error
+        return False

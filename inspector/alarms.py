@@ -21,6 +21,7 @@ KINDS = (
     "model_refused",
     "disk_critical",
     "record_not_durable",
+    "lost_in_crash",
 )
 
 

@@ -5,6 +5,8 @@ This module and ``cli`` are the only places in ``inspector`` that know ``hardwar
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import sys
 import uuid
 from contextlib import ExitStack
@@ -19,6 +21,8 @@ from inspector.clock import Clock, MonotonicClock
 from inspector.config import ConfigError, Recipe, StationConfig, load_recipe
 from inspector.inference import RecipeModels
 from inspector.line import Line
+from inspector.line.journal import TriggerJournal
+from inspector.line.recovery import Recovery, recover
 from inspector.report import RunStats
 from inspector.runtime import PackageError, default_threads, load_package
 from inspector.store import (
@@ -27,6 +31,8 @@ from inspector.store import (
 
 log = logging.getLogger(__name__)
 
+JOURNAL_DIR = "journal"  # the crash journal, in the data dir beside the database
+DISK_REFUSE_BYTES = 64 << 20  # below this free at start the station refuses: it could not record what it decides
 # A thread woken by a queue or by the end of session.run waits for the GIL until the running thread's slice ends
 # (5 ms by default): at half load that was 3 ms of every part's queue wait and the tail of its inference.
 GIL_SLICE_S = 0.0005
@@ -111,6 +117,8 @@ class Station:
     simulator: object | None = None
     disk: DiskWatch | None = None
     retention: RetentionWorker | None = None
+    journal: TriggerJournal | None = None
+    recovery: Recovery | None = None  # what this start found left by a crash
     closed: bool = field(default=False, init=False)
 
     @property
@@ -132,6 +140,10 @@ class Station:
         ok = self.writer.close(timeout=5.0) and ok
         for worker in filter(None, (self.retention, self.disk)):
             worker.stop()
+        if self.journal is not None:
+            emptied = self.journal.close()  # kept when a record is missing: the next start records those parts
+            note = None if emptied else f"{self.journal.outstanding} part(s) without a durable record at close"
+            self.store.end_run(self.line.run_id, "clean", note=note)
         self.io.close()
         self.store.close()
         return ok
@@ -160,6 +172,7 @@ def build_station(
         config = config.model_copy(update={"camera": config.camera.model_copy(update={"fps": max(config.camera.fps, 4 * rate_hz)})})
     if config.camera.backend == "synthetic" and config.gpio.pin_factory != "mock":
         raise ConfigError("the simulated line needs gpio.pin_factory = 'mock' (it drives the beam pin itself)")
+    check_data_dir(Path(config.data_dir))  # refused before a model is loaded or a pin claimed
     clock = clock or MonotonicClock()
     sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SLICE_S))  # the station owns its process
     recipe = recipe or load_recipe(config.recipe, config.recipes_dir)
@@ -175,6 +188,7 @@ def build_station(
         _audit_loads(store, models, recipe)
         storage = config.storage
         reserve = _reserve_after_rescue(store, Reserve(data_dir, storage.reserve, second=storage.rescue_dir))
+        recovery = recover(data_dir / JOURNAL_DIR, store)  # after the rescue, before the new run: the last one's parts get records
         io = StationIO(config.gpio)
         undo.callback(io.close)
         camera = camera or make_camera_for(config, clock)
@@ -201,12 +215,21 @@ def build_station(
             run_id, recipe=recipe.name, recipe_json=recipe.model_dump(mode="json"), recipe_hash=recipe.sha256,
             station_config=config.model_dump(mode="json"), software_version=__version__,
         )
+        journal = TriggerJournal.open(data_dir / JOURNAL_DIR, run_id=run_id,
+                                      first_id=max(store.next_part_id(), recovery.next_id),
+                                      on_error=lambda message: alarms.raise_("storage_error", message))
+        undo.callback(journal.close)
+        writer.on_committed = journal.recorded  # the journal forgets what is durable in the database
         stats = RunStats()
         line = Line(
             station=config, recipe=recipe, models=models, camera=camera, pusher=io.pusher, trigger=io.beam,
-            light=io.light, sink=writer, clock=clock, alarms=alarms, first_part_id=store.next_part_id(), run_id=run_id,
-            workers=inspection_workers(config),
+            light=io.light, sink=writer, clock=clock, alarms=alarms, first_part_id=journal.next_id, run_id=run_id,
+            workers=inspection_workers(config), journal=journal,
         )
+        if recovery.lost:
+            alarms.raise_("lost_in_crash", recovery.summary)
+        elif recovery.crashed_runs:
+            log.warning("run(s) %s ended in a crash; every triggered part had its record", recovery.crashed_runs)
         line.listeners.append(stats)
         writer.before_image = lambda: line.deciding.wait_idle(IMAGE_YIELD_S)
         line.record_health = lambda: writer.durability_problem() or disk.problem()
@@ -220,7 +243,7 @@ def build_station(
                                    active_low=config.gpio.beam_active_low)
         line.open()
         undo.pop_all()
-    return Station(config, recipe, line, io, store, writer, stats, simulator, disk, retention)
+    return Station(config, recipe, line, io, store, writer, stats, simulator, disk, retention, journal, recovery)
 
 
 def _simulator(recipe: Recipe, camera, io, *, rate_hz: float, seed: int, items: Iterable | None, active_low: bool):
@@ -266,3 +289,22 @@ def _reserve_after_rescue(store: Store, reserve: Reserve) -> Reserve:
         reimport_rescued(store, rescued)
     reserve.make()
     return reserve
+
+
+def check_data_dir(data_dir: Path, *, source: str = "station settings",
+                   min_free_bytes: int = DISK_REFUSE_BYTES) -> None:
+    """Refuse (ConfigError, "source: data_dir = value: rule") a data dir the station could not record into: a file,
+    one that cannot be made, one this user cannot write, or a disk with less than ``min_free_bytes`` free."""
+    where = f"{source}: data_dir = {str(data_dir)!r}"
+    if data_dir.exists() and not data_dir.is_dir():
+        raise ConfigError(f"{where}: is a file, not a folder: the database and images need a folder")
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ConfigError(f"{where}: cannot be made: {e.strerror or e}") from None
+    if not os.access(data_dir, os.W_OK | os.X_OK):
+        raise ConfigError(f"{where}: not writable by this user (uid {os.getuid()}): records could not be kept")
+    free = shutil.disk_usage(data_dir).free
+    if free < min_free_bytes:
+        raise ConfigError(f"{where}: only {free / 2**20:.1f} MiB free on its disk: the station needs at least "
+                          f"{min_free_bytes / 2**20:.0f} MiB to record the parts it decides")

@@ -34,6 +34,8 @@ class FrameBuffer:
         keep: int = 16,
         on_camera_error: Callable[[str], None] | None = None,
         reopen_every_s: float = 1.0,
+        stall_s: float | None = None,
+        on_camera_back: Callable[[], None] | None = None,
     ):
         self.camera = camera
         self.clock = clock
@@ -43,7 +45,12 @@ class FrameBuffer:
         self._worker = Worker("capture", self._run)
         self._stop = self._worker.stop_event
         self._on_camera_error = on_camera_error or (lambda message: None)
+        self._on_camera_back = on_camera_back or (lambda: None)
         self._reopen_every_s = reopen_every_s
+        # A free-running camera that delivers nothing for stall_s is lost, as if unplugged (None: never, e.g. a
+        # hardware-triggered camera, idle between parts)
+        self.stall_s = stall_s
+        self._last_frame_at = self._reopened_at = time.monotonic()
         self.frames_read = 0
         self.sequence_gaps = 0  # frames the camera numbered that never reached the buffer
         self.read_timeouts = 0  # reads that brought nothing (a stalled camera; idle for a triggered one)
@@ -96,12 +103,13 @@ class FrameBuffer:
             self._new_frame.notify_all()
 
     def start(self) -> None:
+        self._last_frame_at = time.monotonic()
         self._worker.start()
 
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                frame = self.camera.read(timeout=0.5)
+                frame = self.camera.read(timeout=min(0.5, self.stall_s or 0.5))
             except CameraError as e:
                 self._lost(str(e))
                 continue
@@ -110,10 +118,15 @@ class FrameBuffer:
                 continue
             if frame is None:
                 self.read_timeouts += 1
+                silent = time.monotonic() - self._last_frame_at
+                if self.stall_s is not None and silent >= self.stall_s:
+                    self._stalled(f"camera stalled: no frame for {silent:.2f} s (limit {self.stall_s:.2f} s)")
                 continue
+            self._last_frame_at = time.monotonic()
             if not self.camera_ok:
-                log.info("camera is back")
+                log.warning("camera is back")
                 self.camera_ok = True
+                self._on_camera_back()
             self.push(frame)
 
     def _lost(self, message: str) -> None:
@@ -123,6 +136,19 @@ class FrameBuffer:
         self.camera_ok = False
         if self._stop.wait(self._reopen_every_s):
             return
+        self._reopen()
+
+    def _stalled(self, message: str) -> None:
+        """Lost as if unplugged, but reads go on between reopen attempts: a stall may end by itself."""
+        if self.camera_ok:
+            log.error("camera lost: %s", message)
+            self._on_camera_error(message)
+            self.camera_ok = False
+        if time.monotonic() - self._reopened_at >= self._reopen_every_s:
+            self._reopen()
+
+    def _reopen(self) -> None:
+        self._reopened_at = time.monotonic()
         try:
             self.camera.close()
             self.camera.open()

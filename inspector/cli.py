@@ -35,6 +35,9 @@ from inspector.config import ConfigError, StationConfig, load_recipe, load_stati
 
 log = logging.getLogger("inspector")
 
+MAX_PREDICT_PIXELS = 50_000_000  # 150 MB decoded as BGR; a station camera frame is 0.3-12 MP
+HEADER_BYTES = 1 << 20  # JPEG size markers come after EXIF (at most 64 KiB) and a few tables
+
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="station settings (TOML); none: the simulated line")
@@ -59,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(predict)
     predict.add_argument("images", nargs="+", type=Path)
     predict.add_argument("--json", action="store_true", help="one JSON object per image")
+    predict.add_argument("--max-pixels", type=int, default=MAX_PREDICT_PIXELS,
+                         help=f"refuse larger images, read from the file header before decoding "
+                              f"(default {MAX_PREDICT_PIXELS})")
     export = sub.add_parser("export", help="images plus labels of recorded parts, with a manifest")
     _common(export)
     export.add_argument("--format", required=True, choices=["imagefolder", "coco", "yolo", "csv", "jsonl"])
@@ -86,10 +92,18 @@ def _station(args: argparse.Namespace) -> StationConfig:
     return config
 
 
+def _settings_source(args: argparse.Namespace) -> str:
+    """Where the station's data_dir came from, as refusals name it."""
+    if args.data_dir:
+        return "--data-dir"
+    return str(args.config) if args.config else "default station settings"
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    from inspector.assemble import build_station
+    from inspector.assemble import build_station, check_data_dir
 
     config = _station(args)
+    check_data_dir(Path(config.data_dir), source=_settings_source(args))
     recipe = load_recipe(args.recipe, config.recipes_dir) if args.recipe else None
     if args.parts is not None and args.parts <= 0:
         raise ConfigError(f"--parts {args.parts}: must be > 0")
@@ -108,6 +122,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     print(f"run {station.line.run_id}: recipe {station.recipe.name}, models {station.line.models.versions}, "
           f"data in {station.data_dir}", file=sys.stderr)
+    recovery = station.recovery
+    if recovery is not None and (recovery.lost or recovery.crashed_runs):
+        print(f"inspector: the last run did not end cleanly: {recovery.summary}", file=sys.stderr)
     if not args.headless:
         return _run_window(args, config, station, started)
     stop = threading.Event()
@@ -139,6 +156,8 @@ def _finish(args: argparse.Namespace, station, started: float, ok: bool) -> int:
             "writer": {"dropped": station.writer.stats().dropped, "errors": station.writer.stats().errors},
             "wall_s": round(time.monotonic() - started, 2),
             "clean_shutdown": ok,
+            "recovered_at_start": {"lost_in_crash": len(station.recovery.lost),
+                                   "crashed_runs": station.recovery.crashed_runs} if station.recovery else None,
         },
     )
     text = json.dumps(report, indent=2)
@@ -193,9 +212,16 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
     config = _station(args)
     recipe = load_recipe(args.recipe or config.recipe, config.recipes_dir)
+    if args.max_pixels <= 0:
+        raise ConfigError(f"--max-pixels = {args.max_pixels}: must be > 0")
     models = load_recipe_models(config, recipe)
-    failed = 0
+    failed = refused = 0
     for path in args.images:
+        too_big = _oversized(path, args.max_pixels)
+        if too_big is not None:
+            print(json.dumps({"image": str(path), "error": too_big}) if args.json else f"{path}: {too_big}")
+            refused += 1
+            continue
         image = cv2.imread(str(path), cv2.IMREAD_COLOR)
         if image is None:
             why = "no such file" if not path.exists() else "not a readable image (corrupt or unknown format)"
@@ -213,7 +239,38 @@ def cmd_predict(args: argparse.Namespace) -> int:
             out.update(tasks.for_result(r).summary(r))
         print(json.dumps(out) if args.json else
               f"{path}: {out['decision'].upper()} ({decision.reason}) conf {out['confidence']:.2f} in {latency:.1f} ms")
-    return 1 if failed else 0
+    return 2 if refused else 1 if failed else 0
+
+
+def _oversized(path: Path, max_pixels: int) -> str | None:
+    """Why ``path`` is refused before decoding ("pixels = W x H: rule"), or None. Read from the header only: a
+    16000 x 16000 image would take 770 MB decoded. A header this cannot read is refused too, for the same reason."""
+    from inspector.export.imagesize import image_size
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(HEADER_BYTES)
+    except OSError:
+        return None  # the decoder's own message says what is wrong with the file
+    size = image_size(head) or _bmp_size(head)
+    if size is None:
+        import cv2
+
+        if head[:4] in (b"\x89PNG", b"BM") or head[:2] == b"\xff\xd8" or not cv2.haveImageReader(str(path)):
+            return None  # corrupt or not an image at all: the decoder refuses it without decoding anything
+        return ("format = other than PNG, JPEG or BMP: its size cannot be checked against --max-pixels before "
+                "decoding; convert the image")
+    width, height = size
+    if width * height > max_pixels:
+        return f"pixels = {width} x {height} = {width * height}: above the limit of {max_pixels} (--max-pixels)"
+    return None
+
+
+def _bmp_size(head: bytes) -> tuple[int, int] | None:
+    if head[:2] != b"BM" or len(head) < 26:
+        return None
+    width, height = int.from_bytes(head[18:22], "little", signed=True), int.from_bytes(head[22:26], "little", signed=True)
+    return abs(width), abs(height)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

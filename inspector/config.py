@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from inspector import shipped
 from inspector.camera_controls import ImagingControls
@@ -61,6 +61,8 @@ class CameraSettings(_Section):
     height: Annotated[int, Field(gt=0, le=8192)] = 480
     fps: Annotated[float, Field(gt=0, le=1000)] = 30.0
     loop: bool = True  # folder replay only
+    # no frame for this many frame periods: camera_lost, as for an unplugged camera (a triggered camera: never)
+    stall_frames: Annotated[int, Field(ge=2, le=10_000)] = 15
     roi: tuple[int, int, int, int] | None = Field(None, description="x, y, width, height in frame pixels")
     controls: ImagingControls = ImagingControls()  # exposure, gain, white balance, focus, brightness (calibration)
     # the boards' cameras (see installer/HARDWARE.md)
@@ -79,6 +81,35 @@ class CameraSettings(_Section):
         return self
 
 
+# The 40-pin header: physical (BOARD / J8) position -> BCM GPIO number; the other positions are power and ground.
+HEADER_TO_BCM = {3: 2, 5: 3, 7: 4, 8: 14, 10: 15, 11: 17, 12: 18, 13: 27, 15: 22, 16: 23, 18: 24, 19: 10, 21: 9,
+                 22: 25, 23: 11, 24: 8, 26: 7, 27: 0, 28: 1, 29: 5, 31: 6, 32: 12, 33: 13, 35: 19, 36: 16, 37: 26,
+                 38: 20, 40: 21}
+BCM_PINS = range(0, 28)
+PIN_FORMS = "a BCM number 0-27, 'GPIO<n>' or 'BCM<n>' (n 0-27), or 'BOARD<n>' / 'J8:<n>' (a GPIO position 1-40)"
+
+
+def bcm_number(pin: int | str) -> int:
+    """The BCM GPIO number a station pin setting names; ValueError saying what is allowed when it names none."""
+    text = str(pin).strip().upper()
+    if isinstance(pin, bool):
+        raise ValueError(f"not a pin; use {PIN_FORMS}")
+    for prefix in ("GPIO", "BCM", ""):
+        number = text.removeprefix(prefix)
+        if text.startswith(prefix) and number.isdigit():
+            if int(number) not in BCM_PINS:
+                raise ValueError(f"no such GPIO on the 40-pin header (BCM 0-27); use {PIN_FORMS}")
+            return int(number)
+    for prefix in ("BOARD", "J8:"):
+        number = text.removeprefix(prefix)
+        if text.startswith(prefix) and number.isdigit():
+            if int(number) not in HEADER_TO_BCM:
+                raise ValueError(f"header position {number} is not a GPIO (power, ground or out of 1-40); "
+                                 f"GPIO positions: {sorted(HEADER_TO_BCM)}")
+            return HEADER_TO_BCM[int(number)]
+    raise ValueError(f"not a pin name gpiozero knows here; use {PIN_FORMS}")
+
+
 class GpioSettings(_Section):
     pin_factory: str = Field("mock", description="'mock' (simulated), a gpiozero factory name, or '' for GPIOZERO_PIN_FACTORY")
     beam_pin: Pin = 17
@@ -88,6 +119,24 @@ class GpioSettings(_Section):
     light_red_pin: Pin = 22
     light_amber_pin: Pin = 23
     light_green_pin: Pin = 24
+
+    @field_validator("beam_pin", "pusher_pin", "light_red_pin", "light_amber_pin", "light_green_pin")
+    @classmethod
+    def _a_header_gpio(cls, pin: int | str) -> int | str:
+        bcm_number(pin)
+        return pin
+
+    @model_validator(mode="after")
+    def _one_signal_per_pin(self) -> "GpioSettings":
+        seen: dict[int, str] = {}
+        for key in ("beam_pin", "pusher_pin", "light_red_pin", "light_amber_pin", "light_green_pin"):
+            pin = getattr(self, key)
+            bcm = bcm_number(pin)
+            if bcm in seen:
+                raise ValueError(f"{key} = {pin!r}: the same pin as {seen[bcm]} (BCM {bcm}): each signal needs a "
+                                 "pin of its own")
+            seen[bcm] = key
+        return self
 
 
 class TimingSettings(_Section):

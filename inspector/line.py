@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import queue
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from inspector import tasks
 from inspector.alarms import Alarms
@@ -31,9 +32,25 @@ from inspector.transit import PartInTransit, Transit
 from inspector.types import Decision, FailSafeCause, Frame, ModelResult, Outcome
 from inspector.workers import Worker
 
+if TYPE_CHECKING:
+    from inspector.line.journal import TriggerJournal
+
+# The line's room ``inspector/line/`` (crash journal, recovery) is reached through this module until it moves in there
+# as ``inspector/line/__init__.py``: a module with a ``__path__`` is a package for its submodules.
+__path__ = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "line")]
+
 log = logging.getLogger(__name__)
 
 RecordListener = Callable[[PartRecord, Frame | None, list[ModelResult]], None]
+
+
+def _stall_s(camera: Camera, station: StationConfig) -> float | None:
+    """How long a free-running camera may deliver nothing before it counts as lost: ``camera.stall_frames`` frame
+    periods at the camera's own rate. None for a hardware-triggered camera (no part, no frame)."""
+    if getattr(camera, "triggered", False):
+        return None
+    fps = getattr(camera, "fps", None) or station.camera.fps
+    return station.camera.stall_frames / fps
 
 
 @dataclass
@@ -71,6 +88,7 @@ class Line:
         first_part_id: int = 1,
         run_id: str | None = None,
         workers: int = 1,
+        journal: "TriggerJournal | None" = None,
     ):
         self.station, self.recipe, self.models = station, recipe, models
         self.clock = clock or MonotonicClock()
@@ -82,11 +100,16 @@ class Line:
         self.frames = FrameBuffer(
             camera, clock=self.clock, max_age_s=timing.frame_max_age_s,
             on_camera_error=lambda message: self.alarms.raise_("camera_lost", message),
+            on_camera_back=lambda: self.alarms.clear("camera_lost", "frames are coming again"),
+            stall_s=_stall_s(camera, station),
         )
         self.transit = Transit(
             clock=self.clock, pusher=pusher, travel_s=timing.travel_s, pulse_s=timing.pulse_s, on_closed=self._closed
         )
         self._ids = itertools.count(first_part_id)
+        self.journal = journal  # when given, it hands out the ids and each part waits for its trigger to be durable
+        self._last_trigger_at = float("-inf")  # time.monotonic() of the last edge: close() waits for the belt to stop
+        self._detached = False  # close() has let go of the trigger: an edge still in flight is recorded at once
         self._queue: queue.Queue[int] = queue.Queue(maxsize=station.queue_size)
         self._parts: dict[int, _Part] = {}
         self.deciding = Deciding()  # parts between trigger and decision, so the window can keep out of their way
@@ -131,9 +154,15 @@ class Line:
         self.running = False
         self._show_light()
 
-    def close(self, timeout: float = 2.0) -> bool:
-        """Finish the parts in transit, stop every worker, record everything. True when all stopped in time."""
+    def close(self, timeout: float = 2.0, *, quiet_s: float = 0.2) -> bool:
+        """Keep deciding the parts that still arrive until the belt is quiet (nothing in transit and no edge for
+        ``quiet_s``) or the time left is only what the last part needs to reach the pusher; then let go of the trigger,
+        finish the parts in transit, stop every worker and record everything left as fail-safe.
+        True when all stopped in time."""
         end = time.monotonic() + timeout
+        self._drain_arrivals(end - self.station.timing.travel_s - 0.3, quiet_s)
+        with self._lock:
+            self._detached = True
         self.running = False
         if self.trigger is not None:
             self.trigger.when_broken = None
@@ -147,16 +176,33 @@ class Line:
             self.light.show("red")
         return drained and all(stopped)
 
+    def _drain_arrivals(self, until: float, quiet_s: float) -> bool:
+        """Wait (until ``until``, time.monotonic) for the belt to be quiet: no part pending and no edge for quiet_s."""
+        while True:
+            now = time.monotonic()
+            with self._lock:
+                quiet = not self._parts and now - self._last_trigger_at >= quiet_s
+            if quiet:
+                return True
+            if now >= until:
+                return False
+            time.sleep(0.005)
+
     # -- trigger (gpiozero's thread) -------------------------------------------------------------------------
     def on_trigger(self) -> int:
         """Book the part that just broke the beam; returns its id. Cheap: the work happens elsewhere."""
         t = self.clock.now()
-        part_id = next(self._ids)
         wall = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+        part_id = self.journal.book(t, wall) if self.journal is not None else next(self._ids)
         with self._lock:
             self.triggered += 1
+            self._last_trigger_at = time.monotonic()
             part = _Part(self.transit.add(part_id, t), wall)
             self._parts[part_id] = part
+            detached = self._detached
+        if detached:  # the edge raced close(): no pusher will act on it, but it gets its record
+            self._abandon(part)
+            return part_id
         self.deciding.begin(part_id)
         part.frame = self.frames.frame_at(t)  # held from now: a long queue must not push it out of the buffer
         if not self.running or self.halted:
@@ -206,7 +252,22 @@ class Line:
             self._inspected(part, fail_safe(FailSafeCause.MODEL_ERROR, repr(e)))
             return
         part.timings_ms["inference"] = (t_inferred - t_frame) * 1000
+        if self.journal is not None:
+            decision = self._journaled(part, decision)
         self._inspected(part, decision)
+
+    def _journaled(self, part: _Part, decision: Decision) -> Decision:
+        """``decision`` once the part's trigger is durable (usually already: the sync ran during inference); else a
+        fail-safe, so no part is passed that a crash now would leave without a trace."""
+        t0 = time.perf_counter()
+        durable = self.journal.wait_durable(part.part_id, part.transit.deadline - self.clock.now())
+        part.timings_ms["journal_wait"] = (time.perf_counter() - t0) * 1000
+        if durable:
+            return decision
+        why = self.journal.stats.failed or "not synced before the part's deadline"
+        self.alarms.raise_("storage_error", f"part {part.part_id}: trigger not durable in the crash journal: {why}",
+                           part.part_id)
+        return fail_safe(FailSafeCause.NOT_JOURNALED, f"trigger not durable in the crash journal ({why})")
 
     def _inspected(self, part: _Part, decision: Decision) -> None:
         decision = self._unless_durable(part.part_id, decision)
@@ -313,15 +374,18 @@ class Line:
         with self._lock:
             leftovers = list(self._parts.values())
         for part in leftovers:
-            if not part.inspected:
-                part.decision = fail_safe(FailSafeCause.STOPPED, "station closed before the part was inspected")
-                part.inspected = True
-            if not part.transit.closed:  # its deadline is still ahead: no pusher will fire for it
-                part.abandoned = True
-                part.transit.closed = True
-            with self._lock:
-                self._finish_if_done(part)
+            self._abandon(part)
         self.deciding.clear()
+
+    def _abandon(self, part: _Part) -> None:
+        if not part.inspected:
+            part.decision = fail_safe(FailSafeCause.STOPPED, "station closed before the part was inspected")
+            part.inspected = True
+        if not part.transit.closed:  # its deadline is still ahead: no pusher will fire for it
+            part.abandoned = True
+            part.transit.closed = True
+        with self._lock:
+            self._finish_if_done(part)
 
     # -- waiting and health ------------------------------------------------------------------------------------
     def wait_inspected(self, timeout: float) -> bool:

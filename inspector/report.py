@@ -1,31 +1,69 @@
 """Run statistics gathered from the records as they finish, and the run report the CLI writes."""
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections import Counter
+from typing import Iterable, Iterator
 
 import numpy as np
 
 from inspector.record import PartRecord
 
 
-def percentiles(values: list[float]) -> dict[str, float | None]:
-    if not values:
+SAMPLE_SIZE = 4096  # latencies kept per statistic: a whole run's percentiles, in memory that stays flat
+
+
+class Reservoir:
+    """A fixed-size uniform sample of a stream of values (algorithm R), with the stream's exact count and maximum.
+
+    Iterates and sizes like the list it replaces (the sample); ``n`` and ``max`` are over every value ever added.
+    """
+
+    def __init__(self, size: int = SAMPLE_SIZE, *, seed: int = 0) -> None:
+        if size < 1:
+            raise ValueError(f"reservoir size {size} must be at least 1")
+        self.size, self.n, self.max = size, 0, None
+        self.sample: list[float] = []
+        self._rng = random.Random(seed)
+
+    def append(self, value: float) -> None:
+        self.n += 1
+        self.max = value if self.max is None else max(self.max, value)
+        if len(self.sample) < self.size:
+            self.sample.append(value)
+        else:
+            j = self._rng.randrange(self.n)
+            if j < self.size:
+                self.sample[j] = value
+
+    def __iter__(self) -> Iterator[float]:
+        return iter(self.sample)
+
+    def __len__(self) -> int:
+        return len(self.sample)
+
+
+def percentiles(values: Iterable[float]) -> dict[str, float | None]:
+    """p50, p99 (of a reservoir's sample), max and n (exact, also for a reservoir)."""
+    sample = list(values)
+    if not sample:
         return {"p50": None, "p99": None, "max": None, "n": 0}
-    a = np.asarray(values, dtype=float)
+    a = np.asarray(sample, dtype=float)
+    top = values.max if isinstance(values, Reservoir) else a.max()
     return {
         "p50": round(float(np.percentile(a, 50)), 3),
         "p99": round(float(np.percentile(a, 99)), 3),
-        "max": round(float(a.max()), 3),
-        "n": int(a.size),
+        "max": round(float(top), 3),
+        "n": values.n if isinstance(values, Reservoir) else int(a.size),
     }
 
 
 class RunStats:
     """A record listener: outcome counts, agreement with simulator truth, latencies."""
 
-    def __init__(self) -> None:
+    def __init__(self, sample_size: int = SAMPLE_SIZE) -> None:
         self._lock = threading.Lock()
         self.started = time.monotonic()
         self.first_trigger: float | None = None
@@ -36,7 +74,8 @@ class RunStats:
         self.truth: Counter[str] = Counter()
         self.late = 0
         self.actuated = 0
-        self.latency: dict[str, list[float]] = {"trigger_to_decision": [], "inference": []}
+        self.latency: dict[str, Reservoir] = {"trigger_to_decision": Reservoir(sample_size),
+                                              "inference": Reservoir(sample_size, seed=1)}
 
     def __call__(self, record: PartRecord, frame=None, results=None) -> None:
         with self._lock:

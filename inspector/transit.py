@@ -43,25 +43,34 @@ class _Due:
     part: PartInTransit = field(compare=False)
 
 
-class PusherTimeline:
-    """Switches an actuator on at deadlines and off a pulse later; overlapping pulses merge. Logs every edge."""
+EDGE_HISTORY = 1024  # pusher edges kept for inspection (tests, diagnostics): the newest, so memory stays flat
 
-    def __init__(self, actuator: Actuator, pulse_s: float):
+
+class PusherTimeline:
+    """Switches an actuator on at deadlines and off a pulse later; overlapping pulses merge. Logs recent edges."""
+
+    def __init__(self, actuator: Actuator, pulse_s: float, *, history: int = EDGE_HISTORY):
         self.actuator = actuator
         self.pulse_s = pulse_s
         self.off_at: float | None = None
-        self.edges: list[tuple[float, bool]] = []  # (clock time, state): what the pin was told, when
+        self.history = history
+        self.edges: list[tuple[float, bool]] = []  # (clock time, state): what the pin was told, when; the newest
+
+    def _log(self, at: float, state: bool) -> None:
+        self.edges.append((at, state))
+        if len(self.edges) > self.history:
+            del self.edges[: len(self.edges) - self.history // 2]  # amortised: one cut per history/2 edges
 
     def fire(self, at: float) -> None:
         if self.off_at is None:
             self.actuator.on()
-            self.edges.append((at, True))
+            self._log(at, True)
         self.off_at = max(self.off_at or at, at + self.pulse_s)
 
     def release_due(self, now: float) -> None:
         if self.off_at is not None and now >= self.off_at:
             self.actuator.off()
-            self.edges.append((self.off_at, False))
+            self._log(self.off_at, False)
             self.off_at = None
 
 

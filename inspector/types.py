@@ -37,6 +37,8 @@ class FailSafeCause(str, enum.Enum):
     QUEUE_FULL = "queue_full"
     STOPPED = "stopped"  # line stopped while the part was in transit
     RECORD_NOT_DURABLE = "record_not_durable"  # the store could not make records durable: no part may pass
+    NOT_JOURNALED = "not_journaled"  # the crash journal could not make its trigger durable before the decision
+    LOST_IN_CRASH = "lost_in_crash"  # triggered, then the station died before its record: recorded at the next start
 
 
 @dataclass(frozen=True)

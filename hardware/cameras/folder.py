@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 class FolderCamera:
     """Images matching ``pattern`` (globs joined by ``|``) in sorted file-name order, once or in a ``loop``.
 
-    An unreadable file is skipped with a warning naming it; the end of a replay without ``loop`` raises
+    An unreadable file is skipped with a warning naming it, and tried again once it changes or comes back (the same
+    files copied back after a failed share, a re-mounted card); the end of a replay without ``loop`` raises
     ``CameraError("replay finished: ...")``. With ``fps`` frames come paced on ``clock``; without, at once.
     A ``<image stem>.json`` beside an image is delivered as the frame's ``truth``.
     """
@@ -32,7 +33,7 @@ class FolderCamera:
         self.files: list[Path] = []
         self.skipped = 0
         self.current: Path | None = None
-        self._bad: set[Path] = set()
+        self._bad: dict[Path, tuple[int, int] | None] = {}  # unreadable file -> its (mtime, size) then; None: missing
         self._pos = 0
         self._seq = 0
         self._open = False
@@ -50,6 +51,7 @@ class FolderCamera:
         if not self.files:
             raise CameraError(f"folder camera: no images matching {self.pattern!r} in {self.folder}")
         self._pos, self._open = 0, True
+        self._bad.clear()  # a reopen (after the folder or its files came back) tries every file again
         self._stop.clear()
         if self._pacer:
             self._pacer.start()
@@ -71,13 +73,16 @@ class FolderCamera:
                 self._pos = 0
             path = self.files[self._pos]
             self._pos += 1
-            image = None if path in self._bad else cv2.imread(str(path), cv2.IMREAD_COLOR)
+            signature = _signature(path)
+            known_bad = path in self._bad and self._bad[path] == signature
+            image = None if known_bad else cv2.imread(str(path), cv2.IMREAD_COLOR)
             if image is None:
-                if path not in self._bad:
+                if not known_bad:
                     log.warning("folder camera: skipping unreadable image %s", path)
-                    self._bad.add(path)
+                    self._bad[path] = signature
                 self.skipped += 1
                 continue
+            self._bad.pop(path, None)
             self.current = path
             self._seq += 1
             return Frame(image, t, self._seq, self._truth(path))
@@ -93,3 +98,12 @@ class FolderCamera:
         except (OSError, ValueError) as exc:
             log.warning("folder camera: ignoring unreadable truth %s: %s", sidecar, exc)
             return None
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    """(mtime, size) of ``path``, None when it is missing: a file that changes or comes back is read again."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size

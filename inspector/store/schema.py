@@ -215,7 +215,15 @@ def _v3_users_audit(db: Database) -> None:
         )
 
 
-def _v4_holds_pruned_images(db: Database) -> None:
+def _v4_run_end(db: Database) -> None:
+    # How each run ended: 'clean' (closed by the software) or 'crash' (found unended at the next start). NULL while
+    # running. A crash is found by the next start, so ``ended`` is then that start's time, not the moment of the crash.
+    db.execute("ALTER TABLE runs ADD COLUMN ended TEXT")
+    db.execute("ALTER TABLE runs ADD COLUMN end_state TEXT CHECK (end_state IN ('clean', 'crash'))")
+    db.execute("ALTER TABLE runs ADD COLUMN end_note TEXT")
+
+
+def _v5_holds_pruned_images(db: Database) -> None:
     # A hold keeps the images of the parts it covers from retention: every condition given must match (a time range,
     # a run, a range of part ids); ``reference`` names what is held (a lot, an export id) for people.
     db.execute(
@@ -246,7 +254,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, parts, alarms, parts_quarantine", _v1_runs_parts_alarms),
     Migration(2, "labels (QA review), parts.model_key, review queue indexes", _v2_review_labels),
     Migration(3, "users (hashed PINs), audit trail (hash chain)", _v3_users_audit),
-    Migration(4, "holds (retention), parts.image_pruned_at/_reason", _v4_holds_pruned_images),
+    Migration(4, "runs.ended, runs.end_state (clean / crash), runs.end_note", _v4_run_end),
+    Migration(5, "holds (retention), parts.image_pruned_at/_reason", _v5_holds_pruned_images),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -181,6 +181,19 @@ class Store:
     def runs(self) -> list[dict[str, Any]]:
         return self._rows("SELECT * FROM runs ORDER BY started, run_id")
 
+    def end_run(self, run_id: str, state: str, *, note: str | None = None, ended: str | None = None) -> bool:
+        """Records how a run ended ('clean' or 'crash'); False when it was ended already or does not exist."""
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE runs SET ended = ?, end_state = ?, end_note = ? WHERE run_id = ? AND end_state IS NULL",
+                [ended or utc_now(), state, note, run_id],
+            )
+            return cursor.rowcount == 1
+
+    def unended_runs(self) -> list[str]:
+        """Runs with no recorded end: still running, or ended by a crash."""
+        return [r["run_id"] for r in self._rows("SELECT run_id FROM runs WHERE end_state IS NULL ORDER BY started")]
+
     # Parts
 
     def record(self, part_id: int) -> PartRecord | None:
@@ -229,6 +242,14 @@ class Store:
                               f"SELECT part_id FROM parts_quarantine WHERE part_id IN ({marks})", [*chunk, *chunk])
             known.update(r["part_id"] for r in rows)
         return known
+
+    def recorded_part_ids(self, first: int, last: int) -> set[int]:
+        """Ids in ``first..last`` that have a record (stored or quarantined)."""
+        rows = self._rows(
+            "SELECT part_id FROM parts WHERE part_id BETWEEN ? AND ?"
+            " UNION SELECT part_id FROM parts_quarantine WHERE part_id BETWEEN ? AND ?", [first, last, first, last]
+        )
+        return {r["part_id"] for r in rows}
 
     def insert(self, record: PartRecord) -> None:
         """Writes one record now, on the caller's thread (the line uses ``RecordWriter`` instead)."""

@@ -10,7 +10,7 @@ from ui.app import StationWindow
 from ui.controller import StationController
 from ui.model import StationModel
 
-STATION_THREADS = {"inspect", "capture", "actuator", "record-writer", "conveyor", "disk-watch", "retention", "recipe-switch",
+STATION_THREADS = {"inspect", "capture", "actuator", "record-writer", "conveyor", "disk-watch", "retention", "journal-sync", "recipe-switch",
                    "render-camera-view", "render-camera-preview", "render-part-view", "render-thumbnails"}
 
 
