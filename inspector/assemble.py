@@ -172,7 +172,8 @@ def build_station(
         config = config.model_copy(update={"camera": config.camera.model_copy(update={"fps": max(config.camera.fps, 4 * rate_hz)})})
     if config.camera.backend == "synthetic" and config.gpio.pin_factory != "mock":
         raise ConfigError("the simulated line needs gpio.pin_factory = 'mock' (it drives the beam pin itself)")
-    check_data_dir(Path(config.data_dir))  # refused before a model is loaded or a pin claimed
+    # refused before a model is loaded or a pin claimed; below the critical free space no part could pass anyway
+    check_data_dir(Path(config.data_dir), min_free_bytes=config.storage.disk_critical_free)
     clock = clock or MonotonicClock()
     sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SLICE_S))  # the station owns its process
     recipe = recipe or load_recipe(config.recipe, config.recipes_dir)
@@ -307,4 +308,5 @@ def check_data_dir(data_dir: Path, *, source: str = "station settings",
     free = shutil.disk_usage(data_dir).free
     if free < min_free_bytes:
         raise ConfigError(f"{where}: only {free / 2**20:.1f} MiB free on its disk: the station needs at least "
-                          f"{min_free_bytes / 2**20:.0f} MiB to record the parts it decides")
+                          f"{min_free_bytes / 2**20:.0f} MiB to record the parts it decides "
+                          "(storage.disk_critical_free)")

@@ -103,7 +103,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from inspector.assemble import build_station, check_data_dir
 
     config = _station(args)
-    check_data_dir(Path(config.data_dir), source=_settings_source(args))
+    check_data_dir(Path(config.data_dir), source=_settings_source(args),
+                   min_free_bytes=config.storage.disk_critical_free)
     recipe = load_recipe(args.recipe, config.recipes_dir) if args.recipe else None
     if args.parts is not None and args.parts <= 0:
         raise ConfigError(f"--parts {args.parts}: must be > 0")

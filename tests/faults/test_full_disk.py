@@ -47,7 +47,8 @@ def test_no_part_passes_while_the_disk_is_full(full_disk_run):
         known = first + int(max(run.detection_s) * run.rate_hz) + 2  # parts decided before the line could know
         decided_while_known = [rows[i] for i in range(known, last + 1)]
         assert decided_while_known and all(outcome != "pass" for _, outcome, _ in decided_while_known)
-        assert {cause for _, _, cause in decided_while_known} == {"record_not_durable"}
+        # the record cannot be made durable, or (the crash journal sits on the same full disk) its trigger cannot
+        assert {cause for _, _, cause in decided_while_known} <= {"record_not_durable", "not_journaled"}
     assert run.recovery_s < 2.5
     after_recovery = [rows[i][1] for i in range(run.recovered_from_id + 1, run.full_windows[1][0])]
     assert after_recovery.count("pass") > len(after_recovery) // 2  # the line passes parts again once space is back

@@ -9,7 +9,7 @@ from gpiozero.exc import PinInvalidPin
 
 from hardware.gpio import StationIO, make_pin_factory
 from hardware.jetson_pins import JetsonGPIOFactory, board_pin
-from inspector.config import GpioSettings, parse_station
+from inspector.config import ConfigError, GpioSettings, parse_station
 from tests.hardware.fakes import jetson_gpio as fake
 
 
@@ -85,9 +85,18 @@ def test_the_pull_up_is_the_wiring_s_and_said_once(GPIO, caplog):
     ("GPIO30", "GPIO30 is not a header pin"),
     ("BOARD8", "BOARD8 (GPIO14) refused by Jetson.GPIO on JETSON_ORIN_NANO: Channel 8 is invalid"),
 ])
-def test_a_pin_that_cannot_be_used_is_refused_by_name(GPIO, spec, words):
+def test_the_factory_refuses_a_pin_that_cannot_be_used_by_name(GPIO, spec, words):
+    """gpiozero's own devices on the factory, as a script outside the station would use them."""
+    from gpiozero import OutputDevice
+
     with pytest.raises(PinInvalidPin, match=words.replace("(", r"\(").replace(")", r"\)")):
-        StationIO(GpioSettings(pin_factory="jetson", pusher_pin=spec))
+        OutputDevice(spec, pin_factory=JetsonGPIOFactory())
+
+
+@pytest.mark.parametrize("spec", ["BOARD2", "BOARD6", "BOARD41", "GPIO30"])
+def test_the_station_file_refuses_the_same_pins_before_the_board_is_touched(GPIO, spec):
+    with pytest.raises(ConfigError, match=f"pusher_pin = '{spec}'"):
+        parse_station({"gpio": {"pin_factory": "jetson", "pusher_pin": spec}}, source="station.toml")
 
 
 def test_bcm_names_map_to_the_pi_compatible_header_pins():

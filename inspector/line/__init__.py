@@ -35,10 +35,6 @@ from inspector.workers import Worker
 if TYPE_CHECKING:
     from inspector.line.journal import TriggerJournal
 
-# The line's room ``inspector/line/`` (crash journal, recovery) is reached through this module until it moves in there
-# as ``inspector/line/__init__.py``: a module with a ``__path__`` is a package for its submodules.
-__path__ = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "line")]
-
 log = logging.getLogger(__name__)
 
 RecordListener = Callable[[PartRecord, Frame | None, list[ModelResult]], None]
