@@ -19,6 +19,7 @@ KINDS = (
     "storage_error",
     "disk_low",
     "model_refused",
+    "model_drift",
 )
 
 

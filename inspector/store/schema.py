@@ -14,6 +14,7 @@ from typing import Callable, Sequence
 from sqlite_utils import Database
 
 from inspector import __version__
+from inspector.store.model_tables import create_model_tables
 from inspector.store.rows import model_key
 
 
@@ -219,6 +220,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, parts, alarms, parts_quarantine", _v1_runs_parts_alarms),
     Migration(2, "labels (QA review), parts.model_key, review queue indexes", _v2_review_labels),
     Migration(3, "users (hashed PINs), audit trail (hash chain)", _v3_users_audit),
+    Migration(4, "model packages, re-scores, shadow results", create_model_tables),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
