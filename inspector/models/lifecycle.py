@@ -147,7 +147,7 @@ class ModelRegistry:
         shutil.copytree(source, partial)
         partial.rename(target)
         copy = load_package(target, trust=self.trust, warmup_runs=0)  # the copy is what will run: check it too
-        entry = self._add(copy, target, "candidate", who.name)
+        entry = self._add(copy, target, "candidate", _name(who))
         audit.append(self.store, who, MODEL_IMPORT, f"model:{entry.name}", None, _value(entry), reason)
         return entry
 
@@ -178,7 +178,7 @@ class ModelRegistry:
         changes = []
         if current is not None:
             changes.append((current.package_id, "retired", {}))
-        changes.append((entry.package_id, "live", {"approved_by": who.name, "approved_at": audit_now(),
+        changes.append((entry.package_id, "live", {"approved_by": _name(who), "approved_at": audit_now(),
                                                    "reason": why, "previous_live": current and current.package_id}))
         self.tables.set_states(changes)
         audit.append(self.store, who, MODEL_PROMOTE, f"model:{entry.name}", current and _value(current),
@@ -194,7 +194,7 @@ class ModelRegistry:
             raise LifecycleError(f"{name} has no earlier live version to roll back to")
         previous = Entry.from_row(self.tables.package(current.previous_live))
         self.tables.set_states([(current.package_id, "retired", {}),
-                                (previous.package_id, "live", {"approved_by": who.name, "approved_at": audit_now(),
+                                (previous.package_id, "live", {"approved_by": _name(who), "approved_at": audit_now(),
                                                                "reason": why})])
         audit.append(self.store, who, MODEL_ROLLBACK, f"model:{name}", _value(current), _value(previous), why,
                      signed=session is not None)
@@ -218,6 +218,11 @@ class ModelRegistry:
                                 task=model.task, folder=str(folder), signer=model.signer.key_id if model.signer else None,
                                 state=state, imported_by=by, test_metrics=model.manifest.metrics)
         return Entry.from_row(self.tables.package(model.package_id))
+
+
+def _name(who: Any) -> str:
+    """A session's user's name, or the actor's own."""
+    return getattr(getattr(who, "user", who), "name")
 
 
 def audit_now() -> str:
