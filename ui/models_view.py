@@ -9,27 +9,41 @@ folders in ``<data_dir>/incoming/``) go through ``ModelsModel`` to the library, 
 """
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
-                               QListWidgetItem, QProgressBar, QPushButton, QScrollArea, QStackedWidget, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+                               QListWidgetItem, QProgressBar, QPushButton, QScrollArea, QStackedWidget, QStyle,
+                               QStyledItemDelegate, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from inspector.permissions import MODEL_APPROVE
 from ui import theme
 from ui.login import SignDialog
 from ui.models_model import ModelsModel
-from ui.models_text import (STATES, agreement_html, approval_text, evaluation_html, evaluation_text, metrics_text)
+from ui.models_text import (STATES, agreement_html, approval_text, evaluated_on, evaluation_html, evaluation_text,
+                            metrics_text, who)
 
-COLUMNS = ("Name", "Version", "Id", "Task", "State", "Test metrics", "On this station (vs live)", "Approved")
-WIDE_ONLY = ("Task", "Test metrics", "On this station (vs live)")  # in the panel under the table on a small screen
+COLUMNS = ("Name", "Version", "Id", "Task", "State", "Test metrics", "On this station vs live", "Approved")
+WIDE_ONLY = ("Task", "Test metrics", "On this station vs live")  # in the panel under the table on a small screen
 WIDE_MIN_WIDTH = 1280
 PROMOTE_REASONS = ("Better on our QA-verified parts", "New product or defect type", "Supplier's model update",
                    "Fixes parts the live model missed")
 ROLLBACK_REASONS = ("More rejects or checks than evaluated", "Defects passed on the line", "Promoted by mistake")
 HINT = "Tap a package, then an action. The same from a shell: inspector models list | evaluate | promote …"
+
+
+class StateCell(QStyledItemDelegate):
+    """The state in its colour, also on the selected row (the selection would paint over an item's background)."""
+
+    def paint(self, painter, option, index) -> None:
+        painter.fillRect(option.rect, index.data(Qt.ItemDataRole.BackgroundRole) or QColor("#4b5563"))
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect.adjusted(0, 0, 0, -option.rect.height() + 3), QColor("#60a5fa"))
+        painter.setPen(index.data(Qt.ItemDataRole.ForegroundRole).color())
+        painter.setFont(option.font)
+        painter.drawText(option.rect, Qt.AlignmentFlag.AlignCenter, index.data())
 
 
 class ModelsView(QDialog):
@@ -56,12 +70,13 @@ class ModelsView(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(max(40, round(40 * scale)))
+        self.table.verticalHeader().setDefaultSectionSize(max(44, round(44 * scale)))  # two lines a cell
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._row_picked)
+        self.table.setItemDelegateForColumn(COLUMNS.index("State"), StateCell(self.table))
 
         self.detail = QLabel(objectName="modelsDetail", wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -83,7 +98,7 @@ class ModelsView(QDialog):
         table_page = QWidget()
         column = QVBoxLayout(table_page)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.table, 3)
+        column.addWidget(self.table, 3)  # no taller than its rows (refresh_table): the rest is the panel's
         column.addWidget(self.progress)
         column.addWidget(scroll, 2)
         column.addLayout(actions)
@@ -137,8 +152,8 @@ class ModelsView(QDialog):
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
             word, background, colour = STATES.get(entry.state, (entry.state.upper(), "#4b5563", "#ffffff"))
-            texts = (entry.name, entry.version, entry.short_id, entry.task, word, metrics_text(entry),
-                     evaluation_text(entry), approval_text(entry))
+            texts = (entry.name, entry.version, entry.short_id, entry.task, word, metrics_text(entry, sep="\n"),
+                     evaluation_text(entry, sep="\n"), approval_text(entry, sep="\n"))
             for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 item.setToolTip(entry.package_id if COLUMNS[column] == "Id" else text)
@@ -149,6 +164,9 @@ class ModelsView(QDialog):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(row, column, item)
         self.table.blockSignals(False)
+        frame = 2 * self.table.frameWidth() + self.table.horizontalScrollBar().sizeHint().height()
+        self.table.setMaximumHeight(self.table.horizontalHeader().sizeHint().height() + frame
+                                    + self.table.verticalHeader().defaultSectionSize() * max(len(entries), 1))
         self.refresh_selected()
 
     def row_of(self, package_id: str) -> int | None:
@@ -172,19 +190,21 @@ class ModelsView(QDialog):
         self.buttons["rollback"].setEnabled(self.model.can_roll_back(entry))
 
     def detail_html(self, entry: Any) -> str:
+        """The selected package: what it is, then its evaluation beside the live model's and, for a shadow, its
+        agreement on line parts (side by side: the 480 px screen has the height for one row of tables)."""
         if entry is None:
             return "No package on this station yet: IMPORT one."
         word = STATES.get(entry.state, (entry.state.upper(),))[0]
-        lines = [f"<b>{entry.name} {entry.version}</b> · {entry.short_id} · {entry.task} · <b>{word}</b> · imported "
-                 f"{entry.imported_at[:16].replace('T', ' ')} by {entry.imported_by} · test: {metrics_text(entry)}"]
-        if entry.state == "shadow":
-            lines.append(agreement_html(self.model.agreement(entry)))
+        head = (f"<b>{escape(entry.name)} {escape(entry.version)}</b> · {entry.short_id} · {escape(entry.task)} · "
+                f"<b>{word}</b> · imported {entry.imported_at[:16].replace('T', ' ')} by {escape(who(entry.imported_by))}"
+                f" · test: {escape(metrics_text(entry, full=True))}")
         if entry.evaluation:
-            lines.append(evaluation_html(entry))
-        elif entry.state in ("candidate", "shadow"):
-            lines.append("Not evaluated on this station yet: EVALUATE scores it and the live model on the "
-                         "QA-verified parts before it may be promoted.")
-        return "".join(f"<div>{line}</div>" for line in lines)
+            head += f" · {escape(evaluated_on(entry))}"
+        parts = [evaluation_html(entry)]
+        if entry.state == "shadow":
+            parts.append(agreement_html(self.model.agreement(entry)))
+        cells = "<td width=\"12\"></td>".join(f"<td valign=\"top\">{p}</td>" for p in parts if p)
+        return f"<div>{head}</div><table cellspacing=\"0\" cellpadding=\"0\"><tr>{cells}</tr></table>"
 
     def say(self, text: str, tone: str) -> None:
         self.message.setText(text)
@@ -291,6 +311,8 @@ def _style(scale: float) -> str:
     QLabel#modelsMessage[tone="bad"] {{ color: #f87171; }}
     QLabel#modelsMessage[tone="ok"] {{ color: #86efac; }}
     QLabel#modelsDetail {{ font-size: {round(13 * scale)}px; }}
+    QTableWidget#models {{ font-size: {round(14 * scale)}px; }}
+    QTableWidget#models QHeaderView::section {{ font-size: {round(13 * scale)}px; font-weight: 700; }}
     QListWidget#incoming::item {{ min-height: {max(theme.TOUCH_MIN_PX, round(48 * scale))}px; }}
     QProgressBar#modelsProgress {{ min-height: {round(24 * scale)}px; font-size: {round(13 * scale)}px; }}
     """

@@ -4,17 +4,20 @@ and ROLLBACK through the screen change the live row and land in the audit trail,
 has users; a refusal is shown as a line; EVALUATE runs beside the screen with a progress bar; IMPORT takes a package
 folder from ``<data_dir>/incoming/``."""
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from inspector import audit
 from inspector.models.evaluation import evaluate
 from inspector.users import UserDirectory
 from tests.lifecycle.conftest import candidate, recorded, registry, station  # noqa: F401 (fixtures)
+from tests.ui.test_layout import SIZES, assert_words_whole_and_fingers_fit
 from tests.ui.test_pin_pad import PEOPLE, add_people, type_pin
 from ui.login import LoginGate
 from ui.models_model import ModelsModel
@@ -46,6 +49,13 @@ def pick(qtbot, view, package_id):
 
 def column(view, name):
     return [view.table.item(row, COLUMNS.index(name)).text() for row in range(view.table.rowCount())]
+
+
+def detail_words(view) -> str:
+    """The panel under the table as the reader sees it (its rich text rendered to plain words)."""
+    document = QTextDocument()
+    document.setHtml(view.detail.text())
+    return document.toPlainText().replace("\xa0", " ")
 
 
 def sign_reason(qtbot, dialog, pin=None):
@@ -97,13 +107,18 @@ def test_the_table_shows_every_package_with_its_state_live_first(qtbot, registry
     state = COLUMNS.index("State")
     colours = {view.table.item(row, state).background().color().name() for row in range(3)}
     assert len(colours) == 3  # each state its own colour
-    assert column(view, "Test metrics")[0].startswith("AUC 0.99")  # the manifest's figures
-    assert "live acc" in column(view, "On this station (vs live)")[1]
-    assert column(view, "On this station (vs live)")[2] == "not evaluated"
+    tested = live.test_metrics  # the builder's figures, from the manifest
+    assert column(view, "Test metrics")[0] == (f"acc {tested['accuracy_at_reject'] * 100:.1f}%\n"
+                                               f"{tested['defects_passed']} defects passed")
+    this, beside = shadow.evaluation["candidate"], shadow.evaluation["live"]
+    assert column(view, "On this station vs live")[1] == (
+        f"acc {this['accuracy'] * 100:.1f}% vs {beside['accuracy'] * 100:.1f}%\n"
+        f"defects passed {this['defects_passed']} vs {beside['defects_passed']}")
+    assert column(view, "On this station vs live")[2] == "not evaluated"
     assert view.table.isColumnHidden(COLUMNS.index("Test metrics"))  # 800 px: in the panel under the table
     pick(qtbot, view, shadow.package_id)
-    text = view.detail.text()
-    assert "shadow on line parts" in text and "QA defect" in text
+    text = detail_words(view)
+    assert "shadow on line" in text and "QA defect" in text
     reject = registry.tables.shadow_agreement(shadow.package_id)["reject"]  # same weights: agrees on every part
     assert reject["parts"] == reject["agree_live"] > 0 and f"{reject['parts']} (100%)" in text
     assert view.buttons["promote"].isEnabled() and not view.buttons["shadow"].isEnabled()
@@ -158,7 +173,7 @@ def test_once_users_exist_promote_is_signed_by_an_admins_pin_and_an_operator_is_
     assert view.state_text(shadow.package_id) == "LIVE"
     signed = audit.entries(registry.store)[-1]
     assert (signed.action, signed.user, signed.signed) == ("model.promote", "adam", True)
-    assert column(view, "Approved")[0].startswith("adam, ")
+    assert column(view, "Approved")[0].startswith("adam\n")
 
 
 def test_a_refusal_is_shown_as_a_readable_line_and_nothing_changes(qtbot, registry, held):
@@ -191,10 +206,10 @@ def test_evaluate_runs_beside_the_screen_with_a_progress_bar_and_shows_both_resu
     assert len(ticks) >= 3  # the GUI thread kept running meanwhile
     qtbot.waitUntil(lambda: view.buttons["evaluate"].isEnabled(), timeout=2000)
     assert registry.find(fresh.package_id).evaluation is not None
-    text = view.detail.text()
+    text = detail_words(view)
     assert "1.4.0 (this)" in text and "live" in text and text.count("QA defect") == 2
-    assert "60 QA-verified images" in text
-    assert column(view, "On this station (vs live)")[view.row_of(fresh.package_id)].startswith("acc ")
+    assert "evaluated on 60 QA-verified images" in text
+    assert column(view, "On this station vs live")[view.row_of(fresh.package_id)].startswith("acc ")
     assert "Evaluated on 60" in view.message.text()
 
 
@@ -220,3 +235,45 @@ def test_import_lists_the_incoming_folders_and_holds_one_as_a_candidate(qtbot, r
     assert audit.entries(registry.store)[-1].action == "model.import"
     tap(qtbot, view.buttons["import"])
     assert view.incoming_list.count() == 1  # the held one is no longer offered
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_screen_fits_800x480_and_full_hd_without_cut_words_or_scrolling(qtbot, registry, held, size):
+    _, shadow, _ = held
+    shadow_on_recorded_parts(registry, shadow)
+    view = open_view(qtbot, registry, size)
+    view.model.select(shadow.package_id)
+    qtbot.wait(50)
+    buttons = [b for b in view.findChildren(QPushButton) if b.isVisible()]
+    assert len(buttons) == 6  # CLOSE and the five actions
+    assert_words_whole_and_fingers_fit(view, buttons)
+    table = view.table
+    shown = [c for c in range(table.columnCount()) if not table.isColumnHidden(c)]
+    assert sum(table.columnWidth(c) for c in shown) <= table.viewport().width()  # no column off the side
+    assert table.viewport().height() >= table.rowCount() * table.verticalHeader().defaultSectionSize()
+    metrics = table.fontMetrics()
+    for row in range(table.rowCount()):
+        for c in shown:
+            for line in table.item(row, c).text().split("\n"):
+                assert metrics.horizontalAdvance(line) <= table.columnWidth(c), line
+    area = view.detail.parentWidget()  # the scroll area's viewport: the evaluation and agreement in full
+    assert view.detail.sizeHint().height() <= area.height() and view.detail.sizeHint().width() <= area.width()
+
+
+def test_models_in_the_menu_opens_the_screen_over_the_running_stations_table(qtbot, station_factory):
+    from tests.ui.test_audit_view import make_window
+
+    window, station = make_window(qtbot, station_factory)
+    tap(qtbot, window.menu_button)
+    tap(qtbot, window.models_button)
+    view = window.models_view
+    qtbot.waitUntil(lambda: view.isVisible(), timeout=2000)
+    assert column(view, "Name") == ["cartridge_counter"] and column(view, "State") == ["LIVE"]
+    assert not view.buttons["promote"].isEnabled() and not view.buttons["rollback"].isEnabled()
+    store = view.model.registry.store
+    assert store is not station.store  # a connection of its own, closed with the screen
+    tap(qtbot, view.close_button)
+    qtbot.waitUntil(lambda: not view.isVisible(), timeout=2000)
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        store.records()
+    window.close()
