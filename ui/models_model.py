@@ -25,6 +25,10 @@ REFUSALS = (LifecycleError, PackageError, PermissionDenied, LoginError, AuditErr
 INCOMING = "incoming"
 
 
+def _named(entry: Entry) -> str:
+    return f"{entry.name} {entry.version} ({entry.short_id})"
+
+
 @dataclass(frozen=True)
 class Incoming:
     """A package folder found in ``<data_dir>/incoming/`` (not yet checked: IMPORT checks it)."""
@@ -118,20 +122,21 @@ class ModelsModel(QObject):
 
     def import_folder(self, folder: Path, *, session=None) -> Entry | None:
         return self._do(lambda: self.registry.import_package(folder, session=session, reason="imported at the station"),
-                        lambda e: f"Imported {e.describe()}: EVALUATE it on this station's QA-verified parts next")
+                        lambda e: f"Imported {_named(e)} as a candidate: EVALUATE it on this station's QA-verified "
+                                  "parts next")
 
     def shadow(self, entry: Entry, *, session=None) -> Entry | None:
         return self._do(lambda: self.registry.set_shadow(entry.package_id, session=session,
                                                          reason="shadow at the station"),
-                        lambda e: f"{e.describe()} runs beside the live model on line parts, never acting")
+                        lambda e: f"{_named(e)} runs in shadow beside the live model on line parts, never acting")
 
     def promote(self, entry: Entry, *, session=None, pin: str | None = None, reason: str) -> Entry | None:
         return self._do(lambda: self.registry.promote(entry.package_id, session=session, pin=pin, reason=reason),
-                        lambda e: f"{e.describe()} is live: the line swaps it in between two parts")
+                        lambda e: f"{_named(e)} is live: the line swaps it in between two parts")
 
     def rollback(self, entry: Entry, *, session=None, pin: str | None = None, reason: str) -> Entry | None:
         return self._do(lambda: self.registry.rollback(entry.name, session=session, pin=pin, reason=reason),
-                        lambda e: f"Rolled back: {e.describe()} is live again")
+                        lambda e: f"Rolled back: {_named(e)} is live again")
 
     # -- evaluation (a worker thread; worker processes inside) -----------------------------------------------------
     @property

@@ -217,7 +217,7 @@ class ModelsView(QDialog):
         self.progress.setValue(done)
 
     def show_evaluating(self, running: bool) -> None:
-        self.progress.setVisible(running or self.progress.value() > 0)
+        self.progress.setVisible(running)  # when done, the line at the top and the panel say what came out
         if running:
             self.progress.setValue(0)
             self.say("Evaluating on the QA-verified images (the line keeps running)…", "ok")
