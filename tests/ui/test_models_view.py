@@ -277,3 +277,23 @@ def test_models_in_the_menu_opens_the_screen_over_the_running_stations_table(qtb
     with pytest.raises(sqlite3.ProgrammingError, match="closed"):
         store.records()
     window.close()
+
+
+def test_a_counters_evaluation_reads_as_count_errors_beside_the_live_models(tmp_path):
+    from inspector.models.lifecycle import Entry
+    from inspector.models.rescore import summarise
+    from ui.models_text import evaluation_html, evaluation_text
+
+    truths = {1: {"count": 24}, 2: {"count": 24}, 3: {"count": 23}, 4: {"count": 24}}
+    this = summarise("count", truths, {p: ("pass", {"count": 24}) for p in truths})  # part 3 counted one too many
+    live = summarise("count", truths, {1: ("pass", {"count": 24}), 2: ("reject", {"count": 22}),
+                                       3: ("pass", {"count": 23}), 4: ("pass", {"count": 24})})
+    entry = Entry("f" * 64, "cartridge_counter", "1.5.0", "count", tmp_path, "candidate", "2026-12-06T10:00:00",
+                  "adam", None, {"images": 4, "candidate": this, "live": live}, None, None, None)
+    assert evaluation_text(entry) == "exact 75.0% vs 75.0%"
+    document = QTextDocument()
+    document.setHtml(evaluation_html(entry))
+    cells = document.toPlainText().replace("\xa0", " ").split()
+    this_side, live_side = " ".join(cells[:cells.index("live")]), " ".join(cells[cells.index("live"):])
+    assert this_side == "1.5.0 (this) parts 0 3 +1 1 exact 75.0% of 4"  # counted - QA's count: parts
+    assert live_side == "live parts -2 1 0 3 exact 75.0% of 4"
