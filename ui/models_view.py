@@ -10,6 +10,7 @@ folders in ``<data_dir>/incoming/``) go through ``ModelsModel`` to the library, 
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -299,8 +300,6 @@ class ModelsView(QDialog):
         go, session = self._admin(self.import_selected)
         if item is None or not go:
             return
-        from pathlib import Path
-
         if self.model.import_folder(Path(item.data(Qt.ItemDataRole.UserRole)), session=session) is not None:
             self.show_table()
 

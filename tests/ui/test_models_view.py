@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QPushButton, QWidget
 from inspector import audit
 from inspector.models.evaluation import evaluate
 from inspector.users import UserDirectory
-from tests.lifecycle.conftest import candidate, recorded, registry, station  # noqa: F401 (fixtures)
+from tests.lifecycle import conftest as lifecycle
 from tests.ui.test_layout import SIZES, assert_words_whole_and_fingers_fit
 from tests.ui.test_pin_pad import PEOPLE, add_people, type_pin
 from ui.login import LoginGate
@@ -24,6 +24,8 @@ from ui.models_model import ModelsModel
 from ui.models_view import COLUMNS, ModelsView
 
 NAME = "surface_classifier"
+candidate = lifecycle.candidate
+recorded, station, registry = lifecycle.recorded, lifecycle.station, lifecycle.registry  # the recorded station
 
 
 def tap(qtbot, button):
@@ -263,7 +265,7 @@ def test_the_screen_fits_800x480_and_full_hd_without_cut_words_or_scrolling(qtbo
 def test_models_in_the_menu_opens_the_screen_over_the_running_stations_table(qtbot, station_factory):
     from tests.ui.test_audit_view import make_window
 
-    window, station = make_window(qtbot, station_factory)
+    window, running = make_window(qtbot, station_factory)
     tap(qtbot, window.menu_button)
     tap(qtbot, window.models_button)
     view = window.models_view
@@ -271,7 +273,7 @@ def test_models_in_the_menu_opens_the_screen_over_the_running_stations_table(qtb
     assert column(view, "Name") == ["cartridge_counter"] and column(view, "State") == ["LIVE"]
     assert not view.buttons["promote"].isEnabled() and not view.buttons["rollback"].isEnabled()
     store = view.model.registry.store
-    assert store is not station.store  # a connection of its own, closed with the screen
+    assert store is not running.store  # a connection of its own, closed with the screen
     tap(qtbot, view.close_button)
     qtbot.waitUntil(lambda: not view.isVisible(), timeout=2000)
     with pytest.raises(sqlite3.ProgrammingError, match="closed"):
