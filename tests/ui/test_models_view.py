@@ -299,3 +299,17 @@ def test_a_counters_evaluation_reads_as_count_errors_beside_the_live_models(tmp_
     this_side, live_side = " ".join(cells[:cells.index("live")]), " ".join(cells[cells.index("live"):])
     assert this_side == "1.5.0 (this) parts 0 3 +1 1 exact 75.0% of 4"  # counted - QA's count: parts
     assert live_side == "live parts -2 1 0 3 exact 75.0% of 4"
+
+
+def test_closing_the_screen_mid_evaluation_keeps_the_store_open_until_the_evaluation_is_recorded(qtbot, registry,
+                                                                                                 held):
+    _, _, fresh = held
+    view = open_view(qtbot, registry)
+    pick(qtbot, view, fresh.package_id)
+    released = []
+    with qtbot.waitSignal(view.model.evaluating_changed, timeout=120_000, check_params_cb=lambda running: not running):
+        tap(qtbot, view.buttons["evaluate"])
+        view.model.close(lambda: released.append(registry.find(fresh.package_id).evaluation))
+        tap(qtbot, view.close_button)
+        assert released == []  # still scoring: the connection stays
+    assert len(released) == 1 and released[0]["images"] == 60  # released once, after the result was written
