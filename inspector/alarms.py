@@ -22,6 +22,7 @@ KINDS = (
     "disk_critical",
     "record_not_durable",
     "lost_in_crash",
+    "model_drift",
 )
 
 

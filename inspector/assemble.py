@@ -23,6 +23,8 @@ from inspector.inference import RecipeModels
 from inspector.line import Line
 from inspector.line.journal import TriggerJournal
 from inspector.line.recovery import Recovery, recover
+from inspector.models.lifecycle import ModelRegistry
+from inspector.models.live import LiveModels
 from inspector.report import RunStats
 from inspector.runtime import PackageError, default_threads, load_package
 from inspector.store import (
@@ -56,18 +58,24 @@ def inspection_workers(config: StationConfig) -> int:
     return config.inspection_workers or (2 if default_threads() >= 2 else 1)
 
 
-def load_recipe_models(config: StationConfig, recipe: Recipe, *, audit_db=None) -> RecipeModels:
-    """The recipe's packages, verified against the station's trust store; each run gets the cores divided among the
-    inspectors. With ``audit_db``, each load and a refusal go into the audit trail."""
+def model_load_options(config: StationConfig) -> dict:
+    """How the line's sessions are made: the cores divided among the inspectors."""
+    threads = config.inference_threads or max(1, default_threads() // inspection_workers(config))
+    return {"threads": threads, "spin": config.inference_spin}
+
+
+def load_recipe_models(config: StationConfig, recipe: Recipe, *, audit_db=None,
+                       folders: dict[str, Path] | None = None) -> RecipeModels:
+    """The recipe's packages (from ``folders`` by name, else the shipped ones), verified against the station's trust
+    store. With ``audit_db``, each load and a refusal go into the audit trail."""
     from inspector.models import TrustStore, audit_trail
 
-    threads = config.inference_threads or max(1, default_threads() // inspection_workers(config))
     trust = TrustStore.for_station(config)
     models = []
     for name in recipe.models:
         try:
-            models.append(load_package(config.models_dir / name, threads=threads, spin=config.inference_spin,
-                                       trust=trust))
+            folder = (folders or {}).get(name) or config.models_dir / name
+            models.append(load_package(folder, trust=trust, **model_load_options(config)))
         except PackageError as err:
             if audit_db is not None:
                 audit_trail.try_record(audit_trail.record_refusal, audit_db, config.models_dir / name, err,
@@ -119,6 +127,7 @@ class Station:
     retention: RetentionWorker | None = None
     journal: TriggerJournal | None = None
     recovery: Recovery | None = None  # what this start found left by a crash
+    live_models: object | None = None  # inspector.models.live.LiveModels: promotions and the shadow
     closed: bool = field(default=False, init=False)
 
     @property
@@ -136,6 +145,8 @@ class Station:
         self.closed = True
         if self.simulator is not None:
             self.simulator.stop(0.5)
+        if self.live_models is not None:
+            self.live_models.close(timeout)
         ok = self.line.close(timeout)
         ok = self.writer.close(timeout=5.0) and ok
         for worker in filter(None, (self.retention, self.disk)):
@@ -179,7 +190,8 @@ def build_station(
     recipe = recipe or load_recipe(config.recipe, config.recipes_dir)
     data_dir = Path(config.data_dir)
     try:
-        models = load_recipe_models(config, recipe)  # refuses a bad package before anything is opened
+        models = load_recipe_models(config, recipe, folders=_live_folders(data_dir, config, recipe))
+        # (refuses a bad package before anything is opened)
     except PackageError as err:
         _audit_refusal(data_dir, config, err)
         raise
@@ -189,7 +201,10 @@ def build_station(
         _audit_loads(store, models, recipe)
         storage = config.storage
         reserve = _reserve_after_rescue(store, Reserve(data_dir, storage.reserve, second=storage.rescue_dir))
-        recovery = recover(data_dir / JOURNAL_DIR, store)  # after the rescue, before the new run: the last one's parts get records
+        # after the rescue, before the new run: the last run's parts get their records
+        recovery = recover(data_dir / JOURNAL_DIR, store)
+        registry = ModelRegistry(store, config)
+        registry.ensure_shipped(recipe.models, models={m.name: m for m in models.models})
         io = StationIO(config.gpio)
         undo.callback(io.close)
         camera = camera or make_camera_for(config, clock)
@@ -243,8 +258,10 @@ def build_station(
             simulator = _simulator(recipe, camera, io, rate_hz=rate_hz, seed=seed, items=items,
                                    active_low=config.gpio.beam_active_low)
         line.open()
+        live_models = LiveModels(registry, line, load_options=model_load_options(config)).start()
         undo.pop_all()
-    return Station(config, recipe, line, io, store, writer, stats, simulator, disk, retention, journal, recovery)
+    return Station(config, recipe, line, io, store, writer, stats, simulator, disk, retention, journal, recovery,
+                   live_models)
 
 
 def _simulator(recipe: Recipe, camera, io, *, rate_hz: float, seed: int, items: Iterable | None, active_low: bool):
@@ -254,6 +271,16 @@ def _simulator(recipe: Recipe, camera, io, *, rate_hz: float, seed: int, items: 
     if items is None:
         items = ItemStream(product=recipe.product, seed=seed, style="line", layout=recipe.layout)
     return SimulatedLine(camera=camera, beam_pin=io.beam.pin, items=items, rate_hz=rate_hz, active_low=active_low)
+
+
+def _live_folders(data_dir: Path, config: StationConfig, recipe: Recipe) -> dict[str, Path]:
+    """The folders of the packages promoted on this station (from its model table), by name."""
+    db = data_dir / "inspector.db"
+    if not db.is_file():
+        return {}
+    with Store.open(db, images_dir=data_dir / "images") as store:
+        registry = ModelRegistry(store, config)
+        return {name: registry.live_folder(name) for name in recipe.models if registry.live(name) is not None}
 
 
 def _audit_loads(store: Store, models: RecipeModels, recipe: Recipe) -> None:

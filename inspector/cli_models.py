@@ -13,6 +13,8 @@ import json
 import sys
 from pathlib import Path
 
+from inspector.cli_lifecycle import VERBS as LIFECYCLE_VERBS
+from inspector.cli_lifecycle import add_lifecycle_commands, cmd_lifecycle, cmd_rescore
 from inspector.config import load_station
 
 
@@ -22,7 +24,7 @@ def _station(parser: argparse.ArgumentParser) -> None:
 
 
 def add_commands(sub) -> None:
-    models = sub.add_parser("models", help="sign, verify and trust model packages")
+    models = sub.add_parser("models", help="the station's model packages: sign, trust, import, evaluate, promote")
     models_sub = models.add_subparsers(dest="models_command", required=True)
     keygen = models_sub.add_parser("keygen", help="a new signing key (private 0600, public beside it as .pub)")
     keygen.add_argument("--out", type=Path, required=True, help="private key file to write (never overwritten)")
@@ -37,6 +39,7 @@ def add_commands(sub) -> None:
     trust.add_argument("--system", action="store_true", help="into the station's trust_dir (default: <data_dir>/trust)")
     _station(trust)
     _station(models_sub.add_parser("keys", help="list the keys this station trusts"))
+    add_lifecycle_commands(models_sub, sub)
 
 
 def _config(args: argparse.Namespace):
@@ -50,6 +53,8 @@ def cmd_models(args: argparse.Namespace) -> int:
     from inspector.manifest import PackageError
     from inspector.models import SigningKeyError
 
+    if args.models_command in LIFECYCLE_VERBS:
+        return cmd_lifecycle(args)
     try:
         return _COMMANDS[args.models_command](args)
     except (PackageError, SigningKeyError) as err:
@@ -122,4 +127,4 @@ def _keys(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"keygen": _keygen, "sign": _sign, "verify": _verify, "trust": _trust, "keys": _keys}
-COMMANDS = {"models": cmd_models}
+COMMANDS = {"models": cmd_models, "rescore": cmd_rescore}

@@ -32,12 +32,29 @@ class RecipeModels:
 
     @property
     def versions(self) -> dict[str, str]:
-        return {m.name: f"{m.version} {m.sha256[:12]}" for m in self.models}
+        return versions_of(self.models)
+
+    def get(self, name: str) -> Model | None:
+        return next((m for m in self.models if m.name == name), None)
+
+    def replace(self, name: str, model: Model) -> None:
+        """Put ``model`` in the place of the one named ``name``: one list swap, so a part already being inferred
+        finishes on the models it started with."""
+        self.models = [model if m.name == name else m for m in self.models]
 
     def run(self, image: np.ndarray) -> list[ModelResult]:
+        return self.run_with_versions(image)[0]
+
+    def run_with_versions(self, image: np.ndarray) -> tuple[list[ModelResult], dict[str, str]]:
+        """The results, and the versions of exactly the models that gave them (for the part's record)."""
+        models = self.models
         dx = dy = 0
         if self.roi is not None:
             x, y, w, h = self.roi
             image = image[y : y + h, x : x + w]
             dx, dy = x, y
-        return [_shift(m.infer(image), dx, dy) for m in self.models]
+        return [_shift(m.infer(image), dx, dy) for m in models], versions_of(models)
+
+
+def versions_of(models: Sequence[Model]) -> dict[str, str]:
+    return {m.name: f"{m.version} {m.sha256[:12]}" for m in models}

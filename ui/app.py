@@ -105,6 +105,10 @@ class StationWindow(QMainWindow):
         self.audit_button = self.menu.add(QPushButton("AUDIT", objectName="audit"))  # the trail, read-only
         self.audit_button.clicked.connect(self.open_audit)
         self.audit_view = None
+        self.models_button = self.menu.add(QPushButton("MODELS", objectName="models"),
+                                           "the model table: evaluate, promote, roll back (admin)")
+        self.models_button.clicked.connect(self.open_models)
+        self.models_view = None
         self.strip.part_tapped.connect(self.show_part)
         self.live.part_tapped.connect(self.show_part)
         self.setMinimumSize(640, 400)  # not the layout's: sizes follow the screen (fit_screen), not the other way round
@@ -202,6 +206,29 @@ class StationWindow(QMainWindow):
             self.audit_view.finished.connect(lambda _=0, s=store: s.close())
         self.audit_view.open()
         return self.audit_view
+
+    def open_models(self):
+        """The station's model table on a connection of its own; changes need an admin once the station has users
+        (asked when one is tapped). An evaluation leaves a core to the line while it runs."""
+        import os
+
+        from inspector.models.lifecycle import ModelRegistry
+        from inspector.store import Store
+        from ui.models_model import ModelsModel
+        from ui.models_view import ModelsView
+
+        station = self.controller.station
+        if station is None:
+            return None
+        path = getattr(station.store, "path", None)
+        store = Store.open(path, images_dir=Path(station.data_dir) / "images") if path is not None else station.store
+        workers = max(1, (os.cpu_count() or 1) - 1) if self.model.running else None
+        model = ModelsModel(ModelRegistry(store, station.config), workers=workers)
+        self.models_view = ModelsView(model, self, login=self.login, scale=self.scale or 1.0)
+        if store is not station.store:
+            self.models_view.finished.connect(lambda _=0, m=model, s=store: m.close(s.close))
+        self.models_view.open()
+        return self.models_view
 
     def open_calibration(self) -> None:
         """The technician's calibration screen over the current station's camera and pins (a technician must be

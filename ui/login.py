@@ -258,7 +258,7 @@ class SessionButton(QPushButton):
 
 ACTION_WORDS = {"line.start": "START", "line.stop": "STOP", "alarm.acknowledge": "Acknowledging an alarm",
                 "recipe.switch": "Changing the recipe", "audit.read": "The audit trail",
-                "calibration.save": "Calibration"}
+                "calibration.save": "Calibration", "model.approve": "Changing the models"}
 
 
 class LoginGate(QObject):

@@ -204,7 +204,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--lead-in", type=int, default=150, help="parts before the one shown (counters, charts)")
     parser.add_argument("--rate", type=float, default=10.0)
-    parser.add_argument("--only", choices=["window", "pin-pad", "calibration", "review"], help="one kind of screenshot")
+    parser.add_argument("--only", choices=["window", "pin-pad", "calibration", "review", "models"], help="one kind of screenshot")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     if args.only in (None, "window"):
@@ -218,6 +218,10 @@ def main() -> None:
         from ui.review.shots import shoot_review
 
         shoot_review(args.out)
+    if args.only in (None, "models"):  # the MODELS screen over a station taken through the lifecycle
+        from ui.models_shots import shoot_models
+
+        shoot_models(args.out)
 
 
 if __name__ == "__main__":

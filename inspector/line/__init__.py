@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
 import queue
 import threading
 import time
@@ -55,6 +54,7 @@ class _Part:
     wall_time: str
     frame: Frame | None = None
     results: list[ModelResult] = field(default_factory=list)
+    model_versions: dict[str, str] | None = None  # the models that gave ``results`` (a swap may follow)
     decision: Decision | None = None
     inspected: bool = False
     abandoned: bool = False  # the station closed before the part reached the pusher
@@ -239,7 +239,7 @@ class Line:
         part.frame = frame
         part.timings_ms["frame_age"] = (part.transit.t_trigger - frame.t) * 1000
         try:
-            part.results = self.models.run(frame.image)
+            part.results, part.model_versions = self.models.run_with_versions(frame.image)
             t_inferred = self.clock.now()
             decision = decide(part.results, self.recipe)
         except Exception as e:
@@ -354,7 +354,7 @@ class Line:
             actuated=transit.actuated,
             fail_safe_cause=decision.cause.value if decision.cause else None,
             late=transit.decided_at is None or transit.decided_at > transit.deadline,
-            models=self.models.versions,
+            models=part.model_versions if part.model_versions is not None else self.models.versions,
             expected=self.recipe.expected_count,
             timings_ms={k: round(v, 3) for k, v in part.timings_ms.items()},
             frame_t=part.frame.t if part.frame is not None else None,

@@ -1,0 +1,315 @@
+"""The MODELS screen (pytest-qt, offscreen) over a real recorded station: 60 surface parts with their images and QA's
+verdicts, candidates signed with the tests' key. The table shows every package with its state, live first; PROMOTE
+and ROLLBACK through the screen change the live row and land in the audit trail, signed by an admin once the station
+has users; a refusal is shown as a line; EVALUATE runs beside the screen with a progress bar; IMPORT takes a package
+folder from ``<data_dir>/incoming/``."""
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from inspector import audit
+from inspector.models.evaluation import evaluate
+from inspector.users import UserDirectory
+from tests.lifecycle import conftest as lifecycle
+from tests.ui.test_layout import SIZES, assert_words_whole_and_fingers_fit
+from tests.ui.test_pin_pad import PEOPLE, add_people, type_pin
+from ui.login import LoginGate
+from ui.models_model import ModelsModel
+from ui.models_view import COLUMNS, ModelsView
+
+NAME = "surface_classifier"
+candidate = lifecycle.candidate
+recorded, station, registry = lifecycle.recorded, lifecycle.station, lifecycle.registry  # the recorded station
+
+
+def tap(qtbot, button):
+    assert button.isEnabled() and button.isVisible(), button.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def open_view(qtbot, registry, size=(800, 480), login=None):
+    view = ModelsView(ModelsModel(registry, workers=1), login=login)
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def pick(qtbot, view, package_id):
+    row = view.row_of(package_id)
+    rect = view.table.visualItemRect(view.table.item(row, 0))
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert view.model.selected.package_id == package_id
+
+
+def column(view, name):
+    return [view.table.item(row, COLUMNS.index(name)).text() for row in range(view.table.rowCount())]
+
+
+def detail_words(view) -> str:
+    """The panel under the table as the reader sees it (its rich text rendered to plain words)."""
+    document = QTextDocument()
+    document.setHtml(view.detail.text())
+    return document.toPlainText().replace("\xa0", " ")
+
+
+def sign_reason(qtbot, dialog, pin=None):
+    tap(qtbot, dialog.reason_buttons[0])
+    if pin is None:
+        tap(qtbot, dialog.ok_button)
+    else:
+        type_pin(qtbot, dialog.pad, pin)
+
+
+@pytest.fixture
+def held(registry, tmp_path):
+    """The shipped package live, 1.3.0 evaluated and in shadow, 1.4.0 a candidate not evaluated yet."""
+    registry.ensure_shipped([NAME])
+    shadow = registry.import_package(candidate(tmp_path, "1.3.0"))
+    evaluate(registry, shadow, workers=1)
+    registry.set_shadow(shadow.package_id)
+    fresh = registry.import_package(candidate(tmp_path, "1.4.0"))
+    return registry.live(NAME), registry.find(shadow.package_id), fresh
+
+
+def shadow_on_recorded_parts(registry, entry):
+    """The shadow runner the line runs, offered the recorded parts' frames as the line would after each decision."""
+    import cv2
+
+    from inspector.config import load_recipe
+    from inspector.models.shadow import ShadowRunner
+    from inspector.runtime import load_package
+    from inspector.types import Frame
+
+    runner = ShadowRunner(registry.store, load_recipe("surface-part"), maxsize=100)
+    runner.set_models({NAME: load_package(entry.folder, trust=registry.trust, warmup_runs=0)})
+    runner.start()
+    for record in registry.store.records():
+        runner.offer(record, Frame(cv2.imread(str(registry.store.image_file(record))), 0.0, record.part_id), [])
+    deadline = time.monotonic() + 60
+    while runner.scored < 60 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert runner.close() and runner.scored == 60
+
+
+def test_the_table_shows_every_package_with_its_state_live_first(qtbot, registry, held):
+    live, shadow, fresh = held
+    shadow_on_recorded_parts(registry, shadow)
+    view = open_view(qtbot, registry)
+    assert column(view, "State") == ["LIVE", "SHADOW", "CANDIDATE"]
+    assert column(view, "Version") == [live.version, "1.3.0", "1.4.0"]
+    assert column(view, "Id") == [e.short_id for e in (live, shadow, fresh)]
+    state = COLUMNS.index("State")
+    colours = {view.table.item(row, state).background().color().name() for row in range(3)}
+    assert len(colours) == 3  # each state its own colour
+    tested = live.test_metrics  # the builder's figures, from the manifest
+    assert column(view, "Test metrics")[0] == (f"acc {tested['accuracy_at_reject'] * 100:.1f}%\n"
+                                               f"{tested['defects_passed']} defects passed")
+    this, beside = shadow.evaluation["candidate"], shadow.evaluation["live"]
+    assert column(view, "On this station vs live")[1] == (
+        f"acc {this['accuracy'] * 100:.1f}% vs {beside['accuracy'] * 100:.1f}%\n"
+        f"defects passed {this['defects_passed']} vs {beside['defects_passed']}")
+    assert column(view, "On this station vs live")[2] == "not evaluated"
+    assert view.table.isColumnHidden(COLUMNS.index("Test metrics"))  # 800 px: in the panel under the table
+    pick(qtbot, view, shadow.package_id)
+    text = detail_words(view)
+    assert "shadow on line" in text and "QA defect" in text
+    reject = registry.tables.shadow_agreement(shadow.package_id)["reject"]  # same weights: agrees on every part
+    assert reject["parts"] == reject["agree_live"] > 0 and f"{reject['parts']} (100%)" in text
+    assert view.buttons["promote"].isEnabled() and not view.buttons["shadow"].isEnabled()
+    view.resize(1920, 1080)
+    qtbot.waitUntil(lambda: not view.table.isColumnHidden(COLUMNS.index("Test metrics")), timeout=2000)
+
+
+def test_promote_and_rollback_through_the_screen_change_the_live_row_and_are_audited(qtbot, registry, held):
+    live, shadow, _ = held
+    view = open_view(qtbot, registry)
+    pick(qtbot, view, shadow.package_id)
+    tap(qtbot, view.buttons["promote"])
+    dialog = view.sign_dialog
+    assert dialog.isVisible() and not dialog.pad.isVisible()  # no users: the reason alone
+    sign_reason(qtbot, dialog)
+    assert view.state_text(shadow.package_id) == "LIVE" and view.state_text(live.package_id) == "RETIRED"
+    assert column(view, "State")[0] == "LIVE" and column(view, "Version")[0] == "1.3.0"
+    assert registry.live(NAME).package_id == shadow.package_id
+    promoted = audit.entries(registry.store)[-1]
+    assert (promoted.action, promoted.reason) == ("model.promote", dialog.reason)
+    assert "is live" in view.message.text()
+
+    pick(qtbot, view, shadow.package_id)
+    tap(qtbot, view.buttons["rollback"])
+    sign_reason(qtbot, view.sign_dialog)
+    assert view.state_text(live.package_id) == "LIVE" and view.state_text(shadow.package_id) == "RETIRED"
+    assert audit.entries(registry.store)[-1].action == "model.rollback"
+    assert not view.buttons["rollback"].isEnabled()  # the shipped one replaced nothing
+    assert audit.verify(registry.store).ok
+
+
+def test_once_users_exist_promote_is_signed_by_an_admins_pin_and_an_operator_is_sent_to_log_in(qtbot, registry, held):
+    live, shadow, _ = held
+    users = UserDirectory(registry.store)
+    add_people(users)
+    gate = LoginGate(QWidget(), None, users)
+    view = open_view(qtbot, registry, login=gate)
+    gate.keeper.set(users.login("olga", PEOPLE["olga"][1]))
+    pick(qtbot, view, shadow.package_id)
+    tap(qtbot, view.buttons["promote"])
+    assert view.sign_dialog is None
+    assert "Changing the models needs: admin" in gate.dialog.message.text()
+    gate.dialog.reject()
+
+    gate.keeper.set(users.login("adam", PEOPLE["adam"][1]))
+    tap(qtbot, view.buttons["promote"])
+    sign_reason(qtbot, view.sign_dialog, pin="000000")  # a wrong PIN: refused, shown, nothing changed
+    assert "PIN" in view.message.text() and view.message.property("tone") == "bad"
+    assert view.state_text(shadow.package_id) == "SHADOW"
+    tap(qtbot, view.buttons["promote"])
+    sign_reason(qtbot, view.sign_dialog, pin=PEOPLE["adam"][1])
+    assert view.state_text(shadow.package_id) == "LIVE"
+    signed = audit.entries(registry.store)[-1]
+    assert (signed.action, signed.user, signed.signed) == ("model.promote", "adam", True)
+    assert column(view, "Approved")[0].startswith("adam\n")
+
+
+def test_a_refusal_is_shown_as_a_readable_line_and_nothing_changes(qtbot, registry, held):
+    live, _, fresh = held
+    view = open_view(qtbot, registry)
+    pick(qtbot, view, fresh.package_id)
+    tap(qtbot, view.buttons["promote"])
+    sign_reason(qtbot, view.sign_dialog)
+    assert "was never evaluated on this station's QA data" in view.message.text()
+    assert view.message.property("tone") == "bad"
+    assert view.state_text(fresh.package_id) == "CANDIDATE" and registry.live(NAME).package_id == live.package_id
+    assert audit.entries(registry.store)[-1].action != "model.promote"
+
+
+def test_evaluate_runs_beside_the_screen_with_a_progress_bar_and_shows_both_results(qtbot, registry, held):
+    _, _, fresh = held
+    view = open_view(qtbot, registry)
+    pick(qtbot, view, fresh.package_id)
+    steps, ticks = [], []
+    view.model.progress.connect(lambda done, total: steps.append((done, total)))
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(20)
+    with qtbot.waitSignal(view.model.evaluated, timeout=120_000):
+        tap(qtbot, view.buttons["evaluate"])
+        assert view.progress.isVisible() and not view.buttons["evaluate"].isEnabled()
+    timer.stop()
+    assert steps[-1] == (60, 60) and len(steps) >= 2  # chunk by chunk
+    assert (view.progress.value(), view.progress.maximum()) == (60, 60)
+    assert len(ticks) >= 3  # the GUI thread kept running meanwhile
+    qtbot.waitUntil(lambda: view.buttons["evaluate"].isEnabled(), timeout=2000)
+    assert registry.find(fresh.package_id).evaluation is not None
+    text = detail_words(view)
+    assert "1.4.0 (this)" in text and "live" in text and text.count("QA defect") == 2
+    assert "evaluated on 60 QA-verified images" in text
+    assert column(view, "On this station vs live")[view.row_of(fresh.package_id)].startswith("acc ")
+    assert "Evaluated on 60" in view.message.text()
+
+
+def test_import_lists_the_incoming_folders_and_holds_one_as_a_candidate(qtbot, registry, held, tmp_path):
+    incoming = Path(registry.config.data_dir) / "incoming"
+    incoming.mkdir()
+    shutil.copytree(candidate(tmp_path / "usb", "1.5.0"), incoming / "usb-copy")
+    forged = candidate(tmp_path / "forged", "6.6.6")
+    (forged / "model.onnx").write_bytes((forged / "model.onnx").read_bytes()[:-10])
+    shutil.copytree(forged, incoming / "forged")
+    view = open_view(qtbot, registry)
+    tap(qtbot, view.buttons["import"])
+    labels = [view.incoming_list.item(i).text() for i in range(view.incoming_list.count())]
+    assert labels == ["surface_classifier 6.6.6  (forged)", "surface_classifier 1.5.0  (usb-copy)"]
+    assert "inspector models import PKG" in view.incoming_note.text()
+    tap(qtbot, view.import_button)  # the forged one first: refused with the loader's reason
+    assert view.message.property("tone") == "bad" and "model.onnx" in view.message.text()
+    view.incoming_list.setCurrentRow(1)
+    tap(qtbot, view.import_button)
+    assert view.pages.currentIndex() == 0
+    assert "1.5.0" in column(view, "Version") and view.model.selected.version == "1.5.0"
+    assert view.state_text(view.model.selected.package_id) == "CANDIDATE"
+    assert audit.entries(registry.store)[-1].action == "model.import"
+    tap(qtbot, view.buttons["import"])
+    assert view.incoming_list.count() == 1  # the held one is no longer offered
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_screen_fits_800x480_and_full_hd_without_cut_words_or_scrolling(qtbot, registry, held, size):
+    _, shadow, _ = held
+    shadow_on_recorded_parts(registry, shadow)
+    view = open_view(qtbot, registry, size)
+    view.model.select(shadow.package_id)
+    qtbot.wait(50)
+    buttons = [b for b in view.findChildren(QPushButton) if b.isVisible()]
+    assert len(buttons) == 6  # CLOSE and the five actions
+    assert_words_whole_and_fingers_fit(view, buttons)
+    table = view.table
+    shown = [c for c in range(table.columnCount()) if not table.isColumnHidden(c)]
+    assert sum(table.columnWidth(c) for c in shown) <= table.viewport().width()  # no column off the side
+    assert table.viewport().height() >= table.rowCount() * table.verticalHeader().defaultSectionSize()
+    metrics = table.fontMetrics()
+    for row in range(table.rowCount()):
+        for c in shown:
+            for line in table.item(row, c).text().split("\n"):
+                assert metrics.horizontalAdvance(line) <= table.columnWidth(c), line
+    area = view.detail.parentWidget()  # the scroll area's viewport: the evaluation and agreement in full
+    assert view.detail.sizeHint().height() <= area.height() and view.detail.sizeHint().width() <= area.width()
+
+
+def test_models_in_the_menu_opens_the_screen_over_the_running_stations_table(qtbot, station_factory):
+    from tests.ui.test_audit_view import make_window
+
+    window, running = make_window(qtbot, station_factory)
+    tap(qtbot, window.menu_button)
+    tap(qtbot, window.models_button)
+    view = window.models_view
+    qtbot.waitUntil(lambda: view.isVisible(), timeout=2000)
+    assert column(view, "Name") == ["cartridge_counter"] and column(view, "State") == ["LIVE"]
+    assert not view.buttons["promote"].isEnabled() and not view.buttons["rollback"].isEnabled()
+    store = view.model.registry.store
+    assert store is not running.store  # a connection of its own, closed with the screen
+    tap(qtbot, view.close_button)
+    qtbot.waitUntil(lambda: not view.isVisible(), timeout=2000)
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        store.records()
+    window.close()
+
+
+def test_a_counters_evaluation_reads_as_count_errors_beside_the_live_models(tmp_path):
+    from inspector.models.lifecycle import Entry
+    from inspector.models.rescore import summarise
+    from ui.models_text import evaluation_html, evaluation_text
+
+    truths = {1: {"count": 24}, 2: {"count": 24}, 3: {"count": 23}, 4: {"count": 24}}
+    this = summarise("count", truths, {p: ("pass", {"count": 24}) for p in truths})  # part 3 counted one too many
+    live = summarise("count", truths, {1: ("pass", {"count": 24}), 2: ("reject", {"count": 22}),
+                                       3: ("pass", {"count": 23}), 4: ("pass", {"count": 24})})
+    entry = Entry("f" * 64, "cartridge_counter", "1.5.0", "count", tmp_path, "candidate", "2026-12-06T10:00:00",
+                  "adam", None, {"images": 4, "candidate": this, "live": live}, None, None, None)
+    assert evaluation_text(entry) == "exact 75.0% vs 75.0%"
+    document = QTextDocument()
+    document.setHtml(evaluation_html(entry))
+    cells = document.toPlainText().replace("\xa0", " ").split()
+    this_side, live_side = " ".join(cells[:cells.index("live")]), " ".join(cells[cells.index("live"):])
+    assert this_side == "1.5.0 (this) parts 0 3 +1 1 exact 75.0% of 4"  # counted - QA's count: parts
+    assert live_side == "live parts -2 1 0 3 exact 75.0% of 4"
+
+
+def test_closing_the_screen_mid_evaluation_keeps_the_store_open_until_the_evaluation_is_recorded(qtbot, registry,
+                                                                                                 held):
+    _, _, fresh = held
+    view = open_view(qtbot, registry)
+    pick(qtbot, view, fresh.package_id)
+    released = []
+    with qtbot.waitSignal(view.model.evaluating_changed, timeout=120_000, check_params_cb=lambda running: not running):
+        tap(qtbot, view.buttons["evaluate"])
+        view.model.close(lambda: released.append(registry.find(fresh.package_id).evaluation))
+        tap(qtbot, view.close_button)
+        assert released == []  # still scoring: the connection stays
+    assert len(released) == 1 and released[0]["images"] == 60  # released once, after the result was written

@@ -1,0 +1,317 @@
+"""The MODELS screen (☰ MENU > MODELS): the edge model table plant IT expects, and the lifecycle's steps as big buttons.
+
+The table: every package the station holds (live first), its version, short id, task, state in colour, the builder's
+test figures, its evaluation on this station beside the live model's, who approved it and when. Under it the selected
+package: the evaluation as a confusion matrix (or count errors) beside the live model's, and for a shadow its agreement
+per class. EVALUATE scores the QA-verified images in a worker thread with a progress bar; SHADOW, PROMOTE (admin PIN
+and a reason; only the reason on a station without users), ROLLBACK (the same signature) and IMPORT (the package
+folders in ``<data_dir>/incoming/``) go through ``ModelsModel`` to the library, which checks, records and audits them.
+"""
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
+                               QListWidgetItem, QProgressBar, QPushButton, QScrollArea, QStackedWidget, QStyle,
+                               QStyledItemDelegate, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from inspector.permissions import MODEL_APPROVE
+from ui import theme
+from ui.login import SignDialog
+from ui.models_model import ModelsModel
+from ui.models_text import (STATES, agreement_html, approval_text, evaluated_on, evaluation_html, evaluation_text,
+                            metrics_text, who)
+
+COLUMNS = ("Name", "Version", "Id", "Task", "State", "Test metrics", "On this station vs live", "Approved")
+WIDE_ONLY = ("Task", "Test metrics", "On this station vs live")  # in the panel under the table on a small screen
+WIDE_MIN_WIDTH = 1280
+PROMOTE_REASONS = ("Better on our QA-verified parts", "New product or defect type", "Supplier's model update",
+                   "Fixes parts the live model missed")
+ROLLBACK_REASONS = ("More rejects or checks than evaluated", "Defects passed on the line", "Promoted by mistake")
+HINT = "Tap a package, then an action. The same from a shell: inspector models list | evaluate | promote …"
+
+
+class StateCell(QStyledItemDelegate):
+    """The state in its colour, also on the selected row (the selection would paint over an item's background)."""
+
+    def paint(self, painter, option, index) -> None:
+        painter.fillRect(option.rect, index.data(Qt.ItemDataRole.BackgroundRole) or QColor("#4b5563"))
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect.adjusted(0, 0, 0, -option.rect.height() + 3), QColor("#60a5fa"))
+        painter.setPen(index.data(Qt.ItemDataRole.ForegroundRole).color())
+        painter.setFont(option.font)
+        painter.drawText(option.rect, Qt.AlignmentFlag.AlignCenter, index.data())
+
+
+class ModelsView(QDialog):
+    """The screen over ``model``; ``login`` (the window's LoginGate, None without users) asks for an admin."""
+
+    def __init__(self, model: ModelsModel, parent: QWidget | None = None, *, login=None, scale: float = 1.0):
+        super().__init__(parent)
+        self.model, self.login, self.scale = model, login, scale
+        self.sign_dialog: SignDialog | None = None
+        self.setWindowTitle("Models")
+        self.setStyleSheet(theme.style_sheet(scale) + _style(scale))
+
+        self.message = QLabel(HINT, objectName="modelsMessage", wordWrap=True)
+        self.close_button = QPushButton("✕  CLOSE", objectName="modelsClose")
+        self.close_button.clicked.connect(self.accept)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("MODELS", objectName="title"))
+        top.addWidget(self.message, 1)
+        top.addWidget(self.close_button)
+
+        self.table = QTableWidget(0, len(COLUMNS), objectName="models")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(max(44, round(44 * scale)))  # two lines a cell
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.itemSelectionChanged.connect(self._row_picked)
+        self.table.setItemDelegateForColumn(COLUMNS.index("State"), StateCell(self.table))
+
+        self.detail = QLabel(objectName="modelsDetail", wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        scroll = QScrollArea(objectName="modelsDetailArea", widgetResizable=True)
+        scroll.setWidget(self.detail)
+        self.progress = QProgressBar(objectName="modelsProgress", textVisible=True)
+        self.progress.setFormat("evaluating: %v of %m images")
+        self.progress.hide()
+
+        self.buttons: dict[str, QPushButton] = {}
+        actions = QHBoxLayout()
+        for key, text, slot in (("evaluate", "EVALUATE", self.evaluate), ("shadow", "SHADOW", self.shadow),
+                                ("promote", "PROMOTE", self.promote), ("rollback", "ROLLBACK", self.rollback),
+                                ("import", "IMPORT…", self.show_incoming)):
+            button = QPushButton(text, objectName="start" if key == "promote" else f"models_{key}")
+            button.clicked.connect(slot)
+            actions.addWidget(button)
+            self.buttons[key] = button
+        table_page = QWidget()
+        column = QVBoxLayout(table_page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.table, 3)  # no taller than its rows (refresh_table): the rest is the panel's
+        column.addWidget(self.progress)
+        column.addWidget(scroll, 2)
+        column.addLayout(actions)
+
+        self.incoming_list = QListWidget(objectName="incoming")
+        self.import_button = QPushButton("IMPORT", objectName="start")
+        self.import_button.clicked.connect(self.import_selected)
+        self.back_button = QPushButton("◀  BACK", objectName="models_back")
+        self.back_button.clicked.connect(self.show_table)
+        incoming_page = QWidget()
+        column = QVBoxLayout(incoming_page)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.incoming_note = QLabel(objectName="caption", wordWrap=True)
+        column.addWidget(self.incoming_note)
+        column.addWidget(self.incoming_list, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.back_button)
+        row.addWidget(self.import_button, 1)
+        column.addLayout(row)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(table_page)
+        self.pages.addWidget(incoming_page)
+        layout = QVBoxLayout(self)
+        m = round(6 * scale)
+        layout.setContentsMargins(m, m, m, m)
+        layout.setSpacing(m)
+        layout.addLayout(top)
+        layout.addWidget(self.pages, 1)
+
+        model.changed.connect(self.refresh_table)
+        model.selected_changed.connect(self.refresh_selected)
+        model.said.connect(lambda text: self.say(text, "ok"))
+        model.failed.connect(lambda text: self.say(text, "bad"))
+        model.progress.connect(self.show_progress)
+        model.evaluating_changed.connect(self.show_evaluating)
+        if parent is not None:
+            self.resize(parent.window().size())
+        self.refresh_table()
+
+    # -- showing ---------------------------------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        wide = self.width() >= WIDE_MIN_WIDTH
+        for name in WIDE_ONLY:
+            self.table.setColumnHidden(COLUMNS.index(name), not wide)
+        super().resizeEvent(event)
+
+    def refresh_table(self) -> None:
+        entries = self.model.entries
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(entries))
+        for row, entry in enumerate(entries):
+            word, background, colour = STATES.get(entry.state, (entry.state.upper(), "#4b5563", "#ffffff"))
+            texts = (entry.name, entry.version, entry.short_id, entry.task, word, metrics_text(entry, sep="\n"),
+                     evaluation_text(entry, sep="\n"), approval_text(entry, sep="\n"))
+            for column, text in enumerate(texts):
+                item = QTableWidgetItem(text)
+                item.setToolTip(entry.package_id if COLUMNS[column] == "Id" else text)
+                item.setData(Qt.ItemDataRole.UserRole, entry.package_id)
+                if COLUMNS[column] == "State":
+                    item.setBackground(QBrush(QColor(background)))
+                    item.setForeground(QBrush(QColor(colour)))
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(row, column, item)
+        self.table.blockSignals(False)
+        frame = 2 * self.table.frameWidth() + self.table.horizontalScrollBar().sizeHint().height()
+        self.table.setMaximumHeight(self.table.horizontalHeader().sizeHint().height() + frame
+                                    + self.table.verticalHeader().defaultSectionSize() * max(len(entries), 1))
+        self.refresh_selected()
+
+    def row_of(self, package_id: str) -> int | None:
+        return next((row for row, e in enumerate(self.model.entries) if e.package_id == package_id), None)
+
+    def state_text(self, package_id: str) -> str:
+        return self.table.item(self.row_of(package_id), COLUMNS.index("State")).text()
+
+    def refresh_selected(self) -> None:
+        entry = self.model.selected
+        row = self.row_of(entry.package_id) if entry is not None else None
+        if row is not None and self.table.currentRow() != row:
+            self.table.blockSignals(True)
+            self.table.selectRow(row)
+            self.table.blockSignals(False)
+        self.detail.setText(self.detail_html(entry))
+        waiting = entry is not None and entry.state in ("candidate", "shadow")
+        self.buttons["evaluate"].setEnabled(entry is not None and entry.state != "live" and not self.model.evaluating)
+        self.buttons["shadow"].setEnabled(entry is not None and entry.state == "candidate")
+        self.buttons["promote"].setEnabled(waiting)
+        self.buttons["rollback"].setEnabled(self.model.can_roll_back(entry))
+
+    def detail_html(self, entry: Any) -> str:
+        """The selected package: what it is, then its evaluation beside the live model's and, for a shadow, its
+        agreement on line parts (side by side: the 480 px screen has the height for one row of tables)."""
+        if entry is None:
+            return "No package on this station yet: IMPORT one."
+        word = STATES.get(entry.state, (entry.state.upper(),))[0]
+        head = (f"<b>{escape(entry.name)} {escape(entry.version)}</b> · {entry.short_id} · {escape(entry.task)} · "
+                f"<b>{word}</b> · imported {entry.imported_at[:16].replace('T', ' ')} by {escape(who(entry.imported_by))}"
+                f" · test: {escape(metrics_text(entry, full=True))}")
+        if entry.evaluation:
+            head += f" · {escape(evaluated_on(entry))}"
+        parts = [evaluation_html(entry)]
+        if entry.state == "shadow":
+            parts.append(agreement_html(self.model.agreement(entry)))
+        cells = "<td width=\"12\"></td>".join(f"<td valign=\"top\">{p}</td>" for p in parts if p)
+        return f"<div>{head}</div><table cellspacing=\"0\" cellpadding=\"0\"><tr>{cells}</tr></table>"
+
+    def say(self, text: str, tone: str) -> None:
+        self.message.setText(text)
+        self.message.setProperty("tone", tone)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+    def show_evaluating(self, running: bool) -> None:
+        self.progress.setVisible(running)  # when done, the line at the top and the panel say what came out
+        if running:
+            self.progress.setValue(0)
+            self.say("Evaluating on the QA-verified images (the line keeps running)…", "ok")
+        self.refresh_selected()
+
+    # -- taps ------------------------------------------------------------------------------------------------------
+    def _row_picked(self) -> None:
+        row = self.table.currentRow()
+        item = self.table.item(row, 0) if row >= 0 else None
+        self.model.select(item.data(Qt.ItemDataRole.UserRole) if item is not None else None)
+
+    def _admin(self, then) -> tuple[bool, Any]:
+        """(go on, session): without users (True, None); else the logged-in admin, or the login opens and the tap
+        is done again once someone has logged in."""
+        if self.login is None:
+            return True, None
+        session = self.login.session_for(MODEL_APPROVE, then=then)
+        return session is not None, session
+
+    def evaluate(self) -> bool:
+        entry = self.model.selected
+        return entry is not None and self.model.evaluate(entry)
+
+    def shadow(self) -> None:
+        entry = self.model.selected
+        go, session = self._admin(self.shadow)
+        if entry is not None and go:
+            self.model.shadow(entry, session=session)
+
+    def promote(self) -> SignDialog | None:
+        entry = self.model.selected
+        go, session = self._admin(self.promote)
+        if entry is None or not go:
+            return None
+        return self._sign(f"Promote {entry.name} {entry.version} ({entry.short_id}) to live", PROMOTE_REASONS, session,
+                          lambda d: self.model.promote(entry, session=session, pin=d.pin, reason=d.reason))
+
+    def rollback(self) -> SignDialog | None:
+        entry = self.model.selected
+        go, session = self._admin(self.rollback)
+        if entry is None or not go:
+            return None
+        return self._sign(f"Roll {entry.name} back from {entry.version} to the version it replaced",
+                          ROLLBACK_REASONS, session,
+                          lambda d: self.model.rollback(entry, session=session, pin=d.pin, reason=d.reason))
+
+    def _sign(self, what: str, reasons, session, then) -> SignDialog:
+        """The signature: PIN and reason for a logged-in admin, the reason alone on a station without users."""
+        self.sign_dialog = SignDialog(session, what, list(reasons), self, scale=self.scale,
+                                      ask_pin=session is not None)
+        self.sign_dialog.accepted.connect(lambda d=self.sign_dialog: then(d))
+        self.sign_dialog.resize(self.size())
+        self.sign_dialog.open()
+        return self.sign_dialog
+
+    def show_incoming(self) -> None:
+        found = self.model.incoming()
+        self.incoming_list.clear()
+        for package in found:
+            item = QListWidgetItem(package.label)
+            item.setData(Qt.ItemDataRole.UserRole, str(package.folder))
+            self.incoming_list.addItem(item)
+        if found:
+            self.incoming_list.setCurrentRow(0)
+        where = self.model.incoming_dir
+        self.incoming_note.setText(
+            (f"Package folders in {where} (copy them there from a USB stick)." if found else
+             f"No new package folder in {where}: copy one there from a USB stick.")
+            + " IMPORT checks its signature and golden cases and holds it as a candidate, never live; "
+              "`inspector models import PKG` does the same from a shell.")
+        self.import_button.setEnabled(bool(found))
+        self.pages.setCurrentIndex(1)
+
+    def show_table(self) -> None:
+        self.pages.setCurrentIndex(0)
+
+    def import_selected(self) -> None:
+        item = self.incoming_list.currentItem()
+        go, session = self._admin(self.import_selected)
+        if item is None or not go:
+            return
+        if self.model.import_folder(Path(item.data(Qt.ItemDataRole.UserRole)), session=session) is not None:
+            self.show_table()
+
+
+def _style(scale: float) -> str:
+    return f"""
+    QLabel#modelsMessage {{ font-size: {round(13 * scale)}px; font-weight: 600; color: #b4bfcc; }}
+    QLabel#modelsMessage[tone="bad"] {{ color: #f87171; }}
+    QLabel#modelsMessage[tone="ok"] {{ color: #86efac; }}
+    QLabel#modelsDetail {{ font-size: {round(13 * scale)}px; }}
+    QTableWidget#models {{ font-size: {round(14 * scale)}px; }}
+    QTableWidget#models QHeaderView::section {{ font-size: {round(13 * scale)}px; font-weight: 700; }}
+    QListWidget#incoming::item {{ min-height: {max(theme.TOUCH_MIN_PX, round(48 * scale))}px; }}
+    QProgressBar#modelsProgress {{ min-height: {round(24 * scale)}px; font-size: {round(13 * scale)}px; }}
+    """
