@@ -39,7 +39,7 @@ def cmd_cameras(args: argparse.Namespace) -> int:
             print(f"  source = {camera.source!r}  {camera.name}" + (f"  [{camera.note}]" if camera.note else ""))
             for control, span in camera.controls.items():
                 print(f"      {control}: {span}")
-    print("Put the backend and source in the station file's [camera] section (installer/HARDWARE.md).",
+    print("Put the backend and source in the station file's [camera] section (README, 'Hardware').",
           file=sys.stderr)
     return 0
 

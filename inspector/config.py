@@ -65,7 +65,7 @@ class CameraSettings(_Section):
     stall_frames: Annotated[int, Field(ge=2, le=10_000)] = 15
     roi: tuple[int, int, int, int] | None = Field(None, description="x, y, width, height in frame pixels")
     controls: ImagingControls = ImagingControls()  # exposure, gain, white balance, focus, brightness (calibration)
-    # the boards' cameras (see installer/HARDWARE.md)
+    # the boards' cameras (README, "Hardware")
     cti: str | None = Field(None, description="genicam: the camera maker's GenTL producer (.cti)")
     trigger: Annotated[str, Field(pattern=r"^(free|Line[0-9])$")] = "free"  # genicam: a line input wired to the beam
     trigger_activation: Literal["RisingEdge", "FallingEdge"] = "RisingEdge"
