@@ -31,6 +31,15 @@ RESULTS = Path(__file__).parent / "results" / "soak.json"
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
+def pruned_by_outcome(database: Path) -> dict[str, int]:
+    """How many images retention pruned, by the part's outcome (read-only; only pass images may be there)."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+        return dict(conn.execute("SELECT outcome, count(*) FROM parts WHERE image_pruned_at IS NOT NULL "
+                                 "GROUP BY outcome").fetchall())
+
+
 def rss_bytes() -> int:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * PAGE
@@ -110,6 +119,7 @@ def main() -> None:
         try:
             while (t := time.monotonic() - start) < args.minutes * 60:
                 samples.append({"t_s": round(t, 1), "rss": rss_bytes(), "disk": disk_bytes(data_dir),
+                                "images": disk_bytes(data_dir / "images"),
                                 "triggered": station.line.triggered, "recorded": station.stats.recorded,
                                 "alarms": sorted(a.kind for a in station.line.alarms.active)})
                 s = samples[-1]
@@ -122,6 +132,8 @@ def main() -> None:
         report = station.stats.report(parts=station.line.triggered, dropped_frames=station.line.frames.dropped_frames)
         quota = find_quota(config)
         disk_end = disk_bytes(data_dir)
+        images_max = max(s["images"] for s in samples)
+        pruned = pruned_by_outcome(data_dir / "inspector.db")
         result = {
             "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()},
             "recipe": recipe.name,
@@ -141,8 +153,11 @@ def main() -> None:
                 "end_mib": round(disk_end / 2**20, 2),
                 "bytes_per_part": round(disk_end / max(1, station.line.triggered)),
                 "per_day_gib_at_rate": round(disk_end / max(1, station.line.triggered) * args.rate * 86400 / 2**30, 1),
-                "quota": {"setting": quota[0], "bytes": quota[1], "used_pct": round(100 * disk_end / quota[1], 1)}
+                "images_max_mib": round(images_max / 2**20, 2),
+                "quota": {"setting": quota[0], "bytes": quota[1], "used_pct": round(100 * disk_end / quota[1], 1),
+                          "images_max_used_pct": round(100 * images_max / quota[1], 1)}
                 if quota else None,
+                "pruned_images_by_outcome": pruned,
             },
             "journal": {
                 "syncs": station.journal.stats.syncs,
@@ -151,8 +166,8 @@ def main() -> None:
                 "decision_wait_ms": percentiles(journal_wait),
             },
             "alarms_seen": sorted({kind for s in samples for kind in s["alarms"]}),
-            "samples": [{**s, "rss_mib": round(s.pop("rss") / 2**20, 2), "disk_mib": round(s.pop("disk") / 2**20, 2)}
-                        for s in samples],
+            "samples": [{**s, "rss_mib": round(s.pop("rss") / 2**20, 2), "disk_mib": round(s.pop("disk") / 2**20, 2),
+                         "images_mib": round(s.pop("images") / 2**20, 2)} for s in samples],
         }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
