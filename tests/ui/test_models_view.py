@@ -312,4 +312,5 @@ def test_closing_the_screen_mid_evaluation_keeps_the_store_open_until_the_evalua
         view.model.close(lambda: released.append(registry.find(fresh.package_id).evaluation))
         tap(qtbot, view.close_button)
         assert released == []  # still scoring: the connection stays
+    qtbot.waitUntil(lambda: len(released) == 1, timeout=5_000)  # the release follows the end signal
     assert len(released) == 1 and released[0]["images"] == 60  # released once, after the result was written
