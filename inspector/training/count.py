@@ -365,7 +365,7 @@ def train_count(dataset: Dataset, out: Path, *, base: Path | None, minutes: floa
     tr = np.asarray(splits["train"])
     prep_s = time.perf_counter() - t0
     reserve_s = 20 + 0.6 * len(splits["test"]) + 0.2 * len(splits["validation"])  # export, evaluate, golden
-    budget_s = max(10.0, minutes * 60 - prep_s - reserve_s)
+    budget_s = max(5.0, minutes * 60 - prep_s - reserve_s)
     report = _train(net, images[tr], heat[tr], covered[tr], from_base=base is not None, budget_s=budget_s,
                     seed=seed, progress=progress)
     va = [i for i in splits["validation"] if not covered[i]]
