@@ -26,6 +26,7 @@ import onnxruntime as ort
 import torch
 from torch.nn import functional as F
 
+from inspector.export.imagesize import image_size
 from inspector.golden import expected_from
 from inspector.manifest import read_manifest, write_package
 from inspector.runtime import LoadedModel, default_threads, load_package
@@ -75,17 +76,23 @@ def _read(path: Path) -> np.ndarray:
     return image
 
 
+def _size(path: Path) -> tuple[int, int]:
+    with open(path, "rb") as f:
+        wh = image_size(f.read(1 << 16))
+    return (wh[1], wh[0]) if wh else _read(path).shape[:2]
+
+
 def _prepare(dataset: Dataset) -> tuple[WorkingScale, np.ndarray, np.ndarray, np.ndarray]:
     """The working scale; images resized to it (RGB uint8), centres in its pixels (NaN padded), covered flags."""
-    frames = [_read(s.path) for s in dataset.samples]
-    clean = [(f.shape[:2], np.asarray(s.points or (), np.float64)) for f, s in zip(frames, dataset.samples)
-             if not s.covered]
-    scale = choose_scale([c[0] for c in clean] or [frames[0].shape[:2]], [c[1] for c in clean] or [np.zeros((0, 2))])
+    sizes = [_size(s.path) for s in dataset.samples]  # from the headers: large photos are read one at a time below
+    clean = [(hw, np.asarray(s.points or (), np.float64)) for hw, s in zip(sizes, dataset.samples) if not s.covered]
+    scale = choose_scale([c[0] for c in clean] or sizes[:1], [c[1] for c in clean] or [np.zeros((0, 2))])
     h, w = scale.input_hw
-    images = np.empty((len(frames), h, w, 3), np.uint8)
+    images = np.empty((len(sizes), h, w, 3), np.uint8)
     most = max([len(s.points or ()) for s in dataset.samples] + [1])
-    centres = np.full((len(frames), most, 2), np.nan, np.float32)
-    for i, (frame, s) in enumerate(zip(frames, dataset.samples)):
+    centres = np.full((len(sizes), most, 2), np.nan, np.float32)
+    for i, s in enumerate(dataset.samples):
+        frame = _read(s.path)
         fh, fw = frame.shape[:2]
         images[i] = cv2.cvtColor(cv2.resize(frame, (w, h), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2RGB)
         if s.points:
