@@ -127,13 +127,16 @@ def _train(net: CounterNet, images: np.ndarray, heat: np.ndarray, covered: np.nd
     if not len(clean_pool):
         raise ValueError("every training image is covered: no counts to learn from")
     order, pos = clean_pool, len(clean_pool)
-    while planned is None or step < planned:
+    frac = 0.0
+    while frac < 1.0:
         if planned is None and step == 5:
             per_step = (time.perf_counter() - t0) / step
             planned = int(min(MAX_STEPS, max(step + 20, budget_s / per_step)))
             _progress(progress, "start", planned)
+        # the schedule runs on steps or on time, whichever is further on: a machine that gets busier mid-way
+        # (another training on the same cores) ends on time with the learning rate annealed, not late
+        frac = max(step / (planned or MAX_STEPS), (time.perf_counter() - t0) / budget_s) if step >= 5 else 0.0
         warm = max(1, int(0.05 * (planned or MAX_STEPS)))
-        frac = step / (planned or MAX_STEPS)
         for group in opt.param_groups:
             group["lr"] = lr * min(1.0, (step + 1) / warm) * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0)))
         whole = bool(covered.any()) and step % 4 == 0  # covered boxes are judged whole: the cover may lie anywhere
