@@ -45,7 +45,6 @@ THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 SPLIT = (0.7, 0.15, 0.15)  # train, validation, test shares of the groups
 BATCH = 8
 LR = {"base": 2e-3, "scratch": 3e-3}
-MAX_STEPS = 6000
 CROP = 192  # net input px: training sees crops of this side (4 x fewer pixels a step than a whole 384 x 288 frame)
 GREY_SHARE = 0.25  # training batches seen in grey: a colour product may be shot by a mono camera, and back
 GOLDEN_CASES = 3
@@ -111,7 +110,7 @@ def _freeze_norms(net: CounterNet) -> None:
 
 def _train(net: CounterNet, images: np.ndarray, heat: np.ndarray, covered: np.ndarray, *, from_base: bool,
            budget_s: float, seed: int, progress) -> dict[str, Any]:
-    """Steps until the budget is spent (planned after timing the first steps), cosine learning rate."""
+    """Steps until the time budget is spent, cosine learning rate over the budget."""
     g = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
     x_all, heat_all = torch.from_numpy(images), torch.from_numpy(heat)
@@ -122,23 +121,27 @@ def _train(net: CounterNet, images: np.ndarray, heat: np.ndarray, covered: np.nd
     n = len(images)
     batch = min(BATCH, int((~torch.from_numpy(covered)).sum()) or 1)
     threads = _fastest_threads(net, _crops(x_all, heat_all, torch.arange(batch) % n, g)[0])
-    t0, planned, step, running = time.perf_counter(), None, 0, {}
+    t0, planned, step, running = time.perf_counter(), 0, 0, {}
     clean_pool = torch.nonzero(cov_all < 0.5).flatten()
     if not len(clean_pool):
         raise ValueError("every training image is covered: no counts to learn from")
     order, pos = clean_pool, len(clean_pool)
-    frac = 0.0
+    frac, planned_at = 0.0, 0.0
     while frac < 1.0:
-        if planned is None and step == 5:
-            per_step = (time.perf_counter() - t0) / step
-            planned = int(min(MAX_STEPS, max(step + 20, budget_s / per_step)))
-            _progress(progress, "start", planned)
-        # the schedule runs on steps or on time, whichever is further on: a machine that gets busier mid-way
-        # (another training on the same cores) ends on time with the learning rate annealed, not late
-        frac = max(step / (planned or MAX_STEPS), (time.perf_counter() - t0) / budget_s) if step >= 5 else 0.0
-        warm = max(1, int(0.05 * (planned or MAX_STEPS)))
+        elapsed = time.perf_counter() - t0
+        # the schedule runs on the clock: a machine that gets busier or quieter mid-way (another training on the
+        # same cores) still ends on time with the learning rate annealed; the step count shown is re-estimated
+        frac = elapsed / budget_s
+        if step >= 5 and (not planned or elapsed - planned_at > 10):
+            estimate = max(step + 1, int(step / max(frac, 1e-6)))
+            if not planned:
+                _progress(progress, "start", estimate)
+            elif progress is not None and hasattr(progress, "total"):
+                progress.total = estimate  # the bar's end follows the machine's speed
+            planned, planned_at = estimate, elapsed
+        warm = 0.05
         for group in opt.param_groups:
-            group["lr"] = lr * min(1.0, (step + 1) / warm) * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0)))
+            group["lr"] = lr * min(1.0, (frac + 1e-3) / warm) * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0)))
         whole = bool(covered.any()) and step % 4 == 0  # covered boxes are judged whole: the cover may lie anywhere
         if whole:
             idx = torch.randint(0, n, (batch,), generator=g)
@@ -169,8 +172,8 @@ def _train(net: CounterNet, images: np.ndarray, heat: np.ndarray, covered: np.nd
             value = float(v.detach())
             running[k] = 0.95 * running.get(k, value) + 0.05 * value
         step += 1
-        if planned is not None:
-            _progress(progress, "update", step)
+        if planned:
+            _progress(progress, "update", min(step, planned))
     _progress(progress, "finish", "trained")
     seconds = time.perf_counter() - t0
     return {"steps": step, "batch": batch, "epochs": round(step * batch / n, 1), "train_s": round(seconds, 1),

@@ -132,3 +132,13 @@ def test_a_yolo_image_without_its_label_file_is_refused(box, tmp_path):
     shutil.copy(sorted((out / "labels").glob("*.txt"))[0], out / "labels" / "stray.txt")
     with pytest.raises(CountLabelError, match="stray.txt: unknown file"):
         read_count_source(out)
+
+
+def test_reading_and_checking_count_labels_does_not_load_torch():
+    import subprocess
+    import sys
+
+    code = ("import sys, inspector.training.count_labels, inspector.training.count_scale, inspector.runtime; "
+            "print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
