@@ -34,13 +34,14 @@ from inspector.training.count_graph import (
     MAP_STRIDE, core_model, load_package_weights, map_size, occlusion_affine, package_graph,
 )
 from inspector.training.count_net import CounterNet, augment, count_peaks, focal_loss, heat_targets, to_input
-from inspector.training.count_scale import WorkingScale, choose_scale
+from inspector.training.count_scale import TARGET_SPACING, WorkingScale, choose_scale
 from inspector.training.flips import flip
 from inspector.training.onnx_graph import FrameSpec, peak_table_rows
 from inspector.training.samples import Dataset, Sample
 
 VERSION = "1.0.0"
 MIN_DISTANCE = 2  # heat-map cells: a peak is the maximum of its 5 x 5 window (neighbours sit ~4 cells apart)
+CLOSE_SPACING = 3.5  # cells: objects closer than this at the working scale (the input size was capped) get 3 x 3
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 SPLIT = (0.7, 0.15, 0.15)  # train, validation, test shares of the groups
 BATCH = 8
@@ -237,13 +238,14 @@ def _heat(net: CounterNet, images: np.ndarray) -> torch.Tensor:
                       for a in range(0, len(images), 16)])
 
 
-def pick_threshold(net: CounterNet, images: np.ndarray, counts: np.ndarray) -> tuple[float, dict[str, float]]:
+def pick_threshold(net: CounterNet, images: np.ndarray, counts: np.ndarray,
+                   min_distance: int = MIN_DISTANCE) -> tuple[float, dict[str, float]]:
     """The peak threshold with the most exact counts on the validation images; ties go to the one nearest 0.5."""
     if not len(images):
         return 0.5, {}
     heat = _heat(net, images)
     truth = torch.from_numpy(counts.astype(np.int64))
-    exact = {t: float((count_peaks(heat, t, MIN_DISTANCE) == truth).float().mean()) for t in THRESHOLDS}
+    exact = {t: float((count_peaks(heat, t, min_distance) == truth).float().mean()) for t in THRESHOLDS}
     best = max(exact.values())
     return min((t for t, v in exact.items() if v == best), key=lambda t: abs(t - 0.5)), {
         str(t): round(v, 4) for t, v in exact.items()}
@@ -286,7 +288,7 @@ def _golden(folder: Path, model: LoadedModel, samples: list[Sample], threshold: 
     """Up to ``GOLDEN_CASES`` test images counted right with no peak near the threshold (so another CPU's rounding
     cannot flip a check), stored at the package's input size; any test image where none qualifies."""
     h, w = model.manifest.input.height, model.manifest.input.width
-    k = 2 * MIN_DISTANCE + 1
+    k = 2 * model.manifest.postprocess.min_peak_distance + 1
     chosen, fallback = [], []
     for s in samples:
         frame = cv2.resize(_read(s.path), (w, h), interpolation=cv2.INTER_AREA)
@@ -323,9 +325,10 @@ def expected_count(dataset: Dataset) -> tuple[int, str]:
     return max(counts or [0]), "the largest count labelled"
 
 
-def _manifest(name: str, spec: FrameSpec, threshold: float, metrics: dict, lineage: dict, golden: list) -> dict:
+def _manifest(name: str, spec: FrameSpec, threshold: float, min_distance: int, metrics: dict, lineage: dict,
+              golden: list) -> dict:
     hw = map_size(spec.resize_to)
-    k = 2 * MIN_DISTANCE + 1
+    k = 2 * min_distance + 1
     return {
         "name": name, "task": "count", "version": VERSION, "kind": "trained",
         "description": "Counts the objects it was taught from point labels (inspector train --task count) and says "
@@ -338,11 +341,11 @@ def _manifest(name: str, spec: FrameSpec, threshold: float, metrics: dict, linea
             {"name": "occlusion", "shape": [1], "meaning": "0..1: the view is covered and cannot be counted"},
             {"name": "peak_mask", "shape": [1, 1, *hw],
              "meaning": f"true where the heat is the maximum of its {k}-cell window and at least {threshold}"},
-            {"name": "peaks", "shape": [1, peak_table_rows(hw, MIN_DISTANCE), 3],
+            {"name": "peaks", "shape": [1, peak_table_rows(hw, min_distance), 3],
              "meaning": "rows col, row, score of the peak_mask cells, strongest first, sub-cell positions"},
         ],
         "postprocess": {"heatmap": "heatmap", "stride": MAP_STRIDE, "peak_threshold": threshold,
-                        "min_peak_distance": MIN_DISTANCE, "occlusion": "occlusion", "peak_mask": "peak_mask",
+                        "min_peak_distance": min_distance, "occlusion": "occlusion", "peak_mask": "peak_mask",
                         "peak_table": "peaks"},
         "labels": ["object"], "thresholds": {"occlusion": 0.5}, "metrics": metrics, "lineage": lineage,
         "session": {"graph_optimization": "all"}, "golden": golden,
@@ -366,6 +369,8 @@ def train_count(dataset: Dataset, out: Path, *, base: Path | None, minutes: floa
     if not splits["train"]:
         raise ValueError(f"{dataset.origin}: no images left to train on after the split")
     heat = heat_targets(centres, map_size(input_hw), MAP_STRIDE)
+    spacing_cells = (scale.spacing_input_px or TARGET_SPACING) / MAP_STRIDE
+    min_distance = MIN_DISTANCE if spacing_cells >= CLOSE_SPACING else 1
     net = CounterNet()
     base_facts = None
     if base is not None:
@@ -382,12 +387,12 @@ def train_count(dataset: Dataset, out: Path, *, base: Path | None, minutes: floa
     report = _train(net, images[tr], heat[tr], covered[tr], from_base=base is not None, budget_s=budget_s,
                     seed=seed, progress=progress)
     va = [i for i in splits["validation"] if not covered[i]]
-    threshold, by_threshold = pick_threshold(net, images[va], counts[va])
+    threshold, by_threshold = pick_threshold(net, images[va], counts[va], min_distance)
     spec = FrameSpec(frame=input_hw, resize_to=input_hw, resize="area")
     doc = (f"Count package from inspector train: BGR frame ({input_hw[1]} x {input_hw[0]}) to RGB 0..1; CNN heat map "
-           f"of object centres; peaks ({2 * MIN_DISTANCE + 1}-cell maxima at or above {threshold}).")
+           f"of object centres; peaks ({2 * min_distance + 1}-cell maxima at or above {threshold}).")
     model_bytes = package_graph(core_model(net, input_hw), occlusion_affine(net), spec, peak_threshold=threshold,
-                                min_distance=MIN_DISTANCE, doc=doc, name=out.name or "counter",
+                                min_distance=min_distance, doc=doc, name=out.name or "counter",
                                 producer="inspector.training.count")
     test = [dataset.samples[i] for i in splits["test"]]
     expected, expected_how = expected_count(dataset)
@@ -402,19 +407,19 @@ def train_count(dataset: Dataset, out: Path, *, base: Path | None, minutes: floa
         "splits": {"seed": seed, "grouped_by": "Sample.group (file where none)", "shares": list(SPLIT),
                    **{k: [dataset.samples[i].key for i in v] for k, v in splits.items()}},
         "scale": scale.manifest(), "base": base_facts, "minutes_budget": minutes, **report,
-        "peak_threshold_from": "validation split", "validation_exact_by_threshold": by_threshold,
+        "peak_threshold_from": "validation split", "min_peak_distance_cells": min_distance, "validation_exact_by_threshold": by_threshold,
         "expected_count": {"value": expected, "how": expected_how},
         "heat_sigma_cells": 0.8, "threads": threads, "prep_s": round(prep_s, 1),
         "torch": torch.__version__, "onnx": onnx.__version__, "onnxruntime": ort.__version__,
     }
     with tempfile.TemporaryDirectory(prefix=".train_count_", dir=out.parent if out.parent.exists() else None) as tmp:
         stage = Path(tmp) / name
-        write_package(stage, model_bytes, _manifest(name, spec, threshold, {}, lineage, []))
+        write_package(stage, model_bytes, _manifest(name, spec, threshold, min_distance, {}, lineage, []))
         model = load_package(stage, threads=threads)
         metrics = {"test": evaluate(model, test), "validation": {"exact_by_threshold": by_threshold}}
         golden = _golden(stage, model, test or [dataset.samples[i] for i in splits["train"]], threshold)
         lineage["wall_s"] = round(time.perf_counter() - t0, 1)
-        manifest = _manifest(name, spec, threshold, metrics, lineage, golden)
+        manifest = _manifest(name, spec, threshold, min_distance, metrics, lineage, golden)
         write_package(stage, model_bytes, manifest)
         load_package(stage, threads=threads)  # the finished package passes its own checks
         if out.exists():
