@@ -13,7 +13,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from onnx import TensorProto, helper
 
-from inspector.training.onnx_graph import IR_VERSION, OPSET, FrameSpec, GraphBuilder, peak_table_rows  # noqa: F401 (re-exported)
+from inspector.training.onnx_graph import (  # noqa: F401 (re-exported)
+    IR_VERSION, OPSET, FrameSpec, GraphBuilder, peak_table_rows,
+)
 
 
 def gaussian_1d(sigma: float) -> np.ndarray:

@@ -280,7 +280,8 @@ def evaluate(model: LoadedModel, samples: list[Sample], occlusion_threshold: flo
     if n_cov:
         out.update(occluded_boxes=n_cov, occluded_flagged=round(covered_flagged / n_cov, 4))
     if dist:
-        out["point_error_px"] = {"p50": round(float(np.median(dist)), 2), "p95": round(float(np.percentile(dist, 95)), 2)}
+        out["point_error_px"] = {"p50": round(float(np.median(dist)), 2),
+                                 "p95": round(float(np.percentile(dist, 95)), 2)}
     return out
 
 
@@ -407,7 +408,8 @@ def train_count(dataset: Dataset, out: Path, *, base: Path | None, minutes: floa
         "splits": {"seed": seed, "grouped_by": "Sample.group (file where none)", "shares": list(SPLIT),
                    **{k: [dataset.samples[i].key for i in v] for k, v in splits.items()}},
         "scale": scale.manifest(), "base": base_facts, "minutes_budget": minutes, **report,
-        "peak_threshold_from": "validation split", "min_peak_distance_cells": min_distance, "validation_exact_by_threshold": by_threshold,
+        "peak_threshold_from": "validation split", "min_peak_distance_cells": min_distance,
+        "validation_exact_by_threshold": by_threshold,
         "expected_count": {"value": expected, "how": expected_how},
         "heat_sigma_cells": 0.8, "threads": threads, "prep_s": round(prep_s, 1),
         "torch": torch.__version__, "onnx": onnx.__version__, "onnxruntime": ort.__version__,

@@ -171,7 +171,8 @@ def read_coco(json_path: Path | str) -> Dataset:
         where = f"{json_path}: images[{i}]"
         name = entry.get("file_name")
         if not isinstance(name, str) or not (root / name).is_file():
-            raise CountLabelError(f"{where}: file_name = {name!r}: unknown file (no such image beside {json_path.name})")
+            raise CountLabelError(f"{where}: file_name = {name!r}: unknown file "
+                                  f"(no such image beside {json_path.name})")
         images[entry.get("id")] = entry
     points: dict[object, list[tuple[float, float]]] = {k: [] for k in images}
     for i, ann in enumerate(doc["annotations"]):
@@ -222,7 +223,8 @@ def read_yolo(folder: Path | str) -> Dataset:
     elif len(names) <= 1:
         counted = 0
     else:
-        raise CountLabelError(f"{classes_file}: classes {names}: none is {OBJECT_CLASS!r}, so which to count is unclear")
+        raise CountLabelError(f"{classes_file}: classes {names}: none is {OBJECT_CLASS!r}, "
+                              "so which to count is unclear")
     image_dir = folder / "images" if (folder / "images").is_dir() else folder
     label_dir = folder / "labels"
     images = _images_under(image_dir)
@@ -237,7 +239,8 @@ def read_yolo(folder: Path | str) -> Dataset:
     for path in images:
         txt = label_dir / f"{path.stem}.txt"
         if not txt.is_file():
-            raise CountLabelError(f"{path}: image without any row (no {txt}; an image with no objects has an empty one)")
+            raise CountLabelError(f"{path}: image without any row (no {txt}; "
+                                  "an image with no objects has an empty one)")
         data = path.read_bytes()
         rel = path.relative_to(folder).as_posix()
         hasher.image(rel, data + txt.read_bytes())

@@ -1,6 +1,7 @@
 """The counter network: a small fully-convolutional CNN from an RGB image to a cap-centre heat map and an
 occluder-on-slot map at stride 4, plus a global occlusion logit (the shipped counter sees the half-size frame: one cell
-per 8 x 8 frame block). Moved here from ``models/training/counter_net.py`` (which re-exports it) for ``inspector train``.
+per 8 x 8 frame block). Moved here from ``models/training/counter_net.py`` (which re-exports it) for
+``inspector train``.
 
 Dilated 3 x 3 convolutions at strides 8 and 16 give the heat map a receptive field several times the largest cap
 (~60 px of input) at little cost: without the stride-16 path large caps were counted twice or missed. The occlusion
@@ -44,7 +45,8 @@ class CounterNet(nn.Module):
         nn.init.constant_(self.head.bias, -2.2)
 
     def forward(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """``image``: [N, 3, H, W] RGB in 0..1 (H, W multiples of 16) → heat logits [N, 1, H / 4, W / 4], occluder logits, occlusion logit [N]."""
+        """``image``: [N, 3, H, W] RGB in 0..1 (H, W multiples of 16) → heat logits [N, 1, H / 4, W / 4], occluder
+        logits (same shape), occlusion logit [N]."""
         local = self.stem(image)
         ctx = self.context(local)
         ctx = F.relu(ctx + self.up_deep(self.deep(ctx)))

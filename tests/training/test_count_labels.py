@@ -55,13 +55,16 @@ def test_the_content_hash_follows_the_images_not_only_the_labels(folder):
 
 
 @pytest.mark.parametrize("rows, message", [
-    ("a.png,10,20\na.png,160,5\nb.png,,\nsub/c.jpg,,\n", r"points.csv:3: point \(160, 5\) is outside a.png \(160 x 120 px\)"),
+    ("a.png,10,20\na.png,160,5\nb.png,,\nsub/c.jpg,,\n",
+     r"points.csv:3: point \(160, 5\) is outside a.png \(160 x 120 px\)"),
     ("a.png,10,20\nb.png,,\nsub/c.jpg,,\nd.png,1,1\n", r"points.csv:5: file = 'd.png': unknown file"),
-    ("a.png,10,20\nb.png,,\n", r"1 image\(s\) without any row, e.g. 'sub/c.jpg' \(an image with no objects is one row 'sub/c.jpg,,'\)"),
+    ("a.png,10,20\nb.png,,\n",
+     r"1 image\(s\) without any row, e.g. 'sub/c.jpg' \(an image with no objects is one row 'sub/c.jpg,,'\)"),
     ("a.png,ten,20\nb.png,,\nsub/c.jpg,,\n", r"points.csv:2: x = 'ten': not a number"),
     ("a.png,10,nan\nb.png,,\nsub/c.jpg,,\n", r"points.csv:2: y = 'nan': not a finite number"),
     ("a.png,10\nb.png,,\nsub/c.jpg,,\n", r"points.csv:2: 2 values, expected 3"),
-    ("a.png,10,20\nb.png,,\nb.png,5,5\nsub/c.jpg,,\n", r"points.csv:3: b.png is listed as empty .* and also has 1 point"),
+    ("a.png,10,20\nb.png,,\nb.png,5,5\nsub/c.jpg,,\n",
+     r"points.csv:3: b.png is listed as empty .* and also has 1 point"),
 ])
 def test_a_bad_csv_is_refused_naming_the_file_the_line_and_the_problem(folder, rows, message):
     write_csv(folder, rows)
