@@ -17,7 +17,7 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
-RECIPES = {"cartridge_counter": "models.training.counter_net", "surface_classifier": "models.training.classifier_net"}
+RECIPES = {"cartridge_counter": "inspector.training.count_net", "surface_classifier": "models.training.classifier_net"}
 LAYERS = ("Conv", "ConvTranspose", "Gemm", "MatMul")
 FAMILY = {"Conv": "Conv2d", "ConvTranspose": "ConvTranspose2d", "Gemm": "Linear", "MatMul": "Linear"}
 

@@ -7,11 +7,11 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import torch
-from torch.nn import functional as F
 
+from inspector.training.count_net import augment, count_peaks, to_input  # noqa: F401 (moved there)
 from models.training.counter_net import CounterNet, heat_targets, losses
 from models.training.data import counter_split
-from models.training.flips import flip
+from inspector.training.flips import flip
 
 
 @dataclass(frozen=True)
@@ -46,45 +46,6 @@ class Recipe:
 def stack_splits(splits: tuple[Split, ...]) -> dict[str, np.ndarray]:
     parts = [s.load() for s in splits]
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-
-
-def to_input(images_u8: torch.Tensor) -> torch.Tensor:
-    """[N, H, W, 3] uint8 RGB → [N, 3, H, W] float 0..1, as the graph's preprocessing gives it."""
-    return images_u8.permute(0, 3, 1, 2).float().div_(255.0).contiguous(memory_format=torch.channels_last)
-
-
-NOISE_BANK = 32  # pixels of slack around the frame in the shared noise tile
-
-
-def augment(x: torch.Tensor, g: torch.Generator) -> torch.Tensor:
-    """Colour only (geometry is flipped with the targets): channel order, per-channel gain, contrast, a tone curve
-    (gamma-like), noise. Built from cheap fused ops: the first version (pow, fresh Gaussian noise per pixel) took 115 ms
-    of each 400 ms step."""
-    n, _, h, w = x.shape
-    perm = torch.stack([torch.randperm(3, generator=g) for _ in range(n)])
-    keep = torch.rand(n, generator=g) < 0.5
-    perm[keep] = torch.arange(3)
-    x = torch.gather(x, 1, perm[:, :, None, None].expand_as(x))
-    gain = (1 + 0.15 * (2 * torch.rand(n, 3, 1, 1, generator=g) - 1)) * (0.7 + 0.6 * torch.rand(n, 1, 1, 1, generator=g))
-    contrast = 0.75 + 0.5 * torch.rand(n, 1, 1, 1, generator=g)
-    mean = x.mean(dim=(1, 2, 3), keepdim=True)
-    x = x.mul_(contrast * gain).add_(mean * (1 - contrast) * gain).clamp_(0, 1)
-    k = 0.3 * (2 * torch.rand(n, 1, 1, 1, generator=g) - 1)  # x + k x (1 - x): brighter or darker mid-tones
-    x = torch.addcmul(x * (1 + k), x * x, -k)
-    bank = torch.randn(3, h + NOISE_BANK, w + NOISE_BANK, generator=g)
-    sigma = 0.03 * torch.rand(n, generator=g)
-    offsets = torch.randint(0, NOISE_BANK + 1, (n, 2), generator=g)
-    for i in range(n):
-        oy, ox = int(offsets[i, 0]), int(offsets[i, 1])
-        x[i].add_(bank[:, oy : oy + h, ox : ox + w], alpha=float(sigma[i]))
-    return x.clamp_(0, 1)
-
-
-def count_peaks(heat: torch.Tensor, threshold: float, min_distance: int) -> torch.Tensor:
-    """Per image: cells at or above ``threshold`` that are the maximum of their square window (the graph's rule)."""
-    k = 2 * min_distance + 1
-    is_max = heat == F.max_pool2d(heat, k, stride=1, padding=min_distance)
-    return (is_max & (heat >= threshold)).sum(dim=(1, 2, 3))
 
 
 @torch.no_grad()
