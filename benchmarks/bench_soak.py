@@ -6,7 +6,7 @@ against the first ones after the warm-up, and the fitted slope), disk per part a
 when its settings have one, and what the crash journal costs (fdatasync time, the decision's wait for it). Items are
 rendered ahead (a pool) so the figures are the station's, not the renderer's. Writes ``benchmarks/results/soak.json``.
 
-    python benchmarks/bench_soak.py --rate 50 --minutes 30 [--recipe cartridge-box] [--config station.toml]
+    python benchmarks/bench_soak.py --rate 50 --minutes 30 [--bad-fraction 0.02] [--recipe R] [--config station.toml]
 """
 from __future__ import annotations
 
@@ -98,6 +98,8 @@ def main() -> None:
     parser.add_argument("--sample-s", type=float, default=5.0)
     parser.add_argument("--warmup-s", type=float, default=60.0)
     parser.add_argument("--recipe", default=None, help="recipe name (default: the station's)")
+    parser.add_argument("--bad-fraction", type=float, default=0.02,
+                        help="share of parts that are rejects (missing / covered boxes, defective parts)")
     parser.add_argument("--config", type=Path, help="station settings (default: the simulated line's)")
     parser.add_argument("--data-dir", type=Path, help="default: a temporary folder, removed after")
     parser.add_argument("--out", type=Path, default=RESULTS)
@@ -108,7 +110,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="soak-") as tmp:
         data_dir = args.data_dir or Path(tmp)
         config = config.model_copy(update={"data_dir": data_dir})
-        pool = ItemStream(recipe.product, seed=5, layout=recipe.layout).pool(64)
+        bad = args.bad_fraction
+        pool = ItemStream(recipe.product, seed=5, layout=recipe.layout, missing_rate=bad * 2 / 3,
+                          occlusion_rate=bad / 3, defect_rate=bad).pool(256)
         station = build_station(config, recipe=recipe, simulate=True, rate_hz=args.rate, items=itertools.cycle(pool))
         journal_wait = Reservoir()
         station.line.listeners.append(
@@ -138,6 +142,7 @@ def main() -> None:
             "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()},
             "recipe": recipe.name,
             "rate_hz": args.rate,
+            "bad_fraction": args.bad_fraction,
             "minutes": round(wall / 60, 2),
             "warmup_s": args.warmup_s,
             "parts": station.line.triggered,
