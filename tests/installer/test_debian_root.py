@@ -1,8 +1,9 @@
 """installer/install.sh end to end in a clean Debian bookworm root, booted with systemd (systemd-nspawn).
 
-Slow (a debootstrap once, then pip installs the station's dependencies inside the root): run with
-``pytest -m slow tests/installer`` as root on a machine with debootstrap and systemd-nspawn. The root is made once
-from the host's own Debian mirror and cached (``INSPECTOR_DEBIAN_ROOT``); each run works on a fresh copy of it.
+Run apart from the suite (``.ci/run`` does, as root, after installing debootstrap and systemd-nspawn):
+``pytest -m system tests/installer``. The root is made once from the host's own Debian mirror (debootstrap, about
+2 min) and cached (``INSPECTOR_DEBIAN_ROOT``); each run works on a fresh copy of it, where the installer pip-installs
+the station's dependencies.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pytest
 
 from tests.packaging.conftest import REPO
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
+pytestmark = [pytest.mark.system, pytest.mark.timeout(1800)]
 CACHE = Path(os.environ.get("INSPECTOR_DEBIAN_ROOT", "/var/tmp/inspector-bookworm-root"))
 PACKAGES = "python3,python3-venv,python3-pip,systemd,systemd-sysv,dbus,udev,ca-certificates"
 
