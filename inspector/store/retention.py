@@ -24,11 +24,20 @@ from inspector.workers import Worker
 
 log = logging.getLogger(__name__)
 
+# Over the quota, pass images go until the kept images take this share of it: the images kept until the next run
+# (retention_interval_s) then fit under the quota.
+LOW_WATER = 0.9
 PRUNABLE = (
     "p.outcome = 'pass' AND p.image_path IS NOT NULL"
     " AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.part_id = p.part_id)"
     f" AND NOT EXISTS (SELECT 1 FROM holds h WHERE {HOLD_MATCHES_PART})"
 )
+
+
+def on_disk(stat: os.stat_result) -> int:
+    """Bytes a file takes on its disk: its allocated blocks (a 7 kB JPEG takes 8 kB), else its size."""
+    blocks = getattr(stat, "st_blocks", None)
+    return blocks * 512 if blocks is not None else stat.st_size
 
 
 @dataclass(frozen=True)
@@ -86,11 +95,12 @@ class Retention:
         self.data_dir = store.images_dir.parent
 
     def images_bytes(self) -> int:
+        """What the kept images take on the disk (allocated blocks, as ``du`` counts them)."""
         total = 0
         for folder, _, files in os.walk(self.store.images_dir):
             for name in files:
                 try:
-                    total += os.stat(os.path.join(folder, name)).st_size
+                    total += on_disk(os.stat(os.path.join(folder, name)))
                 except OSError:
                     pass
         return total
@@ -103,7 +113,9 @@ class Retention:
             cutoff = (self.now() - timedelta(days=policy.max_age_days)).isoformat(timespec="milliseconds")
             total = self._prune(report, total, "age", lambda row, _: row["wall_time"] < cutoff, cutoff)
         if policy.image_quota is not None and total > policy.image_quota:
-            total = self._prune(report, total, "quota", lambda _, left: left > policy.image_quota, None)
+            # down to the low-water mark, so the images kept until the next run have room under the quota
+            low_water = policy.image_quota * LOW_WATER
+            total = self._prune(report, total, "quota", lambda _, left: left > low_water, None)
             report.over_quota_protected = total > policy.image_quota
         report.images_bytes_after = total
         if report.pruned and not dry_run:
@@ -147,7 +159,7 @@ class Retention:
 
     def _file_size(self, image_path: str) -> int:
         try:
-            return (self.data_dir / image_path).stat().st_size
+            return on_disk((self.data_dir / image_path).stat())
         except OSError:
             return 0
 

@@ -15,6 +15,7 @@ from inspector.store import (
     HoldError, ImagePolicy, RecordWriter, Retention, RetentionPolicy, RetentionWorker, Store, add_hold, holds,
     release_hold,
 )
+from inspector.store.retention import LOW_WATER, on_disk
 from tests.store.conftest import make_record
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=timezone.utc)
@@ -49,7 +50,7 @@ def image_of(store, part_id):
 
 
 def one_image_bytes(store):
-    return image_of(store, 1).stat().st_size
+    return on_disk(image_of(store, 1).stat())
 
 
 def pruned_row(store, part_id):
@@ -61,14 +62,15 @@ def test_a_quota_prunes_pass_images_oldest_first_and_nothing_else(station):
     size = one_image_bytes(station)  # every image has the same size (uncompressed PNG of the same shape)
     files = {i: image_of(station, i) for i in range(1, 13)}
     report = Retention(station, RetentionPolicy(image_quota=8 * size), now=lambda: NOW).run()
-    assert [p.part_id for p in report.pruned] == [1, 2, 4, 6]  # 12 images, 4 must go: the oldest passes
-    assert report.images_bytes_after <= 8 * size < report.images_bytes_before
-    for i in (1, 2, 4, 6):
+    # 12 images over a quota of 8: down to the low-water mark (7.2 images), so the oldest 5 passes go
+    assert [p.part_id for p in report.pruned] == [1, 2, 4, 6, 8]
+    assert report.images_bytes_after <= LOW_WATER * 8 * size < report.images_bytes_before
+    for i in (1, 2, 4, 6, 8):
         assert not files[i].exists()
         row = pruned_row(station, i)
         assert row["image_path"] is None and row["image_pruned_at"]
         assert "quota" in row["image_pruned_reason"] and files[i].name in row["image_pruned_reason"]
-    for i in (3, 5, 7, 8, 9, 10, 11, 12):
+    for i in (3, 5, 7, 9, 10, 11, 12):
         assert files[i].exists() and station.record(i).image_path
     assert station.count() == 12  # every part row stays
 
@@ -125,7 +127,7 @@ def test_a_dry_run_names_what_would_go_and_deletes_nothing(station):
     size = one_image_bytes(station)
     report = Retention(station, RetentionPolicy(image_quota=10 * size, max_age_days=34.5), now=lambda: NOW).run(
         dry_run=True)
-    assert [(p.part_id, p.why) for p in report.pruned] == [(1, "age"), (2, "quota")]
+    assert [(p.part_id, p.why) for p in report.pruned] == [(1, "age"), (2, "quota"), (4, "quota")]
     assert all(image_of(station, i).exists() for i in range(1, 13))
     assert pruned_row(station, 1)["image_pruned_at"] is None
 
