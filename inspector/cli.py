@@ -23,6 +23,7 @@ from pathlib import Path
 
 from inspector.cli_admin import COMMANDS as ADMIN_COMMANDS
 from inspector.cli_admin import add_commands as add_admin_commands
+from inspector.cli_train import COMMANDS as TRAIN_COMMANDS, add_commands as add_train_commands
 from inspector.config import ConfigError, StationConfig, load_recipe, load_station
 
 log = logging.getLogger("inspector")
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--until", help="verdicts given before this time")
     report.add_argument("--model-key", help="only parts made by this set of model versions")
     add_admin_commands(sub)
+    add_train_commands(sub)
     return parser
 
 
@@ -258,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return {"run": cmd_run, "predict": cmd_predict, "export": cmd_export, "review-report": cmd_review_report,
-                **ADMIN_COMMANDS}[args.command](args)
+                **ADMIN_COMMANDS, **TRAIN_COMMANDS}[args.command](args)
     except ConfigError as e:
         print(f"inspector: configuration refused:\n{e}", file=sys.stderr)
         return 2
