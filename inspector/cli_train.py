@@ -43,7 +43,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.minutes <= 0:
         print(f"inspector: train refused: --minutes = {args.minutes}: must be above 0", file=sys.stderr)
         return 2
-    command = "inspector " + shlex.join(sys.argv[1:]) if sys.argv and "train" in sys.argv else "inspector train"
+    command = _command(args)
     try:
         if args.task == "count":
             return _count(args, command)
@@ -66,6 +66,18 @@ def cmd_train(args: argparse.Namespace) -> int:
     shown = {k: v for k, v in summary.items() if k not in ("test_scores", "splits")}
     print(json.dumps(shown))
     return 0
+
+
+def _command(args: argparse.Namespace) -> str:
+    """The command as it ran (every option, defaults included), for the manifest's lineage."""
+    words = ["inspector", "train"]
+    for option in ("task", "data", "out", "base", "minutes", "seed", "sign_key", "since", "until", "route", "name"):
+        value = getattr(args, option)
+        if value is not None:
+            words += [f"--{option.replace('_', '-')}", str(value)]
+    if args.verified_only:
+        words.append("--verified-only")
+    return shlex.join(words)
 
 
 def _count(args: argparse.Namespace, command: str) -> int:

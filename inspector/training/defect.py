@@ -156,12 +156,14 @@ def train_defect(splits: Splits, frame: tuple[int, int], settings: DefectSetting
     sampler = CropSampler(frames["train"], route, settings.crop, rng)
     unmasked = sampler.unmasked
     eval_s = _estimate_eval_s(net, frames, frame)
-    train_until = started + budget_s - eval_s * 1.3 - 8.0
+    train_until = started + budget_s - eval_s * 1.2 - 6.0  # then score, calibrate, export, load
     train_s0 = time.monotonic()
     span = max(train_until - train_s0, 1.0)
     step, seen, last = 0, 0, {}
     net.train()
-    while time.monotonic() < train_until and (settings.max_steps is None or step < settings.max_steps):
+    min_steps = 3 if settings.max_steps is None else min(3, settings.max_steps)
+    while (time.monotonic() < train_until or step < min_steps) and (settings.max_steps is None
+                                                                     or step < settings.max_steps):
         fraction = min((time.monotonic() - train_s0) / span, 1.0)
         for group in opt.param_groups:
             group["lr"] = lr * (0.05 + 0.95 * 0.5 * (1 + np.cos(np.pi * fraction)))
@@ -183,7 +185,7 @@ def train_defect(splits: Splits, frame: tuple[int, int], settings: DefectSetting
         opt.step()
         step, seen = step + 1, seen + len(images)
         last = {k: round(float(v.detach().mean()), 4) for k, v in parts.items()}
-        progress(min((time.monotonic() - started) / budget_s, 0.99), f"step {step} loss {float(loss):.3f}")
+        progress(min((time.monotonic() - started) / budget_s, 0.99), f"step {step} loss {loss.item():.3f}")
     train_s = time.monotonic() - train_s0
     net.eval()
     val = _score(net, frames["validation"])
@@ -219,16 +221,18 @@ def _round(v: float | None, n: int = 5) -> float | None:
 
 
 def _estimate_eval_s(net, frames: dict[str, list[Frame]], frame: tuple[int, int]) -> float:
+    """Seconds to score validation and test (whole frames, batches of 8, as ``_score`` runs them)."""
     import torch
 
     n = len(frames["validation"]) + len(frames["test"]) + 20
     net.eval()
     with torch.no_grad():
+        net.segment(to_tensor_batch([frames["train"][0].image] * 2))  # warm-up
         t0 = time.monotonic()
-        net.segment(to_tensor_batch([frames["train"][0].image] * 2))
-        per = (time.monotonic() - t0) / 2
+        net.segment(to_tensor_batch([frames["train"][0].image] * 8))
+        per = (time.monotonic() - t0) / 8
     net.train()
-    return per * n + 5.0
+    return per * n + 3.0
 
 
 def _score(net, frames: list[Frame], batch: int = 8) -> dict[str, Any]:

@@ -36,22 +36,25 @@ def average_precision(labels, scores) -> float | None:
     return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
 
 
-def platt(logits, labels, iterations: int = 300) -> tuple[float, float]:
-    """Temperature and offset with ``sigmoid((z - offset) / T)`` of least log loss on ``labels`` (Newton steps on
-    a, b of sigmoid(a z + b)); (1, 0) without both classes."""
+def platt(logits, labels) -> tuple[float, float]:
+    """Temperature and offset with ``sigmoid((z - offset) / T)`` of least log loss against Platt's targets
+    (``(N+ + 1) / (N+ + 2)`` and ``1 / (N- + 2)``, so separable data still give a finite temperature); T searched
+    over 0.05..20, the offset solved for each T. (1, 0) without both classes."""
     z = np.asarray(logits, np.float64)
-    y = np.asarray(labels, np.float64)
-    if y.min() == y.max():
+    y = np.asarray(labels, bool)
+    n_pos, n_neg = int(y.sum()), int((~y).sum())
+    if not n_pos or not n_neg:
         return 1.0, 0.0
-    a, b = 1.0, 0.0
-    X = np.stack([z, np.ones_like(z)], 1)
-    for _ in range(iterations):
-        p = 1 / (1 + np.exp(-np.clip(a * z + b, -60, 60)))
-        grad = X.T @ (p - y) + 1e-3 * np.array([a - 1, 0.0])
-        hess = (X * (p * (1 - p))[:, None]).T @ X + 1e-3 * np.eye(2)
-        step = np.linalg.solve(hess, grad)
-        a, b = a - step[0], b - step[1]
-        if np.abs(step).max() < 1e-9:
-            break
-    a = float(np.clip(a, 0.05, 20.0))  # a defect logit never ranks backwards, nor becomes a step
-    return 1 / a, float(-b / a)
+    target = np.where(y, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+    best = (np.inf, 1.0, 0.0)
+    for temperature in np.geomspace(0.05, 20, 80):
+        lo, hi = float(z.min()) - 60 * temperature, float(z.max()) + 60 * temperature
+        for _ in range(60):  # the offset at which the mean probability equals the mean target
+            mid = (lo + hi) / 2
+            p = 1 / (1 + np.exp(-np.clip((z - mid) / temperature, -60, 60)))
+            lo, hi = (mid, hi) if p.sum() > target.sum() else (lo, mid)
+        p = np.clip(1 / (1 + np.exp(-np.clip((z - mid) / temperature, -60, 60))), 1e-12, 1 - 1e-12)
+        loss = -float(np.sum(target * np.log(p) + (1 - target) * np.log(1 - p)))
+        if loss < best[0]:
+            best = (loss, float(temperature), float(mid))
+    return best[1], best[2]

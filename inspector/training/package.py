@@ -83,6 +83,11 @@ def write_trained_package(out: Path, model_bytes: bytes, manifest: dict[str, Any
         model = load_package(tmp, threads=2, warmup_runs=1)
         cases = [{"input": f"{GOLDEN_DIR}/{case.name}.png", "expected": _expected(model.infer(case.image_bgr)),
                   "tolerance": {"value": tolerance, "pixels": 8.0}} for case in golden]
+        given = {case["expected"].get("label") for case in cases}
+        if manifest.get("task") == "classify" and not {"good", "defect"} <= given:
+            raise PackageWriteError(f"{out}: the trained model labels its clearest good and clearest defect test "
+                                    f"images {sorted(map(str, given))}: it cannot tell them apart yet (more time "
+                                    "or more images); no package was written")
         write_package(tmp, model_bytes, {**manifest, "golden": cases})
         (tmp / RECIPE_FILE).write_text(recipe_toml({**recipe, "models": [str(out)]}), encoding="utf-8")
         finish_package(tmp, sign_key)

@@ -45,7 +45,8 @@ def paint_defect(image_bgr: np.ndarray, rng: np.random.Generator, *, family: str
         mask = soft > MASK_FROM
     if grey:
         color[...] = color.mean(axis=2, keepdims=True)
-    out = np.clip(color + rng.normal(0, 1.0, color.shape) * (soft[..., None] > 0.05), 0, 255).astype(np.uint8)
+    grain = rng.normal(0, 1.0, (h, w, 1 if grey else 3)) * (soft[..., None] > 0.05)  # the mark's own texture
+    out = np.clip(color + grain, 0, 255).astype(np.uint8)
     if not mask.any():  # a mark too faint to threshold: its strongest pixels are the defect
         mask = soft >= soft.max() * 0.5
     return out, mask, family

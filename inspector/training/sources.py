@@ -151,9 +151,12 @@ def _masks(folder: Path) -> dict[str, Path]:
     return found
 
 
-def read_export(root: Path) -> Dataset:
-    """A folder written by ``inspector export``: the records of its manifest, each file checked."""
+def read_export(root: Path, task: Task = "defect") -> Dataset:
+    """A folder written by ``inspector export``: the records of its manifest, each file checked (defect task; the
+    count learner reads an export's COCO keypoints itself)."""
     manifest_path = root / "manifest.json"
+    if task != "defect":
+        raise SourceError(f"{manifest_path}: an export for counting is read by the count learner (COCO keypoints)")
     try:
         doc = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
