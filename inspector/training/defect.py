@@ -25,6 +25,7 @@ from inspector.training.splits import Splits
 
 MIN_REAL_DEFECTS = 8  # fewer real defects with masks or labels in train: the good-only route
 CROP = 128
+LARGE = 384  # every other step: views this large (the whole frame where it is smaller)
 BATCH = 16
 
 
@@ -76,37 +77,39 @@ class CropSampler:
                        {"paint": 0.5, "good": 0.5})
         self.paint_scale = min(train[0].image.shape[:2])
 
-    def _window(self, f: Frame, centre: tuple[int, int] | None) -> tuple[np.ndarray, np.ndarray]:
+    def _window(self, f: Frame, centre: tuple[int, int] | None, crop: int) -> tuple[np.ndarray, np.ndarray]:
         h, w = f.image.shape[:2]
-        c = min(self.crop, h, w)
+        ch, cw = min(crop, h), min(crop, w)
         if centre is None:
-            y0, x0 = int(self.rng.integers(0, h - c + 1)), int(self.rng.integers(0, w - c + 1))
+            y0, x0 = int(self.rng.integers(0, h - ch + 1)), int(self.rng.integers(0, w - cw + 1))
         else:
             cy, cx = centre
-            y0 = int(np.clip(cy - self.rng.integers(c // 8, c - c // 8), 0, h - c))
-            x0 = int(np.clip(cx - self.rng.integers(c // 8, c - c // 8), 0, w - c))
-        mask = f.mask[y0:y0 + c, x0:x0 + c] if f.mask is not None else np.zeros((c, c), bool)
-        return f.image[y0:y0 + c, x0:x0 + c], mask
+            y0 = int(np.clip(cy - self.rng.integers(ch // 8, ch - ch // 8 + 1), 0, h - ch))
+            x0 = int(np.clip(cx - self.rng.integers(cw // 8, cw - cw // 8 + 1), 0, w - cw))
+        mask = f.mask[y0:y0 + ch, x0:x0 + cw] if f.mask is not None else np.zeros((ch, cw), bool)
+        return f.image[y0:y0 + ch, x0:x0 + cw], mask
 
-    def one(self) -> tuple[np.ndarray, np.ndarray]:
+    def one(self, crop: int) -> tuple[np.ndarray, np.ndarray]:
         kind = self.rng.choice(list(self.shares), p=list(self.shares.values()))
         if kind == "real":
             f = self.masked[int(self.rng.integers(len(self.masked)))]
             ys, xs = np.nonzero(f.mask)
             k = int(self.rng.integers(len(ys)))
-            image, mask = self._window(f, (int(ys[k]), int(xs[k])))
+            image, mask = self._window(f, (int(ys[k]), int(xs[k])), crop)
         else:
-            image, mask = self._window(self.good[int(self.rng.integers(len(self.good)))], None)
+            image, mask = self._window(self.good[int(self.rng.integers(len(self.good)))], None, crop)
             if kind == "paint":
                 from inspector.training.frames import as_bgr
 
                 scale = float(self.rng.uniform(0.08, 0.45) * self.paint_scale)
-                painted, mask, _ = paint_defect(as_bgr(image), self.rng, scale=min(scale, 1.2 * image.shape[0]))
+                painted, mask, _ = paint_defect(as_bgr(image), self.rng, scale=min(scale, 1.2 * min(image.shape[:2])))
                 image = painted if image.shape[2] == 3 else painted[..., :1]
         return _augment(image, mask, self.rng)
 
-    def batch(self, n: int) -> tuple[list[np.ndarray], np.ndarray]:
-        items = [self.one() for _ in range(n)]
+    def batch(self, n: int, crop: int | None = None) -> tuple[list[np.ndarray], np.ndarray]:
+        """``n`` crops of ``crop`` px (default: the sampler's); a crop as large as the frame is the whole frame,
+        which teaches the defect logit what a whole good frame's strongest cells look like."""
+        items = [self.one(crop or self.crop) for _ in range(n)]
         size = min(i[0].shape[0] for i in items), min(i[0].shape[1] for i in items)
         return [i[0][: size[0], : size[1]] for i in items], np.stack([i[1][: size[0], : size[1]] for i in items])
 
@@ -161,13 +164,18 @@ def train_defect(splits: Splits, frame: tuple[int, int], settings: DefectSetting
     span = max(train_until - train_s0, 1.0)
     step, seen, last = 0, 0, {}
     net.train()
+    large_px = min(LARGE, frame[0]) * min(LARGE, frame[1])
+    large_batch = max(4, round(settings.batch * settings.crop ** 2 / large_px))  # about the crop batch's pixels
     min_steps = 3 if settings.max_steps is None else min(3, settings.max_steps)
     while (time.monotonic() < train_until or step < min_steps) and (settings.max_steps is None
                                                                      or step < settings.max_steps):
         fraction = min((time.monotonic() - train_s0) / span, 1.0)
         for group in opt.param_groups:
             group["lr"] = lr * (0.05 + 0.95 * 0.5 * (1 + np.cos(np.pi * fraction)))
-        images, masks = sampler.batch(settings.batch)
+        if step % 2:  # large views (whole frames up to 384 px a side), a quarter of the batch
+            images, masks = sampler.batch(large_batch, LARGE)
+        else:
+            images, masks = sampler.batch(settings.batch)
         x = to_tensor_batch(images)
         share = torch.nn.functional.avg_pool2d(torch.from_numpy(masks[:, None].astype(np.float32)), 4)
         label = (share.flatten(1).amax(1) >= 1.5 / 16).float()
@@ -207,7 +215,8 @@ def train_defect(splits: Splits, frame: tuple[int, int], settings: DefectSetting
                 "real_defects_used": (len(sampler.masked) + len(sampler.unmasked)),
                 "masked_defects_used": len(sampler.masked), "crop_shares": sampler.shares,
                 "painted_validation_images": painted_val, "steps": step, "crops_seen": seen, "batch": settings.batch,
-                "crop": settings.crop, "lr": lr, "base_layers_taken": base_layers, "final_losses": last,
+                "crop": settings.crop, "large_view": [min(LARGE, frame[0]), min(LARGE, frame[1])],
+                "large_batch": large_batch, "lr": lr, "base_layers_taken": base_layers, "final_losses": last,
                 "load_s": round(load_s, 1), "train_s": round(train_s, 1), "torch_threads": settings.threads,
                 "validation": {"auc": _round(auroc(val["label"], val["logit"])), "images": len(val["label"]),
                                "temperature": round(temperature, 4), "offset": round(offset, 4),
