@@ -139,3 +139,26 @@ def test_count_without_its_learner_or_with_bad_minutes_exits_2(tmp_path, capsys)
     err = _refused(capsys, ["train", "--task", "defect", "--data", str(data), "--out", str(tmp_path / "o"),
                             "--minutes", "0"])
     assert "--minutes" in err
+
+
+def test_the_line_runs_on_the_trained_recipe(trained, tmp_path, capsys):
+    _, out = trained
+    assert main(["run", "--simulate", "--headless", "--parts", "3", "--rate", "5", "--recipe",
+                 str(out / "recipe.toml"), "--data-dir", str(tmp_path / "data")]) == 0
+    out_text = capsys.readouterr().out
+    report = json.loads(out_text[out_text.index("{\n"):])
+    assert report["recipe"] == out.name and report["records_in_database"] == 3
+    assert list(report["models"]) == [out.name]
+
+
+def test_the_progress_bar_shows_percent_and_eta():
+    import io
+
+    from inspector.training.progress import TrainProgress
+
+    stream = io.StringIO()
+    bar = TrainProgress("train defect", stream=stream, interval_s=0)
+    bar(0.25, "step 10 loss 0.500")
+    bar.finish("done")
+    text = stream.getvalue()
+    assert " 25%" in text and "ETA " in text and "step 10 loss 0.500" in text and text.endswith("\n")
