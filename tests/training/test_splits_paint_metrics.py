@@ -70,3 +70,11 @@ def test_platt_scaling_recovers_a_known_temperature_and_offset():
     y = rng.random(4000) < 1 / (1 + np.exp(-(z - 1.0) / 2.0))
     temperature, offset = platt(z, y)
     assert temperature == pytest.approx(2.0, rel=0.15) and offset == pytest.approx(1.0, abs=0.3)
+
+
+def test_the_frame_is_the_median_image_size_to_a_multiple_of_16_and_large_images_shrink_least():
+    from inspector.training.defect_net import frame_size
+
+    assert frame_size([(600, 250), (620, 260), (100, 400)]) == (256, 608)  # (height, width)
+    assert frame_size([(5000, 4000)]) == (1632, 2048)  # longest side 2048, aspect kept
+    assert frame_size([(20, 10)]) == (16, 16)

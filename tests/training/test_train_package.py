@@ -162,3 +162,16 @@ def test_the_progress_bar_shows_percent_and_eta():
     bar.finish("done")
     text = stream.getvalue()
     assert " 25%" in text and "ETA " in text and "step 10 loss 0.500" in text and text.endswith("\n")
+
+
+def test_defects_without_masks_teach_through_their_image_labels(tmp_path):
+    from inspector.training.defect_package import train_defect_package
+    from inspector.training.sources import read_source
+
+    data = write_folder(tmp_path / "data", good=12, defect=14, masks=False, shape=(64, 80))
+    summary = train_defect_package(read_source(data, "defect"), tmp_path / "pkg", minutes=0.5, seed=3,
+                                   max_steps=12, base=SHIPPED_MODELS / "surface_classifier")
+    training = summary["training"]
+    assert summary["route"] == "supervised" and training["masked_defects_used"] == 0
+    assert training["real_defects_used"] == summary["splits"]["train"]["labels"]["defect"]
+    assert summary["metrics"]["pixel_ap"] is None  # no mask, no pixel figure
