@@ -42,6 +42,10 @@ def read_source(path: Path | str, task: Task, *, since: str | None = None, until
         raise SourceError(f"{path}: not a folder (give a station data dir, an export or a labelled folder)")
     if (path / DATABASE).is_file():
         return read_database(path, task, since=since, until=until, verified_only=verified_only)
+    if since or until or verified_only:
+        given = "--since" if since else "--until" if until else "--verified-only"
+        raise SourceError(f"{path}: {given} chooses records of a station's database; this is a folder (filter "
+                          "it with inspector export first, or give the data dir)")
     if (path / "manifest.json").is_file():
         return read_export(path, task)
     if task == "count":

@@ -90,6 +90,8 @@ def test_a_missing_path_and_a_plain_folder_for_counting_are_refused(tmp_path, fo
         read_source(tmp_path / "nowhere", "defect")
     with pytest.raises(SourceError, match="point labels"):
         read_source(folder, "count")
+    with pytest.raises(SourceError, match="--verified-only chooses records"):
+        read_source(folder, "defect", verified_only=True)
 
 
 def _fake_export(root: Path, folder: Path) -> Path:
