@@ -43,6 +43,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.minutes <= 0:
         print(f"inspector: train refused: --minutes = {args.minutes}: must be above 0", file=sys.stderr)
         return 2
+    if args.sign_key is not None and not args.sign_key.is_file():
+        print(f"inspector: train refused: --sign-key {args.sign_key}: no such file", file=sys.stderr)
+        return 2
     command = _command(args)
     try:
         if args.task == "count":

@@ -139,6 +139,10 @@ def test_count_without_its_learner_or_with_bad_minutes_exits_2(tmp_path, capsys)
     err = _refused(capsys, ["train", "--task", "defect", "--data", str(data), "--out", str(tmp_path / "o"),
                             "--minutes", "0"])
     assert "--minutes" in err
+    err = _refused(capsys, ["train", "--task", "defect", "--data", str(data), "--out", str(tmp_path / "o"),
+                            "--sign-key", str(tmp_path / "no.key")])
+    assert "--sign-key" in err and "no such file" in err
+    assert not (tmp_path / "o").exists()
 
 
 def test_the_line_runs_on_the_trained_recipe(trained, tmp_path, capsys):
