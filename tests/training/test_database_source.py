@@ -13,8 +13,11 @@ from inspector.training.sources import SourceError, read_source
 
 @pytest.fixture(scope="module")
 def station_data(tmp_path_factory) -> Path:
-    data = tmp_path_factory.mktemp("station") / "data"
-    assert main(["run", "--simulate", "--headless", "--parts", "30", "--rate", "20", "--recipe", "surface-part",
+    root = tmp_path_factory.mktemp("station")
+    data = root / "data"
+    config = root / "station.toml"
+    config.write_text('recipe = "surface-part"\n[images]\nkeep_pass_fraction = 1.0\n')  # every image kept
+    assert main(["run", "--simulate", "--headless", "--parts", "16", "--rate", "20", "--config", str(config),
                  "--data-dir", str(data), "--seed", "5"]) == 0
     return data
 
@@ -40,7 +43,7 @@ def test_verified_parts_with_images_become_samples_labelled_by_qa(station_data, 
 
     data = Path(shutil.copytree(station_data, tmp_path / "data"))
     given = _label_some(data)
-    assert len(given) >= 4
+    assert len(given) == 16
     dataset = read_source(data, "defect", verified_only=True)
     assert dataset.kind == "database"
     assert {int(s.key.split(":")[1]): s.label for s in dataset.samples} == given

@@ -179,3 +179,13 @@ def test_defects_without_masks_teach_through_their_image_labels(tmp_path):
     assert summary["route"] == "supervised" and training["masked_defects_used"] == 0
     assert training["real_defects_used"] == summary["splits"]["train"]["labels"]["defect"]
     assert summary["metrics"]["pixel_ap"] is None  # no mask, no pixel figure
+
+
+def test_the_station_s_commands_never_import_torch():
+    import subprocess
+    import sys
+
+    code = ("import sys; from inspector.cli import build_parser; build_parser(); import inspector.training.sources, "
+            "inspector.training.package; print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
