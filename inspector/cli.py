@@ -31,6 +31,7 @@ from inspector.cli_models import add_commands as add_models_commands
 from inspector.cli_storage import COMMANDS as STORAGE_COMMANDS
 from inspector.cli_storage import add_commands as add_storage_commands
 from inspector.cli_cameras import COMMANDS as CAMERA_COMMANDS, add_command as add_cameras_command
+from inspector.cli_train import COMMANDS as TRAIN_COMMANDS, add_commands as add_train_commands
 from inspector.config import ConfigError, StationConfig, load_recipe, load_station
 
 log = logging.getLogger("inspector")
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_models_commands(sub)
     add_storage_commands(sub)
     add_cameras_command(sub)
+    add_train_commands(sub)
     return parser
 
 
@@ -324,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return {"run": cmd_run, "predict": cmd_predict, "export": cmd_export, "review-report": cmd_review_report,
-                **ADMIN_COMMANDS, **MODELS_COMMANDS, **STORAGE_COMMANDS, **CAMERA_COMMANDS}[args.command](args)
+                **ADMIN_COMMANDS, **MODELS_COMMANDS, **STORAGE_COMMANDS, **CAMERA_COMMANDS,
+                **TRAIN_COMMANDS}[args.command](args)
     except ConfigError as e:
         print(f"inspector: configuration refused:\n{e}", file=sys.stderr)
         return 2

@@ -37,6 +37,7 @@ from inspector.training.count_net import CounterNet, augment, count_peaks, focal
 from inspector.training.count_scale import TARGET_SPACING, WorkingScale, choose_scale
 from inspector.training.flips import flip
 from inspector.training.onnx_graph import FrameSpec, peak_table_rows
+from inspector.training.package import finish_package
 from inspector.training.samples import Dataset, Sample
 
 VERSION = "1.0.0"
@@ -302,16 +303,24 @@ def _golden(folder: Path, model: LoadedModel, samples: list[Sample], threshold: 
             chosen.append((s, frame, result))
         elif not near and occ_clear:
             fallback.append((s, frame, result))
-        if len(chosen) == GOLDEN_CASES:
-            break
     out = []
-    for n, (s, frame, result) in enumerate((chosen + fallback)[:GOLDEN_CASES]):
+    for n, (s, frame, result) in enumerate(_varied(chosen + fallback)[:GOLDEN_CASES]):
         rel = f"golden/{n:02d}_{Path(s.key).stem}.png"
         (folder / "golden").mkdir(exist_ok=True)
         cv2.imwrite(str(folder / rel), frame, [cv2.IMWRITE_PNG_COMPRESSION, 9])
         keys = ("occlusion",) if result.occlusion > 0.9 else ("count", "points", "occlusion")
         out.append({"input": rel, "expected": expected_from(result, keys), "tolerance": GOLDEN_TOLERANCE})
     return out
+
+
+def _varied(cases: list) -> list:
+    """The cases with one of each count (and a covered one) first: golden cases must show different counts."""
+    seen, first, rest = set(), [], []
+    for case in cases:
+        kind = "covered" if case[2].occlusion > 0.9 else case[2].count
+        (rest if kind in seen else first).append(case)
+        seen.add(kind)
+    return first + rest
 
 
 def expected_count(dataset: Dataset) -> tuple[int, str]:
@@ -327,7 +336,7 @@ def expected_count(dataset: Dataset) -> tuple[int, str]:
 
 
 def _manifest(name: str, spec: FrameSpec, threshold: float, min_distance: int, metrics: dict, lineage: dict,
-              golden: list) -> dict:
+              golden: list, *, flags_covered: bool = True) -> dict:
     hw = map_size(spec.resize_to)
     k = 2 * min_distance + 1
     return {
@@ -348,13 +357,16 @@ def _manifest(name: str, spec: FrameSpec, threshold: float, min_distance: int, m
         "postprocess": {"heatmap": "heatmap", "stride": MAP_STRIDE, "peak_threshold": threshold,
                         "min_peak_distance": min_distance, "occlusion": "occlusion", "peak_mask": "peak_mask",
                         "peak_table": "peaks"},
-        "labels": ["object"], "thresholds": {"occlusion": 0.5}, "metrics": metrics, "lineage": lineage,
+        # taught without any covered view, it makes no claim to flag one (and needs no covered golden case)
+        "labels": ["object"], "thresholds": {"occlusion": 0.5} if flags_covered else {}, "metrics": metrics,
+        "lineage": lineage,
         "session": {"graph_optimization": "all"}, "golden": golden,
     }
 
 
 def train_count(dataset: Dataset, out: Path, *, base: Path | None, minutes: float, seed: int,
-                progress=None) -> dict[str, Any]:
+                progress=None, sign_key: Path | None = None, name: str | None = None,
+                command: str | None = None) -> dict[str, Any]:
     """Train, export, evaluate and write the package folder ``out`` (replaced only once complete); return the
     manifest's facts: metrics, lineage, expected count, where the package is."""
     t0 = time.perf_counter()
@@ -397,10 +409,10 @@ def train_count(dataset: Dataset, out: Path, *, base: Path | None, minutes: floa
                                 producer="inspector.training.count")
     test = [dataset.samples[i] for i in splits["test"]]
     expected, expected_how = expected_count(dataset)
-    name = out.name or "counter"
+    name = name or out.name or "counter"
     lineage = {
         "kind": "trained", "trained": True, "recipe": "inspector train --task count",
-        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+        "command": command or " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
         "source": {"kind": dataset.kind, "origin": dataset.origin, "content_sha256": dataset.content_sha256,
                    **{k: v for k, v in dataset.notes.items() if isinstance(v, (str, int, float, bool))}},
         "labels": {"images": len(dataset.samples), "points": int(counts.sum()), "covered": int(covered.sum()),
@@ -416,14 +428,19 @@ def train_count(dataset: Dataset, out: Path, *, base: Path | None, minutes: floa
     }
     with tempfile.TemporaryDirectory(prefix=".train_count_", dir=out.parent if out.parent.exists() else None) as tmp:
         stage = Path(tmp) / name
-        write_package(stage, model_bytes, _manifest(name, spec, threshold, min_distance, {}, lineage, []))
-        model = load_package(stage, threads=threads)
+        flags_covered = bool(covered[tr].any())
+        write_package(stage, model_bytes, _manifest(name, spec, threshold, min_distance, {}, lineage, [],
+                                                    flags_covered=flags_covered))
+        model = load_package(stage, threads=threads, unsigned_build_check=True)
         metrics = {"test": evaluate(model, test), "validation": {"exact_by_threshold": by_threshold}}
         golden = _golden(stage, model, test or [dataset.samples[i] for i in splits["train"]], threshold)
         lineage["wall_s"] = round(time.perf_counter() - t0, 1)
-        manifest = _manifest(name, spec, threshold, min_distance, metrics, lineage, golden)
+        manifest = _manifest(name, spec, threshold, min_distance, metrics, lineage, golden,
+                             flags_covered=flags_covered)
         write_package(stage, model_bytes, manifest)
-        load_package(stage, threads=threads)  # the finished package passes its own checks
+        finish_package(stage, sign_key)
+        # the finished package passes its own checks (a station's, signature and golden coverage, once signed)
+        load_package(stage, threads=threads, unsigned_build_check=sign_key is None)
         if out.exists():
             shutil.rmtree(out)
         out.parent.mkdir(parents=True, exist_ok=True)

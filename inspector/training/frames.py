@@ -1,0 +1,63 @@
+"""Images and masks of a data set brought to the frame size the product is inspected at, kept in memory.
+
+A frame is what the station's camera delivers after its ROI: the package's input. An image of another size is
+resized to it the way the station resizes a frame (``cv2.INTER_AREA`` to shrink, linear to grow), so training sees
+what the line will see. Grey images stay one channel here (a third of the memory) and are widened per batch.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from inspector.training.samples import Sample
+from inspector.training.sources import SourceError
+
+
+@dataclass
+class Frame:
+    sample: Sample
+    image: np.ndarray  # uint8 H x W x 1 (grey) or x 3 (BGR)
+    mask: np.ndarray | None  # bool H x W, defect pixels
+
+
+def resize_like_station(image: np.ndarray, frame: tuple[int, int]) -> np.ndarray:
+    h, w = frame
+    if image.shape[:2] == (h, w):
+        return image
+    shrink = image.shape[0] * image.shape[1] > h * w
+    return cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
+
+
+def read_bgr(sample: Sample) -> np.ndarray:
+    image = cv2.imread(str(sample.path), cv2.IMREAD_COLOR)
+    if image is None:
+        raise SourceError(f"{sample.path}: not a readable image (corrupt or unknown format)")
+    return image
+
+
+def load_frame(sample: Sample, frame: tuple[int, int]) -> Frame:
+    image = resize_like_station(read_bgr(sample), frame)
+    if np.array_equal(image[..., 0], image[..., 1]) and np.array_equal(image[..., 1], image[..., 2]):
+        image = image[..., :1].copy()
+    mask = None
+    if sample.mask is not None:
+        raw = cv2.imread(str(sample.mask), cv2.IMREAD_GRAYSCALE)
+        if raw is None:
+            raise SourceError(f"{sample.mask}: not a readable image (mask)")
+        soft = cv2.resize((raw > 127).astype(np.float32), (frame[1], frame[0]), interpolation=cv2.INTER_AREA)
+        mask = soft > 0.25  # a 2-px crack in a shrunk image still marks the pixels it crosses
+    return Frame(sample, image, mask)
+
+
+def as_bgr(image: np.ndarray) -> np.ndarray:
+    return np.repeat(image, 3, axis=2) if image.shape[2] == 1 else image
+
+
+def to_tensor_batch(images: list[np.ndarray]):
+    """uint8 BGR/grey H x W x C crops → float RGB 0..1 [N, 3, H, W] (the package graph's own preprocessing)."""
+    import torch
+
+    arr = np.stack([as_bgr(i)[..., ::-1] for i in images]).astype(np.float32) * np.float32(1 / 255)
+    return torch.from_numpy(np.ascontiguousarray(arr.transpose(0, 3, 1, 2)))
