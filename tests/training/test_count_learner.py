@@ -14,6 +14,7 @@ from inspector.config import SHIPPED_MODELS
 from inspector.runtime import load_package
 from inspector.training.count_scale import MAX_SIDE, TARGET_SPACING, choose_scale, nearest_neighbour_median
 from inspector.training.samples import Dataset, Sample
+from tests import signing
 
 COUNTER = SHIPPED_MODELS / "cartridge_counter"
 
@@ -90,8 +91,9 @@ def test_a_few_seconds_of_training_give_a_package_the_station_loads_with_golden_
     from inspector.training.count import split_groups, train_count
 
     dataset = tiny_product(tmp_path / "frames")
-    facts = train_count(dataset, tmp_path / "tiny_counter", base=COUNTER, minutes=0.1, seed=1)
-    model = load_package(tmp_path / "tiny_counter", threads=1)  # re-checks every golden case
+    facts = train_count(dataset, tmp_path / "tiny_counter", base=COUNTER, minutes=0.1, seed=1,
+                        sign_key=signing.key_file())
+    model = load_package(tmp_path / "tiny_counter", threads=1)  # signature, and re-checks every golden case
     manifest = json.loads((tmp_path / "tiny_counter" / "manifest.json").read_text())
     assert model.task == "count" and manifest["input"]["shape"] == [1, *facts["scale"]["input_hw"], 3]
     assert facts["scale"]["spacing_px"] == pytest.approx(16.0, abs=1.0)
@@ -131,3 +133,22 @@ def test_a_graph_that_is_not_the_counter_network_is_refused(tmp_path):
 
     with pytest.raises(ValueError, match="network layers"):
         load_package_weights(CounterNet(), SHIPPED_MODELS / "surface_classifier" / "model.onnx")
+
+
+def test_inspector_train_counts_from_a_points_csv_into_a_signed_package_and_a_recipe_predict_uses(tmp_path, capsys):
+    pytest.importorskip("torch")
+    from inspector.cli import main
+
+    dataset = tiny_product(tmp_path / "frames", n=12)
+    rows = ["file,x,y"] + [f"{s.path.name},{x:.2f},{y:.2f}" for s in dataset.samples for x, y in s.points]
+    (tmp_path / "frames" / "points.csv").write_text("\n".join(rows) + "\n")
+    out = tmp_path / "tray_counter"
+    assert main(["train", "--task", "count", "--data", str(tmp_path / "frames" / "points.csv"), "--out", str(out),
+                 "--minutes", "0.15", "--sign-key", str(signing.key_file())]) == 0
+    assert (out / "manifest.sig").is_file() and (out / "recipe.toml").is_file()
+    capsys.readouterr()
+    first = dataset.samples[0]
+    assert main(["predict", str(first.path), "--recipe", str(out / "recipe.toml"), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert "count" in result and result["expected"] == load_package(out, threads=1).manifest.lineage[
+        "expected_count"]["value"]

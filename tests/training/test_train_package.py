@@ -16,6 +16,7 @@ from inspector.manifest import read_manifest  # noqa: E402
 from inspector.runtime import load_package  # noqa: E402
 
 from .conftest import write_folder  # noqa: E402
+from tests import signing
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def trained(tmp_path_factory) -> tuple[Path, Path]:
     out = root / "pkg"
     base = SHIPPED_MODELS / "surface_classifier"  # a few steps from it tell a crack from a bare surface
     assert main(["train", "--task", "defect", "--data", str(data), "--out", str(out), "--minutes", "0.4",
-                 "--seed", "3", "--base", str(base)]) == 0
+                 "--seed", "3", "--base", str(base), "--sign-key", str(signing.key_file())]) == 0
     return data, out
 
 
@@ -34,7 +35,7 @@ def test_the_package_loads_with_golden_cases_for_good_and_defect(trained):
     model = load_package(out)
     assert model.task == "classify" and model.manifest.input.shape == (1, 64, 80, 3)
     assert {case.expected["label"] for case in model.manifest.golden} == {"good", "defect"}
-    assert sorted(p.name for p in out.iterdir()) == ["golden", "manifest.json", "model.onnx", "recipe.toml"]
+    assert sorted(p.name for p in out.iterdir()) == ["golden", "manifest.json", "manifest.sig", "model.onnx", "recipe.toml"]
 
 
 def test_the_manifest_records_source_splits_thresholds_and_command(trained):
