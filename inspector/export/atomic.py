@@ -6,6 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
+from inspector.files import file_on_the_way, sync_folder
+
 
 class ExportError(RuntimeError):
     """An export that could not be written; the message names the folder and the cause. Nothing was left behind."""
@@ -42,7 +44,7 @@ class StagedFolder:
         if self.out.exists() and (not self.out.is_dir() or any(self.out.iterdir())):
             raise ExportError(f"cannot export to {self.out}: it exists and is not an empty folder "
                               "(an export never mixes with other files)")
-        blocking = _file_on_the_way(self.out.parent)
+        blocking = file_on_the_way(self.out.parent)
         if blocking is not None:
             raise ExportError(f"cannot export to {self.out}: {blocking} is a file, not a folder")
         try:
@@ -59,7 +61,7 @@ class StagedFolder:
                 if self.out.is_dir():
                     self.out.rmdir()
                 os.rename(self.tmp, self.out)
-                _sync_folder(self.out.parent)
+                sync_folder(self.out.parent)
                 return False
             except OSError as e:
                 self.discard()
@@ -75,24 +77,3 @@ class StagedFolder:
     def discard(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-
-def _file_on_the_way(folder: Path) -> Path | None:
-    """The first file (not folder) on the path to ``folder``, if any."""
-    for step in (*reversed(folder.parents), folder):
-        if step.exists() and not step.is_dir():
-            return step
-    return None
-
-
-def _sync_folder(folder: Path) -> None:
-    """Makes a rename in ``folder`` durable (best effort: some file systems cannot open a folder)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from inspector.files import sync_folder
+
 log = logging.getLogger(__name__)
 
 SEGMENT_SUFFIX = ".log"
@@ -173,7 +175,7 @@ class TriggerJournal:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o640)
         os.write(fd, f"run {self.run_id}\n".encode())
         os.fdatasync(fd)
-        _sync_dir(self.folder)  # the new file's name is durable too
+        sync_folder(self.folder)  # the new file's name is durable too
         self._fd, self._segment = fd, (first_id, path)
 
     def _resume(self, first_id: int) -> None:
@@ -277,15 +279,3 @@ def read_journal(folder: str | Path) -> list[JournalEntry]:
                 log.warning("crash journal %s: skipping a torn line %r", path, line)
     return entries
 
-
-def _sync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
+from inspector.files import sync_folder
 from inspector.record import PartRecord
 from inspector.store.rows import record_to_json, record_to_row
 from inspector.store.store import PendingPart, Store, utc_now
@@ -87,7 +88,7 @@ class Reserve:
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(partial, self.ballast)
-            _sync_folder(self.folder)
+            sync_folder(self.folder)
             return True
         except OSError as e:
             partial.unlink(missing_ok=True)
@@ -145,7 +146,7 @@ class Reserve:
             os.replace(self.ballast, target)
         except OSError:
             return self.ballast  # the records are safe in the ballast's name; the next start reads it from there
-        _sync_folder(self.folder)
+        sync_folder(self.folder)
         return target
 
     def rescued_files(self, database: Path | None = None) -> list[Path]:
@@ -225,15 +226,3 @@ def _holds_records(path: Path) -> bool:
     with open(path, "rb") as f:
         return f.read(1) == b"{"
 
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

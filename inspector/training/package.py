@@ -19,7 +19,8 @@ from typing import Any
 import cv2
 import numpy as np
 
-from inspector.export.atomic import _file_on_the_way, _sync_folder, describe
+from inspector.export.atomic import describe
+from inspector.files import file_on_the_way, sync_folder
 from inspector.manifest import write_package
 
 GOLDEN_DIR = "golden"
@@ -42,7 +43,7 @@ def check_destination(out: Path) -> Path:
     out = Path(out).expanduser().absolute()
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise PackageWriteError(f"{out}: exists and is not an empty folder (a package never mixes with other files)")
-    blocking = _file_on_the_way(out.parent)
+    blocking = file_on_the_way(out.parent)
     if blocking is not None:
         raise PackageWriteError(f"{out}: {blocking} is a file, not a folder")
     return out
@@ -96,7 +97,7 @@ def write_trained_package(out: Path, model_bytes: bytes, manifest: dict[str, Any
         if out.is_dir():
             out.rmdir()
         os.rename(tmp, out)
-        _sync_folder(out.parent)
+        sync_folder(out.parent)
         model.folder = out
         return model
     except OSError as e:
