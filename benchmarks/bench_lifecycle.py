@@ -20,7 +20,6 @@ import platform
 import shutil
 import statistics
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -111,25 +110,14 @@ def bench_shadow(config: StationConfig, recipe, pool, candidate: Path, parts: in
 
 
 def _run_with_shadow(config, recipe, pool, *, rate_hz: float, parts: int):
-    """``run_line``, keeping the station's shadow runner for its counts (loaded before the first part)."""
-    records, done = [], threading.Event()
+    """``run_line``, with the station's shadow loaded before the first part; returns its records and shadow runner."""
+    held = []
 
-    def keep(record, frame=None, results=None):
-        records.append(record)
-        if len(records) >= parts:
-            done.set()
-
-    from hardware.cameras import SyntheticCamera
-    camera = SyntheticCamera(size=(config.camera.width, config.camera.height), triggered=True)
-    station = build_station(config, recipe=recipe, simulate=True, rate_hz=rate_hz, camera=camera, items=_cycle(pool))
-    station.live_models.check()  # the shadow is running before the first part
-    station.line.listeners.append(keep)
-    try:
-        station.start(parts=parts)
-        done.wait(60 + parts / rate_hz)
-    finally:
-        station.close(timeout=config.timing.travel_s + 5)
-    return sorted(records, key=lambda r: r.part_id), station.live_models.shadow
+    def shadow_first(station) -> None:
+        station.live_models.check()
+        held.append(station.live_models.shadow)
+    records = run_line(config, recipe, pool, rate_hz=rate_hz, parts=parts, on_station=shadow_first)
+    return records, held[0]
 
 
 def bench_promote(config: StationConfig, recipe, pool, candidate: Path, rate_hz: float, parts: int) -> dict:

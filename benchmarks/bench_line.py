@@ -72,8 +72,9 @@ def best_bare_pps(config: StationConfig, recipe, pool) -> dict[str, float]:
     }
 
 
-def run_line(config: StationConfig, recipe, pool, *, rate_hz: float, parts: int) -> list:
-    """Runs ``parts`` simulated parts at ``rate_hz``; returns their records (all of them, in id order)."""
+def run_line(config: StationConfig, recipe, pool, *, rate_hz: float, parts: int, on_station=None) -> list:
+    """Runs ``parts`` simulated parts at ``rate_hz``; returns their records (all of them, in id order).
+    ``on_station(station)`` is called once the station is built, before the first part."""
     records, done = [], threading.Event()
 
     def keep(record, frame=None, results=None):
@@ -84,6 +85,8 @@ def run_line(config: StationConfig, recipe, pool, *, rate_hz: float, parts: int)
     camera = SyntheticCamera(size=(config.camera.width, config.camera.height), triggered=True)
     station = build_station(config, recipe=recipe, simulate=True, rate_hz=rate_hz, camera=camera, items=_cycle(pool))
     station.line.listeners.append(keep)
+    if on_station is not None:
+        on_station(station)
     try:
         station.start(parts=parts)
         done.wait(60 + parts / rate_hz)
