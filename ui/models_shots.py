@@ -17,11 +17,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from inspector import shipped
 from inspector.assemble import build_station
 from inspector.config import SHIPPED_MODELS, StationConfig
 from inspector.models import generate_key, sign_package
 
-OUT = Path(__file__).resolve().parents[1] / "resources" / "screenshots"
+OUT = shipped.resource("screenshots")
 SIZES = ((800, 480), (1920, 1080))
 NAME = "surface_classifier"
 
