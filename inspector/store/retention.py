@@ -24,8 +24,8 @@ from inspector.workers import Worker
 
 log = logging.getLogger(__name__)
 
-# Over the quota, pass images go until the kept images take this share of it: the images kept until the next run
-# (retention_interval_s) then fit under the quota.
+# Over the quota, pass images go until the kept images take at most this share of it (less when they grow faster
+# between runs): the images kept until the next run (retention_interval_s) then fit under the quota.
 LOW_WATER = 0.9
 PRUNABLE = (
     "p.outcome = 'pass' AND p.image_path IS NOT NULL"
@@ -93,6 +93,14 @@ class Retention:
         self.store, self.policy, self.batch = store, policy, batch
         self.now = now or (lambda: datetime.now(timezone.utc))
         self.data_dir = store.images_dir.parent
+        self._last_after = 0  # bytes the images took after the last run, and how much they grew until this one
+        self._grown = 0
+
+    def low_water(self) -> float:
+        """Where a quota run prunes down to: 90 % of the quota, lower when the images grew more than that between
+        two runs (the next run's growth, with a quarter to spare, must fit under the quota)."""
+        quota = self.policy.image_quota or 0
+        return max(0.0, min(quota * LOW_WATER, quota - 1.25 * self._grown))
 
     def images_bytes(self) -> int:
         """What the kept images take on the disk (allocated blocks, as ``du`` counts them)."""
@@ -112,11 +120,14 @@ class Retention:
         if policy.max_age_days is not None:
             cutoff = (self.now() - timedelta(days=policy.max_age_days)).isoformat(timespec="milliseconds")
             total = self._prune(report, total, "age", lambda row, _: row["wall_time"] < cutoff, cutoff)
-        if policy.image_quota is not None and total > policy.image_quota:
+        if policy.image_quota is not None and total > self.low_water():
             # down to the low-water mark, so the images kept until the next run have room under the quota
-            low_water = policy.image_quota * LOW_WATER
+            low_water = self.low_water()
             total = self._prune(report, total, "quota", lambda _, left: left > low_water, None)
             report.over_quota_protected = total > policy.image_quota
+        if not dry_run:
+            self._grown = max(0, report.images_bytes_before - self._last_after) if self._last_after else 0
+            self._last_after = total
         report.images_bytes_after = total
         if report.pruned and not dry_run:
             s = report.summary()
