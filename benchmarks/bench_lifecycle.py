@@ -139,7 +139,7 @@ def bench_promote(config: StationConfig, recipe, pool, candidate: Path, rate_hz:
     finally:
         station.close(timeout=half.timing.travel_s + 5)
     with Store.open(Path(config.data_dir) / "inspector.db") as store:
-        records = [r for r in store.records() if r.run_id == station.line.run_id]
+        records = store.records(station.line.run_id, limit=None)
     by_version: dict[str, int] = {}
     for r in records:
         version = r.models[NAME].split()[0]

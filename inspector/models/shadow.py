@@ -1,6 +1,7 @@
 """A candidate beside the live model on line parts: it sees each part's frame after the part is recorded, only while
-no part is being decided, at the lowest CPU priority, and never acts. Frames it cannot keep up with are dropped and
-counted. Its outcomes are written beside the parts (``shadow_results``) for agreement with the live model and QA."""
+no part is being decided, on a thread the kernel runs only on idle cores, on at most a fifth of a core (a sample of
+the parts), and never acts. Frames it does not take are dropped and counted. Its outcomes are written beside the
+parts (``shadow_results``) for agreement with the live model and QA."""
 from __future__ import annotations
 
 import logging
@@ -19,6 +20,22 @@ from inspector.workers import Worker
 log = logging.getLogger(__name__)
 FLUSH_S = 1.0
 IDLE_WAIT_S = 0.05
+REST = 4.0  # after scoring for t seconds, rest 4 t: a sample of the parts is enough for agreement per class
+
+
+def _lowest_priority() -> None:
+    """This thread runs only on a core nothing else wants (Linux SCHED_IDLE: any line thread that wakes preempts it at
+    once); where that is refused, at nice 19."""
+    tid = threading.get_native_id()
+    try:
+        os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
+        return
+    except (AttributeError, OSError):
+        pass
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, 19)
+    except (AttributeError, OSError):
+        pass
 
 
 class ShadowRunner:
@@ -65,10 +82,7 @@ class ShadowRunner:
         return ended
 
     def _loop(self) -> None:
-        try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)  # Linux: this thread alone
-        except (AttributeError, OSError):
-            pass
+        _lowest_priority()
         stop = self.worker.stop_event
         while not stop.is_set():
             try:
@@ -78,6 +92,7 @@ class ShadowRunner:
                 continue
             while self.deciding is not None and not stop.is_set() and not self.deciding.wait_idle(IDLE_WAIT_S):
                 pass  # the line first: start only between parts
+            started = time.monotonic()
             for model in list(self._models.values()):
                 try:
                     results = RecipeModels([model], roi=self.roi).run(image)
@@ -88,6 +103,7 @@ class ShadowRunner:
                 self._pending.append((model.package_id, part_id, outcome, str(live_outcome), result_value(results[0])))
                 self.scored += 1
             self._flush_if_due()
+            stop.wait(REST * (time.monotonic() - started))  # at most 1 / (1 + REST) of a core; frames meanwhile drop
 
     def _flush_if_due(self) -> None:
         if self._pending and (len(self._pending) >= 50 or time.monotonic() - self._last_flush >= FLUSH_S):

@@ -29,7 +29,7 @@ def _run(config: Path, parts: int, seed: int) -> None:
 
 def _versions_by_run(store: Store) -> list[set[str]]:
     runs = [r["run_id"] for r in store.runs()]
-    return [{r.models[NAME].split()[0] for r in store.records() if r.run_id == run} for run in runs]
+    return [{r.models[NAME].split()[0] for r in store.records(run, limit=None)} for run in runs]
 
 
 def test_record_label_train_import_evaluate_shadow_promote_rollback(tmp_path, capsys):
@@ -39,7 +39,7 @@ def test_record_label_train_import_evaluate_shadow_promote_rollback(tmp_path, ca
     _run(config, 60, seed=21)
     with Store.open(data / "inspector.db") as store:  # QA verifies every part
         review = Review(store)
-        for record in store.records():
+        for record in store.records(limit=None):
             review.submit(record.part_id, "qa-tester", "correct",
                           label="good" if record.truth["should_pass"] else "defect")
 
@@ -75,4 +75,4 @@ def test_record_label_train_import_evaluate_shadow_promote_rollback(tmp_path, ca
         loads = [json.loads(e.after)["version"] for e in audit.entries(store) if e.action == "model.load"]
         assert trained in loads  # the run after the promotion started on the promoted package
         assert audit.verify(store).ok
-        assert all(r.models.get(NAME) for r in store.records())
+        assert all(r.models.get(NAME) for r in store.records(limit=None))

@@ -40,7 +40,7 @@ def recorded(tmp_path_factory) -> Path:
                  "--seed", "11"]) == 0
     with Store.open(data / "inspector.db") as store:
         review = Review(store)
-        for record in store.records():
+        for record in store.records(limit=None):
             truth = "defect" if not record.truth["should_pass"] else "good"
             review.submit(record.part_id, "qa-tester", "correct", label=truth)
     return config

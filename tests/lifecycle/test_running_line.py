@@ -43,7 +43,7 @@ def test_a_promotion_reaches_the_running_line_between_two_parts(station, tmp_pat
         finally:
             running.close()
         run_id = running.line.run_id
-        records = [r for r in desk.records() if r.run_id == run_id]
+        records = desk.records(run_id, limit=None)
         versions = [r.models["surface_classifier"].split()[0] for r in sorted(records, key=lambda r: r.part_id)]
         assert len(records) == 80 and set(versions) == {"1.2.0", "1.3.0"}
         assert versions[0] == "1.2.0" and versions[-1] == "1.3.0"
@@ -66,7 +66,7 @@ def test_a_shadow_scores_line_parts_and_never_acts(station, tmp_path):
             assert _wait(lambda: running.live_models.shadow.scored >= 30, 10)
         finally:
             running.close()
-        records = [r for r in desk.records() if r.run_id == running.line.run_id]
+        records = desk.records(running.line.run_id, limit=None)
         assert all(r.models["surface_classifier"].startswith("1.2.0") for r in records)  # the shadow never decided
         agreement = ModelTables(desk).shadow_agreement(entry.package_id)
         seen = sum(a["parts"] for a in agreement.values())
