@@ -21,17 +21,26 @@ from inspector.config import load_station
 ROLES = ("operator", "qa", "technician", "admin")
 
 
-def _where(parser: argparse.ArgumentParser) -> None:
+def station_options(parser: argparse.ArgumentParser) -> None:
+    """``--config`` and ``--data-dir``: which station a command works on (every command over its data uses these)."""
     parser.add_argument("--config", type=Path, help="station settings (TOML); none: the simulated line's")
     parser.add_argument("--data-dir", type=Path, help="where the database is (default: the station's data_dir)")
+
+
+def station_config(args: argparse.Namespace):
+    """The station file named by ``--config`` (the simulated line's without one), ``--data-dir`` put in its place."""
+    config = load_station(args.config)
+    if getattr(args, "data_dir", None) is not None:
+        config = config.model_copy(update={"data_dir": args.data_dir})
+    return config
 
 
 def add_commands(sub) -> None:
     trail = sub.add_parser("audit", help="check or export the audit trail")
     trail_sub = trail.add_subparsers(dest="audit_command", required=True)
-    _where(trail_sub.add_parser("verify", help="check the hash chain; exit 1 naming the first broken entry"))
+    station_options(trail_sub.add_parser("verify", help="check the hash chain; exit 1 naming the first broken entry"))
     export = trail_sub.add_parser("export", help="write the trail as CSV")
-    _where(export)
+    station_options(export)
     export.add_argument("--out", type=Path, required=True, help="CSV file to write")
 
     users = sub.add_parser("users", help="the station's users (admin; at install time)")
@@ -44,8 +53,8 @@ def add_commands(sub) -> None:
     for parser in (add, reset):
         parser.add_argument("--as", dest="admin", help="the admin doing it (asked for their PIN)")
         parser.add_argument("--reason", default="from the command line", help="for the audit trail")
-        _where(parser)
-    _where(users_sub.add_parser("list", help="users, roles, active or not"))
+        station_options(parser)
+    station_options(users_sub.add_parser("list", help="users, roles, active or not"))
 
 
 def _database(args: argparse.Namespace) -> Path:

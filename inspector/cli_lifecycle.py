@@ -15,16 +15,10 @@ import json
 import sys
 from pathlib import Path
 
-from inspector.cli_admin import read_pin
-from inspector.config import load_station
+from inspector.cli_admin import read_pin, station_config, station_options
 from inspector.export.progress import TextProgress
 
 VERBS = ("import", "list", "evaluate", "shadow", "promote", "rollback")
-
-
-def _where(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, help="station settings (TOML); none: the simulated line's")
-    parser.add_argument("--data-dir", type=Path, help="the station's data directory (default: its data_dir)")
 
 
 def _who(parser: argparse.ArgumentParser) -> None:
@@ -35,16 +29,16 @@ def add_lifecycle_commands(models_sub, sub) -> None:
     """The lifecycle verbs under ``inspector models``, and ``inspector rescore`` beside it."""
     imp = models_sub.add_parser("import", help="verify a package and hold it as a candidate")
     imp.add_argument("package", type=Path)
-    _where(imp), _who(imp)
+    station_options(imp), _who(imp)
     imp.add_argument("--reason", default="imported for evaluation")
     listing = models_sub.add_parser("list", help="the packages this station holds")
-    _where(listing)
+    station_options(listing)
     listing.add_argument("--json", action="store_true")
     evaluate = models_sub.add_parser("evaluate", help="candidate beside the live model on QA-verified images")
     evaluate.add_argument("name")
     evaluate.add_argument("--version")
     evaluate.add_argument("--workers", type=int, help="worker processes (default: one per core)")
-    _where(evaluate)
+    station_options(evaluate)
     for verb, text in (("shadow", "run a candidate beside the live model on line parts"),
                        ("promote", "make a candidate live (signed: admin PIN and a reason)"),
                        ("rollback", "back to the live version this one replaced (signed)")):
@@ -54,22 +48,20 @@ def add_lifecycle_commands(models_sub, sub) -> None:
             parser.add_argument("--version")
         parser.add_argument("--reason", required=verb == "promote",
                             default=None if verb == "promote" else f"{verb} from the command line")
-        _where(parser), _who(parser)
+        station_options(parser), _who(parser)
     rescore = sub.add_parser("rescore", help="run a package over stored images; results beside the decisions")
     rescore.add_argument("--package", required=True, help="a package name held by the station, or a package folder")
     rescore.add_argument("--since")
     rescore.add_argument("--until")
     rescore.add_argument("--workers", type=int, help="worker processes (default: one per core)")
-    _where(rescore)
+    station_options(rescore)
 
 
 def _open(args: argparse.Namespace):
     from inspector.models.lifecycle import ModelRegistry
     from inspector.store import Store
 
-    config = load_station(args.config)
-    if args.data_dir is not None:
-        config = config.model_copy(update={"data_dir": args.data_dir})
+    config = station_config(args)
     data_dir = Path(config.data_dir)
     store = Store.open(data_dir / "inspector.db", images_dir=data_dir / "images")
     return store, ModelRegistry(store, config)

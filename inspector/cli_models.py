@@ -13,14 +13,9 @@ import json
 import sys
 from pathlib import Path
 
+from inspector.cli_admin import station_config, station_options
 from inspector.cli_lifecycle import VERBS as LIFECYCLE_VERBS
 from inspector.cli_lifecycle import add_lifecycle_commands, cmd_lifecycle, cmd_rescore
-from inspector.config import load_station
-
-
-def _station(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, help="station settings (TOML); none: the simulated line's")
-    parser.add_argument("--data-dir", type=Path, help="the station's data directory (default: its data_dir)")
 
 
 def add_commands(sub) -> None:
@@ -33,20 +28,14 @@ def add_commands(sub) -> None:
     sign.add_argument("--key", type=Path, required=True, help="the private key file")
     verify = models_sub.add_parser("verify", help="check a package as the station would load it")
     verify.add_argument("package", type=Path)
-    _station(verify)
+    station_options(verify)
     trust = models_sub.add_parser("trust", help="add a public key to the station's trust store")
     trust.add_argument("public_key", type=Path)
     trust.add_argument("--system", action="store_true", help="into the station's trust_dir (default: <data_dir>/trust)")
-    _station(trust)
-    _station(models_sub.add_parser("keys", help="list the keys this station trusts"))
+    station_options(trust)
+    station_options(models_sub.add_parser("keys", help="list the keys this station trusts"))
     add_lifecycle_commands(models_sub, sub)
 
-
-def _config(args: argparse.Namespace):
-    config = load_station(args.config)
-    if args.data_dir is not None:
-        config = config.model_copy(update={"data_dir": args.data_dir})
-    return config
 
 
 def cmd_models(args: argparse.Namespace) -> int:
@@ -84,7 +73,8 @@ def _verify(args: argparse.Namespace) -> int:
     from inspector.models import TrustStore
     from inspector.runtime import load_package
 
-    model = load_package(args.package, threads=1, warmup_runs=1, trust=TrustStore.for_station(_config(args)))
+    model = load_package(args.package, threads=1, warmup_runs=1,
+                         trust=TrustStore.for_station(station_config(args)))
     print(json.dumps({"package": str(args.package), "name": model.name, "version": model.version, "task": model.task,
                       "package_id": model.package_id, "signed_by": model.signer.name, "key_id": model.signer.key_id,
                       "golden_cases": len(model.manifest.golden)}))
@@ -95,7 +85,7 @@ def _trust(args: argparse.Namespace) -> int:
     from inspector.models import add_trusted_key, key_id
     from inspector.models.signing import load_public_key
 
-    config = _config(args)
+    config = station_config(args)
     target = add_trusted_key(args.public_key, config.trust_dir if args.system else Path(config.data_dir) / "trust")
     kid = key_id(load_public_key(target))
     _audit_trust(config, target, kid)
@@ -119,7 +109,7 @@ def _audit_trust(config, target: Path, kid: str) -> None:
 def _keys(args: argparse.Namespace) -> int:
     from inspector.models import TrustStore
 
-    store = TrustStore.for_station(_config(args))
+    store = TrustStore.for_station(station_config(args))
     for key in store.keys.values():
         print(f"{key.key_id}  {key.name:<24} {key.path}")
     print(f"({store.describe()})", file=sys.stderr)

@@ -15,14 +15,10 @@ import json
 import sys
 from pathlib import Path
 
+from inspector.cli_admin import station_options
 from inspector.config import load_station
 
 HOLD_ROLES = ("qa", "admin")
-
-
-def _where(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, help="station settings (TOML); none: the simulated line's")
-    parser.add_argument("--data-dir", type=Path, help="where the database is (default: the station's data_dir)")
 
 
 def add_commands(sub) -> None:
@@ -30,7 +26,7 @@ def add_commands(sub) -> None:
     retention_sub = retention.add_subparsers(dest="retention_command", required=True)
     run = retention_sub.add_parser("run", help="one retention pass now")
     run.add_argument("--dry-run", action="store_true", help="say what would go, delete nothing")
-    _where(run)
+    station_options(run)
 
     holds = sub.add_parser("holds", help="keep the images of a lot, a time range or an export from retention")
     holds_sub = holds.add_subparsers(dest="holds_command", required=True)
@@ -46,10 +42,10 @@ def add_commands(sub) -> None:
     for parser in (add, release):
         parser.add_argument("--reason", required=True, help="for the audit trail")
         parser.add_argument("--as", dest="user", help="the QA user or admin doing it (asked for their PIN)")
-        _where(parser)
+        station_options(parser)
     listing = holds_sub.add_parser("list", help="active holds (--all: released ones too)")
     listing.add_argument("--all", action="store_true")
-    _where(listing)
+    station_options(listing)
 
 
 def _open(args: argparse.Namespace):
