@@ -9,7 +9,7 @@ pixel masks), made into a plain labelled folder by ``magnetic_tile_folder.py``:
 - ``good_only``: the same folder, no real defect used in training (defects painted onto the good train images);
 - ``baseline``: a small CNN from scratch on image labels alone (``train_baseline.py``), on the same splits;
 - ``records``: the same images through the station's own records (``records_route.py``: a folder-replay camera
-  run, QA labels through the review API), then trained from the data dir (its own seeded split, image labels only).
+  run, QA labels and defect boxes through the review API), then trained from the data dir (its own seeded split).
 
 All share the seed, so the test split is the same images; ours must not be worse (AUROC) than the baseline on any
 data set reported. Count task: ``benchmarks/train_count_case.py:run()`` where installed. Writes
@@ -95,7 +95,7 @@ def records(folder: Path, work: Path, *, minutes: float, seed: int, base: Path) 
     t0 = time.monotonic()
     replay_folder(folder, work / "replay")
     run = record_run(work / "replay", work / "data", fps=8.0)
-    labels = label_from_truth(work / "data")
+    labels = label_from_truth(work / "data", folder)
     record_s = time.monotonic() - t0
     t1 = time.monotonic()
     dataset = read_source(work / "data", "defect", verified_only=True)
@@ -109,8 +109,8 @@ def records(folder: Path, work: Path, *, minutes: float, seed: int, base: Path) 
             "test": {k: m[k] for k in ("images", "good_parts", "defective_parts", "defects_passed",
                                         "good_rejected", "good_to_qa")},
             "station_run": {**run, "qa_labels": labels, "minutes": round(record_s / 60, 2)},
-            "note": "its own seeded split of the same images (records are grouped by part id); no masks: the "
-                    "station's records carry image labels only, so no pixel AP",
+            "note": "its own seeded split of the same images (records are grouped by part id); QA labelled each "
+                    "part and drew a box around each defect (no masks), so no pixel AP",
             "minutes": round((time.monotonic() - t1) / 60, 2), "minutes_budget": minutes}
 
 

@@ -4,7 +4,8 @@
    (its key and whether it should pass).
 2. The station runs on it: the folder camera (``hardware/cameras/folder.py``), mock pins, every image kept (PNG);
    a driver breaks the beam once for each new camera frame, as a part would.
-3. QA labels each recorded part through the review API (``inspector.review.Review.submit``) from the truth.
+3. QA labels each recorded part through the review API (``inspector.review.Review.submit``) from the truth, and
+   draws a box around a defect as a reviewer would in REVIEW (the bounding box of the labelled folder's mask).
 4. ``inspector train --data <data dir> --verified-only`` trains on those records (see ``bench_train``).
 
     python benchmarks/records_route.py LABELLED_FOLDER DATA_DIR [--fps 8]
@@ -17,6 +18,9 @@ import shutil
 import threading
 import time
 from pathlib import Path
+
+import cv2
+import numpy as np
 
 from inspector.assemble import build_station
 from inspector.config import load_recipe, parse_station
@@ -70,11 +74,24 @@ def record_run(replay: Path, data_dir: Path, *, fps: float = 8.0, recipe: str = 
     return {"images": frames, "triggered": triggered, "recorded": station.line.recorded}
 
 
-def label_from_truth(data_dir: Path, reviewer: str = "qa-bench") -> dict[str, int]:
-    """A QA verdict (correct, with the truth's class) for every recorded part whose frame had a truth."""
+def mask_box(mask_path: Path, image_size: tuple[int, int]) -> list[int] | None:
+    """The box a reviewer draws around a defect: the bounding box of the mask, in the recorded image's pixels."""
+    mask = cv2.imread(str(mask_path), cv2.IMREAD_GRAYSCALE)
+    ys, xs = np.nonzero(mask > 127) if mask is not None else ((), ())
+    if len(ys) == 0:
+        return None
+    sy, sx = image_size[0] / mask.shape[0], image_size[1] / mask.shape[1]
+    x0, y0 = int(xs.min() * sx), int(ys.min() * sy)
+    return [x0, y0, max(int(np.ceil((xs.max() + 1) * sx)) - x0, 1), max(int(np.ceil((ys.max() + 1) * sy)) - y0, 1)]
+
+
+def label_from_truth(data_dir: Path, labelled: Path | None = None, reviewer: str = "qa-bench") -> dict[str, int]:
+    """A QA verdict (correct, with the truth's class) for every recorded part whose frame had a truth; with the
+    labelled folder, a defect also gets the box around its mask."""
     from inspector.store import Store
 
-    counts = {"good": 0, "defect": 0, "no truth": 0}
+    masks = {s.key: s.mask for s in read_folder(labelled).samples if s.mask is not None} if labelled else {}
+    counts = {"good": 0, "defect": 0, "no truth": 0, "boxes": 0}
     with Store.open(data_dir / "inspector.db", images_dir=data_dir / "images") as store:
         review = Review(store)
         for row in store._rows("SELECT part_id FROM parts ORDER BY part_id"):
@@ -83,7 +100,12 @@ def label_from_truth(data_dir: Path, reviewer: str = "qa-bench") -> dict[str, in
             if truth.get("label") not in ("good", "defect"):
                 counts["no truth"] += 1
                 continue
-            review.submit(record.part_id, reviewer, "correct", label=truth["label"])
+            box = None
+            if truth["label"] == "defect" and truth.get("key") in masks:
+                image = cv2.imread(str(store.image_file(record)), cv2.IMREAD_UNCHANGED)
+                box = mask_box(masks[truth["key"]], image.shape[:2])
+                counts["boxes"] += box is not None
+            review.submit(record.part_id, reviewer, "correct", label=truth["label"], defect_box=box)
             counts[truth["label"]] += 1
     return counts
 
@@ -97,7 +119,7 @@ def main() -> None:
     replay = args.data_dir.parent / f"{args.data_dir.name}-replay"
     replay_folder(args.labelled, replay)
     print(record_run(replay, args.data_dir, fps=args.fps))
-    print(label_from_truth(args.data_dir))
+    print(label_from_truth(args.data_dir, args.labelled))
 
 
 if __name__ == "__main__":

@@ -2,8 +2,11 @@
 
 It learns at the product's own frame size (``defect_net.frame_size``), on crops at native scale, so a crack two
 pixels wide is still two pixels wide; the network is fully convolutional and runs on the whole frame in the package.
-Pixel supervision comes from masks where the source has them; images labelled defect without a mask teach through
-the defect logit alone (the mean of the map's top cells: "defect" means "defect pixels somewhere").
+Pixel supervision comes from masks where the source has them. Where QA drew a box instead (the station's records),
+the pixels inside it are unknown: they are left out of the map loss, the pixels outside are good, and a view holding
+the whole box is a defect view, so the map's top cells must rise somewhere inside the box (multiple-instance
+learning). Images labelled defect with neither teach through the defect logit of whole frames alone (the mean of the
+map's top cells: "defect" means "defect pixels somewhere").
 
 Routes: ``supervised`` (real defects in the train split) and ``good-only`` (fewer than ``MIN_REAL_DEFECTS``, or asked
 for): the project's defect families painted onto the user's good images (``paint.paint_defect``) teach the map; real
@@ -63,55 +66,110 @@ def _deadline_progress(progress: Progress | None) -> Progress:
     return progress or (lambda fraction, note: None)
 
 
+GOOD, DEFECT, UNKNOWN = 0, 1, 2  # pixel classes of a crop's target (UNKNOWN: inside QA's box)
+NO_LABEL, WHOLE_BOX, PART_BOX = -1.0, 1.0, float("nan")  # a crop's own view label, beside its pixels
+
+
 class CropSampler:
-    """Training crops: real defects (centred on a mask pixel), painted defects on good crops, good crops, and whole
-    frames of defect images that have a label but no mask."""
+    """Training crops: real defects (centred on a mask pixel or inside QA's box), painted defects on good crops, good
+    crops; defect images with a label but neither mask nor box are taught on whole frames by the training loop."""
 
     def __init__(self, train: list[Frame], route: str, crop: int, rng: np.random.Generator):
         self.rng, self.crop = rng, crop
         self.good = [f for f in train if f.sample.label == "good"]
         real = [f for f in train if f.sample.label == "defect"] if route == "supervised" else []
         self.masked = [f for f in real if f.mask is not None and f.mask.any()]
-        self.unmasked = [f for f in real if f.mask is None]
-        self.shares = ({"real": 0.4, "paint": 0.15, "good": 0.45} if self.masked else
-                       {"paint": 0.5, "good": 0.5})
+        self.boxed = [f for f in real if f.mask is None and f.region is not None]
+        self.unmasked = [f for f in real if f.mask is None and f.region is None]
+        located = self.masked + self.boxed
+        self.located = located
+        self.shares = ({"real": 0.4, "paint": 0.15, "good": 0.45} if located else {"paint": 0.5, "good": 0.5})
         self.paint_scale = min(train[0].image.shape[:2])
 
-    def _window(self, f: Frame, centre: tuple[int, int] | None, crop: int) -> tuple[np.ndarray, np.ndarray]:
+    def _origin(self, f: Frame, centre: tuple[int, int] | None, crop: int) -> tuple[int, int, int, int]:
         h, w = f.image.shape[:2]
         ch, cw = min(crop, h), min(crop, w)
         if centre is None:
-            y0, x0 = int(self.rng.integers(0, h - ch + 1)), int(self.rng.integers(0, w - cw + 1))
-        else:
-            cy, cx = centre
-            y0 = int(np.clip(cy - self.rng.integers(ch // 8, ch - ch // 8 + 1), 0, h - ch))
-            x0 = int(np.clip(cx - self.rng.integers(cw // 8, cw - cw // 8 + 1), 0, w - cw))
-        mask = f.mask[y0:y0 + ch, x0:x0 + cw] if f.mask is not None else np.zeros((ch, cw), bool)
-        return f.image[y0:y0 + ch, x0:x0 + cw], mask
+            return int(self.rng.integers(0, h - ch + 1)), int(self.rng.integers(0, w - cw + 1)), ch, cw
+        cy, cx = centre
+        y0 = int(np.clip(cy - self.rng.integers(ch // 8, ch - ch // 8 + 1), 0, h - ch))
+        x0 = int(np.clip(cx - self.rng.integers(cw // 8, cw - cw // 8 + 1), 0, w - cw))
+        return y0, x0, ch, cw
 
-    def one(self, crop: int) -> tuple[np.ndarray, np.ndarray]:
+    def _box_origin(self, f: Frame, crop: int) -> tuple[int, int, int, int]:
+        """A window holding the whole box where it fits (at a random place around it), else one around a point of it."""
+        h, w = f.image.shape[:2]
+        ch, cw = min(crop, h), min(crop, w)
+        ys, xs = np.nonzero(f.region)
+        lo_y, hi_y = max(int(ys.max()) + 1 - ch, 0), min(int(ys.min()), h - ch)
+        lo_x, hi_x = max(int(xs.max()) + 1 - cw, 0), min(int(xs.min()), w - cw)
+        if lo_y <= hi_y and lo_x <= hi_x:
+            return int(self.rng.integers(lo_y, hi_y + 1)), int(self.rng.integers(lo_x, hi_x + 1)), ch, cw
+        k = int(self.rng.integers(len(ys)))
+        return self._origin(f, (int(ys[k]), int(xs[k])), crop)
+
+    def _window(self, f: Frame, origin: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray, float]:
+        y0, x0, ch, cw = origin
+        target = np.zeros((ch, cw), np.uint8)
+        view = NO_LABEL
+        if f.mask is not None:
+            target[f.mask[y0:y0 + ch, x0:x0 + cw]] = DEFECT
+        elif f.region is not None:
+            inside = f.region[y0:y0 + ch, x0:x0 + cw]
+            target[inside] = UNKNOWN
+            held = int(inside.sum())
+            view = WHOLE_BOX if held >= 0.95 * int(f.region.sum()) else PART_BOX if held else NO_LABEL
+        return f.image[y0:y0 + ch, x0:x0 + cw], target, view
+
+    def one(self, crop: int) -> tuple[np.ndarray, np.ndarray, float]:
         kind = self.rng.choice(list(self.shares), p=list(self.shares.values()))
         if kind == "real":
-            f = self.masked[int(self.rng.integers(len(self.masked)))]
-            ys, xs = np.nonzero(f.mask)
-            k = int(self.rng.integers(len(ys)))
-            image, mask = self._window(f, (int(ys[k]), int(xs[k])), crop)
+            f = self.located[int(self.rng.integers(len(self.located)))]
+            if f.mask is not None:
+                ys, xs = np.nonzero(f.mask)
+                k = int(self.rng.integers(len(ys)))
+                origin = self._origin(f, (int(ys[k]), int(xs[k])), crop)
+            else:
+                origin = self._box_origin(f, crop)
+            image, target, view = self._window(f, origin)
         else:
-            image, mask = self._window(self.good[int(self.rng.integers(len(self.good)))], None, crop)
+            f = self.good[int(self.rng.integers(len(self.good)))]
+            image, target, view = self._window(f, self._origin(f, None, crop))
             if kind == "paint":
                 from inspector.training.frames import as_bgr
 
                 scale = float(self.rng.uniform(0.08, 0.45) * self.paint_scale)
                 painted, mask, _ = paint_defect(as_bgr(image), self.rng, scale=min(scale, 1.2 * min(image.shape[:2])))
                 image = painted if image.shape[2] == 3 else painted[..., :1]
-        return _augment(image, mask, self.rng)
+                target = mask.astype(np.uint8) * DEFECT
+        image, target = _augment(image, target, self.rng)
+        return image, target, view
 
-    def batch(self, n: int, crop: int | None = None) -> tuple[list[np.ndarray], np.ndarray]:
-        """``n`` crops of ``crop`` px (default: the sampler's); a crop as large as the frame is the whole frame,
-        which teaches the defect logit what a whole good frame's strongest cells look like."""
+    def batch(self, n: int, crop: int | None = None) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+        """``n`` crops of ``crop`` px (default: the sampler's): images, pixel targets (GOOD / DEFECT / UNKNOWN) and
+        view labels (NO_LABEL, WHOLE_BOX, PART_BOX). A crop as large as the frame is the whole frame, which teaches
+        the defect logit what a whole good frame's strongest cells look like."""
         items = [self.one(crop or self.crop) for _ in range(n)]
         size = min(i[0].shape[0] for i in items), min(i[0].shape[1] for i in items)
-        return [i[0][: size[0], : size[1]] for i in items], np.stack([i[1][: size[0], : size[1]] for i in items])
+        return ([i[0][: size[0], : size[1]] for i in items], np.stack([i[1][: size[0], : size[1]] for i in items]),
+                np.array([i[2] for i in items], np.float32))
+
+
+def crop_targets(targets: np.ndarray, views: np.ndarray):
+    """Pixel targets and view labels → the loss inputs: the defect share per 4 x 4 cell, the cells to leave out of
+    the map loss (any unknown pixel), the view label (from the pixels, or a whole box) and its weight (0: part of a
+    box in view, so the label is unknown)."""
+    import torch
+    from torch.nn.functional import avg_pool2d
+
+    t = torch.from_numpy(targets[:, None])
+    share = avg_pool2d((t == DEFECT).float(), 4)
+    unknown = avg_pool2d((t == UNKNOWN).float(), 4) > 0
+    label = (share.flatten(1).amax(1) >= 1.5 / 16).float()
+    v = torch.from_numpy(views)
+    label = torch.where(v == WHOLE_BOX, torch.ones_like(label), label)
+    weight = torch.where(torch.isnan(v), torch.zeros_like(label), torch.ones_like(label))
+    return share, unknown, label, weight
 
 
 def _augment(image: np.ndarray, mask: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -173,14 +231,13 @@ def train_defect(splits: Splits, frame: tuple[int, int], settings: DefectSetting
         for group in opt.param_groups:
             group["lr"] = lr * (0.05 + 0.95 * 0.5 * (1 + np.cos(np.pi * fraction)))
         if step % 2:  # large views (whole frames up to 384 px a side), a quarter of the batch
-            images, masks = sampler.batch(large_batch, LARGE)
+            images, targets, views = sampler.batch(large_batch, LARGE)
         else:
-            images, masks = sampler.batch(settings.batch)
+            images, targets, views = sampler.batch(settings.batch)
         x = to_tensor_batch(images)
-        share = torch.nn.functional.avg_pool2d(torch.from_numpy(masks[:, None].astype(np.float32)), 4)
-        label = (share.flatten(1).amax(1) >= 1.5 / 16).float()
+        share, unknown, label, view_weight = crop_targets(targets, views)
         logits, defect = net.segment(x)
-        parts = losses(logits, defect, share, label)
+        parts = losses(logits, defect, share, label, unknown=unknown, view_weight=view_weight)
         loss = sum(v.mean() for v in parts.values())
         if unmasked and step % 2:  # defect images with a label but no mask: the defect logit of whole frames
             pick = [unmasked[int(rng.integers(len(unmasked)))] for _ in range(3)]
@@ -216,8 +273,9 @@ def train_defect(splits: Splits, frame: tuple[int, int], settings: DefectSetting
     progress(min((time.monotonic() - started) / budget_s, 0.99), "measured")
     golden = _golden(frames["test"], p_test)
     training = {"route": route, "real_defects_in_train": real_in_train,
-                "real_defects_used": (len(sampler.masked) + len(sampler.unmasked)),
-                "masked_defects_used": len(sampler.masked), "crop_shares": sampler.shares,
+                "real_defects_used": (len(sampler.located) + len(sampler.unmasked)),
+                "masked_defects_used": len(sampler.masked), "boxed_defects_used": len(sampler.boxed),
+                "crop_shares": sampler.shares,
                 "painted_validation_images": painted_val, "steps": step, "crops_seen": seen, "batch": settings.batch,
                 "crop": settings.crop, "large_view": [min(LARGE, frame[0]), min(LARGE, frame[1])],
                 "large_batch": large_batch, "lr": lr, "base_layers_taken": base_layers, "final_losses": last,

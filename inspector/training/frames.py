@@ -20,6 +20,7 @@ class Frame:
     sample: Sample
     image: np.ndarray  # uint8 H x W x 1 (grey) or x 3 (BGR)
     mask: np.ndarray | None  # bool H x W, defect pixels
+    region: np.ndarray | None = None  # bool H x W: QA's box, the defect somewhere inside (no mask)
 
 
 def resize_like_station(image: np.ndarray, frame: tuple[int, int]) -> np.ndarray:
@@ -38,7 +39,8 @@ def read_bgr(sample: Sample) -> np.ndarray:
 
 
 def load_frame(sample: Sample, frame: tuple[int, int]) -> Frame:
-    image = resize_like_station(read_bgr(sample), frame)
+    raw_image = read_bgr(sample)
+    image = resize_like_station(raw_image, frame)
     if np.array_equal(image[..., 0], image[..., 1]) and np.array_equal(image[..., 1], image[..., 2]):
         image = image[..., :1].copy()
     mask = None
@@ -48,7 +50,21 @@ def load_frame(sample: Sample, frame: tuple[int, int]) -> Frame:
             raise SourceError(f"{sample.mask}: not a readable image (mask)")
         soft = cv2.resize((raw > 127).astype(np.float32), (frame[1], frame[0]), interpolation=cv2.INTER_AREA)
         mask = soft > 0.25  # a 2-px crack in a shrunk image still marks the pixels it crosses
-    return Frame(sample, image, mask)
+    region = _box_region(sample.box, raw_image.shape[:2], frame) if mask is None and sample.box else None
+    return Frame(sample, image, mask, region)
+
+
+def _box_region(box: tuple[int, int, int, int], size: tuple[int, int], frame: tuple[int, int]) -> np.ndarray | None:
+    """QA's box scaled to the frame, grown by 4 px (a box drawn by hand is rarely tight); None if it misses the image."""
+    sy, sx = frame[0] / size[0], frame[1] / size[1]
+    x, y, w, h = box
+    x0, y0 = max(int(np.floor(x * sx)) - 4, 0), max(int(np.floor(y * sy)) - 4, 0)
+    x1, y1 = min(int(np.ceil((x + w) * sx)) + 4, frame[1]), min(int(np.ceil((y + h) * sy)) + 4, frame[0])
+    if x1 <= x0 or y1 <= y0:
+        return None
+    region = np.zeros(frame, bool)
+    region[y0:y1, x0:x1] = True
+    return region
 
 
 def as_bgr(image: np.ndarray) -> np.ndarray:

@@ -13,7 +13,8 @@ class Sample:
     """One labelled image.
 
     ``label``: ``"good"`` / ``"defect"`` for the defect task (None for the count task). ``mask``: a defect mask of the
-    same size as the image (non-zero = defect), where the source has one. ``points``: cartridge centres in the image's
+    same size as the image (non-zero = defect), where the source has one. ``box``: where QA drew the defect
+    (``[x, y, w, h]`` in the image's pixels) when there is no mask: the defect is inside, its pixels unknown. ``points``: cartridge centres in the image's
     pixels (count task). ``covered``: QA marked the view as covered (the count cannot be made). ``group``: what must
     never be split across train / validation / test (a lot, a run, a part id); ``key``: a stable id for the manifest.
     """
@@ -22,6 +23,7 @@ class Sample:
     key: str
     label: Literal["good", "defect"] | None = None
     mask: Path | None = None
+    box: tuple[int, int, int, int] | None = None
     points: tuple[tuple[float, float], ...] | None = None
     covered: bool = False
     group: str = ""

@@ -218,13 +218,16 @@ def read_database(data_dir: Path, task: Task, *, since: str | None, until: str |
                 skipped["image not kept" if image is None else "image file missing"] += 1
                 continue
             points = tuple((float(p[0]), float(p[1])) for p in item.points) if item.points is not None else None
+            box = (tuple(int(v) for v in item.defect_box) if task == "defect" and item.source == "qa"
+                   and item.class_name == "defect" and item.defect_box else None)
             samples.append(Sample(path=image, key=f"part:{r.part_id}", label=item.class_name if task == "defect"
-                                  else None, points=points, group=f"part:{r.part_id}"))
-            hashes.append((f"part:{r.part_id}:{item.source}:{item.class_name}", _sha256(image)))
+                                  else None, points=points, box=box, group=f"part:{r.part_id}"))
+            boxed = f":box{list(box)}" if box else ""
+            hashes.append((f"part:{r.part_id}:{item.source}:{item.class_name}{boxed}", _sha256(image)))
     if not samples:
         what = "QA-verified " if verified_only else ""
         raise SourceError(f"{db}: no {what}parts with a kept image and a {task} label in the chosen time span "
                           f"(skipped: {dict(skipped) or 'none'})")
     return Dataset(task, tuple(samples), "database", str(db), _content_hash(hashes),
                    notes={"filters": {"since": since_text, "until": until_text, "verified_only": verified_only},
-                          "skipped": dict(skipped)})
+                          "skipped": dict(skipped), "qa_defect_boxes": sum(s.box is not None for s in samples)})

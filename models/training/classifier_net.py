@@ -86,10 +86,14 @@ def map_targets(share: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def losses(logits: torch.Tensor, defect_logit: torch.Tensor, share: torch.Tensor, label: torch.Tensor,
-           pos_weight: float = 4.0) -> dict[str, torch.Tensor]:
+           pos_weight: float = 4.0, unknown: torch.Tensor | None = None,
+           view_weight: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
     """Per-image losses (shape [N]) of a crop batch: map BCE, Dice, and BCE of the defect logit against ``label``
-    (1: a defect in this crop)."""
+    (1: a defect in this crop). ``unknown``: cells left out of the map loss (inside a box QA drew, the defect's
+    pixels not known); ``view_weight``: per crop, 0 where its label is not known."""
     target, weight = map_targets(share)
+    if unknown is not None:
+        weight = weight * (~unknown).float()
     bce = F.binary_cross_entropy_with_logits(logits, target, weight=weight, reduction="none",
                                              pos_weight=torch.tensor(pos_weight))
     has_defect = target.flatten(1).amax(1) > 0
@@ -99,4 +103,5 @@ def losses(logits: torch.Tensor, defect_logit: torch.Tensor, share: torch.Tensor
         t = (target * weight).flatten(1)
         dice = torch.where(has_defect, 1 - (2 * (p * t).sum(1) + 1.0) / (p.sum(1) + t.sum(1) + 1.0), dice)
     return {"bce": bce.flatten(1).mean(1) * 10.0, "dice": dice,
-            "global": F.binary_cross_entropy_with_logits(defect_logit, label, reduction="none")}
+            "global": F.binary_cross_entropy_with_logits(defect_logit, label, reduction="none",
+                                                         weight=view_weight)}

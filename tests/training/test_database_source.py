@@ -60,3 +60,20 @@ def test_a_database_without_verified_parts_is_refused(station_data, tmp_path):
         read_source(data, "defect", verified_only=True)
     with pytest.raises(SourceError, match="--since"):
         read_source(data, "defect", since="yesterday-ish")
+
+
+def test_a_box_qa_drew_around_a_defect_comes_with_its_sample_and_changes_the_content_hash(station_data, tmp_path):
+    import shutil
+
+    data = Path(shutil.copytree(station_data, tmp_path / "data"))
+    _label_some(data)
+    before = read_source(data, "defect", verified_only=True)
+    assert all(s.box is None for s in before.samples)
+    part = next(int(s.key.split(":")[1]) for s in before.samples if s.label == "defect")
+    with Store.open(data / "inspector.db", images_dir=data / "images") as store:
+        Review(store).submit(part, "qa-anna", "correct", label="defect", defect_box=[40, 30, 24, 12])
+    after = read_source(data, "defect", verified_only=True)
+    boxed = {s.key: s.box for s in after.samples if s.box is not None}
+    assert boxed == {f"part:{part}": (40, 30, 24, 12)}
+    assert after.notes["qa_defect_boxes"] == 1
+    assert after.content_sha256 != before.content_sha256
