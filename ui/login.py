@@ -342,7 +342,8 @@ def open_users(station) -> UserDirectory | None:
     if path is None:
         return None
     store = Store.open(path)
-    users = UserDirectory(store)
+    config = getattr(station, "config", None)
+    users = UserDirectory(store) if config is None else UserDirectory.for_station(store, config)
     if users.count() == 0:
         store.close()
         return None
