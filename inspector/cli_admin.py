@@ -157,8 +157,8 @@ def cmd_users(args: argparse.Namespace) -> int:
         except (LoginError, ValueError, PermissionError) as e:
             print(f"inspector: {e}", file=sys.stderr)
             if isinstance(e, LockedOut):
-                print(f"inspector: refused: {e.name} is locked out; an admin lifts it with "
-                      f"`inspector users unlock {e.name} --as ADMIN`, or wait {e.seconds_left:.0f} s", file=sys.stderr)
+                print(f"inspector: refused: an admin can lift the lock-out with `inspector users unlock {e.name} "
+                      "--as ADMIN`", file=sys.stderr)
             return 1
 
 
