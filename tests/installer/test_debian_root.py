@@ -102,7 +102,7 @@ def _records(box: Booted) -> int:
 def test_install_upgrade_uninstall_in_a_clean_bookworm_root(clean_root):
     box = Booted(clean_root)
     try:
-        first = box.run("/src/installer/install.sh --simulate --admin adam", stdin="2468\n2468\n")
+        first = box.run("/src/installer/install.sh --simulate --admin adam", stdin="246813\n246813\n")
         assert "installed line-inspector" in first.stdout
         assert box.run("systemctl is-active inspector").stdout.strip() == "active"
         assert box.run("id inspector").stdout.count("gpio") and "video" in box.run("id inspector").stdout
