@@ -269,16 +269,18 @@ class UserDirectory:
                 if kdf != KDF:
                     self._rehash(conn, user, pin, kdf)
                 return user
-            tries = login_failures.add_failure(conn, name, now=self.wall_clock(), max_failures=self.max_failures,
-                                               lockout_s=self.lockout_s)
-            if tries.locked_until is not None:
+            now = self.wall_clock()
+            tries, locked_now = login_failures.add_failure(conn, name, now=now, max_failures=self.max_failures,
+                                                           lockout_s=self.lockout_s)
+            if locked_now:
                 audit.append(conn, user, "user.lockout", f"user:{name}", None, {"locked_s": self.lockout_s},
                              f"{self.max_failures} wrong PINs in a row")
         if tries.locked_until is None:
             log.warning("wrong PIN for user %s (%d of %d)", name, tries.failures, self.max_failures)
             raise WrongPin(name, self.max_failures - tries.failures)
-        log.warning("user %s locked out for %.0f s after %d wrong PINs", name, self.lockout_s, self.max_failures)
-        raise LockedOut(name, self.lockout_s)
+        if locked_now:
+            log.warning("user %s locked out for %.0f s after %d wrong PINs", name, self.lockout_s, self.max_failures)
+        raise LockedOut(name, tries.seconds_left(now, self.lockout_s))
 
     def _rehash(self, conn: Any, user: User, pin: str, old_kdf: str) -> None:
         """A right PIN hashed with other parameters: hash it again with today's ``KDF`` (audited, no secrets)."""

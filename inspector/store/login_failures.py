@@ -43,9 +43,14 @@ def read(conn: sqlite3.Connection, name: str) -> Tries:
     return Tries(row[0], row[1]) if row else Tries()
 
 
-def add_failure(conn: sqlite3.Connection, name: str, *, now: float, max_failures: int, lockout_s: float) -> Tries:
-    """One more wrong PIN; the ``max_failures``-th in a row locks ``name`` out until ``now + lockout_s``."""
-    failures = read(conn, name).failures + 1
+def add_failure(conn: sqlite3.Connection, name: str, *, now: float, max_failures: int,
+                lockout_s: float) -> tuple[Tries, bool]:
+    """One more wrong PIN; the ``max_failures``-th in a row locks ``name`` out until ``now + lockout_s``.
+    Returns the tries now and whether this one locked; a lock-out another process set meanwhile is kept as it is."""
+    before = read(conn, name)
+    if before.seconds_left(now, lockout_s) > 0:
+        return before, False
+    failures = before.failures + 1
     locked_until = None
     if failures >= max_failures:
         failures, locked_until = 0, now + lockout_s
@@ -53,7 +58,7 @@ def add_failure(conn: sqlite3.Connection, name: str, *, now: float, max_failures
                  "ON CONFLICT(name) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until,"
                  " last_failure_at = excluded.last_failure_at",
                  [name, failures, locked_until, datetime.now(timezone.utc).isoformat(timespec="milliseconds")])
-    return Tries(failures, locked_until)
+    return Tries(failures, locked_until), locked_until is not None
 
 
 def clear(conn: sqlite3.Connection, name: str) -> Tries:

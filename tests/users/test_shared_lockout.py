@@ -129,3 +129,16 @@ def test_six_wrong_pins_over_six_cli_calls_lock_the_user_out_and_the_seventh_wit
         trail = [(e.action, e.user, e.target) for e in audit.entries(store)]
     assert ("user.lockout", "adam", "user:adam") in trail and ("user.unlock", "anna", "user:adam") in trail
     assert trail.count(("user.lockout", "adam", "user:adam")) == 1  # locked calls do not lock again
+
+
+def test_a_wrong_pin_checked_while_another_process_locked_the_user_keeps_the_lock_out(store, directory):
+    wall = WallClock()
+    slow = another_process(store, wall)
+    slow._check_not_locked = lambda name: None  # this process has passed the lock check and is hashing the PIN...
+    for _ in range(MAX_FAILURES):  # ...while another locks olga out
+        with pytest.raises((WrongPin, LockedOut)):
+            another_process(store, wall).login("olga", "0001")
+    with pytest.raises(LockedOut):
+        slow.verify_pin("olga", "0002")
+    assert slow.locked_for("olga") == pytest.approx(LOCKOUT_S)
+    assert [e.action for e in audit.entries(store)].count("user.lockout") == 1
