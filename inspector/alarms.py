@@ -23,6 +23,7 @@ KINDS = (
     "record_not_durable",
     "lost_in_crash",
     "model_drift",
+    "file_access",
 )
 
 

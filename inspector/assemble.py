@@ -30,6 +30,7 @@ from inspector.runtime import PackageError, default_threads, load_package
 from inspector.store import (
     DiskWatch, ImagePolicy, RecordWriter, Reserve, RetentionPolicy, RetentionWorker, Store, reimport_rescued,
 )
+from inspector.store.file_access import restrict_umask, secure
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +185,9 @@ def build_station(
     if config.camera.backend == "synthetic" and config.gpio.pin_factory != "mock":
         raise ConfigError("the simulated line needs gpio.pin_factory = 'mock' (it drives the beam pin itself)")
     # refused before a model is loaded or a pin claimed; below the critical free space no part could pass anyway
+    restrict_umask()  # the station owns its process: what it creates is the service user's and group's only
     check_data_dir(Path(config.data_dir), min_free_bytes=config.storage.disk_critical_free)
+    exposed = secure([Path(config.data_dir), *([config.storage.rescue_dir] if config.storage.rescue_dir else [])])
     clock = clock or MonotonicClock()
     sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SLICE_S))  # the station owns its process
     recipe = recipe or load_recipe(config.recipe, config.recipes_dir)
@@ -242,6 +245,9 @@ def build_station(
             light=io.light, sink=writer, clock=clock, alarms=alarms, first_part_id=journal.next_id, run_id=run_id,
             workers=inspection_workers(config), journal=journal,
         )
+        if exposed:
+            alarms.raise_("file_access", f"{len(exposed)} station file(s) readable by other accounts: "
+                                         + "; ".join(map(str, exposed[:3])) + (" …" if len(exposed) > 3 else ""))
         if recovery.lost:
             alarms.raise_("lost_in_crash", recovery.summary)
         elif recovery.crashed_runs:

@@ -33,6 +33,7 @@ from inspector.cli_storage import add_commands as add_storage_commands
 from inspector.cli_cameras import COMMANDS as CAMERA_COMMANDS, add_command as add_cameras_command
 from inspector.cli_train import COMMANDS as TRAIN_COMMANDS, add_commands as add_train_commands
 from inspector.config import ConfigError, StationConfig, load_recipe, load_station
+from inspector.store.file_access import restrict_umask
 
 log = logging.getLogger("inspector")
 
@@ -318,6 +319,7 @@ def cmd_review_report(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    restrict_umask()  # before anything is created: the database, images, journal, exports (file_access says why)
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["run", *argv]  # `inspector [--kiosk ...]`: the station window on its configured line

@@ -4,7 +4,11 @@
     inspector audit export --out trail.csv [--data-dir D]
     inspector users add NAME --role admin        the first user (an admin), PIN asked twice
     inspector users add NAME --role operator --as ADMIN
-    inspector users list | reset-pin NAME --as ADMIN
+    inspector users list | reset-pin NAME --as ADMIN | unlock NAME --as ADMIN
+    inspector users change-pin NAME               a user's own PIN: the old one, then the new one twice
+
+Wrong PINs count in the database: every command, the service and the window share one count per user, and the
+``[users] max_failures``-th wrong PIN in a row locks the user out for ``[users] lockout_s`` or until an admin unlocks.
 
 PINs are read from the terminal without echo (or one per line from stdin when it is not a terminal), never from the
 command line, where they would end up in the shell's history and the process list.
@@ -50,11 +54,16 @@ def add_commands(sub) -> None:
     add.add_argument("--role", choices=ROLES, required=True)
     reset = users_sub.add_parser("reset-pin", help="give a user a new PIN (lifts a lock-out)")
     reset.add_argument("name")
-    for parser in (add, reset):
+    unlock = users_sub.add_parser("unlock", help="lift a user's lock-out after too many wrong PINs")
+    unlock.add_argument("name")
+    for parser in (add, reset, unlock):
         parser.add_argument("--as", dest="admin", help="the admin doing it (asked for their PIN)")
         parser.add_argument("--reason", default="from the command line", help="for the audit trail")
         station_options(parser)
-    station_options(users_sub.add_parser("list", help="users, roles, active or not"))
+    station_options(users_sub.add_parser("list", help="users, roles, active or not, locked out or not"))
+    change = users_sub.add_parser("change-pin", help="change your own PIN (the old one asked first)")
+    change.add_argument("name")
+    station_options(change)
 
 
 def _database(args: argparse.Namespace) -> Path:
@@ -112,21 +121,33 @@ def _new_pin(name: str) -> str:
 
 
 def cmd_users(args: argparse.Namespace) -> int:
-    from inspector.users import LoginError, UserDirectory
+    from inspector.users import LockedOut, LoginError, UserDirectory
 
     with _open(args, must_exist=False) as store:
-        users = UserDirectory(store)
+        users = UserDirectory.for_station(store, station_config(args))
         if args.users_command == "list":
             for user in users.users(include_inactive=True):
-                print(f"{user.name:<{24}} {user.role.value:<11} {'active' if user.active else 'inactive'}")
+                locked = users.locked_for(user.name)
+                print(f"{user.name:<{24}} {user.role.value:<11} {'active' if user.active else 'inactive'}"
+                      + (f" locked-out {locked:.0f} s" if locked else ""))
             return 0
         try:
+            if args.users_command == "change-pin":
+                old = read_pin(f"current PIN of {args.name}: ")
+                users.change_own_pin(args.name, old, _new_pin(args.name))
+                print(f"new PIN set for {args.name}")
+                return 0
             session = None
             if users.count() > 0:
                 if not args.admin:
                     raise ValueError("users exist already: say which admin does this with --as NAME")
                 session = users.login(args.admin, read_pin(f"PIN of {args.admin}: "))
-            if args.users_command == "add":
+                _warn_short_pin(session)
+            if args.users_command == "unlock":
+                left = users.unlock(session, args.name, reason=args.reason)
+                print(f"{args.name} unlocked" + (f" ({left:.0f} s of lock-out were left)" if left else
+                                                 " (was not locked out; wrong-PIN count cleared)"))
+            elif args.users_command == "add":
                 users.add(session, args.name, args.role, _new_pin(args.name), reason=args.reason)
                 print(f"user {args.name} ({args.role}) added")
             else:
@@ -135,7 +156,17 @@ def cmd_users(args: argparse.Namespace) -> int:
             return 0
         except (LoginError, ValueError, PermissionError) as e:
             print(f"inspector: {e}", file=sys.stderr)
+            if isinstance(e, LockedOut):
+                print(f"inspector: refused: an admin can lift the lock-out with `inspector users unlock {e.name} "
+                      "--as ADMIN`", file=sys.stderr)
             return 1
+
+
+def _warn_short_pin(session) -> None:
+    if session.pin_too_short:
+        print(f"inspector: warning: the PIN of {session.user.name} is shorter than the station file's [users] "
+              f"min_pin_length = {session.directory.min_pin_length}: change it now (inspector users change-pin "
+              f"{session.user.name})", file=sys.stderr)
 
 
 COMMANDS = {"audit": cmd_audit, "users": cmd_users}

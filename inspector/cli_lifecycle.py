@@ -67,7 +67,7 @@ def _open(args: argparse.Namespace):
     return store, ModelRegistry(store, config)
 
 
-def _session(store, admin: str | None):
+def _session(store, admin: str | None, config):
     """None on a station without users; else the admin's session (PIN asked)."""
     from inspector.actions import users_configured
     from inspector.users import UserDirectory
@@ -77,7 +77,7 @@ def _session(store, admin: str | None):
     if not admin:
         raise ValueError("users exist: say which admin does this with --as NAME")
     pin = read_pin(f"PIN of {admin}: ")
-    return UserDirectory(store).login(admin, pin), pin
+    return UserDirectory.for_station(store, config).login(admin, pin), pin
 
 
 def cmd_lifecycle(args: argparse.Namespace) -> int:
@@ -97,7 +97,7 @@ def cmd_lifecycle(args: argparse.Namespace) -> int:
 
 
 def _import(args, store, registry) -> int:
-    session, _ = _session(store, args.admin)
+    session, _ = _session(store, args.admin, station_config(args))
     entry = registry.import_package(args.package, session=session, reason=args.reason)
     print(f"imported {entry.describe()} into {entry.folder}")
     return 0
@@ -143,21 +143,21 @@ def _evaluate(args, store, registry) -> int:
 
 
 def _shadow(args, store, registry) -> int:
-    session, _ = _session(store, args.admin)
+    session, _ = _session(store, args.admin, station_config(args))
     entry = registry.set_shadow(args.name, session=session, version=args.version, reason=args.reason)
     print(f"{entry.describe()}: runs beside the live model on line parts from the running station's next poll")
     return 0
 
 
 def _promote(args, store, registry) -> int:
-    session, pin = _session(store, args.admin)
+    session, pin = _session(store, args.admin, station_config(args))
     entry = registry.promote(args.name, session=session, pin=pin, reason=args.reason, version=args.version)
     print(f"{entry.describe()}: the running line swaps it in between two parts")
     return 0
 
 
 def _rollback(args, store, registry) -> int:
-    session, pin = _session(store, args.admin)
+    session, pin = _session(store, args.admin, station_config(args))
     entry = registry.rollback(args.name, session=session, pin=pin, reason=args.reason)
     print(f"rolled back: {entry.describe()}")
     return 0

@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from inspector.cli_admin import station_options
+from inspector.cli_admin import station_config, station_options
 from inspector.config import load_station
 
 HOLD_ROLES = ("qa", "admin")
@@ -99,7 +99,7 @@ def cmd_holds(args: argparse.Namespace) -> int:
                                   "state": state}))
             return 0
         try:
-            who = _actor(store, args.user)
+            who = _actor(store, args.user, station_config(args))
             if args.holds_command == "release":
                 hold = release_hold(store, who, args.hold_id, reason=args.reason)
                 print(f"hold {hold.id} ({hold.reference}) released")
@@ -144,7 +144,7 @@ def _hold_fields(args: argparse.Namespace) -> dict:
     return fields
 
 
-def _actor(store, name: str | None):
+def _actor(store, name: str | None, config):
     from inspector.actions import NO_USERS, users_configured
     from inspector.cli_admin import read_pin
     from inspector.users import UserDirectory
@@ -153,7 +153,7 @@ def _actor(store, name: str | None):
         return NO_USERS
     if not name:
         raise PermissionError(f"--as is missing: a hold is placed or released by a user with role {' or '.join(HOLD_ROLES)}")
-    session = UserDirectory(store).login(name, read_pin(f"PIN of {name}: "))
+    session = UserDirectory.for_station(store, config).login(name, read_pin(f"PIN of {name}: "))
     role = getattr(session.role, "value", session.role)
     if role not in HOLD_ROLES:
         raise PermissionError(f"--as = {name!r}: role {role} may not place or release holds ({', '.join(HOLD_ROLES)} may)")

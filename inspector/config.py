@@ -183,6 +183,15 @@ class StorageSettings(_Section):
         return self
 
 
+class UsersSettings(_Section):
+    """Logins: wrong PINs before a lock-out, how long it lasts, idle log-out, the shortest PIN a new one may be."""
+
+    max_failures: Annotated[int, Field(ge=1, le=100)] = 5  # wrong PINs in a row (any process) that lock a user out
+    lockout_s: Annotated[float, Field(gt=0, le=7 * 86_400)] = 300.0  # then locked until this passes or an admin unlocks
+    idle_timeout_s: Annotated[float, Field(gt=0, le=86_400)] = 120.0  # a session idle this long is logged out
+    min_pin_length: Annotated[int, Field(ge=4, le=12)] = 4  # a new PIN shorter than this is refused
+
+
 class StationConfig(_Section):
     station_id: str = "sim-1"
     recipe: str = "cartridge-box"
@@ -199,6 +208,7 @@ class StationConfig(_Section):
     timing: TimingSettings = TimingSettings()
     images: ImageSettings = ImageSettings()
     storage: StorageSettings = StorageSettings()
+    users: UsersSettings = UsersSettings()
 
     @property
     def simulated(self) -> bool:

@@ -1,7 +1,11 @@
 """People at the station: roles, PINs hashed with scrypt and a salt of their own, lock-out, idle log-out.
 
 A PIN never leaves this module in any form: not in logs, not in exception messages, not in the audit trail (which
-records "PIN changed", never a hash). Wrong-PIN counts and lock-outs live in memory, on the injected clock.
+records "PIN changed", never a hash). Wrong-PIN counts and lock-outs live in the database (``login_failures``), on the
+wall clock, so the service, the window and every CLI call share them; lock-outs, unlocks and their end are audited.
+
+Each hash keeps the scrypt parameters it was made with (``users.kdf``): a hash made with others still verifies, and
+is made again with today's ``KDF`` at that user's next right PIN.
 """
 from __future__ import annotations
 
@@ -9,22 +13,26 @@ import hashlib
 import hmac
 import logging
 import secrets
-import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Any
+from typing import Any, Callable
 
 from inspector import audit
 from inspector.clock import Clock, MonotonicClock
 from inspector.permissions import USERS_MANAGE, SessionExpired, require
+from inspector.store import login_failures
 
 log = logging.getLogger(__name__)
 
+# scrypt's "interactive login" parameters (Percival): 16 MiB, ~60 ms here; a Pi's RAM and a touchscreen's patience
+# bound them. No cost makes a 4-digit PIN safe offline (10^4 tries): the database is kept from other accounts (file
+# modes) and online guessing is capped by the shared lock-out.
 SCRYPT_N, SCRYPT_R, SCRYPT_P, SCRYPT_DKLEN = 2**14, 8, 1, 32
 SALT_BYTES = 16
 KDF = f"scrypt:n={SCRYPT_N},r={SCRYPT_R},p={SCRYPT_P},dklen={SCRYPT_DKLEN}"
-PIN_LENGTH = (4, 8)
+PIN_LENGTH = (4, 8)  # the station file's [users] min_pin_length may raise the lower bound
 NAME_LENGTH = 32
 
 
@@ -74,9 +82,13 @@ class InvalidPin(ValueError):
     """A new PIN that does not meet the rules (the message never holds the PIN)."""
 
 
-def check_new_pin(pin: str) -> str:
-    lo, hi = PIN_LENGTH
-    if not isinstance(pin, str) or not pin.isascii() or not pin.isdigit() or not lo <= len(pin) <= hi:
+def check_new_pin(pin: str, min_length: int = PIN_LENGTH[0]) -> str:
+    lo, hi = max(PIN_LENGTH[0], min_length), PIN_LENGTH[1]
+    if not isinstance(pin, str) or not pin.isascii() or not pin.isdigit():
+        raise InvalidPin(f"a PIN is {lo} to {hi} digits (0-9)")
+    if len(pin) < lo and lo > PIN_LENGTH[0]:
+        raise InvalidPin(f"a PIN here is at least {lo} digits (station file: [users] min_pin_length = {lo})")
+    if not lo <= len(pin) <= hi:
         raise InvalidPin(f"a PIN is {lo} to {hi} digits (0-9)")
     if len(set(pin)) == 1:
         raise InvalidPin("a PIN of one repeated digit is refused")
@@ -90,20 +102,27 @@ def check_name(name: str) -> str:
     return name
 
 
-def hash_pin(pin: str, salt: bytes) -> bytes:
-    """scrypt(pin, salt) with n=2**14, r=8, p=1: 16 MiB and tens of ms per try, on purpose."""
-    return hashlib.scrypt(pin.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=SCRYPT_DKLEN,
-                          maxmem=64 * 2**20)
+def parse_kdf(kdf: str) -> dict[str, int]:
+    """``"scrypt:n=16384,r=8,p=1,dklen=32"`` as its parameters; ValueError for anything else."""
+    scheme, _, params = (kdf or "").partition(":")
+    try:
+        values = {k: int(v) for k, v in (item.split("=") for item in params.split(","))}
+    except ValueError:
+        values = {}
+    if scheme != "scrypt" or set(values) != {"n", "r", "p", "dklen"}:
+        raise ValueError(f"unknown PIN hash scheme {kdf!r} (known: {KDF})")
+    return values
+
+
+def hash_pin(pin: str, salt: bytes, kdf: str = KDF) -> bytes:
+    """scrypt(pin, salt) with ``kdf``'s parameters (today's: n=2**14, r=8, p=1: 16 MiB and tens of ms per try)."""
+    k = parse_kdf(kdf)
+    return hashlib.scrypt(pin.encode(), salt=salt, n=k["n"], r=k["r"], p=k["p"], dklen=k["dklen"],
+                          maxmem=max(64 * 2**20, 2 * 128 * k["r"] * k["n"] * k["p"]))
 
 
 def _now_utc() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-
-
-@dataclass
-class _Attempts:
-    failures: int = 0
-    locked_until: float = float("-inf")
 
 
 class Session:
@@ -114,6 +133,7 @@ class Session:
         self.clock = directory.clock
         self.started = self.last_activity = self.clock.now()
         self.ended: str | None = None  # why it ended
+        self.pin_too_short = False  # the PIN used is shorter than [users] min_pin_length: it must be changed
 
     def __repr__(self) -> str:
         return f"<Session {self.user.name} ({self.user.role.value}){' ended: ' + self.ended if self.ended else ''}>"
@@ -167,17 +187,31 @@ class Session:
 
 
 class UserDirectory:
-    """The station's users in its database, with logins, lock-out and user management (admins only)."""
+    """The station's users in its database, with logins, lock-out and user management (admins only).
+
+    Idle time runs on ``clock``; wrong PINs and lock-outs on ``wall_clock`` (seconds shared by every process:
+    ``time.time``, or the injected ``clock`` when a test gives one and no wall clock).
+    """
 
     def __init__(self, store: Any, *, clock: Clock | None = None, max_failures: int = 5, lockout_s: float = 300.0,
-                 idle_timeout_s: float = 120.0):
+                 idle_timeout_s: float = 120.0, min_pin_length: int = PIN_LENGTH[0],
+                 wall_clock: Callable[[], float] | None = None):
         if max_failures < 1 or lockout_s <= 0 or idle_timeout_s <= 0:
             raise ValueError(f"max_failures {max_failures} must be >= 1, lockout_s {lockout_s} and idle_timeout_s "
                              f"{idle_timeout_s} > 0")
+        if not PIN_LENGTH[0] <= min_pin_length <= PIN_LENGTH[1]:
+            raise ValueError(f"min_pin_length {min_pin_length}: {PIN_LENGTH[0]} to {PIN_LENGTH[1]}")
+        self.wall_clock = wall_clock or (clock.now if clock is not None else time.time)
         self.store, self.clock = store, clock or MonotonicClock()
         self.max_failures, self.lockout_s, self.idle_timeout_s = max_failures, lockout_s, idle_timeout_s
-        self._attempts: dict[str, _Attempts] = {}
-        self._lock = threading.Lock()
+        self.min_pin_length = min_pin_length
+
+    @classmethod
+    def for_station(cls, store: Any, config: Any, **kwargs: Any) -> UserDirectory:
+        """The directory with the station file's ``[users]`` settings (``config``: a StationConfig)."""
+        users = config.users
+        return cls(store, max_failures=users.max_failures, lockout_s=users.lockout_s,
+                   idle_timeout_s=users.idle_timeout_s, min_pin_length=users.min_pin_length, **kwargs)
 
     # -- reading ---------------------------------------------------------------------------------------------
     def _rows(self, sql: str, params: list[Any] = ()) -> list[tuple]:
@@ -198,44 +232,87 @@ class UserDirectory:
         return self._rows("SELECT count(*) FROM users WHERE active = 1")[0][0]
 
     def locked_for(self, name: str) -> float:
-        """Seconds until ``name`` may try again (0 when not locked out)."""
-        with self._lock:
-            attempts = self._attempts.get(name)
-            return max(0.0, attempts.locked_until - self.clock.now()) if attempts else 0.0
+        """Seconds until ``name`` may try again (0 when not locked out), as every process sees it."""
+        conn, lock = audit._connection(self.store)
+        with lock:
+            return login_failures.read(conn, name).seconds_left(self.wall_clock(), self.lockout_s)
+
+    def _check_not_locked(self, name: str) -> None:
+        """LockedOut while ``name`` is locked out; a lock-out whose time has passed is cleared and audited."""
+        with audit.transaction(self.store) as conn:
+            tries = login_failures.read(conn, name)
+            if tries.locked_until is None:
+                return
+            left = tries.seconds_left(self.wall_clock(), self.lockout_s)
+            if left > 0:
+                raise LockedOut(name, left)
+            login_failures.clear(conn, name)
+            audit.append(conn, SYSTEM, "user.lockout_ended", f"user:{name}", {"locked": True}, {"locked": False},
+                         f"the lock-out time ({self.lockout_s:.0f} s) passed")
 
     # -- PINs ------------------------------------------------------------------------------------------------
     def verify_pin(self, name: str, pin: str) -> User:
         """The user when ``pin`` is theirs; else WrongPin / LockedOut / UnknownUser (with a lock-out after
-        ``max_failures`` wrong PINs in a row, for ``lockout_s``)."""
-        with self._lock:
-            attempts = self._attempts.setdefault(name, _Attempts())
-            left = attempts.locked_until - self.clock.now()
-            if left > 0:
-                raise LockedOut(name, left)
-        rows = self._rows("SELECT role, active, pin_hash, salt FROM users WHERE name = ?", [name])
+        ``max_failures`` wrong PINs in a row, counted across processes, for ``lockout_s``)."""
+        self._check_not_locked(name)
+        rows = self._rows("SELECT role, active, pin_hash, salt, kdf FROM users WHERE name = ?", [name])
         if not rows or not rows[0][1]:
             hash_pin(str(pin), b"\0" * SALT_BYTES)  # the same time as a real check
             raise UnknownUser(f"no active user {name!r}")
-        role, _, stored, salt = rows[0]
-        ok = isinstance(pin, str) and hmac.compare_digest(hash_pin(pin, bytes.fromhex(salt)), bytes.fromhex(stored))
-        with self._lock:
+        role, _, stored, salt, kdf = rows[0]
+        user = User(name, Role(role))
+        ok = isinstance(pin, str) and hmac.compare_digest(hash_pin(pin, bytes.fromhex(salt), kdf),
+                                                          bytes.fromhex(stored))
+        with audit.transaction(self.store) as conn:
             if ok:
-                attempts.failures = 0
-                return User(name, Role(role))
-            attempts.failures += 1
-            if attempts.failures < self.max_failures:
-                log.warning("wrong PIN for user %s (%d of %d)", name, attempts.failures, self.max_failures)
-                raise WrongPin(name, self.max_failures - attempts.failures)
-            attempts.failures, attempts.locked_until = 0, self.clock.now() + self.lockout_s
-        log.warning("user %s locked out for %.0f s after %d wrong PINs", name, self.lockout_s, self.max_failures)
-        audit.append(self.store, User(name, Role(role)), "user.lockout", f"user:{name}", None,
-                     {"locked_s": self.lockout_s}, f"{self.max_failures} wrong PINs in a row")
-        raise LockedOut(name, self.lockout_s)
+                login_failures.clear(conn, name)
+                if kdf != KDF:
+                    self._rehash(conn, user, pin, kdf)
+                return user
+            now = self.wall_clock()
+            tries, locked_now = login_failures.add_failure(conn, name, now=now, max_failures=self.max_failures,
+                                                           lockout_s=self.lockout_s)
+            if locked_now:
+                audit.append(conn, user, "user.lockout", f"user:{name}", None, {"locked_s": self.lockout_s},
+                             f"{self.max_failures} wrong PINs in a row")
+        if tries.locked_until is None:
+            log.warning("wrong PIN for user %s (%d of %d)", name, tries.failures, self.max_failures)
+            raise WrongPin(name, self.max_failures - tries.failures)
+        if locked_now:
+            log.warning("user %s locked out for %.0f s after %d wrong PINs", name, self.lockout_s, self.max_failures)
+        raise LockedOut(name, tries.seconds_left(now, self.lockout_s))
+
+    def _rehash(self, conn: Any, user: User, pin: str, old_kdf: str) -> None:
+        """A right PIN hashed with other parameters: hash it again with today's ``KDF`` (audited, no secrets)."""
+        salt = secrets.token_bytes(SALT_BYTES)
+        conn.execute("UPDATE users SET pin_hash = ?, salt = ?, kdf = ?, updated_at = ? WHERE name = ?",
+                     [hash_pin(pin, salt).hex(), salt.hex(), KDF, _now_utc(), user.name])
+        audit.append(conn, user, "user.rehash_pin", f"user:{user.name}", {"kdf": old_kdf}, {"kdf": KDF},
+                     "PIN hash made again with today's parameters at login")
+        log.info("PIN hash of %s upgraded from %s to %s", user.name, old_kdf, KDF)
 
     def login(self, name: str, pin: str) -> Session:
+        """A session; ``session.pin_too_short`` when the PIN is shorter than ``min_pin_length`` (logged: change it)."""
         user = self.verify_pin(name, pin)
         log.info("user %s (%s) logged in", name, user.role.value)
-        return Session(self, user)
+        session = Session(self, user)
+        if len(pin) < self.min_pin_length:
+            session.pin_too_short = True
+            log.warning("user %s logged in with a %d-digit PIN; the station file asks for at least %d "
+                        "([users] min_pin_length): change it (inspector users change-pin %s)", name, len(pin),
+                        self.min_pin_length, name)
+        return session
+
+    def change_own_pin(self, name: str, old_pin: str, new_pin: str) -> None:
+        """A user changes their own PIN: the old one first (a wrong one counts towards the lock-out)."""
+        user = self.verify_pin(name, old_pin)
+        salt = secrets.token_bytes(SALT_BYTES)
+        digest = hash_pin(check_new_pin(new_pin, self.min_pin_length), salt)
+        with audit.transaction(self.store) as conn:
+            conn.execute("UPDATE users SET pin_hash = ?, salt = ?, kdf = ?, updated_at = ? WHERE name = ?",
+                         [digest.hex(), salt.hex(), KDF, _now_utc(), name])
+            audit.append(conn, user, "user.change_pin", f"user:{name}", {"pin_set": True}, {"pin_changed": True},
+                         "changed by the user")
 
     # -- management (admins; the very first user at install time needs no session) ----------------------------
     def _manage(self, session: Session | None, name: str) -> Any:
@@ -253,7 +330,7 @@ class UserDirectory:
         if isinstance(actor, _Installer) and role is not Role.ADMIN:
             raise ValueError(f"the first user must be an admin (who then adds the others), not {role.value}")
         salt = secrets.token_bytes(SALT_BYTES)
-        digest = hash_pin(check_new_pin(pin), salt)
+        digest = hash_pin(check_new_pin(pin, self.min_pin_length), salt)
         now = _now_utc()
         with audit.transaction(self.store) as conn:
             if conn.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
@@ -269,14 +346,13 @@ class UserDirectory:
         actor = self._manage(session, name)
         self._require_user(name)
         salt = secrets.token_bytes(SALT_BYTES)
-        digest = hash_pin(check_new_pin(pin), salt)
+        digest = hash_pin(check_new_pin(pin, self.min_pin_length), salt)
         with audit.transaction(self.store) as conn:
             conn.execute("UPDATE users SET pin_hash = ?, salt = ?, kdf = ?, updated_at = ? WHERE name = ?",
                          [digest.hex(), salt.hex(), KDF, _now_utc(), name])
+            login_failures.clear(conn, name)  # a new PIN lifts a lock-out
             audit.append(conn, actor, "user.reset_pin", f"user:{name}", {"pin_set": True}, {"pin_changed": True},
                          reason)
-        with self._lock:
-            self._attempts.pop(name, None)  # a new PIN lifts a lock-out
 
     def set_role(self, session: Session, name: str, role: Role | str, *, reason: str) -> None:
         role = Role(role)
@@ -287,14 +363,15 @@ class UserDirectory:
     def set_active(self, session: Session, name: str, active: bool, *, reason: str) -> None:
         self._update(session, name, "active", bool(active), reason)
 
-    def unlock(self, session: Session, name: str, *, reason: str) -> None:
+    def unlock(self, session: Session, name: str, *, reason: str) -> float:
+        """An admin lifts ``name``'s lock-out and wrong-PIN count; returns the seconds the lock-out had left."""
         require(session, USERS_MANAGE)
         self._require_user(name)
-        with self._lock:
-            was = self._attempts.pop(name, None)
-        audit.append(self.store, session, "user.unlock", f"user:{name}",
-                     {"locked_s": round(max(0.0, was.locked_until - self.clock.now()), 1) if was else 0.0},
-                     {"locked_s": 0.0}, reason)
+        with audit.transaction(self.store) as conn:
+            was = login_failures.clear(conn, name).seconds_left(self.wall_clock(), self.lockout_s)
+            audit.append(conn, session, "user.unlock", f"user:{name}", {"locked_s": round(was, 1)},
+                         {"locked_s": 0.0}, reason)
+        return was
 
     def _update(self, session: Session, name: str, column: str, value: Any, reason: str) -> None:
         require(session, USERS_MANAGE)

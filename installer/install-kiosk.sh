@@ -21,6 +21,7 @@ home=$(getent passwd "$desktop_user" | cut -d: -f6)
 [ -n "$home" ] || { echo "no user $desktop_user" >&2; exit 1; }
 usermod -aG gpio,video "$desktop_user" 2>/dev/null || true
 chown -R "$desktop_user" /var/lib/inspector
+chmod -R o-rwx /var/lib/inspector  # the window runs the station: its files stay the user's and the group's only
 systemctl disable --now inspector.service 2>/dev/null || true
 if [ "$xdg" -eq 1 ]; then
   install -d -o "$desktop_user" "$home/.config/autostart"

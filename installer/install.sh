@@ -69,10 +69,12 @@ if [ "$window" -eq 1 ]; then spec="$package[ui]"; fi
 after=$("$prefix/venv/bin/python" -c "import importlib.metadata as m; print(m.version('line-inspector'))")
 ln -sf "$prefix/venv/bin/inspector" /usr/local/bin/inspector
 
-# 4. station file and data, readable by the service's user and group only
+# 4. station file and data, readable by the service's user and group only (the database holds the PIN hashes: a copy
+#    lets anyone try every PIN offline). The group may read (backups, a QA account), never write; others nothing.
 umask 027
 install -d -m 0750 -o "$user" -g "$user" "$data"
 install -d -m 0750 -o root -g "$user" "$etc"
+chmod -R o-rwx "$data" "$etc"  # what an older install, or a station run by hand with umask 022, left open to all
 if [ ! -f "$etc/station.toml" ]; then
   sed "s#@DATA@#$data#g" "$here/station.example.toml" > "$etc/station.toml"
   chown root:"$user" "$etc/station.toml"; chmod 0640 "$etc/station.toml"

@@ -21,6 +21,7 @@ TITLES = {
     "model_refused": "MODEL REFUSED",
     "disk_critical": "DISK FULL",
     "record_not_durable": "RECORDS NOT SAVED: NO PART PASSES",
+    "file_access": "FILES READABLE BY OTHERS",
     "station": "STATION",
 }
 SHOWN = 3  # more than this fold into the last button

@@ -252,7 +252,10 @@ class SessionButton(QPushButton):
             self.setText("LOG IN")
         else:
             role = ROLE_WORDS.get(session.user.role.value, "")
-            self.setText(f"{session.user.name}\n{role} · LOG OUT")  # two lines: a long name fits the 800 px header
+            warn = "⚠ PIN TOO SHORT · " if session.pin_too_short else ""  # [users] min_pin_length was raised
+            self.setText(f"{session.user.name}\n{warn}{role} · LOG OUT")  # two lines: a long name fits the header
+            self.setToolTip(f"Your PIN is shorter than this station asks ({session.directory.min_pin_length} digits):"
+                            " ask an admin for a new one" if session.pin_too_short else "")
 
 
 
@@ -342,7 +345,8 @@ def open_users(station) -> UserDirectory | None:
     if path is None:
         return None
     store = Store.open(path)
-    users = UserDirectory(store)
+    config = getattr(station, "config", None)
+    users = UserDirectory(store) if config is None else UserDirectory.for_station(store, config)
     if users.count() == 0:
         store.close()
         return None

@@ -102,7 +102,7 @@ def _records(box: Booted) -> int:
 def test_install_upgrade_uninstall_in_a_clean_bookworm_root(clean_root):
     box = Booted(clean_root)
     try:
-        first = box.run("/src/installer/install.sh --simulate --admin adam", stdin="2468\n2468\n")
+        first = box.run("/src/installer/install.sh --simulate --admin adam", stdin="246813\n246813\n")
         assert "installed line-inspector" in first.stdout
         assert box.run("systemctl is-active inspector").stdout.strip() == "active"
         assert box.run("id inspector").stdout.count("gpio") and "video" in box.run("id inspector").stdout
@@ -113,11 +113,11 @@ def test_install_upgrade_uninstall_in_a_clean_bookworm_root(clean_root):
             time.sleep(3)
         assert _records(box) >= 20, box.run("journalctl -u inspector --no-pager | tail -30", check=False).stdout
         assert "adam" in box.run("inspector users list --config /etc/inspector/station.toml").stdout
-        other = box.run("stat -c '%a' /var/lib/inspector/data/*.db").stdout.split()
-        assert all(mode[-1] == "0" for mode in other), f"a station file is readable by other accounts: {other}"
+        _assert_no_station_file_open_to_others(box)
 
         again = box.run("/src/installer/install.sh --simulate")
         assert "nothing to upgrade" in again.stdout
+        _assert_no_station_file_open_to_others(box)
         assert box.run("systemctl is-active inspector").stdout.strip() == "active"
         assert box.run("grep -c . /etc/inspector/station.toml").stdout == \
             box.run("grep -c . /src/installer/station.example.toml").stdout, "the station file was kept"
@@ -129,6 +129,22 @@ def test_install_upgrade_uninstall_in_a_clean_bookworm_root(clean_root):
         assert _records_kept(box)
     finally:
         box.stop()
+
+
+def _assert_no_station_file_open_to_others(box: Booted) -> None:
+    """Every file and folder of the station (data, images, journal, reserve, station file) has no bit for others,
+    and an unprivileged account reads none of it."""
+    listed = box.run("find /var/lib/inspector -printf '%m %u:%g %p\\n'").stdout.splitlines()
+    assert any(line.endswith("/inspector.db") for line in listed), "\n".join(listed)
+    open_to_others = box.run("find /var/lib/inspector /etc/inspector -perm /o=rwx -printf '%m %p\\n'").stdout
+    assert open_to_others == "", f"station files open to other accounts:\n{open_to_others}"
+    box.run("id inspector-test-guest >/dev/null 2>&1 || useradd --no-create-home inspector-test-guest")
+    tried = box.run("runuser -u inspector-test-guest -- cat /var/lib/inspector/data/inspector.db "
+                    "/etc/inspector/station.toml", check=False)
+    assert tried.returncode != 0 and "Permission denied" in tried.stderr and tried.stdout == ""
+    readable = box.run("runuser -u inspector-test-guest -- find /var/lib/inspector /etc/inspector -readable "
+                       "2>/dev/null; true").stdout
+    assert readable == "", f"readable by another account:\n{readable}"
 
 
 def _records_kept(box: Booted) -> bool:

@@ -7,7 +7,7 @@ from inspector import audit
 from inspector.clock import ManualClock
 from inspector.store import Store
 from inspector.users import UserDirectory
-from ui.login import LoginDialog, SessionKeeper, SignDialog, open_users
+from ui.login import LoginDialog, SessionButton, SessionKeeper, SignDialog, open_users
 from ui.pin_pad import PinPad
 
 PEOPLE = {"adam": ("admin", "715493"), "olga": ("operator", "482107"), "quinn": ("qa", "593268")}
@@ -193,3 +193,14 @@ def test_a_signature_takes_details_after_the_reason_and_a_keypad_still_types_the
         qtbot.keyClick(dialog.pad, Qt.Key.Key_Return)
     assert (dialog.reason, dialog.pin) == ("Miscounted: slot 7 hidden by glare", PEOPLE["quinn"][1])
     assert dialog.details.text() == "slot 7 hidden by glare"
+
+
+def test_a_pin_shorter_than_the_station_asks_is_flagged_beside_the_logged_in_name(qtbot, users):
+    strict = UserDirectory(users.store, min_pin_length=8)
+    keeper = SessionKeeper(strict)
+    button = SessionButton(keeper)
+    qtbot.addWidget(button)
+    keeper.set(strict.login("olga", PEOPLE["olga"][1]))
+    assert button.text() == "olga\n⚠ PIN TOO SHORT · Operator · LOG OUT" and "8 digits" in button.toolTip()
+    keeper.set(UserDirectory(users.store, min_pin_length=6).login("olga", PEOPLE["olga"][1]))
+    assert button.text() == "olga\nOperator · LOG OUT" and button.toolTip() == ""
