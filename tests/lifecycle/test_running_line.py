@@ -63,7 +63,10 @@ def test_a_shadow_scores_line_parts_and_never_acts(station, tmp_path):
         try:
             running.start(parts=40)
             assert running.line.wait_recorded(40, timeout=60)
-            assert _wait(lambda: running.live_models.shadow.scored >= 30, 10)
+            shadow = running.live_models.shadow
+            # a bounded queue behind an idle-priority worker: how many parts it scores depends on the machine's load
+            # (bench_lifecycle measures that); what is queued when the line stops is always scored
+            assert _wait(lambda: shadow.scored >= 4, 30), (shadow.scored, shadow.dropped)
         finally:
             running.close()
         records = desk.records(running.line.run_id, limit=None)
