@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--rate", type=float, default=10.0, help="simulated parts per second")
     run.add_argument("--seed", type=int, default=1, help="simulated line's random seed")
     run.add_argument("--report", type=Path, help="write the run report (JSON) here")
+    run.add_argument("--lot", help="the lot / batch / order id the parts are made in (required where the station "
+                                   "file says [lots] required = true)")
     predict = sub.add_parser("predict", help="run the recipe's models on image files")
     _common(predict)
     predict.add_argument("images", nargs="+", type=Path)
@@ -94,6 +96,10 @@ def _station(args: argparse.Namespace) -> StationConfig:
     return config
 
 
+def _config_source(args: argparse.Namespace) -> str:
+    return str(args.config) if args.config else "default station settings"
+
+
 def _settings_source(args: argparse.Namespace) -> str:
     """Where the station's data_dir came from, as refusals name it."""
     if args.data_dir:
@@ -114,6 +120,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--rate {args.rate}: must be > 0")
     if args.headless and args.kiosk:
         raise ConfigError("--kiosk shows the window; --headless has none: choose one")
+    from inspector.line.lots import check_lot_required, validate_lot
+
+    args.lot = validate_lot(args.lot, source="--lot")
     if not args.headless:
         why = _no_window_reason()
         if why and args.kiosk:
@@ -121,9 +130,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         if why:
             print(f"inspector: {why}; running headless (say --headless to skip this check)", file=sys.stderr)
             args.headless = True
-    station = build_station(config, recipe=recipe, simulate=args.simulate, rate_hz=args.rate, seed=args.seed)
+    if args.headless:  # the window asks for the lot at START instead
+        check_lot_required(config, args.lot, source=f"{_config_source(args)} (no --lot given)")
+    station = build_station(config, recipe=recipe, simulate=args.simulate, rate_hz=args.rate, seed=args.seed,
+                            lot=args.lot)
     started = time.monotonic()
-    print(f"run {station.line.run_id}: recipe {station.recipe.name}, models {station.line.models.versions}, "
+    print(f"run {station.line.run_id}: lot {station.line.lot or '(none)'}, recipe {station.recipe.name}, models {station.line.models.versions}, "
           f"data in {station.data_dir}", file=sys.stderr)
     recovery = station.recovery
     if recovery is not None and (recovery.lost or recovery.crashed_runs):
@@ -152,6 +164,7 @@ def _finish(args: argparse.Namespace, station, started: float, ok: bool) -> int:
         dropped_frames=station.line.frames.dropped_frames,
         extra={
             "run_id": station.line.run_id,
+            "lot": station.line.lot,
             "recipe": station.recipe.name,
             "models": station.line.models.versions,
             "database": str(station.store.path),
@@ -190,9 +203,9 @@ def _run_window(args: argparse.Namespace, config: StationConfig, station, starte
     from inspector.assemble import build_station
     from ui.app import run_window
 
-    def build(name: str):
+    def build(name: str, lot: str | None = None):
         return build_station(config, recipe=load_recipe(name, config.recipes_dir), simulate=args.simulate,
-                             rate_hz=args.rate, seed=args.seed)
+                             rate_hz=args.rate, seed=args.seed, lot=lot)
 
     recipes = sorted(path.stem for path in Path(config.recipes_dir).glob("*.toml"))
     ok, last = run_window(station, build=build, recipes=recipes, parts=args.parts, kiosk=args.kiosk,

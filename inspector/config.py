@@ -183,6 +183,12 @@ class StorageSettings(_Section):
         return self
 
 
+class LotSettings(_Section):
+    """Lots (batch / order ids) on a regulated line: ``required`` refuses to start the line without one."""
+
+    required: bool = False
+
+
 class StationConfig(_Section):
     station_id: str = "sim-1"
     recipe: str = "cartridge-box"
@@ -199,6 +205,7 @@ class StationConfig(_Section):
     timing: TimingSettings = TimingSettings()
     images: ImageSettings = ImageSettings()
     storage: StorageSettings = StorageSettings()
+    lots: LotSettings = LotSettings()
 
     @property
     def simulated(self) -> bool:

@@ -86,20 +86,25 @@ class StationController(QObject):
         self.switcher.start()
         return True
 
+    def _build(self, name: str, lot: str | None):
+        """A new station for ``name`` that keeps the lot in force (a product change within a lot is no lot change)."""
+        return self.build(name, lot=lot) if lot else self.build(name)
+
     def _switch(self, old, name: str, resume: bool) -> None:
+        lot = old.line.lot
         try:
             old.close()
         except Exception:
             log.exception("closing the station for a recipe switch failed")
         try:
-            self._fresh = self.build(name)
+            self._fresh = self._build(name, lot)
             self._built.emit(self._fresh, "", resume)
             return
         except Exception as e:
             refusal = f"recipe {name} refused: {e}"
             log.error("%s", refusal)
         try:
-            self._fresh = self.build(old.recipe.name)
+            self._fresh = self._build(old.recipe.name, lot)
             self._built.emit(self._fresh, refusal, False)
         except Exception as e:
             self._built.emit(None, f"{refusal}; and {old.recipe.name} again: {e}", False)
