@@ -22,11 +22,11 @@ HASH_CHARS = 16
 WIDTHS: dict[str, tuple[float, ...]] = {
     "outcomes": (3, 2, 2),
     "reasons": (2, 2, 7, 1.2),
-    "fail_safes": (1.3, 3.2, 2, 6, 1.2),
-    "alarms": (3.2, 2.2, 1.2, 6, 2, 3.2),
+    "fail_safes": (1.3, 3.6, 2, 6, 1.2),
+    "alarms": (3.9, 2.2, 1.2, 5.5, 1.8, 3.9),
     "versions": (2.2, 2.4, 4.2, 1.2, 3.2, 3.2),
     "packages": (2.5, 1.3, 3.2, 2.5, 1.5),
-    "calibration": (3.2, 3.4, 1.6, 1.2, 1.8, 1.4, 1.8, 1.4, 1.2, 1.6, 1.6),
+    "calibration": (3, 4, 1.7, 1.1, 1.7, 1.2, 1.8, 1.4, 1.2, 1.8, 1.8),
     "calibration_saves": (3, 1.8, 1.5, 3, 4.5, 3),
     "lot_changes": (3.2, 2, 1.5, 2, 2, 4),
     "qa_summary": (3, 2, 1),
@@ -34,6 +34,7 @@ WIDTHS: dict[str, tuple[float, ...]] = {
     "runs": (3, 3.2, 3.2, 1.5, 1.3, 1.8),
     "chain": (1.2, 1.2, 7),
 }
+TABLE_WIDTHS = {"outcomes": 100, "qa_summary": 110, "chain": None}  # mm, narrower than the page; None: the page
 HASH_COLUMNS = {"recipe_sha256", "package_id"}
 HEADINGS = {"wb_temperature": "white bal. K", "exposure": "exposure ms", "frame_timeout_s": "frame timeout s",
             "frame_max_age_s": "frame max age s", "fail_safe_cause": "fail-safe cause", "recipe_sha256": "recipe sha256",
@@ -119,7 +120,7 @@ def _title_block(pdf: FPDF, report: BatchReport) -> None:
             ("First part", _text(report.first, "_utc")), ("Last part", _text(report.last, "_utc")),
             ("Parts", f"{report.parts:,}"),
             ("Outcomes", ", ".join(f"{k} {v:,}" for k, v in report.outcomes.items())),
-            ("Records chain", ("intact - " if report.chain.ok else "BROKEN - ") + report.chain.text),
+            ("Records chain", report.chain.text if report.chain.ok else f"BROKEN: {report.chain.text}"),
             ("Generated", _text(report.generated_at, "_utc"))]
     pdf.set_font("Helvetica", "", 9)
     bold = FontFace(emphasis="BOLD")
@@ -144,8 +145,9 @@ def _table(pdf: FPDF, table: Table) -> None:
         if widths is None or len(widths) != len(table.columns):
             widths = tuple(1 for _ in table.columns)
         heading = FontFace(emphasis="BOLD", fill_color=(225, 228, 232))
+        width = TABLE_WIDTHS.get(table.key)
         with pdf.table(col_widths=widths, headings_style=heading, line_height=4, text_align="LEFT",
-                       repeat_headings=1) as out:
+                       repeat_headings=1, width=width, align="LEFT" if width else "CENTER") as out:
             head = out.row()
             for column in table.columns:
                 head.cell(_text(_heading(column)))
