@@ -56,7 +56,13 @@ class StationController(QObject):
         station = self.station
         if station is None or self.model.busy or station.closed or self.model.running:
             return
-        station.start(parts=self.parts)  # the line, and on the simulated line its conveyor
+        from inspector.line.lots import LotError
+
+        try:
+            station.start(parts=self.parts)  # the line, and on the simulated line its conveyor
+        except LotError as e:  # the lot-entry step asks first; a start that skipped it stays stopped
+            log.warning("start refused: %s", e)
+            return
         self.model.set_running(True)
 
     def stop(self) -> None:
