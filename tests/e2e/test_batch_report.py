@@ -14,6 +14,8 @@ from inspector.review import QueueFilter, Review
 from inspector.store import Store
 from inspector.users import UserDirectory
 
+pytestmark = pytest.mark.timeout(600)  # a 300-part run (15 s on a quiet machine) on 2 shared cores
+
 LOT = "4711"
 PARTS = 300
 PINS = {"adam": "715493", "quinn": "593268"}
