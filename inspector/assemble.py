@@ -171,11 +171,15 @@ def build_station(
     items: Iterable | None = None,
     clock: Clock | None = None,
     camera=None,
+    lot: str | None = None,
 ) -> Station:
     """Open a station: models verified, camera open, pins claimed, database migrated, threads running (not started).
 
-    On the simulated line ``items`` (rendered parts) replace the recipe's own stream of seed ``seed``.
+    On the simulated line ``items`` (rendered parts) replace the recipe's own stream of seed ``seed``. ``lot`` is the
+    lot the run starts with (validated here; ``Line.start`` refuses without one where ``lots.required``).
     """
+    from inspector.line.lots import validate_lot
+
     from hardware.gpio import StationIO
 
     if simulate:
@@ -188,6 +192,7 @@ def build_station(
     restrict_umask()  # the station owns its process: what it creates is the service user's and group's only
     check_data_dir(Path(config.data_dir), min_free_bytes=config.storage.disk_critical_free)
     exposed = secure([Path(config.data_dir), *([config.storage.rescue_dir] if config.storage.rescue_dir else [])])
+    lot = validate_lot(lot)
     clock = clock or MonotonicClock()
     sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SLICE_S))  # the station owns its process
     recipe = recipe or load_recipe(config.recipe, config.recipes_dir)
@@ -232,7 +237,7 @@ def build_station(
         run_id = f"{config.station_id}-{uuid.uuid4().hex[:10]}"
         store.start_run(
             run_id, recipe=recipe.name, recipe_json=recipe.model_dump(mode="json"), recipe_hash=recipe.sha256,
-            station_config=config.model_dump(mode="json"), software_version=__version__,
+            station_config=config.model_dump(mode="json"), software_version=__version__, lot=lot,
         )
         journal = TriggerJournal.open(data_dir / JOURNAL_DIR, run_id=run_id,
                                       first_id=max(store.next_part_id(), recovery.next_id),
@@ -243,7 +248,7 @@ def build_station(
         line = Line(
             station=config, recipe=recipe, models=models, camera=camera, pusher=io.pusher, trigger=io.beam,
             light=io.light, sink=writer, clock=clock, alarms=alarms, first_part_id=journal.next_id, run_id=run_id,
-            workers=inspection_workers(config), journal=journal,
+            workers=inspection_workers(config), journal=journal, lot=lot,
         )
         if exposed:
             alarms.raise_("file_access", f"{len(exposed)} station file(s) readable by other accounts: "

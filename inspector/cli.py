@@ -1,9 +1,10 @@
 """``inspector``: a thin command line over the library.
 
     inspector [--kiosk]                         the station window on the configured line (the simulated one by default)
-    inspector run --simulate --headless --parts 300 --rate 10 --report r.json
+    inspector run --simulate --headless --parts 300 --rate 10 --report r.json [--lot L]
+    inspector report --lot L --out FILE.pdf|.csv   the batch report of a lot; lots, review-queue --lot L
     inspector predict IMAGE... [--recipe NAME] --json
-    inspector export --format {imagefolder,coco,yolo,csv,jsonl} --out DIR [--since T] [--until T] [--verified-only]
+    inspector export --format {imagefolder,coco,yolo,csv,jsonl} --out DIR [--since T] [--until T] [--verified-only] [--lot L]
     inspector review-report --out DIR [--since T] [--until T] [--model-key K]   the QA reports as CSV files
     inspector audit verify|export --out F.csv      the hash-chained audit trail (exit 1 names the broken entry)
     inspector users add|list|reset-pin ...      the station's users; PINs asked, never given as arguments
@@ -27,6 +28,8 @@ from pathlib import Path
 from inspector.cli_admin import COMMANDS as ADMIN_COMMANDS
 from inspector.cli_admin import add_commands as add_admin_commands
 from inspector.cli_models import COMMANDS as MODELS_COMMANDS
+from inspector.cli_report import COMMANDS as REPORT_COMMANDS
+from inspector.cli_report import add_commands as add_report_commands
 from inspector.cli_models import add_commands as add_models_commands
 from inspector.cli_storage import COMMANDS as STORAGE_COMMANDS
 from inspector.cli_storage import add_commands as add_storage_commands
@@ -60,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--rate", type=float, default=10.0, help="simulated parts per second")
     run.add_argument("--seed", type=int, default=1, help="simulated line's random seed")
     run.add_argument("--report", type=Path, help="write the run report (JSON) here")
+    run.add_argument("--lot", help="the lot / batch / order id the parts are made in (required where the station "
+                                   "file says [lots] required = true)")
     predict = sub.add_parser("predict", help="run the recipe's models on image files")
     _common(predict)
     predict.add_argument("images", nargs="+", type=Path)
@@ -74,17 +79,20 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--since", help="from this time (ISO 8601, UTC when no zone is given)")
     export.add_argument("--until", help="up to (not including) this time")
     export.add_argument("--verified-only", action="store_true", help="only parts a QA reviewer confirmed or corrected")
+    export.add_argument("--lot", help="only the parts of this lot")
     report = sub.add_parser("review-report", help="reviewer and model-vs-QA reports as CSV files")
     _common(report)
     report.add_argument("--out", required=True, type=Path, help="folder for the CSV files (made if missing)")
     report.add_argument("--since", help="verdicts given from this time (ISO 8601, UTC when no zone is given)")
     report.add_argument("--until", help="verdicts given before this time")
     report.add_argument("--model-key", help="only parts made by this set of model versions")
+    report.add_argument("--lot", help="only verdicts on the parts of this lot")
     add_admin_commands(sub)
     add_models_commands(sub)
     add_storage_commands(sub)
     add_cameras_command(sub)
     add_train_commands(sub)
+    add_report_commands(sub)
     return parser
 
 
@@ -93,6 +101,10 @@ def _station(args: argparse.Namespace) -> StationConfig:
     if args.data_dir:
         config = config.model_copy(update={"data_dir": args.data_dir})
     return config
+
+
+def _config_source(args: argparse.Namespace) -> str:
+    return str(args.config) if args.config else "default station settings"
 
 
 def _settings_source(args: argparse.Namespace) -> str:
@@ -115,6 +127,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--rate {args.rate}: must be > 0")
     if args.headless and args.kiosk:
         raise ConfigError("--kiosk shows the window; --headless has none: choose one")
+    from inspector.line.lots import check_lot_required, validate_lot
+
+    args.lot = validate_lot(args.lot, source="--lot")
     if not args.headless:
         why = _no_window_reason()
         if why and args.kiosk:
@@ -122,9 +137,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         if why:
             print(f"inspector: {why}; running headless (say --headless to skip this check)", file=sys.stderr)
             args.headless = True
-    station = build_station(config, recipe=recipe, simulate=args.simulate, rate_hz=args.rate, seed=args.seed)
+    if args.headless:  # the window asks for the lot at START instead
+        check_lot_required(config, args.lot, source=f"{_config_source(args)} (no --lot given)")
+    station = build_station(config, recipe=recipe, simulate=args.simulate, rate_hz=args.rate, seed=args.seed,
+                            lot=args.lot)
     started = time.monotonic()
-    print(f"run {station.line.run_id}: recipe {station.recipe.name}, models {station.line.models.versions}, "
+    print(f"run {station.line.run_id}: lot {station.line.lot or '(none)'}, recipe {station.recipe.name}, models {station.line.models.versions}, "
           f"data in {station.data_dir}", file=sys.stderr)
     recovery = station.recovery
     if recovery is not None and (recovery.lost or recovery.crashed_runs):
@@ -153,6 +171,7 @@ def _finish(args: argparse.Namespace, station, started: float, ok: bool) -> int:
         dropped_frames=station.line.frames.dropped_frames,
         extra={
             "run_id": station.line.run_id,
+            "lot": station.line.lot,
             "recipe": station.recipe.name,
             "models": station.line.models.versions,
             "database": str(station.store.path),
@@ -191,9 +210,9 @@ def _run_window(args: argparse.Namespace, config: StationConfig, station, starte
     from inspector.assemble import build_station
     from ui.app import run_window
 
-    def build(name: str):
+    def build(name: str, lot: str | None = None):
         return build_station(config, recipe=load_recipe(name, config.recipes_dir), simulate=args.simulate,
-                             rate_hz=args.rate, seed=args.seed)
+                             rate_hz=args.rate, seed=args.seed, lot=lot)
 
     recipes = sorted(path.stem for path in Path(config.recipes_dir).glob("*.toml"))
     ok, last = run_window(station, build=build, recipes=recipes, parts=args.parts, kiosk=args.kiosk,
@@ -287,7 +306,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise ExportError(f"no database at {db}: give the station's --data-dir or --config")
     with Store.open(db, images_dir=Path(config.data_dir) / "images") as store:
         summary = export_records(store, args.out, args.format, since=args.since, until=args.until,
-                                 verified_only=args.verified_only, progress=TextProgress("export"))
+                                 verified_only=args.verified_only, progress=TextProgress("export"), lot=args.lot)
     print(json.dumps({"export_id": summary.export_id, "out": str(summary.out), "manifest": str(summary.manifest),
                       "records": summary.records, "skipped": summary.skipped}))
     return 0
@@ -306,7 +325,8 @@ def cmd_review_report(args: argparse.Namespace) -> int:
         return 2
     try:
         with Store.open(db) as store:
-            files = write_csv(store, args.out, since=args.since, until=args.until, model_key=args.model_key)
+            files = write_csv(store, args.out, since=args.since, until=args.until, model_key=args.model_key,
+                              lot=args.lot)
     except ReviewError as e:
         print(f"inspector: review report refused: {e}", file=sys.stderr)
         return 2
@@ -329,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"run": cmd_run, "predict": cmd_predict, "export": cmd_export, "review-report": cmd_review_report,
                 **ADMIN_COMMANDS, **MODELS_COMMANDS, **STORAGE_COMMANDS, **CAMERA_COMMANDS,
-                **TRAIN_COMMANDS}[args.command](args)
+                **TRAIN_COMMANDS, **REPORT_COMMANDS}[args.command](args)
     except ConfigError as e:
         print(f"inspector: configuration refused:\n{e}", file=sys.stderr)
         return 2

@@ -31,6 +31,7 @@ class PartRecord:
     frame_t: float | None = None
     image_path: str | None = None  # relative to the data directory, None when not kept
     truth: dict[str, Any] | None = None  # ground truth from the simulator
+    lot: str | None = None  # the lot / batch / order in force at the trigger (inspector.lots)
 
     def to_row(self) -> dict[str, Any]:
         return asdict(self)

@@ -58,6 +58,7 @@ class QueueFilter:
     min_confidence: float | None = None
     max_confidence: float | None = None
     state: str = "open"  # open: no label yet; reviewed: labelled; all
+    lot: str | None = None  # the parts of one lot (inspector.line.lots)
 
     def __post_init__(self) -> None:
         for outcome in self.outcomes or ():
@@ -216,6 +217,8 @@ class Review:
                      f"WHERE {' AND '.join(clauses)} LIMIT {TIME_PROBE_ROWS})")
             if self.store._rows(probe, params)[0]["n"] < TIME_PROBE_ROWS:
                 return "review_items_time"
+        if f.lot is not None:
+            return "review_items_lot"
         if f.model_key is not None:
             return "review_items_model"
         if f.recipe is not None:
@@ -343,7 +346,7 @@ def _filter_clauses(f: QueueFilter, reviewed: int) -> tuple[list[str], list[Any]
         where.append(f"r.outcome IN ({', '.join('?' for _ in f.outcomes)})")
         params += list(f.outcomes)
     for clause, value in (("r.wall_time >= ?", utc_text(f.since)), ("r.wall_time < ?", utc_text(f.until)),
-                          ("r.recipe = ?", f.recipe), ("r.model_key = ?", f.model_key),
+                          ("r.recipe = ?", f.recipe), ("r.model_key = ?", f.model_key), ("r.lot = ?", f.lot),
                           ("r.confidence >= ?", f.min_confidence), ("r.confidence <= ?", f.max_confidence)):
         if value is not None:
             where.append(clause)

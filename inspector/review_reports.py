@@ -21,12 +21,12 @@ _FROM = "FROM labels JOIN parts ON parts.part_id = labels.part_id"
 Time = str | datetime | None
 
 
-def _where(since: Time, until: Time, model_key: str | None) -> tuple[list[str], list[Any]]:
-    """Clauses on verdict time (``since`` <= created_at < ``until``) and on the parts' model versions."""
+def _where(since: Time, until: Time, model_key: str | None, lot: str | None = None) -> tuple[list[str], list[Any]]:
+    """Clauses on verdict time (``since`` <= created_at < ``until``), the parts' model versions and lot."""
     clauses, params = [], []
     for clause, value in (("labels.created_at >= ?", utc_text(since, name="since")),
                           ("labels.created_at < ?", utc_text(until, name="until")),
-                          ("parts.model_key = ?", model_key)):
+                          ("parts.model_key = ?", model_key), ("parts.lot = ?", lot)):
         if value is not None:
             clauses.append(clause)
             params.append(value)
@@ -50,21 +50,23 @@ def _tuples(store: Store, sql: str, params: list[Any]) -> list[tuple]:
         return store.db.execute(sql, params).fetchall()
 
 
-def _timed_labels(store: Store, since: Time, until: Time, model_key: str | None) -> list[tuple]:
+def _timed_labels(store: Store, since: Time, until: Time, model_key: str | None,
+                  lot: str | None = None) -> list[tuple]:
     """(reviewer, day, verdict, seconds_spent) of every verdict the filters take."""
-    clauses, params = _where(since, until, model_key)
-    source = _FROM if model_key is not None else "FROM labels"
+    clauses, params = _where(since, until, model_key, lot)
+    source = _FROM if model_key is not None or lot is not None else "FROM labels"
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     return _tuples(store, "SELECT labels.reviewer, substr(labels.created_at, 1, 10), labels.verdict, "
                           f"labels.seconds_spent {source} {where}", params)
 
 
 def reviewer_report(store: Store, *, since: Time = None, until: Time = None,
-                    model_key: str | None = None) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+                    model_key: str | None = None,
+                    lot: str | None = None) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     """``reviewer_days`` and ``reviewer_totals`` from one read of the labels (what the reports screen shows)."""
     verdicts: dict[tuple[str, str], Counter] = defaultdict(Counter)
     seconds: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for reviewer, day, verdict, spent in _timed_labels(store, since, until, model_key):
+    for reviewer, day, verdict, spent in _timed_labels(store, since, until, model_key, lot):
         verdicts[reviewer, day][verdict] += 1
         if spent is not None:
             seconds[reviewer, day].append(spent)
@@ -81,18 +83,18 @@ def reviewer_report(store: Store, *, since: Time = None, until: Time = None,
 
 
 def reviewer_days(store: Store, *, since: Time = None, until: Time = None,
-                  model_key: str | None = None) -> list[dict[str, Any]]:
+                  model_key: str | None = None, lot: str | None = None) -> list[dict[str, Any]]:
     """One row per reviewer and UTC day: verdicts given, and the median seconds spent per item (None if unknown).
 
     ``since``/``until`` bound when the verdict was given; ``model_key`` keeps the parts of one set of model versions.
     """
-    return reviewer_report(store, since=since, until=until, model_key=model_key)[0]
+    return reviewer_report(store, since=since, until=until, model_key=model_key, lot=lot)[0]
 
 
 def reviewer_totals(store: Store, *, since: Time = None, until: Time = None,
-                    model_key: str | None = None) -> dict[str, dict[str, Any]]:
+                    model_key: str | None = None, lot: str | None = None) -> dict[str, dict[str, Any]]:
     """Per reviewer over the whole range: verdicts given and the median seconds over every timed item."""
-    return reviewer_report(store, since=since, until=until, model_key=model_key)[1]
+    return reviewer_report(store, since=since, until=until, model_key=model_key, lot=lot)[1]
 
 
 @dataclass
@@ -123,12 +125,12 @@ class Agreement:
 
 
 def agreement(store: Store, *, since: Time = None, until: Time = None,
-              model_key: str | None = None) -> dict[str, Agreement]:
+              model_key: str | None = None, lot: str | None = None) -> dict[str, Agreement]:
     """Per model version (``parts.model_key``): agreement rate, confusion matrix, count error histogram.
 
     Over the parts whose latest verdict gives a value and, with ``since``/``until``, was given in that range.
     """
-    clauses, params = _where(since, until, model_key)
+    clauses, params = _where(since, until, model_key, lot)
     model_class, qa_class = _class_sql("parts.label", "parts.count"), _class_sql("labels.label", "labels.count")
     rows = _tuples(store, f"SELECT parts.model_key, {model_class}, {qa_class}, parts.count - labels.count, count(*) "
                           f"{_FROM} WHERE {' AND '.join([_LATEST_TRUTH, *clauses])} GROUP BY 1, 2, 3, 4", params)
@@ -144,10 +146,10 @@ def agreement(store: Store, *, since: Time = None, until: Time = None,
 
 
 def write_csv(store: Store, out_dir: Path | str, *, since: Time = None, until: Time = None,
-              model_key: str | None = None) -> list[Path]:
+              model_key: str | None = None, lot: str | None = None) -> list[Path]:
     """reviewers.csv, agreement.csv, confusion.csv and count_errors.csv in ``out_dir``; each file appears whole."""
-    days = reviewer_days(store, since=since, until=until, model_key=model_key)
-    models = agreement(store, since=since, until=until, model_key=model_key)
+    days = reviewer_days(store, since=since, until=until, model_key=model_key, lot=lot)
+    models = agreement(store, since=since, until=until, model_key=model_key, lot=lot)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, f"{out} is a file, not a folder", str(out))

@@ -28,6 +28,7 @@ from ui.gui_gc import application
 from ui.header import CAPTIONS, Header, MenuPanel
 from ui.live_view import LiveView
 from ui.login import LoginGate, open_users
+from ui.lot_entry import LotGate
 from ui.model import StationModel
 from ui.part_detail import PartDetail
 from ui.results_strip import ResultsStrip
@@ -91,7 +92,8 @@ class StationWindow(QMainWindow):
         if users is not None:  # a tap that changes the line needs a logged-in user whose role allows it
             self.login = LoginGate(self, controller, users)
             start, stop, acknowledge = self.login.start, self.login.stop, self.login.acknowledge
-        self.controls.start.connect(start)
+        self.lot_gate = LotGate(self, controller, start, login=self.login)  # START asks the lot first
+        self.controls.start.connect(self.lot_gate.start)
         self.controls.stop.connect(stop)
         self.controls.pick_recipe.connect(self.pick_recipe)
         self.controls.toggle_charts.connect(self.toggle_charts)
@@ -290,8 +292,11 @@ def run_window(station, *, build=None, recipes: list[str] = (), parts: int | Non
         window.show()
     app.processEvents()
     steady_state()
-    if start:
-        controller.start()
+    if start:  # at once, unless the station requires a lot it was not given (--lot): then START asks for it
+        if station.config.lots.required and station.line.lot is None:
+            window.lot_gate.start()
+        else:
+            controller.start()
     previous = {sig: signal.signal(sig, lambda *_: QTimer.singleShot(0, window.close))
                 for sig in (signal.SIGINT, signal.SIGTERM)}
     wake = QTimer()  # lets Python run its signal handlers while Qt waits for events

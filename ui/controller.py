@@ -56,7 +56,13 @@ class StationController(QObject):
         station = self.station
         if station is None or self.model.busy or station.closed or self.model.running:
             return
-        station.start(parts=self.parts)  # the line, and on the simulated line its conveyor
+        from inspector.line.lots import LotError
+
+        try:
+            station.start(parts=self.parts)  # the line, and on the simulated line its conveyor
+        except LotError as e:  # the lot-entry step asks first; a start that skipped it stays stopped
+            log.warning("start refused: %s", e)
+            return
         self.model.set_running(True)
 
     def stop(self) -> None:
@@ -86,20 +92,25 @@ class StationController(QObject):
         self.switcher.start()
         return True
 
+    def _build(self, name: str, lot: str | None):
+        """A new station for ``name`` that keeps the lot in force (a product change within a lot is no lot change)."""
+        return self.build(name, lot=lot) if lot else self.build(name)
+
     def _switch(self, old, name: str, resume: bool) -> None:
+        lot = old.line.lot
         try:
             old.close()
         except Exception:
             log.exception("closing the station for a recipe switch failed")
         try:
-            self._fresh = self.build(name)
+            self._fresh = self._build(name, lot)
             self._built.emit(self._fresh, "", resume)
             return
         except Exception as e:
             refusal = f"recipe {name} refused: {e}"
             log.error("%s", refusal)
         try:
-            self._fresh = self.build(old.recipe.name)
+            self._fresh = self._build(old.recipe.name, lot)
             self._built.emit(self._fresh, refusal, False)
         except Exception as e:
             self._built.emit(None, f"{refusal}; and {old.recipe.name} again: {e}", False)

@@ -35,8 +35,12 @@ class ExportItem:
         return class_of(self.label, self.count, self.record.expected)
 
 
-def _where(since: str | None, until: str | None, verified_only: bool) -> tuple[str, list[Any]]:
+def _where(since: str | None, until: str | None, verified_only: bool,
+           lot: str | None = None) -> tuple[str, list[Any]]:
     clauses, params = [], []
+    if lot is not None:
+        clauses.append("lot = ?")
+        params.append(lot)
     if since:
         clauses.append("wall_time >= ?")
         params.append(since)
@@ -48,14 +52,16 @@ def _where(since: str | None, until: str | None, verified_only: bool) -> tuple[s
     return (" AND ".join(clauses) or "1"), params
 
 
-def count_records(store: Store, *, since: str | None, until: str | None, verified_only: bool) -> int:
-    where, params = _where(since, until, verified_only)
+def count_records(store: Store, *, since: str | None, until: str | None, verified_only: bool,
+                  lot: str | None = None) -> int:
+    where, params = _where(since, until, verified_only, lot)
     return store._rows(f"SELECT count(*) AS n FROM parts WHERE {where}", params)[0]["n"]
 
 
-def iter_items(store: Store, *, since: str | None, until: str | None, verified_only: bool) -> Iterator[ExportItem]:
+def iter_items(store: Store, *, since: str | None, until: str | None, verified_only: bool,
+               lot: str | None = None) -> Iterator[ExportItem]:
     """The records in part id order, in batches (a long export never holds the database)."""
-    where, params = _where(since, until, verified_only)
+    where, params = _where(since, until, verified_only, lot)
     label_columns = ", ".join(f"l.{c} AS l_{c}" for c in _LABEL_FIELDS)
     sql = (f"SELECT parts.*, {label_columns} FROM parts LEFT JOIN labels l ON l.id = {_LATEST} "
            f"WHERE {where} AND parts.part_id > ? ORDER BY parts.part_id LIMIT {BATCH}")

@@ -59,6 +59,7 @@ class _Part:
     inspected: bool = False
     abandoned: bool = False  # the station closed before the part reached the pusher
     timings_ms: dict[str, float] = field(default_factory=dict)
+    lot: str | None = None  # the lot in force at the trigger
 
     @property
     def part_id(self) -> int:
@@ -85,11 +86,13 @@ class Line:
         run_id: str | None = None,
         workers: int = 1,
         journal: "TriggerJournal | None" = None,
+        lot: str | None = None,
     ):
         self.station, self.recipe, self.models = station, recipe, models
         self.clock = clock or MonotonicClock()
         self.trigger, self.light, self.sink = trigger, light, sink
         self.run_id = run_id or uuid.uuid4().hex[:12]
+        self.lot = lot  # stamped on each part at its trigger; changed through inspector.line.lots.change_lot
         self.alarms = alarms or Alarms()
         self.alarms.on_change = self._show_light
         timing = station.timing
@@ -141,7 +144,10 @@ class Line:
         return self
 
     def start(self) -> None:
-        """Inspect arriving parts (operator Start)."""
+        """Inspect arriving parts (operator Start); refused (LotError) without a lot where the station requires one."""
+        from inspector.line.lots import check_lot_required
+
+        check_lot_required(self.station, self.lot)
         self.running, self.halted = True, False
         self._show_light()
 
@@ -193,7 +199,7 @@ class Line:
         with self._lock:
             self.triggered += 1
             self._last_trigger_at = time.monotonic()
-            part = _Part(self.transit.add(part_id, t), wall)
+            part = _Part(self.transit.add(part_id, t), wall, lot=self.lot)
             self._parts[part_id] = part
             detached = self._detached
         if detached:  # the edge raced close(): no pusher will act on it, but it gets its record
@@ -359,6 +365,7 @@ class Line:
             timings_ms={k: round(v, 3) for k, v in part.timings_ms.items()},
             frame_t=part.frame.t if part.frame is not None else None,
             truth=part.frame.truth if part.frame is not None else None,
+            lot=part.lot,
         )
         for result in part.results:
             for key, value in tasks.for_result(result).record_fields(result).items():

@@ -81,6 +81,7 @@ def _lost_record(entry: JournalEntry, store: Store) -> PartRecord:
         actuated=False,
         fail_safe_cause=FailSafeCause.LOST_IN_CRASH.value,
         late=True,
+        lot=run.get("lot"),  # the run's lot when it crashed
     )
 
 

@@ -252,6 +252,27 @@ def _v5_holds_pruned_images(db: Database) -> None:
     db.execute("ALTER TABLE parts ADD COLUMN image_pruned_reason TEXT")
 
 
+def _v8_lots(db: Database) -> None:
+    # The lot (batch / order id) a part was made in, stamped at its trigger; the lot in force for a run (its latest,
+    # the changes are in the audit trail); alarms take their part's lot, else their run's (a trigger, so every way an
+    # alarm row is written gets it). Indexed for "show me lot 4711" and the batch report.
+    for table in ("runs", "parts", "alarms", "review_items"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN lot TEXT")
+    db.execute("CREATE INDEX parts_lot ON parts (lot, part_id)")
+    db.execute("CREATE INDEX alarms_lot ON alarms (lot, wall_time)")
+    db.execute("CREATE INDEX runs_lot ON runs (lot)")
+    db.execute("CREATE INDEX review_items_lot ON review_items (reviewed, lot, confidence)")
+    db.execute("DROP TRIGGER review_item_of_part")
+    columns = "part_id, confidence, outcome, recipe, model_key, wall_time, lot"
+    db.execute("CREATE TRIGGER review_item_of_part AFTER INSERT ON parts "
+               "WHEN NEW.outcome != 'pass' OR NEW.image_path IS NOT NULL "
+               f"BEGIN INSERT INTO review_items ({columns}) VALUES "
+               f"({', '.join('NEW.' + c.strip() for c in columns.split(','))}); END")
+    db.execute("CREATE TRIGGER alarm_lot AFTER INSERT ON alarms WHEN NEW.lot IS NULL BEGIN "
+               "UPDATE alarms SET lot = COALESCE((SELECT lot FROM parts WHERE part_id = NEW.part_id), "
+               "(SELECT lot FROM runs WHERE end_state IS NULL ORDER BY started DESC LIMIT 1)) WHERE id = NEW.id; END")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, parts, alarms, parts_quarantine", _v1_runs_parts_alarms),
     Migration(2, "labels (QA review), parts.model_key, review queue indexes", _v2_review_labels),
@@ -260,6 +281,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "holds (retention), parts.image_pruned_at/_reason", _v5_holds_pruned_images),
     Migration(6, "model packages, re-scores, shadow results", create_model_tables),
     Migration(7, "login_failures (wrong PINs and lock-outs shared by every process)", create_login_failures),
+    Migration(8, "lots: runs/parts/alarms/review_items.lot and their indexes", _v8_lots),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -155,8 +155,10 @@ class Store:
         station_config: Any = None,
         software_version: str = __version__,
         started: str | None = None,
+        lot: str | None = None,
     ) -> None:
-        """Records a run; ``recipe_hash`` defaults to the sha256 of the canonical recipe JSON.
+        """Records a run (with the lot it starts with); ``recipe_hash`` defaults to the sha256 of the canonical recipe
+        JSON.
 
         A run id is never reused: a second start of the same id raises ValueError.
         """
@@ -168,8 +170,9 @@ class Store:
             with self._write() as conn:
                 conn.execute(
                     "INSERT INTO runs (run_id, started, software_version, station_config, recipe, recipe_json,"
-                    " recipe_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [run_id, started or utc_now(), software_version, config_text, recipe, recipe_text, recipe_hash],
+                    " recipe_hash, lot) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [run_id, started or utc_now(), software_version, config_text, recipe, recipe_text, recipe_hash,
+                     lot],
                 )
         except sqlite3.IntegrityError as e:
             raise ValueError(f"run {run_id!r} is already recorded; a run id is never reused") from e

@@ -166,3 +166,24 @@ def test_the_report_buttons_show_their_whole_words(qtbot, store, size):
         assert button.isVisible() and button.contentsRect().width() >= words, (button.text(), button.width(), words)
         corner = button.mapTo(screen, QPoint(button.width() - 1, button.height() - 1))
         assert screen.rect().contains(corner) and button.height() >= 48
+
+
+def test_batch_report_writes_the_pdf_of_the_lot_tapped(qtbot, tmp_path, boxes, parts):
+    import dataclasses
+
+    from inspector.store import Store
+
+    store = review_store(tmp_path, boxes, parts)
+    try:
+        with Store.open(tmp_path / "lots.db") as lots:  # the same parts, half of them in lot 4711/B
+            for i, record in enumerate(store.records(limit=None, newest_first=False)):
+                lots.insert(dataclasses.replace(record, lot="4711/B" if i % 2 else "4712"))
+            view = open_reports(qtbot, lots, export_dir=tmp_path / "reports")
+            picker = view.pick_lot()
+            assert set(picker.buttons) == {"4711/B", "4712"}
+            qtbot.mouseClick(picker.buttons["4711/B"], Qt.MouseButton.LeftButton)
+            [pdf] = (tmp_path / "reports").glob("batch-4711_B-*.pdf")
+            assert pdf.read_bytes().startswith(b"%PDF")
+            assert "lot 4711/B" in view.message.text() and str(pdf) in view.message.text()
+    finally:
+        store.close()

@@ -63,8 +63,13 @@ def test_stop_halts_the_line_and_start_resumes_it(qtbot, window):
     settled = window.model.counters.inspected
     qtbot.wait(400)
     assert window.model.counters.inspected == settled  # the conveyor stopped with the line
-    qtbot.mouseClick(window.controls.run_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.controls.run_button, Qt.MouseButton.LeftButton)  # START asks the lot first
+    entry = window.lot_gate.dialog
+    assert entry.isVisible() and not station.line.running
+    qtbot.keyClicks(entry.field, "LOT-7")  # typed, or a barcode scanner (a keyboard that ends with Enter)
+    qtbot.keyClick(entry.field, Qt.Key.Key_Return)
     assert station.line.running and "STOP" in window.controls.run_button.text()
+    assert station.line.lot == "LOT-7"
     parts_seen(window, settled + 3, qtbot)
 
 

@@ -3,6 +3,7 @@ version the agreement of model and QA (confusion matrix, count-error histogram);
 ``inspector.review_reports.write_csv``."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -73,6 +74,8 @@ class ReportsView(QWidget):
         self.time_button.clicked.connect(self.pick_time)
         self.export_button = QPushButton("EXPORT CSV")
         self.export_button.clicked.connect(self.export)
+        self.batch_button = QPushButton("BATCH REPORT", objectName="batchReport")  # a lot's PDF, to sign
+        self.batch_button.clicked.connect(self.pick_lot)
         self.summary = QLabel(objectName="dim", wordWrap=True)
         self.message = QLabel(objectName="message", wordWrap=True)
         top = QHBoxLayout()  # the short buttons keep their words; the model's long name and the summary share the rest
@@ -80,6 +83,7 @@ class ReportsView(QWidget):
         top.addWidget(self.time_button, 0)
         top.addWidget(self.summary, 2)
         top.addWidget(self.export_button, 0)
+        top.addWidget(self.batch_button, 0)
 
         self.per_day = _plot("Items reviewed per reviewer per day")
         self.legend = self.per_day.addLegend(offset=(-4, 4))
@@ -161,6 +165,33 @@ class ReportsView(QWidget):
             return []
         self.message.setText(f"Wrote {len(self.exported)} CSV files to {folder}")
         return self.exported
+
+    def pick_lot(self) -> ChoicePicker:
+        """The lots recorded, newest first; tapping one writes its batch report (PDF) beside the CSV exports."""
+        from inspector.store.lots import known_lots
+
+        lots = [row["lot"] for row in known_lots(self.store)]
+        self.picker = ChoicePicker("BATCH REPORT OF LOT", lots, None, self)
+        self.picker.accepted.connect(lambda: self.picker.chosen and self.batch_report(self.picker.chosen))
+        self.picker.open()
+        if not lots:
+            self.message.setText("No lot recorded yet: a lot is given at START (or inspector run --lot L)")
+        return self.picker
+
+    def batch_report(self, lot: str) -> Path | None:
+        from inspector.reports import BatchReportError, batch_report, write_batch_pdf
+
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        path = Path(self.export_dir) / f"batch-{re.sub(r'[^A-Za-z0-9._-]', '_', lot)}-{stamp}.pdf"
+        try:
+            report = batch_report(self.store, lot)
+            write_batch_pdf(report, path)
+        except (BatchReportError, OSError) as e:
+            self.message.setText(f"Batch report of lot {lot} failed: {getattr(e, 'strerror', None) or e}")
+            return None
+        chain = "records intact" if report.chain.ok else "RECORDS CHAIN BROKEN: " + report.chain.text
+        self.message.setText(f"Wrote the batch report of lot {lot} ({report.parts} parts; {chain}) to {path}")
+        return path
 
     # -- charts -----------------------------------------------------------------------------------------------------
     def _per_day(self) -> None:
