@@ -190,6 +190,8 @@ class UsersSettings(_Section):
     lockout_s: Annotated[float, Field(gt=0, le=7 * 86_400)] = 300.0  # then locked until this passes or an admin unlocks
     idle_timeout_s: Annotated[float, Field(gt=0, le=86_400)] = 120.0  # a session idle this long is logged out
     min_pin_length: Annotated[int, Field(ge=4, le=12)] = 4  # a new PIN shorter than this is refused
+
+
 class LotSettings(_Section):
     """Lots (batch / order ids) on a regulated line: ``required`` refuses to start the line without one."""
 
