@@ -190,6 +190,7 @@ class StationConfig(_Section):
     models_dir: Path = SHIPPED_MODELS
     recipes_dir: Path = SHIPPED_RECIPES
     trust_dir: Path = Path("/etc/line-inspector/trust")  # public keys of trusted package signers, besides data_dir/trust
+    station_key: Path | None = None  # signs the record chain's seals; default data_dir/keys/station.key (made 0600)
     inspection_workers: Annotated[int, Field(ge=0, le=16)] = 0  # parts inspected at once; 0: two on 2+ cores
     inference_threads: Annotated[int, Field(ge=0, le=64)] = 0  # per inspection; 0: the cores shared among inspectors
     inference_spin: bool = False  # ONNX Runtime threads busy-wait between runs: CPU taken from the line and the window

@@ -31,6 +31,7 @@ class PartRecord:
     frame_t: float | None = None
     image_path: str | None = None  # relative to the data directory, None when not kept
     truth: dict[str, Any] | None = None  # ground truth from the simulator
+    image_sha256: str | None = None  # of the kept image file as written (hex)
 
     def to_row(self) -> dict[str, Any]:
         return asdict(self)

@@ -18,6 +18,7 @@ from typing import Any
 from inspector import audit
 from inspector.clock import Clock, MonotonicClock
 from inspector.permissions import USERS_MANAGE, SessionExpired, require
+from inspector.store.chain import chain_rows
 
 log = logging.getLogger(__name__)
 
@@ -260,6 +261,7 @@ class UserDirectory:
                 raise ValueError(f"user {name!r} exists already")
             conn.execute("INSERT INTO users (name, role, pin_hash, salt, kdf, active, created_at, updated_at)"
                          " VALUES (?, ?, ?, ?, ?, 1, ?, ?)", [name, role.value, digest.hex(), salt.hex(), KDF, now, now])
+            chain_rows(conn, "users", [name], "insert")
             audit.append(conn, actor, "user.add", f"user:{name}", None,
                          {"role": role.value, "active": True, "pin_set": True}, reason)
         log.info("user %s (%s) added by %s", name, role.value, getattr(actor, "user", actor).name)
@@ -273,6 +275,7 @@ class UserDirectory:
         with audit.transaction(self.store) as conn:
             conn.execute("UPDATE users SET pin_hash = ?, salt = ?, kdf = ?, updated_at = ? WHERE name = ?",
                          [digest.hex(), salt.hex(), KDF, _now_utc(), name])
+            chain_rows(conn, "users", [name], "update")
             audit.append(conn, actor, "user.reset_pin", f"user:{name}", {"pin_set": True}, {"pin_changed": True},
                          reason)
         with self._lock:
@@ -305,6 +308,7 @@ class UserDirectory:
         with audit.transaction(self.store) as conn:
             conn.execute(f"UPDATE users SET {column} = ?, updated_at = ? WHERE name = ?",
                          [value if column == "role" else int(value), _now_utc(), name])
+            chain_rows(conn, "users", [name], "update")
             audit.append(conn, session, f"user.set_{column}", f"user:{name}", {column: before}, {column: value},
                          reason)
 

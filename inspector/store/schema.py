@@ -14,6 +14,7 @@ from typing import Callable, Sequence
 from sqlite_utils import Database
 
 from inspector import __version__
+from inspector.store.chain import create_chain_tables
 from inspector.store.model_tables import create_model_tables
 from inspector.store.rows import model_key
 
@@ -258,6 +259,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "runs.ended, runs.end_state (clean / crash), runs.end_note", _v4_run_end),
     Migration(5, "holds (retention), parts.image_pruned_at/_reason", _v5_holds_pruned_images),
     Migration(6, "model packages, re-scores, shadow results", create_model_tables),
+    Migration(7, "record chain (parts, labels, users, audit hashed and linked), seals, parts.image_sha256",
+              create_chain_tables),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
