@@ -15,7 +15,7 @@ def test_existing_parts_get_their_model_key_and_new_ones_get_it_from_the_writer(
     path = tmp_path / "station.db"
     with Store.open(path, migrations=MIGRATIONS[:1]) as old:
         row = make_record(1, "reject", models={"b": "2.0 bb", "a": "1.0 aa"}).to_row()
-        row = {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in row.items() if k in PART_COLUMNS}
+        row = {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in row.items() if k in PART_COLUMNS and v is not None}
         old.db["parts"].insert(row)
     with Store.open(path) as store:
         assert "labels" in store.db.table_names()
