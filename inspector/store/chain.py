@@ -5,20 +5,22 @@ Each change to a chained row appends one entry to ``chain``: which table and row
 fingerprint per column (so a later check can say *which* column changed), and ``hash`` = sha256 of all of that and
 the previous entry's hash. The entry is written in the same transaction as the row, by the code that writes the row.
 
-A row's canonical content is generic: every column of the table as SQLite returns it, but the chain's own (the audit
-trail's ``prev_hash``/``hash``) and NULLs, as JSON ``[[name, value], ...]`` in the table's column order. A column added
+A row's canonical content is generic: every column of the table as SQLite returns it but the chain's own (the audit
+trail's ``prev_hash``/``hash``), as a JSON array in the table's column order, trailing NULLs left out. A column added
 later (``ALTER TABLE ... ADD COLUMN``, NULL in old rows) is covered from then on without code changes and leaves the
-hashes of older rows as they were.
+hashes of older rows as they were. (A migration that rebuilds a chained table in another column order must chain its
+rows again, op ``adopt``.)
 
 The ledger's head is signed by the station key (``inspector.store.seals``); ``inspector.store.integrity`` checks it.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
-import zlib
+from hashlib import sha256
+from operator import itemgetter
 from typing import Any, Iterable, Sequence
+from zlib import crc32
 
 GENESIS = "0" * 64
 CHAINED = ("users", "audit", "parts", "labels")  # the order an existing database's rows are adopted in
@@ -41,41 +43,51 @@ CREATE_SQL = (
     )
     """,
     "CREATE INDEX chain_row ON chain (tbl, row_key, seq)",
-    "CREATE INDEX chain_run ON chain (run_id, tbl)",
     "CREATE TRIGGER chain_no_update BEFORE UPDATE ON chain BEGIN SELECT RAISE(ABORT, 'the chain is append-only'); END",
     "CREATE TRIGGER chain_no_delete BEFORE DELETE ON chain BEGIN SELECT RAISE(ABORT, 'the chain is append-only'); END",
 )
 
 
-def _default(value: Any) -> Any:
+def _blob(value: Any) -> Any:
     if isinstance(value, (bytes, bytearray, memoryview)):
         return {"blob": bytes(value).hex()}
     raise TypeError(f"cannot hash a {type(value).__name__}")
 
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default).encode
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_blob).encode
 
 
 class RowShape:
-    """How the rows of one ``SELECT *`` are hashed: which columns count, in which order."""
+    """How the rows of one ``SELECT *`` are hashed: which columns count, in which order.
+
+    Content: the JSON array of the counted columns' values in table order, trailing NULLs left out (so a column added
+    later, NULL in the old rows, leaves their hashes as they were). Fingerprint: the low byte of the crc32 of each
+    counted value's ``repr`` (NULL included, so positions stay put): which column changed.
+    """
 
     def __init__(self, table: str, names: Sequence[str]) -> None:
         own = OWN_COLUMNS.get(table, frozenset())
         self.table = table
         self.names = tuple(names)
         self.counted = tuple(i for i, name in enumerate(self.names) if name not in own)
+        getter = itemgetter(*self.counted)
+        self._values = getter if len(self.counted) > 1 else (lambda row: (getter(row),))
         self.key_index = self.names.index(KEY_OF[table])
         self.run_index = self.names.index("run_id") if "run_id" in self.names else None
 
-    def digest(self, row: Sequence[Any]) -> str:
-        names = self.names
-        pairs = [(names[i], row[i]) for i in self.counted if row[i] is not None]
-        return hashlib.sha256(_encode(pairs).encode()).hexdigest()
+    def values(self, row: Sequence[Any]) -> tuple[Any, ...]:
+        return self._values(row)
 
-    def fingerprint(self, row: Sequence[Any]) -> str:
-        """One byte per counted column (NULL included, so positions stay put): names which column changed."""
-        names = self.names
-        return bytes(zlib.crc32(_encode((names[i], row[i])).encode()) & 0xFF for i in self.counted).hex()
+    def digest(self, row: Sequence[Any], values: tuple[Any, ...] | None = None) -> str:
+        values = self._values(row) if values is None else values
+        n = len(values)
+        while n and values[n - 1] is None:
+            n -= 1
+        return sha256(_encode(values[:n]).encode()).hexdigest()
+
+    def fingerprint(self, row: Sequence[Any], values: tuple[Any, ...] | None = None) -> str:
+        values = self._values(row) if values is None else values
+        return bytes([crc32(repr(v).encode()) & 0xFF for v in values]).hex()
 
     def changed_columns(self, row: Sequence[Any], fingerprint: str | None) -> list[str]:
         """The columns whose fingerprint byte differs from ``fingerprint`` (written when the row was chained)."""
@@ -83,15 +95,14 @@ class RowShape:
             return []
         now = bytes.fromhex(self.fingerprint(row))
         then = bytes.fromhex(fingerprint)
-        changed = [self.names[i] for k, i in enumerate(self.counted) if k >= len(then) and row[i] is not None
-                   or k < len(then) and now[k] != then[k]]
-        return changed
+        return [self.names[i] for k, i in enumerate(self.counted)
+                if (k >= len(then) and row[i] is not None) or (k < len(then) and now[k] != then[k])]
 
 
 def entry_hash(previous: str, tbl: str, row_key: Any, op: str, run_id: str | None, row_hash: str | None,
                columns: str | None) -> str:
     text = _encode([previous, tbl, row_key, op, run_id, row_hash, columns])
-    return hashlib.sha256(text.encode()).hexdigest()
+    return sha256(text.encode()).hexdigest()
 
 
 def head(conn: sqlite3.Connection) -> tuple[int, str]:
@@ -132,7 +143,8 @@ def chain_rows(conn: sqlite3.Connection, table: str, keys: Iterable[Any], op: st
             if row is None:
                 continue
             run_id = runs.get(k) if scope else (row[shape.run_index] if shape.run_index is not None else None)
-            row_hash, columns = shape.digest(row), shape.fingerprint(row)
+            values = shape.values(row)
+            row_hash, columns = shape.digest(row, values), shape.fingerprint(row, values)
             previous = entry_hash(previous, table, k, op, run_id, row_hash, columns)
             entries.append((table, k, op, run_id, row_hash, columns, previous))
     conn.executemany("INSERT INTO chain (tbl, row_key, op, run_id, row_hash, columns, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",

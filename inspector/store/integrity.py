@@ -203,9 +203,10 @@ def _scope(conn: sqlite3.Connection, run_id: str | None, lot: str | None) -> dic
 def _check_rows(conn: sqlite3.Connection, table: str, where: str, params: Sequence[Any], data_dir: Path | None,
                 verdict: RecordsVerdict) -> None:
     key = KEY_OF[table]
+    # "+t.key": no affinity on the right, so the ledger's index on (tbl, row_key) is used (one lookup per row)
     cursor = conn.execute(
         f'SELECT t.*, c.seq, c.row_hash, c.columns FROM "{table}" t LEFT JOIN chain c ON c.seq = '
-        f'(SELECT max(seq) FROM chain WHERE tbl = ? AND row_key = t."{key}") {where}', [table, *params])
+        f'(SELECT max(seq) FROM chain WHERE tbl = ? AND row_key = +t."{key}") {where}', [table, *params])
     shape = RowShape(table, [d[0] for d in cursor.description][:-3])
     width, k = len(shape.names), shape.key_index
     image = (shape.names.index("image_path"), shape.names.index("image_sha256")) \

@@ -272,7 +272,7 @@ class Store:
                     conn.executemany(INSERT_PART_SQL, [p.values for p in parts])
                     chain_rows(conn, "parts", [p.values[0] for p in parts], "insert")
                     conn.executemany(_INSERT_ALARM_SQL, alarms)
-                return WriteResult(stored=[p.record.part_id for p in parts])
+                return WriteResult(stored=[p.values[0] for p in parts])
             except Exception as e:  # noqa: BLE001
                 if is_transient(e):
                     raise
