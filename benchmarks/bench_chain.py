@@ -50,25 +50,34 @@ class _NoHash:
         return self._Digest()
 
 
-def capacity(runs: int, records: int, image_records: int, chained: bool, base: Path | None) -> dict:
-    saved = store_module.chain_rows, images_module.hashlib
-    if not chained:
-        store_module.chain_rows = lambda *args, **kwargs: 0
-        images_module.hashlib = _NoHash()
+def _switched(chained: bool) -> None:
+    """The chain and the image sha256 on (as shipped) or off (the 'plain' store of before)."""
+    store_module.chain_rows = _REAL[0] if chained else (lambda *args, **kwargs: 0)
+    images_module.hashlib = _REAL[1] if chained else _NoHash()
+
+
+_REAL = (store_module.chain_rows, images_module.hashlib)
+
+
+def capacity(runs: int, records: int, image_records: int, base: Path | None) -> dict:
+    """Chained and plain runs alternate (the machine's load changes over minutes): median of each."""
+    frame = scene()
+    out: dict = {"chained": {}, "plain": {}}
     try:
-        frame = scene()
-        out = {}
         for name, n, every in (("without_images", records, None), ("with_images_10_percent", image_records, 10)):
-            rates = []
+            rates: dict = {"chained": [], "plain": []}
             for _ in range(runs):
-                with tempfile.TemporaryDirectory(prefix="bench-chain-", dir=base) as tmp:
-                    rates.append(one_run(Path(tmp), n, every, frame)["records_per_s"])
-            out[name] = {"records": n, "median_records_per_s": statistics.median(rates), "all": rates}
-            print(f"  {'chained' if chained else 'plain':>8} {name}: {statistics.median(rates):,.0f} records/s "
-                  f"(median of {runs})", flush=True)
-        return out
+                for mode in ("chained", "plain"):
+                    _switched(mode == "chained")
+                    with tempfile.TemporaryDirectory(prefix="bench-chain-", dir=base) as tmp:
+                        rates[mode].append(one_run(Path(tmp), n, every, frame)["records_per_s"])
+            for mode, got in rates.items():
+                out[mode][name] = {"records": n, "median_records_per_s": statistics.median(got), "all": got}
+                print(f"  {mode:>8} {name}: {statistics.median(got):,.0f} records/s (median of {runs}: "
+                      f"{', '.join(f'{r:,.0f}' for r in got)})", flush=True)
     finally:
-        store_module.chain_rows, images_module.hashlib = saved
+        _switched(True)
+    return out
 
 
 def build_million(folder: Path, parts: int, image_share: float, batch: int = 5_000) -> tuple[Store, Path, float]:
@@ -126,8 +135,8 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
 
     print("record write capacity, chained (image sha256 + chain entries) and plain, alternating:")
-    chained = capacity(args.runs, args.records, args.image_records, True, args.dir)
-    plain = capacity(args.runs, args.records, args.image_records, False, args.dir)
+    both = capacity(args.runs, args.records, args.image_records, args.dir)
+    chained, plain = both["chained"], both["plain"]
     print(f"verify over {args.verify_parts:,} part records ({args.image_share:.0%} with an image file):")
     with tempfile.TemporaryDirectory(prefix="bench-chain-verify-", dir=args.dir) as tmp:
         store, key, build_s = build_million(Path(tmp), args.verify_parts, args.image_share)

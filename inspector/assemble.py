@@ -30,6 +30,7 @@ from inspector.runtime import PackageError, default_threads, load_package
 from inspector.store import (
     DiskWatch, ImagePolicy, RecordWriter, Reserve, RetentionPolicy, RetentionWorker, Store, reimport_rescued,
 )
+from inspector.models.signing import SigningKeyError
 from inspector.store.seals import Sealer, default_key_path, seal_at_start
 
 log = logging.getLogger(__name__)
@@ -210,7 +211,7 @@ def build_station(
         reserve = _reserve_after_rescue(store, Reserve(data_dir, storage.reserve, second=storage.rescue_dir))
         # after the rescue, before the new run: the last run's parts get their records
         recovery = recover(data_dir / JOURNAL_DIR, store)
-        sealer = Sealer.for_station(config.station_key or default_key_path(data_dir))
+        sealer = _sealer(config, data_dir)
         seal_at_start(store, sealer)  # what the migration adopted, the recovery and the rescue wrote: signed now
         registry = ModelRegistry(store, config)
         registry.ensure_shipped(recipe.models, models={m.name: m for m in models.models})
@@ -271,6 +272,15 @@ def build_station(
         undo.pop_all()
     return Station(config, recipe, line, io, store, writer, stats, simulator, disk, retention, journal, recovery,
                    live_models, sealer)
+
+
+def _sealer(config: StationConfig, data_dir: Path) -> Sealer:
+    """The station key that signs the record chain (made at the first start); refused with the file and why."""
+    path = Path(config.station_key) if config.station_key else default_key_path(data_dir)
+    try:
+        return Sealer.for_station(path)
+    except (OSError, SigningKeyError) as e:
+        raise ConfigError(f"station settings: station_key = {str(path)!r}: cannot be made or read: {e}") from None
 
 
 def _simulator(recipe: Recipe, camera, io, *, rate_hz: float, seed: int, items: Iterable | None, active_low: bool):

@@ -31,7 +31,7 @@ _CHUNK = 500
 
 CREATE_SQL = (
     """
-    CREATE TABLE chain (
+    CREATE TABLE IF NOT EXISTS chain (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         tbl TEXT NOT NULL,
         row_key NOT NULL,
@@ -42,9 +42,9 @@ CREATE_SQL = (
         hash TEXT NOT NULL
     )
     """,
-    "CREATE INDEX chain_row ON chain (tbl, row_key, seq)",
-    "CREATE TRIGGER chain_no_update BEFORE UPDATE ON chain BEGIN SELECT RAISE(ABORT, 'the chain is append-only'); END",
-    "CREATE TRIGGER chain_no_delete BEFORE DELETE ON chain BEGIN SELECT RAISE(ABORT, 'the chain is append-only'); END",
+    "CREATE INDEX IF NOT EXISTS chain_row ON chain (tbl, row_key, seq)",
+    "CREATE TRIGGER IF NOT EXISTS chain_no_update BEFORE UPDATE ON chain BEGIN SELECT RAISE(ABORT, 'the chain is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS chain_no_delete BEFORE DELETE ON chain BEGIN SELECT RAISE(ABORT, 'the chain is append-only'); END",
 )
 
 

@@ -17,6 +17,7 @@ from typing import Any, Iterator, Sequence
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from inspector.models.signing import SigningKeyError
 from inspector.store.chain import GENESIS, KEY_OF, NOUN, RowShape, entry_hash, has_chain
 from inspector.store.seals import SEAL_COLUMNS, remembered_head, signature_ok, station_public_key
 
@@ -64,8 +65,12 @@ def verify_records(db: Any, *, run_id: str | None = None, lot: str | None = None
     ledger, the seals, users and the audit trail are always checked whole. ``key_path`` is the station key file (its
     ``.pub`` and ``.head`` beside it); ``data_dir`` where the images lie (default: the store's).
     """
+    key_problem = None
     if public_key is None and key_path is not None:
-        public_key = station_public_key(key_path)
+        try:
+            public_key = station_public_key(key_path)
+        except SigningKeyError as e:
+            key_problem = str(e)
     if data_dir is None and getattr(db, "images_dir", None) is not None:
         data_dir = db.images_dir.parent
     scope = f"run {run_id}" if run_id else f"lot {lot}" if lot else "all records"
@@ -78,7 +83,7 @@ def verify_records(db: Any, *, run_id: str | None = None, lot: str | None = None
         seals = [dict(zip(SEAL_COLUMNS, r)) for r in
                  conn.execute(f"SELECT {', '.join(SEAL_COLUMNS)} FROM seals ORDER BY id")]
         last_seq, hash_at = _check_ledger(conn, {s["seq"] for s in seals}, verdict)
-        _check_seals(seals, hash_at, last_seq, public_key, key_path, verdict)
+        _check_seals(seals, hash_at, last_seq, public_key, key_problem or key_path, verdict)
         where = _scope(conn, run_id, lot)
         for table in ("users", "audit", "parts", "labels"):
             clause, params = where.get(table, ("", []))
@@ -142,7 +147,7 @@ def _check_seals(seals: list[dict[str, Any]], hash_at: dict[int, str], last_seq:
     verdict.checked["seals"] = len(seals)
     if seals and public_key is None:
         add(Finding("seals", None, "unsealable", f"{len(seals)} seal(s) cannot be checked: no station key"
-                                                 + (f" at {key_path}" if key_path else " given")))
+                                                 + (f" ({key_path})" if key_path else " given")))
     previous: dict[str, Any] | None = None
     for s in seals:
         when = f"seal {s['id']} ({s['reason']}, {s['sealed_at']})"
@@ -161,7 +166,7 @@ def _check_seals(seals: list[dict[str, Any]], hash_at: dict[int, str], last_seq:
             add(Finding("chain", s["seq"], "seal_broken", f"{when}: chain entry {s['seq']} is not the one signed: "
                                                           "the ledger was rewritten after sealing"))
         previous = s
-    if key_path is not None:
+    if key_path is not None and public_key is not None:
         remembered = remembered_head(key_path)
         if remembered and "unreadable" in remembered:
             add(Finding("seals", None, "seal_broken", f"the station's remembered head is unreadable: "

@@ -36,7 +36,7 @@ KEY_FILE = "station.key"
 SEAL_COLUMNS = ("id", "seq", "head_hash", "sealed_at", "reason", "key_id", "prev_signature", "signature")
 SEALS_SQL = (
     """
-    CREATE TABLE seals (
+    CREATE TABLE IF NOT EXISTS seals (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         seq INTEGER NOT NULL,
         head_hash TEXT NOT NULL,
@@ -47,8 +47,8 @@ SEALS_SQL = (
         signature TEXT NOT NULL
     )
     """,
-    "CREATE TRIGGER seals_no_update BEFORE UPDATE ON seals BEGIN SELECT RAISE(ABORT, 'seals are append-only'); END",
-    "CREATE TRIGGER seals_no_delete BEFORE DELETE ON seals BEGIN SELECT RAISE(ABORT, 'seals are append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS seals_no_update BEFORE UPDATE ON seals BEGIN SELECT RAISE(ABORT, 'seals are append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS seals_no_delete BEFORE DELETE ON seals BEGIN SELECT RAISE(ABORT, 'seals are append-only'); END",
 )
 
 
