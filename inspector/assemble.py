@@ -278,7 +278,8 @@ def _sealer(config: StationConfig, data_dir: Path) -> Sealer:
     """The station key that signs the record chain (made at the first start); refused with the file and why."""
     path = Path(config.station_key) if config.station_key else default_key_path(data_dir)
     try:
-        return Sealer.for_station(path)
+        return Sealer.for_station(path, every_records=config.storage.seal_every_records,
+                                  every_s=config.storage.seal_every_s)
     except (OSError, SigningKeyError) as e:
         raise ConfigError(f"station settings: station_key = {str(path)!r}: cannot be made or read: {e}") from None
 

@@ -174,6 +174,8 @@ class StorageSettings(_Section):
     reserve: Annotated[int, BeforeValidator(parse_size), Field(ge=0, le=1 << 30)] = 32 << 20  # ballast for a rescue
     rescue_dir: Path | None = None  # a second place (another disk) for records the database could not take
     max_commit_lag_s: Annotated[float, Field(gt=0, le=60)] = 2.0  # records waiting longer: not durable, no pass
+    seal_every_records: Annotated[int, Field(ge=1, le=1_000_000)] = 10_000  # the record chain's head signed at least
+    seal_every_s: Annotated[float, Field(gt=0, le=3600)] = 60.0  # this often while running (and at each run end)
 
     @model_validator(mode="after")
     def _thresholds_ordered(self) -> "StorageSettings":
