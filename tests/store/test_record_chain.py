@@ -233,3 +233,19 @@ def test_the_writer_seals_every_n_records(tmp_path):
         f"({store.db.execute('SELECT sealed_at FROM seals WHERE id = 3').fetchone()[0]}); sealed at the next run end "
         "or interval"]
     store.close()
+
+
+def test_cli_verify_per_run_exits_0_intact_1_naming_each_finding_2_for_a_lot_the_database_lacks(station, capsys):
+    from inspector.cli import main
+
+    store, _, _ = station
+    data_dir = str(store.path.parent)
+    assert main(["audit", "verify", "--data-dir", data_dir, "--run", "run-a"]) == 0
+    assert "records intact (run run-a)" in capsys.readouterr().out
+    tamper(store, ("UPDATE parts SET confidence = 0.2 WHERE part_id = 6",))
+    assert main(["audit", "verify", "--data-dir", data_dir, "--run", "run-b"]) == 0
+    capsys.readouterr()
+    assert main(["audit", "verify", "--data-dir", data_dir, "--run", "run-a"]) == 1
+    assert "part 6: confidence changed since it was chained (entry 6; confidence now 0.2)" in capsys.readouterr().out
+    assert main(["audit", "verify", "--data-dir", data_dir, "--lot", "L1"]) == 2
+    assert "lot = 'L1': this database records no lots" in capsys.readouterr().err
