@@ -249,3 +249,14 @@ def test_cli_verify_per_run_exits_0_intact_1_naming_each_finding_2_for_a_lot_the
     assert "part 6: confidence changed since it was chained (entry 6; confidence now 0.2)" in capsys.readouterr().out
     assert main(["audit", "verify", "--data-dir", data_dir, "--lot", "L1"]) == 2
     assert "lot = 'L1': this database records no lots" in capsys.readouterr().err
+
+
+def test_the_audit_tail_cut_with_its_chain_entries_shows_against_the_signed_head(station):
+    store, key, _ = station
+    last = store.db.execute("SELECT max(id) FROM audit").fetchone()[0]
+    tamper(store, ("DELETE FROM audit WHERE id = ?", [last]), ("DELETE FROM labels",),
+           ("DELETE FROM chain WHERE seq >= 24",), ("UPDATE sqlite_sequence SET seq = 23 WHERE name = 'chain'",),
+           ("UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit'", [last - 1]))
+    found = lines(verify_records(store, key_path=key))
+    assert len(found) == 1 and found[0].startswith("seal 1 (run end, ")
+    assert found[0].endswith("signed chain entry 25, but the chain ends at entry 23: its last entries were deleted")
