@@ -134,6 +134,19 @@ def verify_audit(session: Any, store: Any) -> audit.Verdict:
     return audit.verify(store)
 
 
+def verify_records(session: Any, store: Any, *, run_id: str | None = None, lot: str | None = None,
+                   key_path: str | Path | None = None):
+    """The record chain's check (parts, labels, users, images, seals) for QA and admins; ``key_path`` defaults to
+    ``keys/station.key`` beside the database."""
+    from inspector.store.integrity import verify_records as check
+    from inspector.store.seals import default_key_path
+
+    actor(session, store, AUDIT_READ)
+    if key_path is None and getattr(store, "path", None) is not None:
+        key_path = default_key_path(store.path.parent)
+    return check(store, run_id=run_id, lot=lot, key_path=key_path)
+
+
 # -- technician ----------------------------------------------------------------------------------------------------
 def edit_recipe(session: Any, path: str | Path, changes: dict[str, Any], *, pin: str, reason: str,
                 store: Any) -> Recipe:

@@ -31,6 +31,8 @@ from inspector.store import (
     DiskWatch, ImagePolicy, RecordWriter, Reserve, RetentionPolicy, RetentionWorker, Store, reimport_rescued,
 )
 from inspector.store.file_access import restrict_umask, secure
+from inspector.models.signing import SigningKeyError
+from inspector.store.seals import Sealer, default_key_path, seal_at_start
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +131,7 @@ class Station:
     journal: TriggerJournal | None = None
     recovery: Recovery | None = None  # what this start found left by a crash
     live_models: object | None = None  # inspector.models.live.LiveModels: promotions and the shadow
+    sealer: Sealer | None = None  # signs the record chain's head (run end, every N records / T seconds)
     closed: bool = field(default=False, init=False)
 
     @property
@@ -156,6 +159,11 @@ class Station:
             emptied = self.journal.close()  # kept when a record is missing: the next start records those parts
             note = None if emptied else f"{self.journal.outstanding} part(s) without a durable record at close"
             self.store.end_run(self.line.run_id, "clean", note=note)
+        if self.sealer is not None:
+            try:
+                self.sealer.seal(self.store, f"run end {self.line.run_id}")
+            except Exception:  # noqa: BLE001 - the next start seals what this could not
+                log.exception("could not seal the record chain at run end")
         self.io.close()
         self.store.close()
         return ok
@@ -211,6 +219,8 @@ def build_station(
         reserve = _reserve_after_rescue(store, Reserve(data_dir, storage.reserve, second=storage.rescue_dir))
         # after the rescue, before the new run: the last run's parts get their records
         recovery = recover(data_dir / JOURNAL_DIR, store)
+        sealer = _sealer(config, data_dir)
+        seal_at_start(store, sealer)  # what the migration adopted, the recovery and the rescue wrote: signed now
         registry = ModelRegistry(store, config)
         registry.ensure_shipped(recipe.models, models={m.name: m for m in models.models})
         io = StationIO(config.gpio)
@@ -231,7 +241,7 @@ def build_station(
             policy=ImagePolicy(keep_pass_fraction=images.keep_pass_fraction, format=images.format,
                                jpeg_quality=images.jpeg_quality),
             on_error=lambda message: alarms.raise_("storage_error", message),
-            reserve=reserve, max_commit_lag_s=storage.max_commit_lag_s,
+            reserve=reserve, max_commit_lag_s=storage.max_commit_lag_s, sealer=sealer,
         ).start()
         undo.callback(writer.close)
         run_id = f"{config.station_id}-{uuid.uuid4().hex[:10]}"
@@ -272,7 +282,17 @@ def build_station(
         live_models = LiveModels(registry, line, load_options=model_load_options(config)).start()
         undo.pop_all()
     return Station(config, recipe, line, io, store, writer, stats, simulator, disk, retention, journal, recovery,
-                   live_models)
+                   live_models, sealer)
+
+
+def _sealer(config: StationConfig, data_dir: Path) -> Sealer:
+    """The station key that signs the record chain (made at the first start); refused with the file and why."""
+    path = Path(config.station_key) if config.station_key else default_key_path(data_dir)
+    try:
+        return Sealer.for_station(path, every_records=config.storage.seal_every_records,
+                                  every_s=config.storage.seal_every_s)
+    except (OSError, SigningKeyError) as e:
+        raise ConfigError(f"station settings: station_key = {str(path)!r}: cannot be made or read: {e}") from None
 
 
 def _simulator(recipe: Recipe, camera, io, *, rate_hz: float, seed: int, items: Iterable | None, active_low: bool):

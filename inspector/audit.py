@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from inspector.permissions import role_name
+from inspector.store.chain import chain_rows
 from inspector.store.store import immediate_transaction
 
 GENESIS = "0" * 64
@@ -153,6 +154,7 @@ def append(db: Any, user: Any, action: str, target: str, before: Any, after: Any
         fields["hash"] = entry_hash(fields)
         conn.execute(f"INSERT INTO audit ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
                      [fields[c] for c in COLUMNS])
+        chain_rows(conn, "audit", [fields["id"]], "insert")
     return Entry(**fields)
 
 

@@ -6,7 +6,7 @@
     inspector predict IMAGE... [--recipe NAME] --json
     inspector export --format {imagefolder,coco,yolo,csv,jsonl} --out DIR [--since T] [--until T] [--verified-only] [--lot L]
     inspector review-report --out DIR [--since T] [--until T] [--model-key K]   the QA reports as CSV files
-    inspector audit verify|export --out F.csv      the hash-chained audit trail (exit 1 names the broken entry)
+    inspector audit verify|export --out F.csv      the audit trail and the record chain (exit 1, one line per finding)
     inspector users add|list|reset-pin ...      the station's users; PINs asked, never given as arguments
     inspector retention run [--dry-run]         prune pass images by the station's image quota and age
     inspector holds add|list|release ...        keep a lot's, a time range's or an export's images from retention

@@ -1,6 +1,8 @@
 """``inspector audit`` and ``inspector users``: the audit trail's check and export, users at install time.
 
-    inspector audit verify [--data-dir D]        exit 0: intact; exit 1: names the first broken entry
+    inspector audit verify [--run R | --lot L] [--data-dir D]
+                                                 the audit trail and the record chain (parts, labels, users, images,
+                                                 seals): exit 0 intact; exit 1 one line per finding
     inspector audit export --out trail.csv [--data-dir D]
     inspector users add NAME --role admin        the first user (an admin), PIN asked twice
     inspector users add NAME --role operator --as ADMIN
@@ -42,7 +44,13 @@ def station_config(args: argparse.Namespace):
 def add_commands(sub) -> None:
     trail = sub.add_parser("audit", help="check or export the audit trail")
     trail_sub = trail.add_subparsers(dest="audit_command", required=True)
-    station_options(trail_sub.add_parser("verify", help="check the hash chain; exit 1 naming the first broken entry"))
+    verify = trail_sub.add_parser("verify", help="check the audit trail and the record chain; exit 1 naming each "
+                                                 "changed, deleted or inserted record, label, user, image or seal")
+    station_options(verify)
+    scope = verify.add_mutually_exclusive_group()
+    scope.add_argument("--run", help="check only this run's parts and labels (the chain and seals whole)")
+    scope.add_argument("--lot", help="check only this lot's parts and labels (the chain and seals whole)")
+    verify.add_argument("--no-images", action="store_true", help="do not read the image files")
     export = trail_sub.add_parser("export", help="write the trail as CSV")
     station_options(export)
     export.add_argument("--out", type=Path, required=True, help="CSV file to write")
@@ -71,6 +79,14 @@ def _database(args: argparse.Namespace) -> Path:
     return Path(data_dir) / "inspector.db"
 
 
+def station_key_path(args: argparse.Namespace) -> Path:
+    """The station key that signs the record chain's seals: the station file's station_key, else beside the data."""
+    from inspector.store.seals import default_key_path
+
+    config = station_config(args)
+    return Path(config.station_key) if config.station_key else default_key_path(config.data_dir)
+
+
 def _open(args: argparse.Namespace, *, must_exist: bool):
     from inspector.store import Store
 
@@ -90,13 +106,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         return 2
     with store:
         if args.audit_command == "verify":
-            verdict = audit.verify(store)
-            if verdict.ok:
-                print(f"audit trail intact: {verdict.entries} entries in {store.path}")
-                return 0
-            print(f"audit trail BROKEN at entry {verdict.broken.entry_id} ({verdict.broken.kind}): "
-                  f"{verdict.broken.why} [{store.path}]")
-            return 1
+            return _verify(store, args)
         try:
             n = audit.export_csv(store, args.out)
         except OSError as e:
@@ -104,6 +114,30 @@ def cmd_audit(args: argparse.Namespace) -> int:
             return 2
         print(f"{n} audit entries written to {args.out}")
         return 0
+
+
+def _verify(store, args: argparse.Namespace) -> int:
+    from inspector import audit
+    from inspector.store.integrity import verify_records
+
+    verdict = audit.verify(store)
+    if verdict.ok:
+        print(f"audit trail intact: {verdict.entries} entries in {store.path}")
+    else:
+        print(f"audit trail BROKEN at entry {verdict.broken.entry_id} ({verdict.broken.kind}): "
+              f"{verdict.broken.why} [{store.path}]")
+    try:
+        records = verify_records(store, run_id=args.run, lot=args.lot, key_path=station_key_path(args),
+                                 images=not args.no_images)
+    except ValueError as e:
+        print(f"inspector: {e}", file=sys.stderr)
+        return 2
+    for finding in records.findings:
+        print(finding)
+    for note in records.notes:
+        print(f"note: {note}")
+    print(records.summary())
+    return 0 if verdict.ok and records.ok else 1
 
 
 def read_pin(prompt: str) -> str:

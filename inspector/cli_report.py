@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from inspector.cli_admin import station_config, station_options
+from inspector.cli_admin import station_config, station_key_path, station_options
 
 
 def add_commands(sub) -> None:
@@ -52,7 +52,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 2
     try:
         with Store.open(db) as store:
-            report = batch_report(store, args.lot)
+            report = batch_report(store, args.lot, key_path=station_key_path(args))
         write_batch_report(report, args.out)
     except (BatchReportError, LotError) as e:
         print(f"inspector: report refused: {e}", file=sys.stderr)

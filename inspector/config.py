@@ -174,6 +174,8 @@ class StorageSettings(_Section):
     reserve: Annotated[int, BeforeValidator(parse_size), Field(ge=0, le=1 << 30)] = 32 << 20  # ballast for a rescue
     rescue_dir: Path | None = None  # a second place (another disk) for records the database could not take
     max_commit_lag_s: Annotated[float, Field(gt=0, le=60)] = 2.0  # records waiting longer: not durable, no pass
+    seal_every_records: Annotated[int, Field(ge=1, le=1_000_000)] = 10_000  # the record chain's head signed at least
+    seal_every_s: Annotated[float, Field(gt=0, le=3600)] = 60.0  # this often while running (and at each run end)
 
     @model_validator(mode="after")
     def _thresholds_ordered(self) -> "StorageSettings":
@@ -205,6 +207,7 @@ class StationConfig(_Section):
     models_dir: Path = SHIPPED_MODELS
     recipes_dir: Path = SHIPPED_RECIPES
     trust_dir: Path = Path("/etc/line-inspector/trust")  # public keys of trusted package signers, besides data_dir/trust
+    station_key: Path | None = None  # signs the record chain's seals; default data_dir/keys/station.key (made 0600)
     inspection_workers: Annotated[int, Field(ge=0, le=16)] = 0  # parts inspected at once; 0: two on 2+ cores
     inference_threads: Annotated[int, Field(ge=0, le=64)] = 0  # per inspection; 0: the cores shared among inspectors
     inference_spin: bool = False  # ONNX Runtime threads busy-wait between runs: CPU taken from the line and the window

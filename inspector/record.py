@@ -32,6 +32,7 @@ class PartRecord:
     image_path: str | None = None  # relative to the data directory, None when not kept
     truth: dict[str, Any] | None = None  # ground truth from the simulator
     lot: str | None = None  # the lot / batch / order in force at the trigger (inspector.lots)
+    image_sha256: str | None = None  # of the kept image file as written (hex)
 
     def to_row(self) -> dict[str, Any]:
         return asdict(self)

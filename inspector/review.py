@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from inspector.record import PartRecord
 from inspector.store import Store, utc_now
+from inspector.store.chain import chain_rows
 from inspector.store.rows import dumps, row_to_record
 
 VERDICTS = ("confirm", "correct", "inconclusive")
@@ -317,6 +318,7 @@ class Review:
                       dumps(before), comment or None, seconds_spent]
             cursor = conn.execute(f"INSERT INTO labels ({', '.join(_LABEL_COLUMNS)}) VALUES "
                                   f"({', '.join('?' for _ in _LABEL_COLUMNS)})", values)
+            chain_rows(conn, "labels", [int(cursor.lastrowid)], "insert")
             result = Label(int(cursor.lastrowid), part_id, reviewer, created, verdict, value["label"],
                            value["count"], value["points"], value["defect_box"], before, comment or None,
                            seconds_spent)

@@ -23,6 +23,7 @@ from inspector import audit
 from inspector.clock import Clock, MonotonicClock
 from inspector.permissions import USERS_MANAGE, SessionExpired, require
 from inspector.store import login_failures
+from inspector.store.chain import chain_rows
 
 log = logging.getLogger(__name__)
 
@@ -287,6 +288,7 @@ class UserDirectory:
         salt = secrets.token_bytes(SALT_BYTES)
         conn.execute("UPDATE users SET pin_hash = ?, salt = ?, kdf = ?, updated_at = ? WHERE name = ?",
                      [hash_pin(pin, salt).hex(), salt.hex(), KDF, _now_utc(), user.name])
+        chain_rows(conn, "users", [user.name], "update")
         audit.append(conn, user, "user.rehash_pin", f"user:{user.name}", {"kdf": old_kdf}, {"kdf": KDF},
                      "PIN hash made again with today's parameters at login")
         log.info("PIN hash of %s upgraded from %s to %s", user.name, old_kdf, KDF)
@@ -311,6 +313,7 @@ class UserDirectory:
         with audit.transaction(self.store) as conn:
             conn.execute("UPDATE users SET pin_hash = ?, salt = ?, kdf = ?, updated_at = ? WHERE name = ?",
                          [digest.hex(), salt.hex(), KDF, _now_utc(), name])
+            chain_rows(conn, "users", [name], "update")
             audit.append(conn, user, "user.change_pin", f"user:{name}", {"pin_set": True}, {"pin_changed": True},
                          "changed by the user")
 
@@ -337,6 +340,7 @@ class UserDirectory:
                 raise ValueError(f"user {name!r} exists already")
             conn.execute("INSERT INTO users (name, role, pin_hash, salt, kdf, active, created_at, updated_at)"
                          " VALUES (?, ?, ?, ?, ?, 1, ?, ?)", [name, role.value, digest.hex(), salt.hex(), KDF, now, now])
+            chain_rows(conn, "users", [name], "insert")
             audit.append(conn, actor, "user.add", f"user:{name}", None,
                          {"role": role.value, "active": True, "pin_set": True}, reason)
         log.info("user %s (%s) added by %s", name, role.value, getattr(actor, "user", actor).name)
@@ -351,6 +355,7 @@ class UserDirectory:
             conn.execute("UPDATE users SET pin_hash = ?, salt = ?, kdf = ?, updated_at = ? WHERE name = ?",
                          [digest.hex(), salt.hex(), KDF, _now_utc(), name])
             login_failures.clear(conn, name)  # a new PIN lifts a lock-out
+            chain_rows(conn, "users", [name], "update")
             audit.append(conn, actor, "user.reset_pin", f"user:{name}", {"pin_set": True}, {"pin_changed": True},
                          reason)
 
@@ -382,6 +387,7 @@ class UserDirectory:
         with audit.transaction(self.store) as conn:
             conn.execute(f"UPDATE users SET {column} = ?, updated_at = ? WHERE name = ?",
                          [value if column == "role" else int(value), _now_utc(), name])
+            chain_rows(conn, "users", [name], "update")
             audit.append(conn, session, f"user.set_{column}", f"user:{name}", {column: before}, {column: value},
                          reason)
 

@@ -18,6 +18,7 @@ from ui import theme
 
 COLUMNS = ("Time", "User", "Action", "Target", "Reason", "Before → after")
 SHOWN = 500  # newest entries listed; VERIFY CHAIN always checks the whole trail
+MAX_FINDINGS_SHOWN = 8  # findings of the record check listed under the verdict; all of them in its tooltip
 
 
 def change_text(entry: Entry) -> str:
@@ -97,14 +98,20 @@ class AuditView(QDialog):
         """Check the whole chain; OK with the count, or the first broken entry named and selected."""
         try:
             verdict = actions.verify_audit(self.session, self.store)
+            records = actions.verify_records(self.session, self.store)
         except PermissionDenied as e:
             self._say(str(e), "bad")
             return False
         self.reload()
+        shown = records.findings[:MAX_FINDINGS_SHOWN]
+        more = len(records.findings) - len(shown)
+        details = "".join(f"\n{finding}" for finding in shown) + (f"\n… and {more} more" if more > 0 else "")
+        self.result.setToolTip("\n".join(str(f) for f in records.findings) or records.summary())
         if verdict.ok:
-            self._say(f"Chain OK: {verdict.entries} entries, none changed, deleted or reordered", "ok")
-            return True
-        self._say(f"Chain BROKEN at {verdict.broken}", "bad")
+            self._say(f"Chain OK: {verdict.entries} entries, none changed, deleted or reordered\n"
+                      f"{records.summary()}{details}", "ok" if records.ok else "bad")
+            return records.ok
+        self._say(f"Chain BROKEN at {verdict.broken}\n{records.summary()}{details}", "bad")
         row = self.row_of(verdict.broken.entry_id)
         if row is not None:
             self.table.selectRow(row)

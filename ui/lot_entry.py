@@ -93,7 +93,7 @@ class LotGate:
         store = self.login.users.store if self.login is not None else station.store
         try:
             change_lot(session, store, station.line, lot, reason="lot entered at START",
-                       required=station.config.lots.required)
+                       required=station.config.lots.required, sealer=getattr(station, "sealer", None))
         except PermissionDenied as e:
             if self.login is not None:
                 self.login.ask(str(e), then=lambda: self.apply(lot))

@@ -49,10 +49,11 @@ def check_lot_required(config: Any, lot: str | None, *, source: str = "station s
 
 
 def change_lot(session: Any, store: Any, line: Any, new: Any, *, reason: str = "lot change",
-               required: bool = False) -> bool:
+               required: bool = False, sealer: Any = None) -> bool:
     """Set the lot of ``line`` (running or stopped) to ``new`` as the session's user, in the audit trail with the
     lot before and after; False when it is the lot already. With ``required`` (the station's ``lots.required``) the
-    lot cannot be cleared. The run row follows in the same transaction as the audit entry.
+    lot cannot be cleared. The run row follows in the same transaction as the audit entry; then ``sealer`` (the
+    station's) signs the record chain's head, so the lot that ended is sealed as a whole.
     """
     from inspector.actions import actor
     from inspector.store.lots import set_run_lot
@@ -69,4 +70,6 @@ def change_lot(session: Any, store: Any, line: Any, new: Any, *, reason: str = "
                      {"lot": lot}, reason)
         set_run_lot(conn, line.run_id, lot)
         line.lot = lot  # the next trigger takes it; parts already triggered keep theirs
+    if sealer is not None:
+        sealer.seal(store, f"lot change {before} -> {lot}")
     return True

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from inspector import __version__, audit
@@ -71,7 +72,7 @@ class BatchReport:
         return out
 
 
-def batch_report(store: Store, lot: str) -> BatchReport:
+def batch_report(store: Store, lot: str, *, key_path: Path | None = None) -> BatchReport:
     """The report of ``lot``; BatchReportError when the database holds no part of it."""
     lot = validate_lot(lot, source="--lot")
     if lot is None:
@@ -97,7 +98,7 @@ def batch_report(store: Store, lot: str) -> BatchReport:
         *_qa_tables(store, lot),
         _runs_table(runs, lot),
     ]
-    chain = _chain_section(store, lot)
+    chain = _chain_section(store, lot, key_path)
     tables.append(Table("chain", "Records chain verification", ["result", "checked", "detail"],
                         [["intact" if chain.ok else "BROKEN", chain.checked, chain.text]]))
     return BatchReport(
@@ -107,14 +108,24 @@ def batch_report(store: Store, lot: str) -> BatchReport:
     )
 
 
-def _chain_section(store: Store, lot: str) -> ChainResult:
-    """Whether the records behind the lot are as they were written. Today the audit trail's hash chain
-    (``inspector.audit.verify``); the records chain replaces it here when it lands (one function to rewire)."""
-    verdict = audit.verify(store)
-    if verdict.ok:
-        return ChainResult(True, f"audit trail intact ({verdict.entries} entries; software {__version__})",
-                           verdict.entries)
-    return ChainResult(False, f"audit trail broken: {verdict.broken}", verdict.entries)
+def _chain_section(store: Store, lot: str, key_path: Path | None) -> ChainResult:
+    """Whether the records behind the lot are as they were written and sealed: the audit trail's own chain, and the
+    record chain (the lot's parts and labels, users, the audit trail, the images, the signed seals)."""
+    from inspector.store.integrity import verify_records
+    from inspector.store.seals import default_key_path
+
+    trail = audit.verify(store)
+    if key_path is None and getattr(store, "path", None) is not None:
+        key_path = default_key_path(store.path.parent)
+    records = verify_records(store, lot=lot, key_path=key_path)
+    checked = trail.entries + sum(records.checked.values())
+    if trail.ok and records.ok:
+        return ChainResult(True, f"audit trail intact ({trail.entries} entries); {records.summary()}; "
+                                 f"software {__version__}", checked)
+    problems = ([f"audit trail broken: {trail.broken}"] if not trail.ok else []) + [
+        str(f) for f in records.findings[:5]]
+    more = f" (+{len(records.findings) - 5} more: inspector audit verify --lot {lot})" if len(records.findings) > 5 else ""
+    return ChainResult(False, "; ".join(problems) + more, checked)
 
 
 def _station_id(runs: list[dict[str, Any]]) -> str:

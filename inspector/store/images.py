@@ -1,6 +1,7 @@
 """Which part images are kept, what their files are called, and how they reach the disk."""
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -71,12 +72,15 @@ class ImageFiles:
         self.data_dir = self.images_dir.parent
         self.policy = policy
         self._made_dirs: set[Path] = set()
+        self.last_sha256: str | None = None  # of the bytes the last ``write`` put on disk
 
     def path_for(self, record: PartRecord) -> PurePosixPath:
         return self.policy.relative_path(record, self.images_dir.name)
 
     def write(self, record: PartRecord, image: np.ndarray) -> str:
-        """Encodes and writes the image of ``record``; returns its path relative to the data directory."""
+        """Encodes and writes the image of ``record``; returns its path relative to the data directory (the sha256 of
+        the file's bytes is then in ``last_sha256``)."""
+        self.last_sha256 = None
         relative = self.path_for(record)
         target = self.data_dir / relative
         folder = target.parent
@@ -89,6 +93,7 @@ class ImageFiles:
             with open(partial, "wb") as f:
                 f.write(data)
             os.replace(partial, target)
+            self.last_sha256 = hashlib.sha256(data).hexdigest()
         except BaseException:
             self._made_dirs.discard(folder)
             try:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
+from inspector.store.chain import chain_rows
 from inspector.store.holds import HOLD_MATCHES_PART
 from inspector.store.store import Store, utc_now
 from inspector.workers import Worker
@@ -194,6 +195,7 @@ class Retention:
                   p.part_id, p.image_path) for p in chosen])
             conn.executemany("DELETE FROM review_items WHERE part_id = ? AND reviewed = 0",
                              [(p.part_id,) for p in chosen])
+            chain_rows(conn, "parts", [p.part_id for p in chosen], "prune")  # a prune on the chain is legitimate
 
 
 class RetentionWorker:

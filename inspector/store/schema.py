@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from inspector import __version__
 from inspector.store.login_failures import create_table as create_login_failures
+from inspector.store.chain import create_chain_tables
 from inspector.store.model_tables import create_model_tables
 from inspector.store.rows import model_key
 
@@ -282,6 +283,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "model packages, re-scores, shadow results", create_model_tables),
     Migration(7, "login_failures (wrong PINs and lock-outs shared by every process)", create_login_failures),
     Migration(8, "lots: runs/parts/alarms/review_items.lot and their indexes", _v8_lots),
+    Migration(9, "record chain (parts, labels, users, audit hashed and linked), seals, parts.image_sha256",
+              create_chain_tables),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from inspector import __version__
 from inspector.record import PartRecord
+from inspector.store.chain import chain_rows
 from inspector.store.rows import INSERT_PART_SQL, canonical_json, record_to_json, record_to_row, row_to_record
 from inspector.store.schema import MIGRATIONS, Migration, migrate, schema_version
 
@@ -257,7 +258,9 @@ class Store:
     def insert(self, record: PartRecord) -> None:
         """Writes one record now, on the caller's thread (the line uses ``RecordWriter`` instead)."""
         with self._write() as conn:
-            conn.execute(INSERT_PART_SQL, record_to_row(record))
+            values = record_to_row(record)
+            conn.execute(INSERT_PART_SQL, values)
+            chain_rows(conn, "parts", [values[0]], "insert")
 
     def write_parts(self, parts: Sequence[PendingPart], alarms: Sequence[tuple[Any, ...]] = ()) -> WriteResult:
         """Stores ``parts`` and ``alarms`` in one transaction.
@@ -270,8 +273,9 @@ class Store:
             try:
                 with self._write() as conn:
                     conn.executemany(INSERT_PART_SQL, [p.values for p in parts])
+                    chain_rows(conn, "parts", [p.values[0] for p in parts], "insert")
                     conn.executemany(_INSERT_ALARM_SQL, alarms)
-                return WriteResult(stored=[p.record.part_id for p in parts])
+                return WriteResult(stored=[p.values[0] for p in parts])
             except Exception as e:  # noqa: BLE001
                 if is_transient(e):
                     raise
@@ -288,7 +292,7 @@ class Store:
                     try:
                         conn.execute(INSERT_PART_SQL, part.values)
                         conn.execute("RELEASE part")
-                        result.stored.append(part.record.part_id)
+                        result.stored.append(part.values[0])
                         continue
                     except Exception as e:  # noqa: BLE001
                         conn.execute("ROLLBACK TO part")
@@ -299,6 +303,7 @@ class Store:
                 conn.execute(_INSERT_QUARANTINE_SQL, [_int_or_none(part.record.part_id), now, error,
                                                       record_to_json(part.record)])
                 result.quarantined.append(part.record.part_id)
+            chain_rows(conn, "parts", result.stored, "insert")
             conn.executemany(_INSERT_ALARM_SQL, alarms)
         return result
 

@@ -53,6 +53,7 @@ class RecordWriter:
     ``before_image()`` runs before each image is encoded while fewer than ``yield_below_images`` wait: the station
     waits there (briefly) while a part is being decided, because encoding on the other core slows the inspection.
 
+    ``sealer`` (a ``Sealer``) signs the record chain's head every N records or T seconds, on this thread.
     ``durability_problem()`` tells the line, before it lets a part pass, whether a record submitted now can be trusted
     to become durable: not while the last commit failed, nor while records have waited longer than
     ``max_commit_lag_s`` for one (a locked database, a stalled disk). Errors are logged once when trouble starts and
@@ -79,6 +80,7 @@ class RecordWriter:
         reserve: Reserve | None = None,
         max_commit_lag_s: float = 2.0,
         quiet_s: float = 5.0,
+        sealer: Any = None,
     ) -> None:
         self.store = store
         self.policy = policy or ImagePolicy()
@@ -109,6 +111,7 @@ class RecordWriter:
         self.last_error: str | None = None
         self.last_error_at: str | None = None
         self.reserve, self.max_commit_lag_s, self.quiet_s = reserve, max_commit_lag_s, quiet_s
+        self.sealer = sealer  # inspector.store.seals.Sealer: signs the chain's head every N records or T seconds
         self.rescued = self.lost = 0
         self._waiting_since: float | None = None  # oldest moment a submitted record has been waiting for a commit
         self._failing: str | None = None  # why the last attempt to commit failed; None after a commit
@@ -253,6 +256,7 @@ class RecordWriter:
                 self._take_alarms()
                 if self._pending or self._pending_alarms:
                     self._commit(sink)
+                self._seal_if_due(sink)
                 backoff = self.retry_s[0]
             except Exception as e:  # noqa: BLE001 - the thread must outlive any failure
                 self._failing = f"{type(e).__name__}: {e}"
@@ -269,6 +273,14 @@ class RecordWriter:
                 self._fail("closing the writer's connection", e)
         with self._settled:
             self._settled.notify_all()
+
+    def _seal_if_due(self, sink: Store) -> None:
+        if self.sealer is None:
+            return
+        try:
+            self.sealer.seal_if_due(sink)
+        except Exception as e:  # noqa: BLE001 - a seal that fails is retried when next due; records go on
+            self._fail("sealing the record chain", e)
 
     def _take_alarms(self) -> None:
         with self._alarms_lock:
@@ -307,7 +319,8 @@ class RecordWriter:
             if self.before_image is not None and not behind:
                 self.before_image()
             try:
-                record = replace(record, image_path=self._images.write(record, image))
+                path = self._images.write(record, image)
+                record = replace(record, image_path=path, image_sha256=self._images.last_sha256)
                 self.images_written += 1
             except Exception as e:  # noqa: BLE001
                 image_lost = f"{type(e).__name__}: {e}"
@@ -329,6 +342,8 @@ class RecordWriter:
         while self._pending or self._pending_alarms:
             chunk = self._pending[: self.batch_rows]
             result = sink.write_parts(chunk, self._pending_alarms)
+            if self.sealer is not None:
+                self.sealer.note(len(result.stored))
             with self._settled:
                 del self._pending[: len(chunk)]
                 self._pending_alarms.clear()
