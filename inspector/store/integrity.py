@@ -198,6 +198,8 @@ def _scope(conn: sqlite3.Connection, run_id: str | None, lot: str | None) -> dic
         runs = [r[0] for r in conn.execute("SELECT DISTINCT run_id FROM parts WHERE lot = ?", [lot])]
         if "lot" in {r[1] for r in conn.execute("PRAGMA table_info(runs)")}:
             runs = sorted(set(runs) | {r[0] for r in conn.execute("SELECT run_id FROM runs WHERE lot = ?", [lot])})
+        if not runs:
+            raise ValueError(f"lot = {lot!r}: no part or run of this lot in the database")
         parts = ("WHERE t.lot = ?", [lot])
     marks = ", ".join("?" * len(runs)) or "NULL"
     return {"parts": parts,

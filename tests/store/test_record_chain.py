@@ -98,8 +98,8 @@ def test_a_check_of_one_run_names_only_that_runs_parts(station):
     assert lines(run_a) == ["part 2: reason changed since it was chained (entry 2; reason now 'edited')"]
     assert lines(run_b) == ["part 15: deleted (chained at entry 15)"]
     assert run_a.checked["parts"] == 10 and run_b.checked["parts"] == 9
-    with pytest.raises(ValueError, match="lot = 'L1': this database records no lots"):
-        verify_records(store, lot="L1")
+    with pytest.raises(ValueError, match="lot = 'L1': no part or run of this lot in the database"):
+        verify_records(store, key_path=key, lot="L1")
 
 
 def test_a_pruned_image_is_legitimate_only_when_its_prune_is_on_the_chain(station):
@@ -188,18 +188,18 @@ def test_an_existing_database_is_adopted_once_and_its_first_seal_says_so(tmp_pat
 def test_a_column_added_later_is_covered_without_code_changes(station):
     store, key, _ = station
     with sqlite3.connect(store.path) as conn:
-        conn.execute("ALTER TABLE parts ADD COLUMN lot TEXT")  # as a later migration would
+        conn.execute("ALTER TABLE parts ADD COLUMN shift TEXT")  # as a later migration would
     assert verify_records(store, key_path=key).ok  # old rows: the new column is NULL, their hashes hold
     store.insert(make_record(21, run_id="run-b"))
     with store._write() as conn:  # a writer that knows the column sets it and chains the row
-        conn.execute("UPDATE parts SET lot = 'L-4711' WHERE part_id = 21")
+        conn.execute("UPDATE parts SET shift = 'B' WHERE part_id = 21")
         chain_rows(conn, "parts", [21], "update")
     assert verify_records(store, key_path=key).ok
-    tamper(store, ("UPDATE parts SET lot = 'L-0001' WHERE part_id = 21",),
-           ("UPDATE parts SET lot = 'L-0001' WHERE part_id = 5",))
-    assert lines(verify_records(store, key_path=key, lot="L-0001")) == [
-        "part 5: lot changed since it was chained (entry 5; lot now 'L-0001')",
-        "part 21: lot changed since it was chained (entry 27; lot now 'L-0001')"]
+    tamper(store, ("UPDATE parts SET shift = 'A' WHERE part_id = 21",),
+           ("UPDATE parts SET shift = 'A' WHERE part_id = 5",))
+    assert lines(verify_records(store, key_path=key)) == [
+        "part 5: shift changed since it was chained (entry 5; shift now 'A')",
+        "part 21: shift changed since it was chained (entry 27; shift now 'A')"]
 
 
 def test_records_of_a_crash_and_of_a_rescue_are_chained(tmp_path):
@@ -248,7 +248,7 @@ def test_cli_verify_per_run_exits_0_intact_1_naming_each_finding_2_for_a_lot_the
     assert main(["audit", "verify", "--data-dir", data_dir, "--run", "run-a"]) == 1
     assert "part 6: confidence changed since it was chained (entry 6; confidence now 0.2)" in capsys.readouterr().out
     assert main(["audit", "verify", "--data-dir", data_dir, "--lot", "L1"]) == 2
-    assert "lot = 'L1': this database records no lots" in capsys.readouterr().err
+    assert "lot = 'L1': no part or run of this lot in the database" in capsys.readouterr().err
 
 
 def test_the_audit_tail_cut_with_its_chain_entries_shows_against_the_signed_head(station):
