@@ -2,6 +2,7 @@
 
     inspector interlock --config station.toml          hold gpio.ready_pin high while the runtime's heartbeats come
     inspector interlock --config station.toml --release   drive the pin low and exit (the unit's ExecStopPost)
+    inspector interlock --config station.toml --configured   exit 0 when gpio.ready_pin is set, else 1 (ExecCondition)
 
 The runtime (``inspector run --headless``) connects to ``interlock.socket`` when ``gpio.ready_pin`` is set
 (README, "Station ready output").
@@ -23,6 +24,8 @@ def add_command(sub) -> None:
     parser = sub.add_parser("interlock", help="hold the 'station ready' pin while the runtime is healthy")
     parser.add_argument("--config", type=Path, help="station settings (TOML) with gpio.ready_pin")
     parser.add_argument("--release", action="store_true", help="drive the pin low and exit")
+    parser.add_argument("--configured", action="store_true",
+                        help="only say (exit 0 or 1) whether the station file sets gpio.ready_pin")
     parser.add_argument("-v", "--verbose", action="store_true")
 
 
@@ -46,6 +49,8 @@ def cmd_interlock(args: argparse.Namespace) -> int:
     from inspector.sd_notify import Notifier
 
     config = load_station(args.config)
+    if args.configured:
+        return 0 if config.gpio.ready_pin is not None else 1
     if config.gpio.ready_pin is None:
         raise ConfigError(f"{args.config or 'default station settings'}: gpio.ready_pin = None: the interlock needs "
                           "the pin that tells the belt's enable circuit the station is ready")

@@ -83,3 +83,28 @@ def test_a_stale_socket_of_a_dead_supervisor_is_replaced(short_dir, ready_pin):
     finally:
         assert supervisor.stop()
     assert ready_pin.value == 0 and not path.exists()
+
+
+def test_the_command_refuses_a_station_without_a_ready_pin_and_says_so(tmp_path, capsys):
+    from inspector.cli import main
+
+    station = tmp_path / "station.toml"
+    station.write_text(f'data_dir = "{tmp_path / "data"}"\n')
+    assert main(["interlock", "--config", str(station)]) == 2
+    assert "gpio.ready_pin = None" in capsys.readouterr().err
+    assert main(["interlock", "--configured", "--config", str(station)]) == 1
+    station.write_text(f'data_dir = "{tmp_path / "data"}"\n[gpio]\nready_pin = 5\npin_factory = "mock"\n')
+    assert main(["interlock", "--configured", "--config", str(station)]) == 0
+    assert main(["interlock", "--release", "--config", str(station)]) == 0
+
+
+def test_the_ready_pin_needs_a_pin_of_its_own_and_heartbeats_that_fit_the_timeout():
+    import pytest
+
+    from inspector.config import ConfigError, parse_station
+
+    with pytest.raises(ConfigError, match="ready_pin = 27: the same pin as pusher_pin"):
+        parse_station({"gpio": {"ready_pin": 27}}, "station.toml")
+    with pytest.raises(ConfigError, match="timeout_ms 40 must be at least 3 x beat_ms 15"):
+        parse_station({"interlock": {"timeout_ms": 40}}, "station.toml")
+    assert parse_station({"gpio": {"ready_pin": "GPIO5"}}).gpio.ready_pin == "GPIO5"
