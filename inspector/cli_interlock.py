@@ -24,6 +24,7 @@ def add_command(sub) -> None:
     parser = sub.add_parser("interlock", help="hold the 'station ready' pin while the runtime is healthy")
     parser.add_argument("--config", type=Path, help="station settings (TOML) with gpio.ready_pin")
     parser.add_argument("--release", action="store_true", help="drive the pin low and exit")
+    parser.add_argument("--simulate", action="store_true", help="gpiozero's mock pins, whatever the config says")
     parser.add_argument("--configured", action="store_true",
                         help="only say (exit 0 or 1) whether the station file sets gpio.ready_pin")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -49,6 +50,8 @@ def cmd_interlock(args: argparse.Namespace) -> int:
     from inspector.sd_notify import Notifier
 
     config = load_station(args.config)
+    if args.simulate:
+        config = config.model_copy(update={"gpio": config.gpio.model_copy(update={"pin_factory": "mock"})})
     if args.configured:
         return 0 if config.gpio.ready_pin is not None else 1
     if config.gpio.ready_pin is None:
@@ -60,6 +63,7 @@ def cmd_interlock(args: argparse.Namespace) -> int:
         output.close()
         print(f"inspector: gpio.ready_pin {config.gpio.ready_pin} driven low", file=sys.stderr)
         return 0
+    logging.getLogger("inspector.line.interlock").setLevel(logging.INFO)  # every change of the pin, in the journal
     interlock = Interlock(config.interlock.socket, output, timeout_ms=config.interlock.timeout_ms,
                           notifier=Notifier())
     signal.signal(signal.SIGTERM, lambda *_: interlock.request_stop())

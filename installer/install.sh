@@ -91,6 +91,9 @@ if [ "$simulate" -eq 1 ]; then
   install -d "$dropin"
   printf '[Service]\nExecStart=\nExecStart=%s/venv/bin/inspector run --headless --simulate --config %s/station.toml\n' \
     "$prefix" "$etc" > "$dropin/simulate.conf"
+  install -d "$interlock_unit.d"
+  printf '[Service]\nExecStart=\nExecStart=%s/venv/bin/inspector interlock --simulate --config %s/station.toml\nExecStopPost=\nExecStopPost=%s/venv/bin/inspector interlock --release --simulate --config %s/station.toml\n' \
+    "$prefix" "$etc" "$prefix" "$etc" > "$interlock_unit.d/simulate.conf"
 fi
 if systemd_running; then
   systemctl daemon-reload

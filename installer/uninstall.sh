@@ -23,7 +23,7 @@ else systemctl disable -q inspector.service inspector-interlock.service 2>/dev/n
 rm -f /etc/systemd/system/inspector.service /etc/systemd/system/multi-user.target.wants/inspector.service
 rm -f /etc/systemd/system/inspector-interlock.service \
   /etc/systemd/system/multi-user.target.wants/inspector-interlock.service
-rm -rf /etc/systemd/system/inspector.service.d
+rm -rf /etc/systemd/system/inspector.service.d /etc/systemd/system/inspector-interlock.service.d
 [ -d /run/systemd/system ] && systemctl daemon-reload
 rm -f /etc/udev/rules.d/60-inspector.rules /usr/local/bin/inspector
 rm -rf "$prefix"

@@ -115,6 +115,7 @@ def test_install_upgrade_uninstall_in_a_clean_bookworm_root(clean_root):
         assert "adam" in box.run("inspector users list --config /etc/inspector/station.toml").stdout
         other = box.run("stat -c '%a' /var/lib/inspector/data/*.db").stdout.split()
         assert all(mode[-1] == "0" for mode in other), f"a station file is readable by other accounts: {other}"
+        _restarted_after_kill_9(box)
 
         again = box.run("/src/installer/install.sh --simulate")
         assert "nothing to upgrade" in again.stdout
@@ -122,13 +123,55 @@ def test_install_upgrade_uninstall_in_a_clean_bookworm_root(clean_root):
         assert box.run("grep -c . /etc/inspector/station.toml").stdout == \
             box.run("grep -c . /src/installer/station.example.toml").stdout, "the station file was kept"
 
+        _ready_pin_follows_the_runtime(box)
+
         box.run("/src/installer/uninstall.sh")
         assert box.run("systemctl is-active inspector", check=False).stdout.strip() != "active"
         assert box.run("test -e /etc/systemd/system/inspector.service", check=False).returncode != 0
+        assert box.run("test -e /etc/systemd/system/inspector-interlock.service", check=False).returncode != 0
         assert box.run("test -d /opt/inspector", check=False).returncode != 0
         assert _records_kept(box)
     finally:
         box.stop()
+
+
+def _main_pid(box: Booted, unit: str = "inspector") -> int:
+    return int(box.run(f"systemctl show -p MainPID --value {unit}").stdout.strip() or 0)
+
+
+def _wait_for(what, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if what():
+            return True
+        time.sleep(0.5)
+    return bool(what())
+
+
+def _restarted_after_kill_9(box: Booted) -> None:
+    """Type=notify + Restart=on-failure: the unit starts a new runtime after kill -9, which says READY=1 again."""
+    killed = _main_pid(box)
+    assert killed > 0
+    box.run(f"kill -9 {killed}")
+    assert _wait_for(lambda: _main_pid(box) not in (0, killed)
+                     and box.run("systemctl is-active inspector", check=False).stdout.strip() == "active", 90), \
+        box.run("journalctl -u inspector --no-pager | tail -30", check=False).stdout
+    assert int(box.run("systemctl show -p NRestarts --value inspector").stdout.strip()) >= 1
+    assert box.run("systemctl show -p Type --value inspector").stdout.strip() == "notify"
+
+
+def _ready_pin_follows_the_runtime(box: Booted) -> None:
+    """With gpio.ready_pin set, the interlock unit runs (mock pins under --simulate): the pin rises with the runtime's
+    heartbeats and drops when the runtime is killed."""
+    assert box.run("systemctl is-active inspector-interlock", check=False).stdout.strip() != "active"  # no pin set
+    box.run("sed -i 's/^# ready_pin = 5 /ready_pin = 5   /' /etc/inspector/station.toml")
+    box.run("systemctl restart inspector-interlock inspector")
+    journal = "journalctl -u inspector-interlock --no-pager -o cat"
+    assert _wait_for(lambda: "station ready HIGH" in box.run(journal, check=False).stdout, 90), \
+        box.run(journal, check=False).stdout[-3000:]
+    box.run(f"kill -9 {_main_pid(box)}")
+    assert _wait_for(lambda: "station ready LOW: runtime gone" in box.run(journal, check=False).stdout, 30), \
+        box.run(journal, check=False).stdout[-3000:]
 
 
 def _records_kept(box: Booted) -> bool:
