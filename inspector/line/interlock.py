@@ -175,7 +175,10 @@ class Interlock:
         if peer is None:
             return
         if cause is not None:
-            self._set(False, f"{cause} (pid {peer.pid})")
+            if self.high:
+                self._set(False, f"{cause} (pid {peer.pid})")
+            else:
+                log.info("%s (pid %s); station ready was already low", cause, peer.pid)
         if sel is not None:
             sel.unregister(peer.sock)
         peer.sock.close()

@@ -93,6 +93,7 @@ def test_the_command_refuses_a_station_without_a_ready_pin_and_says_so(tmp_path,
     assert main(["interlock", "--config", str(station)]) == 2
     assert "gpio.ready_pin = None" in capsys.readouterr().err
     assert main(["interlock", "--configured", "--config", str(station)]) == 1
+    assert main(["interlock", "--release", "--config", str(station)]) == 0  # ExecStopPost of a skipped unit
     station.write_text(f'data_dir = "{tmp_path / "data"}"\n[gpio]\nready_pin = 5\npin_factory = "mock"\n')
     assert main(["interlock", "--configured", "--config", str(station)]) == 0
     assert main(["interlock", "--release", "--config", str(station)]) == 0
