@@ -42,13 +42,16 @@ def figures(samples_s: list[float]) -> dict:
 
 
 def kill_trials(n: int, rate: float, env: dict) -> dict:
-    latencies, failures, causes = [], 0, {}
+    latencies, failures, causes, start_drops = [], 0, {}, 0
     for _ in range(n):
         folder = Path(tempfile.mkdtemp(prefix="bil-", dir="/tmp"))
         rig = Rig(folder, env=env, rate=rate)
         try:
             rig.start()
+            before = len(rig.interlock.events)
             time.sleep(1.0)  # parts flowing
+            start_drops += sum(1 for e in list(rig.interlock.events)[before:] if not e.ready)
+            rig.wait_pin(True, 5.0)
             latency = rig.drop_after(signal.SIGKILL)
             if latency is None:
                 failures += 1
@@ -60,7 +63,8 @@ def kill_trials(n: int, rate: float, env: dict) -> dict:
         finally:
             rig.close()
             shutil.rmtree(folder, ignore_errors=True)
-    return {**figures(latencies), "not_dropped_within_2s": failures, "noticed_by": causes}
+    return {**figures(latencies), "not_dropped_within_2s": failures, "noticed_by": causes,
+            "false_drops_in_first_second": start_drops}
 
 
 def healthy_and_stop_trials(n: int, healthy_s: float, rate: float, env: dict) -> tuple[dict, dict]:
@@ -69,10 +73,15 @@ def healthy_and_stop_trials(n: int, healthy_s: float, rate: float, env: dict) ->
     try:
         rig.start()
         before = len(rig.interlock.events)
+        rig.interlock.gaps.clear()
         time.sleep(healthy_s)
         false_drops = [e.cause for e in list(rig.interlock.events)[before:] if not e.ready]
+        gaps = sorted(g * 1000 for g in rig.interlock.gaps)
         healthy = {"seconds": healthy_s, "rate_parts_per_s": rate, "false_drops": len(false_drops),
-                   "causes": false_drops[:10]}
+                   "causes": false_drops[:10], "heartbeats": len(gaps),
+                   "heartbeat_gap_ms": {"median": round(statistics.median(gaps), 2),
+                                        "p99": round(gaps[int(0.99 * (len(gaps) - 1))], 2),
+                                        "max": round(gaps[-1], 2)} if gaps else None}
         drops, rises, failures = [], [], 0
         for _ in range(n):
             latency = rig.drop_after(signal.SIGSTOP)
@@ -122,7 +131,9 @@ def main() -> int:
     print(f"SIGSTOP:  median {stops['median_ms']} ms, max {stops['max_ms']} ms over {stops['trials']} trials")
     if stops["high_again_after_sigcont"]:
         print(f"SIGCONT -> high again: median {stops['high_again_after_sigcont']['median_ms']} ms")
-    print(f"healthy {healthy['seconds']:g} s at {args.rate:g} parts/s: {healthy['false_drops']} false drops")
+    print(f"healthy {healthy['seconds']:g} s at {args.rate:g} parts/s: {healthy['false_drops']} false drops, "
+          f"heartbeat gaps {healthy['heartbeat_gap_ms']} ms; first second of each kill run: "
+          f"{kills['false_drops_in_first_second']} false drops")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"wrote {args.out}")

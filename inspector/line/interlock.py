@@ -75,6 +75,7 @@ class Interlock:
         self.high = False
         self.peer: _Peer | None = None
         self.connections = 0
+        self.gaps: collections.deque[float] = collections.deque(maxlen=EVENTS_KEPT * 16)  # s between heartbeats
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._listener: socket.socket | None = None
@@ -208,6 +209,8 @@ class Interlock:
         if fields.get("READY") == "1":
             peer.ready = True
         if fields.get("WATCHDOG") == "1":
+            if peer.last_beat is not None and self.high:
+                self.gaps.append(now - peer.last_beat)  # how close the healthy runtime comes to the timeout
             peer.last_beat = now
             if peer.ready:
                 self._set(True, f"heartbeat from runtime pid {peer.pid}")
