@@ -275,7 +275,7 @@ def build_station(
 
 def station_watchdog(config: StationConfig, line: Line, writer: RecordWriter, *,
                      notifier: Notifier | None = None) -> Watchdog | None:
-    """The watchdog over the line's threads and the record writer, when something listens: systemd
+    """The watchdog over the line's threads, the record writer and the crash journal, when something listens: systemd
     (``$NOTIFY_SOCKET``, or ``notifier``) or the ready-pin supervisor (``gpio.ready_pin`` set). None otherwise."""
     notifier = notifier if notifier is not None else Notifier()
     settings = config.interlock
@@ -286,6 +286,9 @@ def station_watchdog(config: StationConfig, line: Line, writer: RecordWriter, *,
     watched = [Watched(hb, stall + (config.timing.travel_s if hb is line.transit.heartbeat else 0), alive,
                        calls_only=hb is line.trigger_heartbeat) for hb, alive in line.threads()]
     watched.append(Watched(writer.heartbeat, stall, lambda: writer.alive))
+    journal = line.journal
+    if journal is not None:  # a trigger that cannot be made durable is rejected: a stuck sync rejects every part
+        watched.append(Watched(journal.heartbeat, stall, lambda: journal.alive))
     return Watchdog(watched, ready=lambda: line.running and not line.halted, notifier=notifier, interlock=interlock,
                     tick_s=settings.beat_ms / 1000 if interlock is not None else None)
 

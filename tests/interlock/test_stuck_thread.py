@@ -40,6 +40,8 @@ def test_a_blocked_store_write_stops_the_pets_and_drops_the_pin_until_it_returns
                             "interlock": {"socket": str(interlock.path), "stall_s": STALL_S}})
     station = build_station(config, simulate=True, rate_hz=20, notifier=Notifier(fake_systemd.env()))
     try:
+        watched = {w.heartbeat.name for w in station.watchdog.watched}
+        assert {"trigger", "capture", "actuator", "inspect", "record-writer", "journal-sync"} <= watched
         station.start()
         assert wait_until(lambda: ready_pin.value == 1, timeout=10)
         assert wait_until(lambda: station.writer.stats().written > 0, timeout=10)
