@@ -22,8 +22,8 @@ from inspector.config import ConfigError, Recipe, StationConfig, load_recipe
 from inspector.inference import RecipeModels
 from inspector.line import Line
 from inspector.line.journal import TriggerJournal
-from inspector.line.watchdog import Watchdog, Watched
 from inspector.line.recovery import Recovery, recover
+from inspector.line.watchdog import Watchdog, Watched
 from inspector.models.lifecycle import ModelRegistry
 from inspector.models.live import LiveModels
 from inspector.report import RunStats

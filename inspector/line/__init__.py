@@ -231,7 +231,7 @@ class Line:
     # -- inspection worker -----------------------------------------------------------------------------------
     def _inspect_loop(self) -> None:
         me = threading.current_thread()
-        beat = next(w.heartbeat for w in self._workers if w.thread is me).beat
+        beat = next((w.heartbeat for w in self._workers if w.thread is me), Heartbeat("inspect")).beat
         while not self._stop.is_set():
             beat()
             try:
