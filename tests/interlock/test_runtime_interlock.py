@@ -28,7 +28,8 @@ def test_runtime_says_ready_pets_systemd_and_kill_9_drops_the_pin_within_100_ms(
     assert len(pets) >= 3  # WatchdogSec 0.2 s: a pet every 0.1 s
     latency = rig.drop_after(signal.SIGKILL)
     assert latency is not None and latency <= DROP_LIMIT_S, f"pin dropped after {latency}"
-    assert "runtime gone" in rig.interlock.events[-1].cause
+    # the end of the connection, or the missing heartbeats when the kernel's teardown of the process takes longer
+    assert any(why in rig.interlock.events[-1].cause for why in ("runtime gone", "no heartbeat"))
     child.wait(10)
     assert child.returncode == -signal.SIGKILL
 
