@@ -61,3 +61,12 @@ def test_a_blocked_store_write_stops_the_pets_and_drops_the_pin_until_it_returns
         released.set()
         assert station.close()
     assert ready_pin.value == 0
+
+
+def test_without_systemd_or_a_ready_pin_the_station_runs_no_watchdog(short_dir, monkeypatch):
+    monkeypatch.delenv("NOTIFY_SOCKET", raising=False)
+    station = build_station(parse_station({"data_dir": str(short_dir / "data")}), simulate=True)
+    try:
+        assert station.watchdog is None  # nothing listens: no thread, no socket
+    finally:
+        assert station.close()
