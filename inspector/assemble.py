@@ -23,10 +23,12 @@ from inspector.inference import RecipeModels
 from inspector.line import Line
 from inspector.line.journal import TriggerJournal
 from inspector.line.recovery import Recovery, recover
+from inspector.line.watchdog import Watchdog, Watched
 from inspector.models.lifecycle import ModelRegistry
 from inspector.models.live import LiveModels
 from inspector.report import RunStats
 from inspector.runtime import PackageError, default_threads, load_package
+from inspector.sd_notify import InterlockLink, Notifier
 from inspector.store import (
     DiskWatch, ImagePolicy, RecordWriter, Reserve, RetentionPolicy, RetentionWorker, Store, reimport_rescued,
 )
@@ -132,6 +134,7 @@ class Station:
     recovery: Recovery | None = None  # what this start found left by a crash
     live_models: object | None = None  # inspector.models.live.LiveModels: promotions and the shadow
     sealer: Sealer | None = None  # signs the record chain's head (run end, every N records / T seconds)
+    watchdog: Watchdog | None = None  # pets systemd and the ready-pin supervisor while the threads move
     closed: bool = field(default=False, init=False)
 
     @property
@@ -140,6 +143,8 @@ class Station:
 
     def start(self, *, parts: int | None = None) -> None:
         self.line.start()
+        if self.watchdog is not None:
+            self.watchdog.start()
         if self.simulator is not None:
             self.simulator.start(parts)
 
@@ -147,6 +152,8 @@ class Station:
         if self.closed:
             return True
         self.closed = True
+        if self.watchdog is not None:
+            self.watchdog.close()  # first: the ready pin drops before the line lets go of anything
         if self.simulator is not None:
             self.simulator.stop(0.5)
         if self.live_models is not None:
@@ -180,11 +187,13 @@ def build_station(
     clock: Clock | None = None,
     camera=None,
     lot: str | None = None,
+    notifier: Notifier | None = None,
 ) -> Station:
     """Open a station: models verified, camera open, pins claimed, database migrated, threads running (not started).
 
     On the simulated line ``items`` (rendered parts) replace the recipe's own stream of seed ``seed``. ``lot`` is the
     lot the run starts with (validated here; ``Line.start`` refuses without one where ``lots.required``).
+    ``notifier``: systemd's (default: from ``$NOTIFY_SOCKET``); the station's watchdog pets it.
     """
     from inspector.line.lots import validate_lot
 
@@ -282,7 +291,7 @@ def build_station(
         live_models = LiveModels(registry, line, load_options=model_load_options(config)).start()
         undo.pop_all()
     return Station(config, recipe, line, io, store, writer, stats, simulator, disk, retention, journal, recovery,
-                   live_models, sealer)
+                   live_models, sealer, station_watchdog(config, line, writer, notifier=notifier))
 
 
 def _sealer(config: StationConfig, data_dir: Path) -> Sealer:
@@ -293,6 +302,26 @@ def _sealer(config: StationConfig, data_dir: Path) -> Sealer:
                                   every_s=config.storage.seal_every_s)
     except (OSError, SigningKeyError) as e:
         raise ConfigError(f"station settings: station_key = {str(path)!r}: cannot be made or read: {e}") from None
+
+
+def station_watchdog(config: StationConfig, line: Line, writer: RecordWriter, *,
+                     notifier: Notifier | None = None) -> Watchdog | None:
+    """The watchdog over the line's threads, the record writer and the crash journal, when something listens: systemd
+    (``$NOTIFY_SOCKET``, or ``notifier``) or the ready-pin supervisor (``gpio.ready_pin`` set). None otherwise."""
+    notifier = notifier if notifier is not None else Notifier()
+    settings = config.interlock
+    interlock = InterlockLink(settings.socket) if config.gpio.ready_pin is not None else None
+    if not Watchdog.wanted(notifier, interlock):
+        return None
+    stall = settings.stall_s
+    watched = [Watched(hb, stall + (config.timing.travel_s if hb is line.transit.heartbeat else 0), alive,
+                       calls_only=hb is line.trigger_heartbeat) for hb, alive in line.threads()]
+    watched.append(Watched(writer.heartbeat, stall, lambda: writer.alive))
+    journal = line.journal
+    if journal is not None:  # a trigger that cannot be made durable is rejected: a stuck sync rejects every part
+        watched.append(Watched(journal.heartbeat, stall, lambda: journal.alive))
+    return Watchdog(watched, ready=lambda: line.running and not line.halted, notifier=notifier, interlock=interlock,
+                    tick_s=settings.beat_ms / 1000 if interlock is not None else None)
 
 
 def _simulator(recipe: Recipe, camera, io, *, rate_hz: float, seed: int, items: Iterable | None, active_low: bool):

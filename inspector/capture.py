@@ -106,8 +106,19 @@ class FrameBuffer:
         self._last_frame_at = time.monotonic()
         self._worker.start()
 
+    @property
+    def heartbeat(self):
+        """The capture thread's: it beats once per read, a frame or a timeout (at most 0.5 s apart)."""
+        return self._worker.heartbeat
+
+    @property
+    def alive(self) -> bool:
+        return self._worker.alive
+
     def _run(self) -> None:
+        beat = self._worker.heartbeat.beat
         while not self._stop.is_set():
+            beat()
             try:
                 frame = self.camera.read(timeout=min(0.5, self.stall_s or 0.5))
             except CameraError as e:

@@ -11,6 +11,7 @@
     inspector retention run [--dry-run]         prune pass images by the station's image quota and age
     inspector holds add|list|release ...        keep a lot's, a time range's or an export's images from retention
     inspector cameras [--cti F] [--json]        the cameras found, their controls and ranges (for the technician)
+    inspector interlock [--release]             hold the "station ready" pin while the runtime's heartbeats come
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from inspector.cli_models import add_commands as add_models_commands
 from inspector.cli_storage import COMMANDS as STORAGE_COMMANDS
 from inspector.cli_storage import add_commands as add_storage_commands
 from inspector.cli_cameras import COMMANDS as CAMERA_COMMANDS, add_command as add_cameras_command
+from inspector.cli_interlock import COMMANDS as INTERLOCK_COMMANDS, add_command as add_interlock_command
 from inspector.cli_train import COMMANDS as TRAIN_COMMANDS, add_commands as add_train_commands
 from inspector.config import ConfigError, StationConfig, load_recipe, load_station
 from inspector.store.file_access import restrict_umask
@@ -91,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_models_commands(sub)
     add_storage_commands(sub)
     add_cameras_command(sub)
+    add_interlock_command(sub)
     add_train_commands(sub)
     add_report_commands(sub)
     return parser
@@ -139,8 +142,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             args.headless = True
     if args.headless:  # the window asks for the lot at START instead
         check_lot_required(config, args.lot, source=f"{_config_source(args)} (no --lot given)")
+    from inspector.sd_notify import Notifier
+
+    notifier = Notifier()  # systemd's, when $NOTIFY_SOCKET is set (Type=notify): READY=1 comes from the watchdog
+    notifier.notify(STATUS="starting: loading models, opening camera, pins and database")
     station = build_station(config, recipe=recipe, simulate=args.simulate, rate_hz=args.rate, seed=args.seed,
-                            lot=args.lot)
+                            lot=args.lot, notifier=notifier)
     started = time.monotonic()
     print(f"run {station.line.run_id}: lot {station.line.lot or '(none)'}, recipe {station.recipe.name}, models {station.line.models.versions}, "
           f"data in {station.data_dir}", file=sys.stderr)
@@ -161,6 +168,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             stop.wait(1.0)
             _status(station, started)
     finally:
+        notifier.notify(STOPPING=1, STATUS="stopping: finishing the parts in transit and their records")
         ok = station.close()
     return _finish(args, station, started, ok)
 
@@ -349,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"run": cmd_run, "predict": cmd_predict, "export": cmd_export, "review-report": cmd_review_report,
                 **ADMIN_COMMANDS, **MODELS_COMMANDS, **STORAGE_COMMANDS, **CAMERA_COMMANDS,
-                **TRAIN_COMMANDS, **REPORT_COMMANDS}[args.command](args)
+                **INTERLOCK_COMMANDS, **TRAIN_COMMANDS, **REPORT_COMMANDS}[args.command](args)
     except ConfigError as e:
         print(f"inspector: configuration refused:\n{e}", file=sys.stderr)
         return 2

@@ -119,23 +119,44 @@ class GpioSettings(_Section):
     light_red_pin: Pin = 22
     light_amber_pin: Pin = 23
     light_green_pin: Pin = 24
+    # "station ready": held high by `inspector interlock` while the line inspects (README, "Station ready output")
+    ready_pin: Pin | None = None
 
-    @field_validator("beam_pin", "pusher_pin", "light_red_pin", "light_amber_pin", "light_green_pin")
+    @field_validator("beam_pin", "pusher_pin", "light_red_pin", "light_amber_pin", "light_green_pin", "ready_pin")
     @classmethod
-    def _a_header_gpio(cls, pin: int | str) -> int | str:
-        bcm_number(pin)
+    def _a_header_gpio(cls, pin: int | str | None) -> int | str | None:
+        if pin is not None:
+            bcm_number(pin)
         return pin
 
     @model_validator(mode="after")
     def _one_signal_per_pin(self) -> "GpioSettings":
         seen: dict[int, str] = {}
-        for key in ("beam_pin", "pusher_pin", "light_red_pin", "light_amber_pin", "light_green_pin"):
+        for key in ("beam_pin", "pusher_pin", "light_red_pin", "light_amber_pin", "light_green_pin", "ready_pin"):
             pin = getattr(self, key)
+            if pin is None:
+                continue
             bcm = bcm_number(pin)
             if bcm in seen:
                 raise ValueError(f"{key} = {pin!r}: the same pin as {seen[bcm]} (BCM {bcm}): each signal needs a "
                                  "pin of its own")
             seen[bcm] = key
+        return self
+
+
+class InterlockSettings(_Section):
+    """The runtime's heartbeats to the ready-pin supervisor (used when ``gpio.ready_pin`` is set)."""
+
+    socket: Path = Path("/run/inspector/interlock.sock")  # the supervisor listens, the runtime connects
+    beat_ms: Annotated[float, Field(ge=2, le=500)] = 15.0  # a WATCHDOG=1 this often while the line inspects
+    timeout_ms: Annotated[float, Field(ge=10, le=5000)] = 60.0  # no heartbeat for longer: the pin drops
+    stall_s: Annotated[float, Field(gt=0, le=60)] = 2.5  # a line thread silent longer than this is stuck
+
+    @model_validator(mode="after")
+    def _beats_fit(self) -> "InterlockSettings":
+        if self.timeout_ms < 3 * self.beat_ms:
+            raise ValueError(f"timeout_ms {self.timeout_ms:g} must be at least 3 x beat_ms {self.beat_ms:g}: one late "
+                             "heartbeat must not drop the pin")
         return self
 
 
@@ -219,6 +240,7 @@ class StationConfig(_Section):
     storage: StorageSettings = StorageSettings()
     users: UsersSettings = UsersSettings()
     lots: LotSettings = LotSettings()
+    interlock: InterlockSettings = InterlockSettings()
 
     @property
     def simulated(self) -> bool:

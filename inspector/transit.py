@@ -152,8 +152,19 @@ class Transit:
     def start(self) -> None:
         self._worker.start()
 
+    @property
+    def heartbeat(self):
+        """The actuator thread's: it beats at each wake-up (idle: every 50 ms; else at the next deadline)."""
+        return self._worker.heartbeat
+
+    @property
+    def alive(self) -> bool:
+        return self._worker.alive
+
     def _run(self) -> None:
+        beat = self._worker.heartbeat.beat
         while not self._stop.is_set():
+            beat()
             t = self.next_event()
             if t is None:
                 with self._lock:

@@ -1,8 +1,34 @@
-"""Owned worker threads: each has a name, a stop event, and a join with a timeout."""
+"""Owned worker threads: each has a name, a stop event, a join with a timeout, and a heartbeat."""
 from __future__ import annotations
 
 import threading
+import time
 from typing import Callable
+
+
+class Heartbeat:
+    """When a thread last went round its loop (``beat``), or since when it has been inside a call it owes a quick
+    return from (``enter``/``leave``, for callbacks on threads the station does not own). The watchdog reads it: a
+    thread that is alive but stuck in a call stops beating. One writer thread; readers need no lock."""
+
+    __slots__ = ("name", "at", "count", "busy_since")
+
+    def __init__(self, name: str):
+        self.name = name
+        self.at = time.monotonic()
+        self.count = 0
+        self.busy_since: float | None = None
+
+    def beat(self) -> None:
+        self.at = time.monotonic()
+        self.count += 1
+
+    def enter(self) -> None:
+        self.busy_since = time.monotonic()
+
+    def leave(self) -> None:
+        self.busy_since = None
+        self.beat()
 
 
 class Worker:
@@ -12,9 +38,11 @@ class Worker:
         self.name, self.target = name, target
         self.stop_event = threading.Event()
         self.thread: threading.Thread | None = None
+        self.heartbeat = Heartbeat(name)  # the target's loop beats it
 
     def start(self) -> None:
         self.stop_event.clear()
+        self.heartbeat.beat()
         self.thread = threading.Thread(target=self.target, name=self.name, daemon=True)
         self.thread.start()
 

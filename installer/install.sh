@@ -86,18 +86,27 @@ unit=/etc/systemd/system/inspector.service
 sed -e "s#@PREFIX@#$prefix#g" -e "s#@USER@#$user#g" -e "s#@DATA@#$data#g" -e "s#@ETC@#$etc#g" \
   "$here/inspector.service" > "$unit"
 dropin=/etc/systemd/system/inspector.service.d
+interlock_unit=/etc/systemd/system/inspector-interlock.service
+sed -e "s#@PREFIX@#$prefix#g" -e "s#@USER@#$user#g" -e "s#@ETC@#$etc#g" \
+  "$here/inspector-interlock.service" > "$interlock_unit"
 if [ "$simulate" -eq 1 ]; then
   install -d "$dropin"
   printf '[Service]\nExecStart=\nExecStart=%s/venv/bin/inspector run --headless --simulate --config %s/station.toml\n' \
     "$prefix" "$etc" > "$dropin/simulate.conf"
+  install -d "$interlock_unit.d"
+  printf '[Service]\nExecStart=\nExecStart=%s/venv/bin/inspector interlock --simulate --config %s/station.toml\nExecStopPost=\nExecStopPost=%s/venv/bin/inspector interlock --release --simulate --config %s/station.toml\n' \
+    "$prefix" "$etc" "$prefix" "$etc" > "$interlock_unit.d/simulate.conf"
 fi
 if systemd_running; then
   systemctl daemon-reload
-  systemctl enable -q inspector.service
+  systemctl enable -q inspector-interlock.service inspector.service
+  systemctl restart inspector-interlock.service || true  # skipped (ExecCondition) while gpio.ready_pin is unset
   if systemctl is-active -q inspector.service; then systemctl restart inspector.service; else systemctl start inspector.service; fi
 else
-  systemctl enable -q inspector.service 2>/dev/null || \
+  systemctl enable -q inspector-interlock.service inspector.service 2>/dev/null || {
+    ln -sf "$interlock_unit" /etc/systemd/system/multi-user.target.wants/inspector-interlock.service
     ln -sf "$unit" /etc/systemd/system/multi-user.target.wants/inspector.service
+  }
   say "systemd is not running here: the service is enabled and starts at the next boot"
 fi
 

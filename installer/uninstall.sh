@@ -18,10 +18,12 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ "$(id -u)" -eq 0 ] || { echo "uninstall.sh: run as root (sudo)" >&2; exit 1; }
-if [ -d /run/systemd/system ]; then systemctl disable -q --now inspector.service 2>/dev/null || true
-else systemctl disable -q inspector.service 2>/dev/null || true; fi
+if [ -d /run/systemd/system ]; then systemctl disable -q --now inspector.service inspector-interlock.service 2>/dev/null || true
+else systemctl disable -q inspector.service inspector-interlock.service 2>/dev/null || true; fi
 rm -f /etc/systemd/system/inspector.service /etc/systemd/system/multi-user.target.wants/inspector.service
-rm -rf /etc/systemd/system/inspector.service.d
+rm -f /etc/systemd/system/inspector-interlock.service \
+  /etc/systemd/system/multi-user.target.wants/inspector-interlock.service
+rm -rf /etc/systemd/system/inspector.service.d /etc/systemd/system/inspector-interlock.service.d
 [ -d /run/systemd/system ] && systemctl daemon-reload
 rm -f /etc/udev/rules.d/60-inspector.rules /usr/local/bin/inspector
 rm -rf "$prefix"

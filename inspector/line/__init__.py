@@ -29,7 +29,7 @@ from inspector.ports import Actuator, Camera, RecordSink, StackLight, Trigger
 from inspector.record import PartRecord
 from inspector.transit import PartInTransit, Transit
 from inspector.types import Decision, FailSafeCause, Frame, ModelResult, Outcome
-from inspector.workers import Worker
+from inspector.workers import Heartbeat, Worker
 
 if TYPE_CHECKING:
     from inspector.line.journal import TriggerJournal
@@ -121,6 +121,7 @@ class Line:
                          for i in range(max(1, workers))]
         for worker in self._workers:
             worker.stop_event = self._stop
+        self.trigger_heartbeat = Heartbeat("trigger")
         self.running = False
         self.halted = False  # a reject_and_stop fail-safe happened: every part is rejected until restarted
         self.listeners: list[RecordListener] = []
@@ -142,6 +143,14 @@ class Line:
             self.trigger.when_broken = self.on_trigger
         self._show_light()
         return self
+
+    def threads(self) -> list[tuple[Heartbeat, Callable[[], bool]]]:
+        """The line's own threads for the watchdog: each one's heartbeat and whether it is alive. The trigger's
+        heartbeat is a call's (gpiozero's thread): it is alive while the line listens to the beam."""
+        listening = lambda: self.trigger is None or self.trigger.when_broken is not None  # noqa: E731
+        return [(self.trigger_heartbeat, listening), (self.frames.heartbeat, lambda: self.frames.alive),
+                (self.transit.heartbeat, lambda: self.transit.alive),
+                *((w.heartbeat, lambda w=w: w.alive) for w in self._workers)]
 
     def start(self) -> None:
         """Inspect arriving parts (operator Start); refused (LotError) without a lot where the station requires one."""
@@ -193,6 +202,13 @@ class Line:
     # -- trigger (gpiozero's thread) -------------------------------------------------------------------------
     def on_trigger(self) -> int:
         """Book the part that just broke the beam; returns its id. Cheap: the work happens elsewhere."""
+        self.trigger_heartbeat.enter()  # gpiozero's thread is not ours: a booking that hangs shows as a long call
+        try:
+            return self._book()
+        finally:
+            self.trigger_heartbeat.leave()
+
+    def _book(self) -> int:
         t = self.clock.now()
         wall = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
         part_id = self.journal.book(t, wall) if self.journal is not None else next(self._ids)
@@ -220,7 +236,10 @@ class Line:
 
     # -- inspection worker -----------------------------------------------------------------------------------
     def _inspect_loop(self) -> None:
+        me = threading.current_thread()
+        beat = next((w.heartbeat for w in self._workers if w.thread is me), Heartbeat("inspect")).beat
         while not self._stop.is_set():
+            beat()
             try:
                 part_id = self._queue.get(timeout=0.05)
             except queue.Empty:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from inspector.files import sync_folder
+from inspector.workers import Heartbeat
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ class TriggerJournal:
         self._segment: tuple[int, Path] | None = None
         self._stop = False
         self._thread = threading.Thread(target=self._sync_loop, name="journal-sync", daemon=True)
+        self.heartbeat = Heartbeat("journal-sync")  # beaten every wait (at most 0.5 s) and after each fdatasync
 
     @classmethod
     def open(cls, folder: str | Path, *, run_id: str, first_id: int, **options) -> "TriggerJournal":
@@ -140,11 +142,18 @@ class TriggerJournal:
             return self._next_id
 
     # -- sync thread ---------------------------------------------------------------------------------------------
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
     def _sync_loop(self) -> None:
+        beat = self.heartbeat.beat
         while True:
+            beat()
             with self._synced:
                 while not self._stop and (self._written_id <= self._durable_id or self.stats.failed is not None):
                     self._synced.wait(0.5)
+                    beat()
                 if self._stop and (self._written_id <= self._durable_id or self.stats.failed is not None):
                     return
                 fd, upto, retired, self._retired = self._fd, self._written_id, self._retired, []

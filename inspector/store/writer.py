@@ -16,6 +16,7 @@ from inspector.store.images import ImageFiles, ImagePolicy
 from inspector.store.reserve import Reserve, alarm_to_json
 from inspector.store.rows import record_to_json, record_to_row
 from inspector.store.store import PendingPart, Store, utc_now
+from inspector.workers import Heartbeat
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ class RecordWriter:
         self._abandon = threading.Event()
         self._settled = threading.Condition()
         self._thread: threading.Thread | None = None
+        self.heartbeat = Heartbeat(name)  # beaten each time round the loop and per record prepared (the watchdog's)
         self._closed = False
         self._hurry = 0
         self._queued_images = 0
@@ -248,6 +250,7 @@ class RecordWriter:
         sink: Store | None = None
         backoff = self.retry_s[0]
         while not self._abandon.is_set():
+            self.heartbeat.beat()
             try:
                 if sink is None:
                     sink = self.store.reopen()
@@ -312,6 +315,7 @@ class RecordWriter:
         self._pending.extend(self._prepare(*item) for item in items if item is not _WAKE)
 
     def _prepare(self, record: PartRecord, image: np.ndarray | None, image_lost: str | None) -> PendingPart:
+        self.heartbeat.beat()
         if image is not None:
             with self._settled:
                 self._queued_images -= 1

@@ -114,6 +114,7 @@ def test_install_upgrade_uninstall_in_a_clean_bookworm_root(clean_root):
         assert _records(box) >= 20, box.run("journalctl -u inspector --no-pager | tail -30", check=False).stdout
         assert "adam" in box.run("inspector users list --config /etc/inspector/station.toml").stdout
         _assert_no_station_file_open_to_others(box)
+        _restarted_after_kill_9(box)
 
         again = box.run("/src/installer/install.sh --simulate")
         assert "nothing to upgrade" in again.stdout
@@ -122,9 +123,12 @@ def test_install_upgrade_uninstall_in_a_clean_bookworm_root(clean_root):
         assert box.run("grep -c . /etc/inspector/station.toml").stdout == \
             box.run("grep -c . /src/installer/station.example.toml").stdout, "the station file was kept"
 
+        _ready_pin_follows_the_runtime(box)
+
         box.run("/src/installer/uninstall.sh")
         assert box.run("systemctl is-active inspector", check=False).stdout.strip() != "active"
         assert box.run("test -e /etc/systemd/system/inspector.service", check=False).returncode != 0
+        assert box.run("test -e /etc/systemd/system/inspector-interlock.service", check=False).returncode != 0
         assert box.run("test -d /opt/inspector", check=False).returncode != 0
         assert _records_kept(box)
     finally:
@@ -145,6 +149,48 @@ def _assert_no_station_file_open_to_others(box: Booted) -> None:
     readable = box.run("runuser -u inspector-test-guest -- find /var/lib/inspector /etc/inspector -readable "
                        "2>/dev/null; true").stdout
     assert readable == "", f"readable by another account:\n{readable}"
+
+
+def _main_pid(box: Booted, unit: str = "inspector") -> int:
+    return int(box.run(f"systemctl show -p MainPID --value {unit}").stdout.strip() or 0)
+
+
+def _wait_for(what, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if what():
+            return True
+        time.sleep(0.5)
+    return bool(what())
+
+
+def _restarted_after_kill_9(box: Booted) -> None:
+    """Type=notify + Restart=on-failure: the unit starts a new runtime after kill -9, which says READY=1 again."""
+    killed = _main_pid(box)
+    assert killed > 0
+    box.run(f"kill -9 {killed}")
+    assert _wait_for(lambda: _main_pid(box) not in (0, killed)
+                     and box.run("systemctl is-active inspector", check=False).stdout.strip() == "active", 90), \
+        box.run("journalctl -u inspector --no-pager | tail -30", check=False).stdout
+    assert int(box.run("systemctl show -p NRestarts --value inspector").stdout.strip()) >= 1
+    assert box.run("systemctl show -p Type --value inspector").stdout.strip() == "notify"
+
+
+def _ready_pin_follows_the_runtime(box: Booted) -> None:
+    """With gpio.ready_pin set, the interlock unit runs (mock pins under --simulate): the pin rises with the runtime's
+    heartbeats and drops when the runtime is killed."""
+    assert box.run("systemctl is-active inspector-interlock", check=False).stdout.strip() != "active"  # no pin set
+    box.run("sed -i 's/^# ready_pin = 5 /ready_pin = 5   /' /etc/inspector/station.toml")
+    box.run("systemctl restart inspector-interlock inspector")
+    journal = "journalctl -u inspector-interlock --no-pager -o cat"
+    assert _wait_for(lambda: "station ready HIGH" in box.run(journal, check=False).stdout, 90), \
+        box.run(journal, check=False).stdout[-3000:]
+    killed = _main_pid(box)
+    highs = box.run(journal, check=False).stdout.count("station ready HIGH")
+    box.run(f"kill -9 {killed}")
+    assert _wait_for(lambda: f"runtime gone (connection closed) (pid {killed})" in box.run(journal, check=False).stdout,
+                     30), box.run(journal, check=False).stdout[-3000:]
+    assert _wait_for(lambda: box.run(journal, check=False).stdout.count("station ready HIGH") > highs, 90)  # restarted
 
 
 def _records_kept(box: Booted) -> bool:
