@@ -14,6 +14,7 @@ from typing import Callable, Sequence
 from sqlite_utils import Database
 
 from inspector import __version__
+from inspector.qa.schema import NAME as REVIEW_RISK_AUDITS, add_review_risk_and_audits
 from inspector.store.model_tables import create_model_tables
 from inspector.store.rows import model_key
 
@@ -258,6 +259,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "runs.ended, runs.end_state (clean / crash), runs.end_note", _v4_run_end),
     Migration(5, "holds (retention), parts.image_pruned_at/_reason", _v5_holds_pruned_images),
     Migration(6, "model packages, re-scores, shadow results", create_model_tables),
+    Migration(7, REVIEW_RISK_AUDITS, add_review_risk_and_audits),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
