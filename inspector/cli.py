@@ -4,6 +4,7 @@
     inspector run --simulate --headless --parts 300 --rate 10 --report r.json
     inspector predict IMAGE... [--recipe NAME] --json
     inspector export --format {imagefolder,coco,yolo,csv,jsonl} --out DIR [--since T] [--until T] [--verified-only]
+                     [--include-unreviewed-uncertain]   uncertain parts no QA verdict settled are left out by default
     inspector review-report --out DIR [--since T] [--until T] [--model-key K]   the QA reports as CSV files
     inspector audit verify|export --out F.csv      the hash-chained audit trail (exit 1 names the broken entry)
     inspector users add|list|reset-pin ...      the station's users; PINs asked, never given as arguments
@@ -73,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--since", help="from this time (ISO 8601, UTC when no zone is given)")
     export.add_argument("--until", help="up to (not including) this time")
     export.add_argument("--verified-only", action="store_true", help="only parts a QA reviewer confirmed or corrected")
+    export.add_argument("--include-unreviewed-uncertain", action="store_true",
+                        help="also uncertain parts (covered boxes among them) no QA verdict settled, as class "
+                             "'uncertain' without a count (left out by default)")
     report = sub.add_parser("review-report", help="reviewer and model-vs-QA reports as CSV files")
     _common(report)
     report.add_argument("--out", required=True, type=Path, help="folder for the CSV files (made if missing)")
@@ -286,7 +290,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise ExportError(f"no database at {db}: give the station's --data-dir or --config")
     with Store.open(db, images_dir=Path(config.data_dir) / "images") as store:
         summary = export_records(store, args.out, args.format, since=args.since, until=args.until,
-                                 verified_only=args.verified_only, progress=TextProgress("export"))
+                                 verified_only=args.verified_only,
+                                 include_unreviewed_uncertain=args.include_unreviewed_uncertain,
+                                 progress=TextProgress("export"))
     print(json.dumps({"export_id": summary.export_id, "out": str(summary.out), "manifest": str(summary.manifest),
                       "records": summary.records, "skipped": summary.skipped}))
     return 0

@@ -39,11 +39,13 @@ class ExportSummary:
 
 def export_records(store: Store, out: Path | str, fmt: str, *, since: str | datetime | None = None,
                    until: str | datetime | None = None, verified_only: bool = False,
-                   progress: TextProgress | None = None, export_id: str | None = None) -> ExportSummary:
+                   include_unreviewed_uncertain: bool = False, progress: TextProgress | None = None, export_id: str | None = None) -> ExportSummary:
     """Exports the records with ``since <= wall_time < until`` (all when None) into the new folder ``out``.
 
     Each record's label is its QA truth where a person confirmed or corrected it, else the model's output
-    (``verified_only``: QA-labelled records only); the manifest says which, per record. Records whose image was not
+    (``verified_only``: QA-labelled records only); the manifest says which, per record. Uncertain parts (covered boxes
+    among them) without a QA verdict are left out unless ``include_unreviewed_uncertain``: then they carry the class
+    ``uncertain``, no count, label source ``unreviewed``. Records whose image was not
     kept, whose image file is gone, or that have no label are listed as skipped. Raises ExportError.
     """
     if fmt not in FORMATS:
@@ -56,9 +58,10 @@ def export_records(store: Store, out: Path | str, fmt: str, *, since: str | date
         raise ExportError(f"--since {since_text} is not before --until {until_text}")
     export_id = export_id or uuid.uuid4().hex
     progress = progress or NoProgress()
-    filters = {"since": since_text, "until": until_text, "verified_only": verified_only}
-    manifest = Manifest(export_id, fmt, filters, str(store.path) if store.path else None, utc_now())
-    total = count_records(store, since=since_text, until=until_text, verified_only=verified_only)
+    chosen = {"since": since_text, "until": until_text, "verified_only": verified_only,
+              "include_unreviewed_uncertain": include_unreviewed_uncertain}
+    manifest = Manifest(export_id, fmt, dict(chosen), str(store.path) if store.path else None, utc_now())
+    total = count_records(store, **chosen)
     if total == 0:
         raise ExportError(f"nothing to export: {_empty_selection(store, since_text, until_text, verified_only)}")
     staged = StagedFolder(out, export_id[:12])
@@ -67,7 +70,7 @@ def export_records(store: Store, out: Path | str, fmt: str, *, since: str | date
         try:
             progress.start(total)
             done = 0
-            for item in iter_items(store, since=since_text, until=until_text, verified_only=verified_only):
+            for item in iter_items(store, **chosen):
                 _export_one(store, item, root, writer, manifest)
                 done += 1
                 progress.update(done)
