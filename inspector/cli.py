@@ -5,7 +5,8 @@
     inspector predict IMAGE... [--recipe NAME] --json
     inspector export --format {imagefolder,coco,yolo,csv,jsonl} --out DIR [--since T] [--until T] [--verified-only]
                      [--include-unreviewed-uncertain]   uncertain parts no QA verdict settled are left out by default
-    inspector review-report --out DIR [--since T] [--until T] [--model-key K]   the QA reports as CSV files
+    inspector review-report --out DIR [--since T] [--until T] [--model-key K]   the QA reports as CSV files, and per
+                     reviewer items, min/mean/median/max s per item, audit pass rate, agreement with the model
     inspector audit verify|export --out F.csv      the hash-chained audit trail (exit 1 names the broken entry)
     inspector users add|list|reset-pin ...      the station's users; PINs asked, never given as arguments
     inspector retention run [--dry-run]         prune pass images by the station's image quota and age
@@ -216,6 +217,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
     from inspector.assemble import load_recipe_models
     from inspector import tasks
     from inspector.decide import decide
+    from inspector.qa.risk import COVERED_TEXT
+    from inspector.tasks.count import COVERED_REASON
 
     config = _station(args)
     recipe = load_recipe(args.recipe or config.recipe, config.recipes_dir)
@@ -244,8 +247,12 @@ def cmd_predict(args: argparse.Namespace) -> int:
                "label": None, "latency_ms": round(latency, 2)}
         for r in results:
             out.update(tasks.for_result(r).summary(r))
-        print(json.dumps(out) if args.json else
-              f"{path}: {out['decision'].upper()} ({decision.reason}) conf {out['confidence']:.2f} in {latency:.1f} ms")
+        if COVERED_REASON in decision.reason:  # what was counted under a hand is no count: shown as unknown
+            out.update(count=None, confidence=None, covered=True)
+            what = f"{COVERED_TEXT}, count unknown)"
+        else:
+            what = f"{decision.reason}) conf {out['confidence']:.2f}"
+        print(json.dumps(out) if args.json else f"{path}: {out['decision'].upper()} ({what} in {latency:.1f} ms")
     return 2 if refused else 1 if failed else 0
 
 
@@ -301,7 +308,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_review_report(args: argparse.Namespace) -> int:
     from inspector.export.atomic import describe_mkdir
     from inspector.review import ReviewError
-    from inspector.review_reports import write_csv
+    from inspector.review_reports import reviewer_totals, write_csv
     from inspector.store import Store
 
     db = Path(_station(args).data_dir) / "inspector.db"
@@ -312,6 +319,7 @@ def cmd_review_report(args: argparse.Namespace) -> int:
     try:
         with Store.open(db) as store:
             files = write_csv(store, args.out, since=args.since, until=args.until, model_key=args.model_key)
+            totals = reviewer_totals(store, since=args.since, until=args.until, model_key=args.model_key)
     except ReviewError as e:
         print(f"inspector: review report refused: {e}", file=sys.stderr)
         return 2
@@ -319,7 +327,7 @@ def cmd_review_report(args: argparse.Namespace) -> int:
         print(f"inspector: review report to {args.out} failed: {describe_mkdir(e, Path(args.out).absolute())}",
               file=sys.stderr)
         return 2
-    print(json.dumps({"out": str(args.out), "files": [p.name for p in files]}))
+    print(json.dumps({"out": str(args.out), "files": [p.name for p in files], "reviewers": totals}))
     return 0
 
 

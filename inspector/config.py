@@ -183,6 +183,12 @@ class StorageSettings(_Section):
         return self
 
 
+class ReviewSettings(_Section):
+    """QA review: the share of each reviewer's verdicts that another reviewer looks at again, blind."""
+
+    audit_fraction: Annotated[float, Field(ge=0, le=1)] = 0.1
+
+
 class StationConfig(_Section):
     station_id: str = "sim-1"
     recipe: str = "cartridge-box"
@@ -199,6 +205,7 @@ class StationConfig(_Section):
     timing: TimingSettings = TimingSettings()
     images: ImageSettings = ImageSettings()
     storage: StorageSettings = StorageSettings()
+    review: ReviewSettings = ReviewSettings()
 
     @property
     def simulated(self) -> bool:
