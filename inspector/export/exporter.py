@@ -63,7 +63,7 @@ def export_records(store: Store, out: Path | str, fmt: str, *, since: str | date
     manifest = Manifest(export_id, fmt, dict(chosen), str(store.path) if store.path else None, utc_now())
     total = count_records(store, **chosen)
     if total == 0:
-        raise ExportError(f"nothing to export: {_empty_selection(store, since_text, until_text, verified_only)}")
+        raise ExportError(f"nothing to export: {_empty_selection(store, **chosen)}")
     staged = StagedFolder(out, export_id[:12])
     with staged as root:
         writer = FORMATS[fmt](root)
@@ -89,14 +89,17 @@ def export_records(store: Store, out: Path | str, fmt: str, *, since: str | date
     return ExportSummary(export_id, staged.out, staged.out / MANIFEST, len(manifest.records), len(manifest.skipped))
 
 
-def _empty_selection(store: Store, since: str | None, until: str | None, verified_only: bool) -> str:
+def _empty_selection(store: Store, since: str | None, until: str | None, verified_only: bool,
+                     include_unreviewed_uncertain: bool) -> str:
     """Why the filters chose no part, with the time span the database does hold."""
     span = store._rows("SELECT min(wall_time) AS first, max(wall_time) AS last FROM parts")[0]
     held = (f"the database holds parts from {span['first']} to {span['last']}" if span["first"]
             else "the database holds no parts yet")
     window = " ".join(t for t in (f"from {since}" if since else "", f"until {until}" if until else "") if t)
     what = "no part a QA reviewer confirmed or corrected" if verified_only else "no part"
-    return f"{what} {window or 'at all'}; {held}"
+    left_out = "" if verified_only or include_unreviewed_uncertain else (
+        " (uncertain parts without a QA verdict are left out; --include-unreviewed-uncertain takes them)")
+    return f"{what} {window or 'at all'}{left_out}; {held}"
 
 
 def _export_one(store: Store, item: ExportItem, root: Path, writer: FormatWriter, manifest: Manifest) -> None:

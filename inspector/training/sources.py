@@ -195,6 +195,7 @@ def read_database(data_dir: Path, task: Task, *, since: str | None, until: str |
                   db: Path | None = None) -> Dataset:
     """The station's records, chosen as ``inspector export`` chooses them."""
     from inspector.export.selection import iter_items
+    from inspector.qa.risk import COVERED
     from inspector.review import ReviewError, utc_text
     from inspector.store import Store
 
@@ -210,7 +211,8 @@ def read_database(data_dir: Path, task: Task, *, since: str | None, until: str |
             if task == "defect" and item.class_name not in CLASSES:
                 skipped["no good/defect label"] += 1
                 continue
-            if task == "count" and item.points is None:
+            covered = task == "count" and item.class_name == COVERED  # QA confirmed the hand: teaches the flag
+            if task == "count" and item.points is None and not covered:
                 skipped["no points"] += 1
                 continue
             image = store.image_file(r)
@@ -219,7 +221,8 @@ def read_database(data_dir: Path, task: Task, *, since: str | None, until: str |
                 continue
             points = tuple((float(p[0]), float(p[1])) for p in item.points) if item.points is not None else None
             samples.append(Sample(path=image, key=f"part:{r.part_id}", label=item.class_name if task == "defect"
-                                  else None, points=points, group=f"part:{r.part_id}"))
+                                  else None, points=points or (() if covered else None), covered=covered,
+                                  group=f"part:{r.part_id}"))
             hashes.append((f"part:{r.part_id}:{item.source}:{item.class_name}", _sha256(image)))
     if not samples:
         what = "QA-verified " if verified_only else ""

@@ -71,3 +71,16 @@ def test_the_cli_flag_brings_them_in(box_data, tmp_path, capsys):
     with_ids = {e["part_id"] for e in manifest(tmp_path / "with")["records"]}
     without_ids = {e["part_id"] for e in manifest(tmp_path / "without")["records"]}
     assert covered <= with_ids and not covered & without_ids
+
+
+def test_a_selection_of_only_unreviewed_covered_boxes_names_the_flag(box, tmp_path):
+    from datetime import datetime, timedelta
+
+    from inspector.export import ExportError
+
+    one = covered_parts(box)[0]
+    start = datetime.fromisoformat(one.wall_time)
+    with pytest.raises(ExportError, match="uncertain parts without a QA verdict are left out; "
+                                          "--include-unreviewed-uncertain takes them"):
+        export_records(box, tmp_path / "none", "csv", since=start, until=start + timedelta(milliseconds=1))
+    assert not (tmp_path / "none").exists()
