@@ -181,21 +181,11 @@ class Review:
             raise ReviewError(f"page size {limit} must be at least 1")
         where, params = _filter_clauses(f, reviewed)
         since, until = utc_text(f.since, name="since"), utc_text(f.until, name="until")
-        keys, descending = _ordering(sort)
-        if sort == "risk" and f.outcomes and len(f.outcomes) == 1:
-            where.append("r.risk BETWEEN ? AND ?")  # one outcome is one range of ranks: the risk index seeks to it
-            params += list(outcome_ranks(f.outcomes[0]))
-        if after is not None:
-            if len(after) != len(keys) + 1:
-                raise ReviewError(f"page cursor {tuple(after)} does not fit sort {sort!r}")
-            where.append(f"({', '.join(keys)}, r.part_id) {'<' if descending else '>'} "
-                         f"({', '.join('?' for _ in after)})")
-            params += [*after[:-1], int(after[-1])]
-        direction = " DESC" if descending else ""
-        order = ", ".join(f"{k}{direction}" for k in (*keys, "r.part_id"))
+        order_where, order_params, order = _order_sql(f, sort, after)
+        where, params = where + order_where, params + order_params
         index = self._driving_index(f, sort, since, until, int(reviewed))
         # The page is chosen on review_items alone; only its rows are then read from parts.
-        selected = ", ".join(f"{k} AS k{i}" for i, k in enumerate(keys))
+        selected = ", ".join(f"{k} AS k{i}" for i, k in enumerate(_ordering(sort)[0]))
         sql = (f"SELECT r.part_id, {selected} FROM review_items AS r INDEXED BY {index} "
                f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?")
         return sql, [*params, int(limit)]
@@ -372,6 +362,24 @@ def _ordering(sort: str) -> tuple[tuple[str, ...], bool]:
     """The queue's order, in one place: the review_items columns of the sort key, and whether it descends."""
     return {"risk": (("r.risk", "r.confidence"), False), "confidence": (("r.confidence",), False),
             "-confidence": (("r.confidence",), True), "newest": (("r.wall_time",), True)}[sort]
+
+
+def _order_sql(f: QueueFilter, sort: str, after: tuple | None) -> tuple[list[str], list[Any], str]:
+    """The queue's ORDER BY, and the clauses that go with it: the keyset cursor ``after`` (sort keys..., part id)
+    and, risk first over one outcome, the range of ranks that outcome spans (so the risk index seeks to it)."""
+    keys, descending = _ordering(sort)
+    where: list[str] = []
+    params: list[Any] = []
+    if sort == "risk" and f.outcomes and len(f.outcomes) == 1:
+        where.append("r.risk BETWEEN ? AND ?")
+        params += list(outcome_ranks(f.outcomes[0]))
+    if after is not None:
+        if len(after) != len(keys) + 1:
+            raise ReviewError(f"page cursor {tuple(after)} does not fit sort {sort!r}")
+        where.append(f"({', '.join(keys)}, r.part_id) {'<' if descending else '>'} ({', '.join('?' for _ in after)})")
+        params += [*after[:-1], int(after[-1])]
+    direction = " DESC" if descending else ""
+    return where, params, ", ".join(f"{k}{direction}" for k in (*keys, "r.part_id"))
 
 
 def _cursor(record: PartRecord, sort: str) -> tuple[Any, ...]:

@@ -57,8 +57,10 @@ class ReviewAudits:
         if not 0.0 <= fraction <= 1.0:
             raise ReviewError(f"audit_fraction {fraction} is outside 0..1")
         self.review, self.fraction, self.draw, self.clock = review, fraction, draw, clock
-        if not any(getattr(listener, "__self__", None) is self for listener in review.on_submit):
-            review.on_submit.append(self._on_submit)
+        # one sampler per Review: a second would sample the same verdict twice
+        review.on_submit[:] = [listener for listener in review.on_submit
+                               if not isinstance(getattr(listener, "__self__", None), ReviewAudits)]
+        review.on_submit.append(self._on_submit)
 
     # -- sampling and resolving, inside the verdict's transaction ------------------------------------------------
     def _on_submit(self, conn: Any, label: Label, record: Any) -> None:

@@ -133,6 +133,14 @@ def test_the_fraction_is_set_in_the_station_file(tmp_path):
         ReviewAudits(Review.__new__(Review), 2)
 
 
+def test_one_sampler_per_review_the_latest_wins(store):
+    review = Review(store)
+    ReviewAudits(review, 1.0)
+    ReviewAudits(review, 1.0)
+    review.submit(4, "anna", "confirm")
+    assert store._rows("SELECT count(*) AS n FROM review_audits")[0]["n"] == 1
+
+
 def test_the_queue_of_others_is_unchanged_by_an_audit_pass(audited):
     review, audits = audited
     (four, _), _ = audits.pending("ben")
