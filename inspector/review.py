@@ -216,12 +216,12 @@ class Review:
                      f"WHERE {' AND '.join(clauses)} LIMIT {TIME_PROBE_ROWS})")
             if self.store._rows(probe, params)[0]["n"] < TIME_PROBE_ROWS:
                 return "review_items_time"
+        if sort == "risk":  # walked in risk order, the other filters checked: the model and recipe indexes would sort
+            return "review_items_risk"
         if f.model_key is not None:
             return "review_items_model"
         if f.recipe is not None:
             return "review_items_recipe"
-        if sort == "risk":
-            return "review_items_risk"
         if f.outcomes and len(f.outcomes) == 1:
             return "review_items_outcome"
         return "review_items_confidence"
