@@ -78,12 +78,15 @@ def _tuples(store: Store, sql: str, params: list[Any]) -> list[tuple]:
 
 
 def _timed_labels(store: Store, since: Time, until: Time, model_key: str | None) -> list[tuple]:
-    """(reviewer, day, verdict, seconds_spent) of every verdict the filters take."""
+    """(reviewer, day, verdict, seconds_spent, agrees) of every verdict the filters take; ``agrees``: 1 when the
+    verdict gives the model's value (same class and count), 0 when another, None when it gives none."""
     clauses, params = _where(since, until, model_key)
-    source = _FROM if model_key is not None else "FROM labels"
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    qa_class = _class_sql("labels.label", "labels.count")
+    agrees = (f"CASE WHEN {_TRUTH_VERDICT} THEN ({_model_class_sql()} = {qa_class} "
+              f"AND COALESCE({_MODEL_COUNT} - labels.count, 0) = 0) END")
     return _tuples(store, "SELECT labels.reviewer, substr(labels.created_at, 1, 10), labels.verdict, "
-                          f"labels.seconds_spent {source} {where}", params)
+                          f"labels.seconds_spent, {agrees} {_FROM} {where}", params)
 
 
 def reviewer_report(store: Store, *, since: Time = None, until: Time = None,
@@ -91,10 +94,14 @@ def reviewer_report(store: Store, *, since: Time = None, until: Time = None,
     """``reviewer_days`` and ``reviewer_totals`` from one read of the labels (what the reports screen shows)."""
     verdicts: dict[tuple[str, str], Counter] = defaultdict(Counter)
     seconds: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for reviewer, day, verdict, spent in _timed_labels(store, since, until, model_key):
+    models: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # reviewer -> [agreed, compared]
+    for reviewer, day, verdict, spent, agrees in _timed_labels(store, since, until, model_key):
         verdicts[reviewer, day][verdict] += 1
         if spent is not None:
             seconds[reviewer, day].append(spent)
+        if agrees is not None:
+            models[reviewer][0] += int(agrees)
+            models[reviewer][1] += 1
     days = [{"reviewer": reviewer, "day": day, "items": sum(v.values()), **seconds_stats(seconds[reviewer, day]),
              "confirm": v["confirm"], "correct": v["correct"], "inconclusive": v["inconclusive"]}
             for (reviewer, day), v in sorted(verdicts.items())]
@@ -103,7 +110,7 @@ def reviewer_report(store: Store, *, since: Time = None, until: Time = None,
     for (reviewer, day), v in verdicts.items():
         items[reviewer] += sum(v.values())
         timed[reviewer] += seconds[reviewer, day]
-    audits, models = _audits(store, since, until, model_key), _model_agreement(store, since, until, model_key)
+    audits = _audits(store, since, until, model_key)
     totals = {}
     for reviewer, n in sorted(items.items()):
         passed, failed, pending = (audits.get((reviewer, r), 0) for r in ("pass", "fail", None))
@@ -123,17 +130,6 @@ def _audits(store: Store, since: Time, until: Time, model_key: str | None) -> di
                           "JOIN labels ON labels.id = a.label_id JOIN parts ON parts.part_id = a.part_id "
                           f"{where} GROUP BY 1, 2", params)
     return {(reviewer, result): n for reviewer, result, n in rows}
-
-
-def _model_agreement(store: Store, since: Time, until: Time, model_key: str | None) -> dict[str, tuple[int, int]]:
-    """reviewer -> (verdicts that agree with the model, verdicts giving a value): same class and same count."""
-    clauses, params = _where(since, until, model_key)
-    qa_class = _class_sql("labels.label", "labels.count")
-    agreed = f"({_model_class_sql()} = {qa_class} AND COALESCE({_MODEL_COUNT} - labels.count, 0) = 0)"
-    rows = _tuples(store, f"SELECT labels.reviewer, sum({agreed}), count(*) {_FROM} WHERE "
-                          f"{' AND '.join([_TRUTH_VERDICT, *clauses])} "
-                          "GROUP BY 1", params)
-    return {reviewer: (int(n_agreed or 0), n) for reviewer, n_agreed, n in rows}
 
 
 def reviewer_days(store: Store, *, since: Time = None, until: Time = None,
