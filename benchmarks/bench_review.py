@@ -1,7 +1,8 @@
 """The review queue at scale: the first page of the filtered, sorted queue with 1,000,000 parts in the database.
 
 Builds the database once (executemany in one transaction: 30 days of two recipes, two model versions each, 90 % passes
-with 2 % of them kept, the rest rejects, uncertain and fail-safe parts; QA labels on the lowest-confidence items and spread over the rest), then
+with 2 % of them kept, the rest rejects, uncertain (half the uncertain boxes covered by a hand) and fail-safe parts; QA labels on the
+lowest-confidence items and spread over the rest), then
 times the first page (50 items) of several filter/sort combinations, median of N after one warm-up.
 
     PYTHONPATH=. .venv/bin/python benchmarks/bench_review.py [--parts 1000000] [--labels 50000] [--repeat 15]
@@ -30,6 +31,7 @@ from inspector import review_reports  # noqa: E402
 from inspector.review import QueueFilter, Review  # noqa: E402
 from inspector.store import Store  # noqa: E402
 from inspector.store.rows import INSERT_PART_SQL, model_key  # noqa: E402
+from inspector.tasks.count import COVERED_REASON  # noqa: E402
 
 TARGET_MS = 50.0
 RESULTS = Path(__file__).resolve().parent / "results" / "review.json"
@@ -75,7 +77,10 @@ def build_database(path: Path, parts: int, labels: int, seed: int = 1) -> float:
                 values = ("surface-part", None, None, None, label, float(conf[i]),
                           None if o == "pass" else "[200,148,92,68]")
             recipe, count, expected, pts, label, p_defect, defect_box = values
-            yield (part_id, "bench", recipe, "ab" * 32, float(seconds[i]), wall, o, "bench", float(conf[i]),
+            covered = box[i] and o == "uncertain" and part_id % 2 == 0
+            reason = f"{COVERED_REASON} (occlusion 1.00)" if covered else "bench"
+            yield (part_id, "bench", recipe, "ab" * 32, float(seconds[i]), wall, o, reason,
+                   1.0 if covered else float(conf[i]),
                    int(o != "pass"), "no_frame" if o == "fail_safe" else None, 0, models, count, expected, pts,
                    0.0, label, p_defect, defect_box, '{"inference":11.8}', float(seconds[i]), image, None, key)
 
@@ -107,7 +112,8 @@ def combos() -> dict[str, dict]:
     box_new = model_key(RECIPES["cartridge-box"][1])
     part_old = model_key(RECIPES["surface-part"][0])
     return {
-        "open queue, lowest confidence first": dict(filters=QueueFilter()),
+        "open queue, risk first (the default)": dict(filters=QueueFilter()),
+        "lowest confidence first": dict(filters=QueueFilter(), sort="confidence"),
         "all states (reviewed included)": dict(filters=QueueFilter(state="all")),
         "reviewed only (past verdicts)": dict(filters=QueueFilter(state="reviewed")),
         "outcome uncertain": dict(filters=QueueFilter(outcomes=["uncertain"])),
@@ -129,7 +135,7 @@ def combos() -> dict[str, dict]:
 
 
 def measure(review: Review, spec: dict, repeat: int) -> dict:
-    filters, sort = spec["filters"], spec.get("sort", "confidence")
+    filters, sort = spec["filters"], spec.get("sort", "risk")
     after = None
     if spec.get("page") == 2:
         after = review.queue(filters, sort=sort).next_after

@@ -4,8 +4,10 @@
     inspector run --simulate --headless --parts 300 --rate 10 --report r.json [--lot L]
     inspector report --lot L --out FILE.pdf|.csv   the batch report of a lot; lots, review-queue --lot L
     inspector predict IMAGE... [--recipe NAME] --json
-    inspector export --format {imagefolder,coco,yolo,csv,jsonl} --out DIR [--since T] [--until T] [--verified-only] [--lot L]
-    inspector review-report --out DIR [--since T] [--until T] [--model-key K]   the QA reports as CSV files
+    inspector export --format {imagefolder,coco,yolo,csv,jsonl} --out DIR [--since T] [--until T] [--verified-only]
+                     [--lot L] [--include-unreviewed-uncertain]   uncertain parts no QA verdict settled: left out by default
+    inspector review-report --out DIR [--since T] [--until T] [--model-key K] [--lot L]   the QA reports as CSV files,
+                     and per reviewer items, min/mean/median/max s per item, audit pass rate, agreement with the model
     inspector audit verify|export --out F.csv      the audit trail and the record chain (exit 1, one line per finding)
     inspector users add|list|reset-pin ...      the station's users; PINs asked, never given as arguments
     inspector retention run [--dry-run]         prune pass images by the station's image quota and age
@@ -82,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--until", help="up to (not including) this time")
     export.add_argument("--verified-only", action="store_true", help="only parts a QA reviewer confirmed or corrected")
     export.add_argument("--lot", help="only the parts of this lot")
+    export.add_argument("--include-unreviewed-uncertain", action="store_true",
+                        help="also uncertain parts (covered boxes among them) no QA verdict settled, as class "
+                             "'uncertain' without a count (left out by default)")
     report = sub.add_parser("review-report", help="reviewer and model-vs-QA reports as CSV files")
     _common(report)
     report.add_argument("--out", required=True, type=Path, help="folder for the CSV files (made if missing)")
@@ -240,6 +245,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
     from inspector.assemble import load_recipe_models
     from inspector import tasks
     from inspector.decide import decide
+    from inspector.qa.risk import COVERED_TEXT
+    from inspector.tasks.count import COVERED_REASON
 
     config = _station(args)
     recipe = load_recipe(args.recipe or config.recipe, config.recipes_dir)
@@ -268,8 +275,12 @@ def cmd_predict(args: argparse.Namespace) -> int:
                "label": None, "latency_ms": round(latency, 2)}
         for r in results:
             out.update(tasks.for_result(r).summary(r))
-        print(json.dumps(out) if args.json else
-              f"{path}: {out['decision'].upper()} ({decision.reason}) conf {out['confidence']:.2f} in {latency:.1f} ms")
+        if COVERED_REASON in decision.reason:  # what was counted under a hand is no count: shown as unknown
+            out.update(count=None, confidence=None, covered=True)
+            what = f"{COVERED_TEXT}, count unknown)"
+        else:
+            what = f"{decision.reason}) conf {out['confidence']:.2f}"
+        print(json.dumps(out) if args.json else f"{path}: {out['decision'].upper()} ({what} in {latency:.1f} ms")
     return 2 if refused else 1 if failed else 0
 
 
@@ -314,7 +325,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise ExportError(f"no database at {db}: give the station's --data-dir or --config")
     with Store.open(db, images_dir=Path(config.data_dir) / "images") as store:
         summary = export_records(store, args.out, args.format, since=args.since, until=args.until,
-                                 verified_only=args.verified_only, progress=TextProgress("export"), lot=args.lot)
+                                 verified_only=args.verified_only,
+                                 include_unreviewed_uncertain=args.include_unreviewed_uncertain,
+                                 progress=TextProgress("export"), lot=args.lot)
     print(json.dumps({"export_id": summary.export_id, "out": str(summary.out), "manifest": str(summary.manifest),
                       "records": summary.records, "skipped": summary.skipped}))
     return 0
@@ -323,7 +336,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_review_report(args: argparse.Namespace) -> int:
     from inspector.export.atomic import describe_mkdir
     from inspector.review import ReviewError
-    from inspector.review_reports import write_csv
+    from inspector.review_reports import reviewer_totals, write_csv
     from inspector.store import Store
 
     db = Path(_station(args).data_dir) / "inspector.db"
@@ -335,6 +348,7 @@ def cmd_review_report(args: argparse.Namespace) -> int:
         with Store.open(db) as store:
             files = write_csv(store, args.out, since=args.since, until=args.until, model_key=args.model_key,
                               lot=args.lot)
+            totals = reviewer_totals(store, since=args.since, until=args.until, model_key=args.model_key, lot=args.lot)
     except ReviewError as e:
         print(f"inspector: review report refused: {e}", file=sys.stderr)
         return 2
@@ -342,7 +356,7 @@ def cmd_review_report(args: argparse.Namespace) -> int:
         print(f"inspector: review report to {args.out} failed: {describe_mkdir(e, Path(args.out).absolute())}",
               file=sys.stderr)
         return 2
-    print(json.dumps({"out": str(args.out), "files": [p.name for p in files]}))
+    print(json.dumps({"out": str(args.out), "files": [p.name for p in files], "reviewers": totals}))
     return 0
 
 

@@ -221,6 +221,12 @@ class LotSettings(_Section):
     required: bool = False
 
 
+class ReviewSettings(_Section):
+    """QA review: the share of each reviewer's verdicts that another reviewer looks at again, blind."""
+
+    audit_fraction: Annotated[float, Field(ge=0, le=1)] = 0.1
+
+
 class StationConfig(_Section):
     station_id: str = "sim-1"
     recipe: str = "cartridge-box"
@@ -241,6 +247,7 @@ class StationConfig(_Section):
     users: UsersSettings = UsersSettings()
     lots: LotSettings = LotSettings()
     interlock: InterlockSettings = InterlockSettings()
+    review: ReviewSettings = ReviewSettings()
 
     @property
     def simulated(self) -> bool:

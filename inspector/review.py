@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Sequence
 
+from inspector.qa.risk import COVERED, model_value_of, outcome_ranks, risk_rank
 from inspector.record import PartRecord
 from inspector.store import Store, utc_now
 from inspector.store.chain import chain_rows
@@ -20,7 +21,7 @@ from inspector.store.rows import dumps, row_to_record
 
 VERDICTS = ("confirm", "correct", "inconclusive")
 QUEUE_OUTCOMES = ("reject", "fail_safe", "uncertain", "pass")
-SORTS = ("confidence", "-confidence", "newest")
+SORTS = ("risk", "confidence", "-confidence", "newest")  # risk: what QA must see first (inspector.qa.risk)
 REVIEW_STATES = ("open", "reviewed", "all")
 PAGE_SIZE = 50
 TIME_PROBE_ROWS = 4000  # a time range with fewer queue rows than this drives the query by time, then sorts
@@ -108,14 +109,14 @@ class QueueItem:
     record: PartRecord
     label: Label | None  # the latest verdict, if any
 
-    def cursor(self, sort: str = "confidence") -> tuple[Any, int]:
+    def cursor(self, sort: str = "risk") -> tuple[Any, ...]:
         return _cursor(self.record, sort)
 
 
 @dataclass
 class QueuePage:
     items: list[QueueItem]
-    next_after: tuple[Any, int] | None  # (sort key, part id): pass as ``after`` for the next page; None at the end
+    next_after: tuple[Any, ...] | None  # (sort keys..., part id): pass as ``after`` for the next page; None at the end
     plan: list[str] = field(default_factory=list)  # EXPLAIN QUERY PLAN, for benchmarks and tests
 
 
@@ -129,8 +130,8 @@ def class_of(label: str | None, count: int | None, expected: int | None) -> str 
 
 
 def model_value(record: PartRecord) -> dict[str, Any]:
-    """What the model said, in the shape a label holds."""
-    return {"label": record.label, "count": record.count, "points": record.points, "defect_box": record.defect_box}
+    """What the model said, in the shape a label holds (a covered box: class ``covered``, no count)."""
+    return model_value_of(record)
 
 
 SubmitListener = Callable[[Any, Label, PartRecord], None]
@@ -146,9 +147,10 @@ class Review:
 
     # The queue
 
-    def queue(self, filters: QueueFilter | None = None, *, sort: str = "confidence", after: tuple | None = None,
+    def queue(self, filters: QueueFilter | None = None, *, sort: str = "risk", after: tuple | None = None,
               limit: int = PAGE_SIZE, explain: bool = False) -> QueuePage:
-        """One page of the queue, lowest confidence first by default; keyset paging with ``after``.
+        """One page of the queue, risk first by default (fail-safes, covered, uncertain, rejects, passes; each by
+        rising confidence); keyset paging with ``after``.
 
         ``after`` is the ``next_after`` of the page before. Each index walk is bounded by the page size: state
         "all" merges an open and a reviewed page, several outcomes merge one page per outcome.
@@ -160,11 +162,12 @@ class Review:
         for reviewed in states:
             for one in parts:
                 sql, params = self.queue_sql(one, sort=sort, after=after, limit=limit, reviewed=reviewed)
-                keys += [(r["k"], r["part_id"]) for r in self.store._rows(sql, params)]
+                keys += [(*(r[f"k{i}"] for i in range(len(_ordering(sort)[0]))), r["part_id"])
+                         for r in self.store._rows(sql, params)]
                 if explain:
                     plan += [r["detail"] for r in self.store._rows("EXPLAIN QUERY PLAN " + sql, params)]
-        keys = sorted(keys, reverse=sort != "confidence")[:limit]
-        ids = [part_id for _, part_id in keys]
+        keys = sorted(keys, reverse=_ordering(sort)[1])[:limit]
+        ids = [key[-1] for key in keys]
         rows = {r["part_id"]: r for r in self.store._rows(
             f"SELECT * FROM parts WHERE part_id IN ({', '.join('?' for _ in ids)})", ids)} if ids else {}
         labels = self.latest_labels(ids)
@@ -172,7 +175,7 @@ class Review:
         next_after = keys[-1] if len(keys) == limit else None
         return QueuePage(items, next_after, plan)
 
-    def queue_sql(self, f: QueueFilter, *, sort: str = "confidence", after: tuple | None = None,
+    def queue_sql(self, f: QueueFilter, *, sort: str = "risk", after: tuple | None = None,
                   limit: int = PAGE_SIZE, reviewed: int = 0) -> tuple[str, list[Any]]:
         if sort not in SORTS:
             raise ReviewError(f"sort {sort!r} is not one of {', '.join(SORTS)}")
@@ -180,15 +183,12 @@ class Review:
             raise ReviewError(f"page size {limit} must be at least 1")
         where, params = _filter_clauses(f, reviewed)
         since, until = utc_text(f.since, name="since"), utc_text(f.until, name="until")
-        key = {"confidence": "r.confidence", "-confidence": "r.confidence", "newest": "r.wall_time"}[sort]
-        descending = sort != "confidence"
-        if after is not None:
-            where.append(f"({key}, r.part_id) {'<' if descending else '>'} (?, ?)")
-            params += [after[0], int(after[1])]
-        order = f"{key} DESC, r.part_id DESC" if descending else f"{key}, r.part_id"
+        order_where, order_params, order = _order_sql(f, sort, after)
+        where, params = where + order_where, params + order_params
         index = self._driving_index(f, sort, since, until, int(reviewed))
         # The page is chosen on review_items alone; only its rows are then read from parts.
-        sql = (f"SELECT r.part_id, {key} AS k FROM review_items AS r INDEXED BY {index} "
+        selected = ", ".join(f"{k} AS k{i}" for i, k in enumerate(_ordering(sort)[0]))
+        sql = (f"SELECT r.part_id, {selected} FROM review_items AS r INDEXED BY {index} "
                f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?")
         return sql, [*params, int(limit)]
 
@@ -220,6 +220,8 @@ class Review:
                 return "review_items_time"
         if f.lot is not None:
             return "review_items_lot"
+        if sort == "risk":  # walked in risk order, the other filters checked: the model and recipe indexes would sort
+            return "review_items_risk"
         if f.model_key is not None:
             return "review_items_model"
         if f.recipe is not None:
@@ -259,11 +261,14 @@ class Review:
     def submit(self, part_id: int, reviewer: str, verdict: str, *, label: str | None = None,
                count: int | None = None, points: Sequence[Sequence[float]] | None = None,
                defect_box: Sequence[int] | None = None, comment: str | None = None,
-               seconds_spent: float | None = None) -> Label:
+               seconds_spent: float | None = None, blind: bool = False) -> Label:
         """Records a verdict on one part, in one transaction; returns the label row.
 
         confirm: the value shown (the latest QA value, else the model's) is right. correct: give ``label`` (the
         class), ``points`` (cartridge centres; the count follows from them) or ``count``. inconclusive: no value.
+        ``blind``: the reviewer was shown the model's value only (a second reviewer's audit), so that is what a
+        confirm confirms and what ``before`` holds. A covered box's model value is the class ``covered`` with no
+        count: confirming it says "covered"; a count given for it replaces that class.
         """
         reviewer = (reviewer or "").strip()
         if not reviewer:
@@ -292,7 +297,7 @@ class Review:
             record = row_to_record(row)
             previous = _one(conn, "SELECT * FROM labels WHERE part_id = ? AND verdict != 'inconclusive' "
                                   "ORDER BY id DESC LIMIT 1", [part_id])
-            if previous is not None:
+            if previous is not None and not blind:
                 shown = Label.from_row(previous)
                 before = {"source": "qa", "label_id": shown.id, "label": shown.label, "count": shown.count,
                           "points": shown.points, "defect_box": shown.defect_box}
@@ -309,6 +314,8 @@ class Review:
                 if count is not None:
                     value["count"] = int(count)
                     value["points"] = points_list
+                    if label is None and value["label"] == COVERED:
+                        value["label"] = None  # a recount of a covered box: the count is the truth now
                 if box is not None:
                     value["defect_box"] = box
             created = self.clock()
@@ -356,7 +363,33 @@ def _filter_clauses(f: QueueFilter, reviewed: int) -> tuple[list[str], list[Any]
     return where, params
 
 
-def _cursor(record: PartRecord, sort: str) -> tuple[Any, int]:
+def _ordering(sort: str) -> tuple[tuple[str, ...], bool]:
+    """The queue's order, in one place: the review_items columns of the sort key, and whether it descends."""
+    return {"risk": (("r.risk", "r.confidence"), False), "confidence": (("r.confidence",), False),
+            "-confidence": (("r.confidence",), True), "newest": (("r.wall_time",), True)}[sort]
+
+
+def _order_sql(f: QueueFilter, sort: str, after: tuple | None) -> tuple[list[str], list[Any], str]:
+    """The queue's ORDER BY, and the clauses that go with it: the keyset cursor ``after`` (sort keys..., part id)
+    and, risk first over one outcome, the range of ranks that outcome spans (so the risk index seeks to it)."""
+    keys, descending = _ordering(sort)
+    where: list[str] = []
+    params: list[Any] = []
+    if sort == "risk" and f.outcomes and len(f.outcomes) == 1:
+        where.append("r.risk BETWEEN ? AND ?")
+        params += list(outcome_ranks(f.outcomes[0]))
+    if after is not None:
+        if len(after) != len(keys) + 1:
+            raise ReviewError(f"page cursor {tuple(after)} does not fit sort {sort!r}")
+        where.append(f"({', '.join(keys)}, r.part_id) {'<' if descending else '>'} ({', '.join('?' for _ in after)})")
+        params += [*after[:-1], int(after[-1])]
+    direction = " DESC" if descending else ""
+    return where, params, ", ".join(f"{k}{direction}" for k in (*keys, "r.part_id"))
+
+
+def _cursor(record: PartRecord, sort: str) -> tuple[Any, ...]:
+    if sort == "risk":
+        return (risk_rank(record), record.confidence, record.part_id)
     return (record.wall_time if sort == "newest" else record.confidence, record.part_id)
 
 

@@ -1,5 +1,7 @@
-"""Reviewer and quality reports from the QA labels: items per reviewer per day with the median seconds per item, and
-per model version how far model and QA agree (confusion matrix of classes, histogram of count errors); as CSV."""
+"""Reviewer and quality reports from the QA labels: items per reviewer per day with min / mean / median / max seconds
+per item; per reviewer the same over the whole range with the second-reviewer audit pass rate and how often the
+reviewer agreed with the model; per model version how far model and QA agree (confusion matrix of classes, histogram
+of count errors); as CSV."""
 from __future__ import annotations
 
 import csv
@@ -12,13 +14,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from inspector.qa.risk import COVERED, covered_sql
 from inspector.review import utc_text
 from inspector.store import Store
 
 _LATEST_TRUTH = ("labels.id IN (SELECT max(id) FROM labels GROUP BY part_id) "
                  "AND labels.verdict IN ('confirm', 'correct')")
 _FROM = "FROM labels JOIN parts ON parts.part_id = labels.part_id"
+_TRUTH_VERDICT = "labels.verdict IN ('confirm', 'correct')"
 Time = str | datetime | None
+SECONDS = ("min_seconds", "mean_seconds", "median_seconds", "max_seconds")
+TOTAL_COLUMNS = ["reviewer", "items", *SECONDS, "audited", "audit_passed", "audit_pass_rate", "audits_pending",
+                 "model_compared", "model_agreed", "model_agreement"]
 
 
 def _where(since: Time, until: Time, model_key: str | None, lot: str | None = None) -> tuple[list[str], list[Any]]:
@@ -44,6 +51,26 @@ def _median(seconds: list[float]) -> float | None:
     return round(statistics.median(seconds), 2) if seconds else None
 
 
+def seconds_stats(seconds: list[float]) -> dict[str, float | None]:
+    """min / mean / median / max seconds per item (None each when no item was timed)."""
+    if not seconds:
+        return {"min_seconds": None, "mean_seconds": None, "median_seconds": None, "max_seconds": None}
+    return {"min_seconds": round(min(seconds), 2), "mean_seconds": round(statistics.fmean(seconds), 2),
+            "median_seconds": _median(seconds), "max_seconds": round(max(seconds), 2)}
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _model_class_sql() -> str:
+    """The model's class of a part: ``covered`` for a covered box (its count is unknown), else as ``class_of``."""
+    return f"CASE WHEN {covered_sql('parts')} THEN '{COVERED}' ELSE {_class_sql('parts.label', 'parts.count')} END"
+
+
+_MODEL_COUNT = f"CASE WHEN {covered_sql('parts')} THEN NULL ELSE parts.count END"
+
+
 def _tuples(store: Store, sql: str, params: list[Any]) -> list[tuple]:
     """Rows as plain tuples: the reports read tens of thousands of labels per refresh."""
     with store._lock:
@@ -52,12 +79,15 @@ def _tuples(store: Store, sql: str, params: list[Any]) -> list[tuple]:
 
 def _timed_labels(store: Store, since: Time, until: Time, model_key: str | None,
                   lot: str | None = None) -> list[tuple]:
-    """(reviewer, day, verdict, seconds_spent) of every verdict the filters take."""
+    """(reviewer, day, verdict, seconds_spent, agrees) of every verdict the filters take; ``agrees``: 1 when the
+    verdict gives the model's value (same class and count), 0 when another, None when it gives none."""
     clauses, params = _where(since, until, model_key, lot)
-    source = _FROM if model_key is not None or lot is not None else "FROM labels"
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    qa_class = _class_sql("labels.label", "labels.count")
+    agrees = (f"CASE WHEN {_TRUTH_VERDICT} THEN ({_model_class_sql()} = {qa_class} "
+              f"AND COALESCE({_MODEL_COUNT} - labels.count, 0) = 0) END")
     return _tuples(store, "SELECT labels.reviewer, substr(labels.created_at, 1, 10), labels.verdict, "
-                          f"labels.seconds_spent {source} {where}", params)
+                          f"labels.seconds_spent, {agrees} {_FROM} {where}", params)
 
 
 def reviewer_report(store: Store, *, since: Time = None, until: Time = None,
@@ -66,11 +96,15 @@ def reviewer_report(store: Store, *, since: Time = None, until: Time = None,
     """``reviewer_days`` and ``reviewer_totals`` from one read of the labels (what the reports screen shows)."""
     verdicts: dict[tuple[str, str], Counter] = defaultdict(Counter)
     seconds: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for reviewer, day, verdict, spent in _timed_labels(store, since, until, model_key, lot):
+    models: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # reviewer -> [agreed, compared]
+    for reviewer, day, verdict, spent, agrees in _timed_labels(store, since, until, model_key, lot):
         verdicts[reviewer, day][verdict] += 1
         if spent is not None:
             seconds[reviewer, day].append(spent)
-    days = [{"reviewer": reviewer, "day": day, "items": sum(v.values()), "median_seconds": _median(seconds[reviewer, day]),
+        if agrees is not None:
+            models[reviewer][0] += int(agrees)
+            models[reviewer][1] += 1
+    days = [{"reviewer": reviewer, "day": day, "items": sum(v.values()), **seconds_stats(seconds[reviewer, day]),
              "confirm": v["confirm"], "correct": v["correct"], "inconclusive": v["inconclusive"]}
             for (reviewer, day), v in sorted(verdicts.items())]
     items: Counter = Counter()
@@ -78,8 +112,27 @@ def reviewer_report(store: Store, *, since: Time = None, until: Time = None,
     for (reviewer, day), v in verdicts.items():
         items[reviewer] += sum(v.values())
         timed[reviewer] += seconds[reviewer, day]
-    totals = {reviewer: {"items": n, "median_seconds": _median(timed[reviewer])} for reviewer, n in sorted(items.items())}
+    audits = _audits(store, since, until, model_key, lot)
+    totals = {}
+    for reviewer, n in sorted(items.items()):
+        passed, failed, pending = (audits.get((reviewer, r), 0) for r in ("pass", "fail", None))
+        agreed, compared = models.get(reviewer, (0, 0))
+        totals[reviewer] = {"items": n, **seconds_stats(timed[reviewer]), "audited": passed + failed,
+                            "audit_passed": passed, "audit_pass_rate": _rate(passed, passed + failed),
+                            "audits_pending": pending, "model_compared": compared, "model_agreed": agreed,
+                            "model_agreement": _rate(agreed, compared)}
     return days, totals
+
+
+def _audits(store: Store, since: Time, until: Time, model_key: str | None,
+            lot: str | None = None) -> dict[tuple[str, str | None], int]:
+    """(first reviewer, result) -> audits, of the verdicts the filters take; result None: still pending."""
+    clauses, params = _where(since, until, model_key, lot)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = _tuples(store, "SELECT a.first_reviewer, a.result, count(*) FROM review_audits a "
+                          "JOIN labels ON labels.id = a.label_id JOIN parts ON parts.part_id = a.part_id "
+                          f"{where} GROUP BY 1, 2", params)
+    return {(reviewer, result): n for reviewer, result, n in rows}
 
 
 def reviewer_days(store: Store, *, since: Time = None, until: Time = None,
@@ -93,7 +146,9 @@ def reviewer_days(store: Store, *, since: Time = None, until: Time = None,
 
 def reviewer_totals(store: Store, *, since: Time = None, until: Time = None,
                     model_key: str | None = None, lot: str | None = None) -> dict[str, dict[str, Any]]:
-    """Per reviewer over the whole range: verdicts given and the median seconds over every timed item."""
+    """Per reviewer over the whole range: verdicts given; min / mean / median / max seconds over every timed item;
+    audits of their verdicts decided, passed, pass rate and pending; verdicts giving a value that agree with the
+    model (same class and count; a covered box's model class is ``covered``), and that rate."""
     return reviewer_report(store, since=since, until=until, model_key=model_key, lot=lot)[1]
 
 
@@ -131,8 +186,8 @@ def agreement(store: Store, *, since: Time = None, until: Time = None,
     Over the parts whose latest verdict gives a value and, with ``since``/``until``, was given in that range.
     """
     clauses, params = _where(since, until, model_key, lot)
-    model_class, qa_class = _class_sql("parts.label", "parts.count"), _class_sql("labels.label", "labels.count")
-    rows = _tuples(store, f"SELECT parts.model_key, {model_class}, {qa_class}, parts.count - labels.count, count(*) "
+    model_class, qa_class = _model_class_sql(), _class_sql("labels.label", "labels.count")
+    rows = _tuples(store, f"SELECT parts.model_key, {model_class}, {qa_class}, {_MODEL_COUNT} - labels.count, count(*) "
                           f"{_FROM} WHERE {' AND '.join([_LATEST_TRUTH, *clauses])} GROUP BY 1, 2, 3, 4", params)
     out: dict[str, Agreement] = {}
     for key, model_cls, qa_cls, error, parts in sorted(rows, key=lambda r: r[0] or ""):
@@ -147,15 +202,17 @@ def agreement(store: Store, *, since: Time = None, until: Time = None,
 
 def write_csv(store: Store, out_dir: Path | str, *, since: Time = None, until: Time = None,
               model_key: str | None = None, lot: str | None = None) -> list[Path]:
-    """reviewers.csv, agreement.csv, confusion.csv and count_errors.csv in ``out_dir``; each file appears whole."""
-    days = reviewer_days(store, since=since, until=until, model_key=model_key, lot=lot)
+    """reviewers.csv (per day), reviewer_totals.csv, agreement.csv, confusion.csv and count_errors.csv in
+    ``out_dir``; each file appears whole."""
+    days, totals = reviewer_report(store, since=since, until=until, model_key=model_key, lot=lot)
     models = agreement(store, since=since, until=until, model_key=model_key, lot=lot)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, f"{out} is a file, not a folder", str(out))
     out.mkdir(parents=True, exist_ok=True)
     tables = {
-        "reviewers.csv": (["reviewer", "day", "items", "median_seconds", "confirm", "correct", "inconclusive"], days),
+        "reviewers.csv": (["reviewer", "day", "items", *SECONDS, "confirm", "correct", "inconclusive"], days),
+        "reviewer_totals.csv": (TOTAL_COLUMNS, [{"reviewer": r, **t} for r, t in totals.items()]),
         "agreement.csv": (["model_key", "reviewed", "agreed", "agreement"],
                           [{"model_key": a.model_key, "reviewed": a.reviewed, "agreed": a.agreed,
                             "agreement": a.agreement} for a in models.values()]),

@@ -39,13 +39,15 @@ class ExportSummary:
 
 def export_records(store: Store, out: Path | str, fmt: str, *, since: str | datetime | None = None,
                    until: str | datetime | None = None, verified_only: bool = False,
-                   progress: TextProgress | None = None, export_id: str | None = None,
-                   lot: str | None = None) -> ExportSummary:
+                   include_unreviewed_uncertain: bool = False, progress: TextProgress | None = None,
+                   export_id: str | None = None, lot: str | None = None) -> ExportSummary:
     """Exports the records with ``since <= wall_time < until`` (all when None) into the new folder ``out``.
 
     Each record's label is its QA truth where a person confirmed or corrected it, else the model's output
     (``verified_only``: QA-labelled records only; ``lot``: the parts of that lot only); the manifest says which, per
-    record. Records whose image was not
+    record. Uncertain parts (covered boxes among them) without a QA verdict are left out unless
+    ``include_unreviewed_uncertain``: then they carry the class ``uncertain``, no count, label source ``unreviewed``.
+    Records whose image was not
     kept, whose image file is gone, or that have no label are listed as skipped. Raises ExportError.
     """
     if fmt not in FORMATS:
@@ -58,18 +60,19 @@ def export_records(store: Store, out: Path | str, fmt: str, *, since: str | date
         raise ExportError(f"--since {since_text} is not before --until {until_text}")
     export_id = export_id or uuid.uuid4().hex
     progress = progress or NoProgress()
-    filters = {"since": since_text, "until": until_text, "verified_only": verified_only, "lot": lot}
-    manifest = Manifest(export_id, fmt, filters, str(store.path) if store.path else None, utc_now())
-    total = count_records(store, since=since_text, until=until_text, verified_only=verified_only, lot=lot)
+    chosen = {"since": since_text, "until": until_text, "verified_only": verified_only,
+              "include_unreviewed_uncertain": include_unreviewed_uncertain, "lot": lot}
+    manifest = Manifest(export_id, fmt, dict(chosen), str(store.path) if store.path else None, utc_now())
+    total = count_records(store, **chosen)
     if total == 0:
-        raise ExportError(f"nothing to export: {_empty_selection(store, since_text, until_text, verified_only, lot)}")
+        raise ExportError(f"nothing to export: {_empty_selection(store, **chosen)}")
     staged = StagedFolder(out, export_id[:12])
     with staged as root:
         writer = FORMATS[fmt](root)
         try:
             progress.start(total)
             done = 0
-            for item in iter_items(store, since=since_text, until=until_text, verified_only=verified_only, lot=lot):
+            for item in iter_items(store, **chosen):
                 _export_one(store, item, root, writer, manifest)
                 done += 1
                 progress.update(done)
@@ -89,7 +92,7 @@ def export_records(store: Store, out: Path | str, fmt: str, *, since: str | date
 
 
 def _empty_selection(store: Store, since: str | None, until: str | None, verified_only: bool,
-                     lot: str | None = None) -> str:
+                     include_unreviewed_uncertain: bool = False, lot: str | None = None) -> str:
     """Why the filters chose no part, with the time span the database does hold."""
     span = store._rows("SELECT min(wall_time) AS first, max(wall_time) AS last FROM parts")[0]
     held = (f"the database holds parts from {span['first']} to {span['last']}" if span["first"]
@@ -98,7 +101,9 @@ def _empty_selection(store: Store, since: str | None, until: str | None, verifie
     what = "no part a QA reviewer confirmed or corrected" if verified_only else "no part"
     if lot is not None:
         what += f" of lot {lot!r}"
-    return f"{what} {window or 'at all'}; {held}"
+    left_out = "" if verified_only or include_unreviewed_uncertain else (
+        " (uncertain parts without a QA verdict are left out; --include-unreviewed-uncertain takes them)")
+    return f"{what} {window or 'at all'}{left_out}; {held}"
 
 
 def _export_one(store: Store, item: ExportItem, root: Path, writer: FormatWriter, manifest: Manifest) -> None:

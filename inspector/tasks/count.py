@@ -18,6 +18,7 @@ from inspector.tasks import Task, shifted_points
 from inspector.types import CountResult, Decision, Outcome
 
 COUNT_FIELDS = {"count", "points", "occlusion"}
+COVERED_REASON = "box covered, cannot count"  # the reason of a covered box: review and export find it by this text
 
 
 class CountPostprocess(_Strict):
@@ -85,7 +86,7 @@ class CountTask(Task):
     def decide(self, result: CountResult, recipe) -> Decision:
         expected = recipe.expected_count
         if result.occlusion >= recipe.occlusion_threshold:
-            return Decision(Outcome.UNCERTAIN, f"box covered, cannot count (occlusion {result.occlusion:.2f})",
+            return Decision(Outcome.UNCERTAIN, f"{COVERED_REASON} (occlusion {result.occlusion:.2f})",
                             result.occlusion)
         confidence = min(1.0 - result.occlusion, min((p[2] for p in result.points), default=1.0))
         if result.count != expected:

@@ -195,6 +195,7 @@ def read_database(data_dir: Path, task: Task, *, since: str | None, until: str |
                   db: Path | None = None) -> Dataset:
     """The station's records, chosen as ``inspector export`` chooses them."""
     from inspector.export.selection import iter_items
+    from inspector.qa.risk import COVERED
     from inspector.review import ReviewError, utc_text
     from inspector.store import Store
 
@@ -210,7 +211,8 @@ def read_database(data_dir: Path, task: Task, *, since: str | None, until: str |
             if task == "defect" and item.class_name not in CLASSES:
                 skipped["no good/defect label"] += 1
                 continue
-            if task == "count" and item.points is None:
+            covered = task == "count" and item.class_name == COVERED  # QA confirmed the hand: teaches the flag
+            if task == "count" and item.points is None and not covered:
                 skipped["no points"] += 1
                 continue
             image = store.image_file(r)
@@ -221,7 +223,8 @@ def read_database(data_dir: Path, task: Task, *, since: str | None, until: str |
             box = (tuple(int(v) for v in item.defect_box) if task == "defect" and item.source == "qa"
                    and item.class_name == "defect" and item.defect_box else None)
             samples.append(Sample(path=image, key=f"part:{r.part_id}", label=item.class_name if task == "defect"
-                                  else None, points=points, box=box, group=f"part:{r.part_id}"))
+                                  else None, points=points or (() if covered else None), covered=covered, box=box,
+                                  group=f"part:{r.part_id}"))
             boxed = f":box{list(box)}" if box else ""
             hashes.append((f"part:{r.part_id}:{item.source}:{item.class_name}{boxed}", _sha256(image)))
     if not samples:

@@ -125,3 +125,15 @@ def test_bad_config_value_is_refused_with_key_value_and_limit(tmp_path, capsys):
     config.write_text("[timing]\npulse_s = -0.1\n")
     assert main(["run", "--headless", "--config", str(config)]) == 2
     assert "timing.pulse_s = -0.1: Input should be greater than 0" in capsys.readouterr().err
+
+
+def test_predict_shows_a_covered_box_as_covered_recount_with_no_count(tmp_path, capsys):
+    stream = ItemStream("box", seed=3, layout=(4, 6), missing_rate=0.0, occlusion_rate=1.0)
+    path = tmp_path / "covered.png"
+    cv2.imwrite(str(path), stream.next().image)
+    assert main(["predict", str(path), "--recipe", "cartridge-box", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["decision"], out["count"], out["confidence"], out["covered"]) == ("uncertain", None, None, True)
+    assert main(["predict", str(path), "--recipe", "cartridge-box"]) == 0
+    line = capsys.readouterr().out
+    assert "UNCERTAIN (covered: recount, count unknown)" in line and "conf" not in line

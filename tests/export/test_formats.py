@@ -15,6 +15,13 @@ def manifest(out: Path) -> dict:
     return json.loads((out / MANIFEST).read_text())
 
 
+def chosen(store) -> list:
+    """The records a default export takes: all but the uncertain ones no QA verdict settled."""
+    records = store.records(limit=None, newest_first=False)
+    labels = Review(store).latest_labels(r.part_id for r in records)
+    return [r for r in records if r.outcome != "uncertain" or (r.part_id in labels and labels[r.part_id].is_truth)]
+
+
 def check_manifest(out: Path, store) -> dict:
     m = manifest(out)
     assert m["complete"] is True and m["records"]
@@ -22,9 +29,9 @@ def check_manifest(out: Path, store) -> dict:
         assert sha256_file(out / entry["file"]) == entry["sha256"], entry["file"]
     listed = {e["file"] for e in m["records"] + m["label_files"]} | {MANIFEST}
     assert {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()} == listed  # nothing unlisted
-    kept = {r.part_id for r in store.records(limit=None) if r.image_path}
+    kept = {r.part_id for r in chosen(store) if r.image_path}
     assert {e["part_id"] for e in m["records"]} == kept
-    assert {s["part_id"] for s in m["skipped"]} == {r.part_id for r in store.records(limit=None)} - kept
+    assert {s["part_id"] for s in m["skipped"]} == {r.part_id for r in chosen(store)} - kept
     assert {s["reason"] for s in m["skipped"]} == {"image not kept"}
     assert m["model_versions"] == sorted({e["model_key"] for e in m["records"]}) and all(m["model_versions"])
     lines = sorted(f"{e['sha256']}  {e['file']}\n" for e in m["records"] + m["label_files"])
@@ -140,7 +147,7 @@ def test_verified_only_takes_the_qa_labels_and_leaves_the_rest_out(box, tmp_path
 
 
 def test_since_and_until_choose_the_records_by_trigger_time(box, tmp_path):
-    records = box.records(limit=None, newest_first=False)
+    records = chosen(box)
     middle = records[20].wall_time
     export_records(box, tmp_path / "late", "csv", since=middle)
     export_records(box, tmp_path / "early", "csv", until=middle)

@@ -28,12 +28,15 @@ def rows(path):
         return list(csv.DictReader(f))
 
 
-def test_writes_the_four_reports_and_says_where(data, tmp_path, capsys):
+def test_writes_the_reports_and_says_where_with_the_figures_per_reviewer(data, tmp_path, capsys):
     out = tmp_path / "reports"
     assert main(["review-report", "--out", str(out), "--data-dir", str(data)]) == 0
     summary = json.loads(capsys.readouterr().out)
-    assert summary == {"out": str(out), "files": ["reviewers.csv", "agreement.csv", "confusion.csv",
-                                                  "count_errors.csv"]}
+    assert summary["out"] == str(out) and summary["files"] == [
+        "reviewers.csv", "reviewer_totals.csv", "agreement.csv", "confusion.csv", "count_errors.csv"]
+    anna = summary["reviewers"]["anna"]  # 10, 4 and 7 seconds; no audits taken
+    assert (anna["items"], anna["min_seconds"], anna["mean_seconds"], anna["median_seconds"], anna["max_seconds"],
+            anna["audit_pass_rate"]) == (3, 4, 7, 7, 10, None)
     assert sum(int(r["items"]) for r in rows(out / "reviewers.csv")) == 7
 
 

@@ -54,7 +54,8 @@ def test_agreement_per_model_version_from_the_latest_verdicts(store):
 def test_reports_as_csv(store, tmp_path):
     reviewed(store)
     files = write_csv(store, tmp_path / "reports")
-    assert [f.name for f in files] == ["reviewers.csv", "agreement.csv", "confusion.csv", "count_errors.csv"]
+    assert [f.name for f in files] == ["reviewers.csv", "reviewer_totals.csv", "agreement.csv", "confusion.csv",
+                                       "count_errors.csv"]
     rows = {name: list(csv.DictReader(open(tmp_path / "reports" / name))) for name in (f.name for f in files)}
     assert {"reviewer": "anna", "day": "2026-11-23", "items": "3", "median_seconds": "7.0"}.items() \
         <= rows["reviewers.csv"][0].items()
@@ -84,8 +85,10 @@ def test_reports_for_one_model_version_and_time_range(store):
 def test_reviewer_totals_take_the_median_over_every_day(store):
     reviewed(store)
     totals = reviewer_totals(store)
-    assert totals == {"anna": {"items": 3, "median_seconds": 7}, "ben": {"items": 4, "median_seconds": 7.0}}
-    assert reviewer_totals(store, since="2026-11-24")["ben"] == {"items": 3, "median_seconds": 9}
+    assert {k: (t["items"], t["median_seconds"]) for k, t in totals.items()} == {"anna": (3, 7), "ben": (4, 7.0)}
+    ben_day2 = reviewer_totals(store, since="2026-11-24")["ben"]
+    assert (ben_day2["items"], ben_day2["min_seconds"], ben_day2["median_seconds"], ben_day2["max_seconds"]) == \
+        (3, 5, 9, 30)
     assert reviewer_totals(store, since="2026-12-01") == {}
 
 

@@ -77,3 +77,19 @@ def test_a_box_qa_drew_around_a_defect_comes_with_its_sample_and_changes_the_con
     assert boxed == {f"part:{part}": (40, 30, 24, 12)}
     assert after.notes["qa_defect_boxes"] == 1
     assert after.content_sha256 != before.content_sha256
+
+
+def test_a_box_qa_confirmed_covered_teaches_the_flag_and_an_unreviewed_one_is_left_out(tmp_path):
+    from inspector.qa.risk import is_covered
+
+    data = tmp_path / "data"
+    assert main(["run", "--simulate", "--headless", "--parts", "40", "--rate", "20", "--recipe", "cartridge-box",
+                 "--data-dir", str(data), "--seed", "5"]) == 0
+    with Store.open(data / "inspector.db", images_dir=data / "images") as store:
+        covered = [r for r in store.records(limit=None, newest_first=False) if is_covered(r)]
+        assert len(covered) >= 2
+        Review(store).submit(covered[0].part_id, "qa-anna", "confirm")  # "yes, covered"
+    samples = {int(s.key.split(":")[1]): s for s in read_source(data, "count").samples}
+    assert samples[covered[0].part_id].covered and samples[covered[0].part_id].points == ()
+    assert covered[1].part_id not in samples  # its model count under the hand is no label
+    assert not any(s.covered for pid, s in samples.items() if pid != covered[0].part_id)

@@ -49,15 +49,21 @@ def cell(table, row, col):
     return table.item(row, col).text()
 
 
-def test_items_per_reviewer_per_day_and_median_seconds(qtbot, store):
+def test_items_per_reviewer_per_day_and_seconds_per_item(qtbot, store):
     give_verdicts(store)
     view = open_reports(qtbot, store)
     assert view.bars == {"alice": [3, 1], "bob": [0, 2]}  # days 03-02 and 03-03
     ticks = [label for _, label in view.per_day.getAxis("bottom")._tickLevels[0]]
     assert ticks == ["03-02", "03-03"]
-    rows = {cell(view.reviewers, r, 0): (cell(view.reviewers, r, 1), cell(view.reviewers, r, 2))
+    headers = [view.reviewers.horizontalHeaderItem(c).text() for c in range(view.reviewers.columnCount())]
+    assert [h.replace("\n", " ") for h in headers] == ["Reviewer", "Items", "Min s", "Mean s", "Median s", "Max s",
+                                                       "Audits", "Audit pass", "Model agrees"]
+    rows = {cell(view.reviewers, r, 0): [cell(view.reviewers, r, c) for c in range(1, 9)]
             for r in range(view.reviewers.rowCount())}
-    assert rows == {"alice": ("4", "5.0"), "bob": ("2", "25.0")}  # medians of 4,10,6,2 and of 20,30 seconds
+    # alice: 4, 10, 6, 2 s; agreed with the model on the box of 24 and the defect (2 of 4). bob: 20, 30 s; his
+    # one value (24 for a box of 22) is not the model's. No audits were sampled: no pass rate.
+    assert rows == {"alice": ["4", "2.0", "5.5", "5.0", "10.0", "0", "–", "50%"],
+                    "bob": ["2", "20.0", "25.0", "25.0", "30.0", "0", "–", "0%"]}
 
 
 def test_agreement_per_model_version_confusion_matrix_and_count_errors(qtbot, store):
@@ -89,12 +95,12 @@ def test_export_csv_writes_the_reports_through_the_core(qtbot, store, tmp_path):
     view = open_reports(qtbot, store, export_dir=tmp_path / "exports")
     qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
     names = sorted(p.name for p in view.exported)
-    assert names == ["agreement.csv", "confusion.csv", "count_errors.csv", "reviewers.csv"]
+    assert names == ["agreement.csv", "confusion.csv", "count_errors.csv", "reviewer_totals.csv", "reviewers.csv"]
     assert all(p.parent.parent == tmp_path / "exports" for p in view.exported)
     with open(next(p for p in view.exported if p.name == "reviewers.csv"), newline="") as f:
         rows = {(r["reviewer"], r["day"]): int(r["items"]) for r in csv.DictReader(f)}
     assert rows == {("alice", "2026-03-02"): 3, ("alice", "2026-03-03"): 1, ("bob", "2026-03-03"): 2}
-    assert "Wrote 4 CSV files" in view.message.text()
+    assert "Wrote 5 CSV files" in view.message.text()
 
 
 def test_export_where_a_file_is_in_the_way_says_which_folder_failed(qtbot, store, tmp_path):
@@ -144,7 +150,7 @@ def test_a_time_range_keeps_the_verdicts_given_in_it(qtbot, store, tmp_path):
     assert view.bars == {} and view.reviewers.rowCount() == 0 and "No verdicts" in view.summary.text()
     Review(store).submit(good[1].part_id, "carol", "confirm", seconds_spent=3.0)  # given now
     view.refresh()
-    assert list(view.bars) == ["carol"] and cell(view.reviewers, 0, 2) == "3.0"
+    assert list(view.bars) == ["carol"] and cell(view.reviewers, 0, 4) == "3.0"  # median s
     qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
     with open(next(p for p in view.exported if p.name == "reviewers.csv"), newline="") as f:
         assert [r["reviewer"] for r in csv.DictReader(f)] == ["carol"]  # the CSV holds what is shown

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QPushButton
 
+from inspector.qa.risk import risk_rank
 from inspector.review import Review
 from inspector.users import UserDirectory
 from tests.ui.review_data import StepClock, label_rows, parts_rows, review_store
@@ -45,13 +46,15 @@ def shown_ids(screen):
     return [i.record.part_id for i in screen.model.items]
 
 
-def test_queue_is_lowest_confidence_first_and_every_filter_narrows_it(qtbot, store):
+def test_queue_is_risk_first_and_every_filter_narrows_it(qtbot, store):
     screen = open_screen(qtbot, store, reviewer="alice")
     model = screen.model
     confidences = [i.record.confidence for i in model.items]
-    assert len(confidences) == 9 and confidences == sorted(confidences)
+    keys = [(risk_rank(i.record), i.record.confidence) for i in model.items]
+    assert len(keys) == 9 and keys == sorted(keys) and model.items[0].record.outcome == "fail_safe"
     assert screen.queue.count() == 9 and screen.queue.item(0).text().startswith(f"{confidences[0]:.3f}")
-    assert model.current.record.part_id == model.items[0].record.part_id  # the least sure part is on show first
+    assert model.current.record.part_id == model.items[0].record.part_id  # the riskiest part is on show first
+    assert "RISK FIRST" in screen.filters.pickers["sort"].text()
 
     qtbot.mouseClick(screen.filters.chips["reject"], Qt.MouseButton.LeftButton)
     assert {i.record.outcome for i in model.items} == {"reject"} and len(model.items) == 5
@@ -86,6 +89,9 @@ def test_queue_is_lowest_confidence_first_and_every_filter_narrows_it(qtbot, sto
     screen.filters.choose("time", "ALL")
     assert len(model.items) == 9
 
+    screen.filters.choose("sort", "LOWEST FIRST")
+    confidences = [i.record.confidence for i in model.items]
+    assert confidences == sorted(confidences)
     screen.filters.choose("sort", "HIGHEST FIRST")
     confidences = [i.record.confidence for i in model.items]
     assert confidences == sorted(confidences, reverse=True)

@@ -15,11 +15,14 @@ from PySide6.QtCore import QObject, Signal
 
 from inspector.actions import submit_label
 from inspector.audit import AuditError
+from inspector.qa.audits import ReviewAudits
+from inspector.qa.risk import COVERED, is_covered
 from inspector.review import PAGE_SIZE, ItemTimer, Label, QueueFilter, QueueItem, Review, ReviewError
 from inspector.users import LoginError
 
 CLASSES = ("good", "defect")
-SORT_NAMES = {"confidence": "LOWEST FIRST", "-confidence": "HIGHEST FIRST", "newest": "NEWEST FIRST"}
+SORT_NAMES = {"risk": "RISK FIRST", "confidence": "LOWEST FIRST", "-confidence": "HIGHEST FIRST",
+              "newest": "NEWEST FIRST"}
 
 
 @dataclass
@@ -51,6 +54,8 @@ def shown_value(item: QueueItem) -> Shown:
     if latest is not None and latest.is_truth:
         return Shown(latest.label, latest.count, [list(p[:2]) for p in latest.points or []], "qa")
     r = item.record
+    if is_covered(r):  # what the heat map found under a hand is no count: nothing to confirm but "covered"
+        return Shown(COVERED, None, [])
     return Shown(r.label, r.count, [[float(p[0]), float(p[1])] for p in r.points or []])
 
 
@@ -64,12 +69,16 @@ class ReviewModel(QObject):
     signature_needed = Signal(str)  # a logged-in user's correction: PIN again and a reason (finish_signed)
 
     def __init__(self, review: Review, *, reviewer: str | None = None, session=None, page_size: int = PAGE_SIZE,
-                 clock: Callable[[], float] = time.monotonic, parent: QObject | None = None):
+                 audits: ReviewAudits | None = None, clock: Callable[[], float] = time.monotonic,
+                 parent: QObject | None = None):
         super().__init__(parent)
-        self.review, self.session, self.page_size = review, session, page_size
+        self.review, self.session, self.page_size, self.audits = review, session, page_size, audits
         self._reviewer = (reviewer or "").strip()
         self.filters = QueueFilter()
-        self.sort = "confidence"
+        self.sort = "risk"
+        self.auditing = False  # showing the audits this reviewer may take (blind) instead of the queue
+        self.audit_ids: dict[int, int] = {}  # part id -> audit id, of the items on show while auditing
+        self.disputed: set[int] = set()  # parts on show that failed their audit and wait for a third look
         self.items: list[QueueItem] = []
         self.next_after: tuple | None = None
         self.index = -1
@@ -98,9 +107,23 @@ class ReviewModel(QObject):
         self.sort = sort
         self.reload()
 
+    def set_auditing(self, on: bool) -> None:
+        """Show the audits this reviewer may take (others' verdicts, blind), or the queue again."""
+        self.auditing = bool(on) and self.audits is not None
+        self.reload()
+
+    def pending_audits(self) -> int:
+        return self.audits.pending_count(self.reviewer or None) if self.audits is not None else 0
+
     def reload(self) -> None:
-        page = self.review.queue(self.filters, sort=self.sort, limit=self.page_size)
-        self.items, self.next_after = page.items, page.next_after
+        if self.auditing:
+            pending = self.audits.pending(self.reviewer, limit=self.page_size)
+            self.audit_ids = {item.record.part_id: audit.id for audit, item in pending}
+            self.items, self.next_after = [item for _, item in pending], None
+        else:
+            page = self.review.queue(self.filters, sort=self.sort, limit=self.page_size)
+            self.items, self.next_after = page.items, page.next_after
+        self._mark_disputed()
         self.queue_changed.emit()
         self._show(0 if self.items else -1)
 
@@ -111,8 +134,13 @@ class ReviewModel(QObject):
         known = {i.record.part_id for i in self.items}
         self.items += [i for i in page.items if i.record.part_id not in known]
         self.next_after = page.next_after
+        self._mark_disputed()
         self.queue_changed.emit()
         return True
+
+    def _mark_disputed(self) -> None:
+        ids = [i.record.part_id for i in self.items]
+        self.disputed = self.audits.disputed(ids) if self.audits is not None and not self.auditing else set()
 
     @property
     def current(self) -> QueueItem | None:
@@ -249,9 +277,15 @@ class ReviewModel(QObject):
         """Through the core: as the logged-in user (checked and audited) when there is one, else as the named one."""
         try:
             if self.session is not None:
-                label = submit_label(self.session, self.review, part_id, verdict, **signature, **kwargs)
+                def write(part, said, **kw):
+                    return submit_label(self.session, self.review, part, said, **signature, **kw)
             else:
-                label = self.review.submit(part_id, self.reviewer, verdict, **kwargs)
+                def write(part, said, **kw):
+                    return self.review.submit(part, self.reviewer, said, **kw)
+            if self.auditing and part_id in self.audit_ids:  # the second, blind verdict on another's
+                label, _ = self.audits.submit(self.audit_ids[part_id], self.reviewer, verdict, via=write, **kwargs)
+            else:
+                label = write(part_id, verdict, **kwargs)
         except (ReviewError, PermissionError, LoginError, AuditError) as e:
             self.failed.emit(str(e))
             return None
@@ -263,7 +297,7 @@ class ReviewModel(QObject):
 
     def _advance(self, label: Label) -> None:
         """Move on: in the open queue the reviewed item leaves the list; elsewhere it stays with its new label."""
-        if self.filters.state == "open":
+        if self.filters.state == "open" or self.auditing:
             del self.items[self.index]
             self.queue_changed.emit()
             if self.index >= len(self.items):

@@ -1,5 +1,6 @@
 """The queue: filter chips and pickers (outcome, time range, recipe, model version, confidence range, sort) and the
-list of parts, lowest confidence first by default. Every choice is a big button; no keyboard is needed."""
+list of parts, risk first by default (fail-safes, covered boxes, uncertain, rejects, passes). Every choice is a big
+button; no keyboard is needed. A covered box's row says "covered: recount", with no confidence."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -10,6 +11,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QGridLayout, QListWidget, QListWidgetItem, QPushButton,
                                QWidget)
 
+from inspector.qa.risk import COVERED_TEXT, is_covered
 from inspector.review import QUEUE_OUTCOMES, ReviewError
 from ui import theme
 from ui.controls import ChoicePicker
@@ -171,7 +173,9 @@ class QueueList(QListWidget):
             r = item.record
             word, background, _ = theme.verdict(r.outcome)
             done = " ✔" if item.label is not None else ""
-            row = QListWidgetItem(f"{r.confidence:.3f} {word}{done}")
+            disputed = " · DISPUTED" if r.part_id in self.model.disputed else ""
+            said = COVERED_TEXT.upper() if is_covered(r) else f"{r.confidence:.3f} {word}"
+            row = QListWidgetItem(f"{said}{done}{disputed}")
             row.setToolTip(f"#{r.part_id} {r.reason}")
             row.setForeground(QColor(background if r.outcome != "pass" else "#4ade80"))
             self.addItem(row)

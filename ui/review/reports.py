@@ -1,5 +1,6 @@
-"""Reviewer and quality reports (pyqtgraph): items per reviewer per day, median seconds per item, and per model
-version the agreement of model and QA (confusion matrix, count-error histogram); EXPORT CSV writes them through
+"""Reviewer and quality reports (pyqtgraph): items per reviewer per day; per reviewer items, min / mean / median /
+max seconds per item, the second-reviewer audit pass rate and agreement with the model; per model version the
+agreement of model and QA (confusion matrix, count-error histogram); EXPORT CSV writes them through
 ``inspector.review_reports.write_csv``."""
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ from ui.controls import ChoicePicker
 from ui.review.queue_panel import TIME_RANGES, since_for
 
 ALL_MODELS = "ALL MODELS"
+REVIEWER_COLUMNS = {"Reviewer": None, "Items": "items", "Min\ns": "min_seconds", "Mean\ns": "mean_seconds",
+                    "Median\ns": "median_seconds", "Max\ns": "max_seconds", "Audits": "audited",
+                    "Audit\npass": "audit_pass_rate", "Model\nagrees": "model_agreement"}
 REVIEWER_COLOURS = ("#38bdf8", "#a78bfa", "#f472b6", "#fbbf24", "#4ade80", "#fb923c", "#94a3b8")
 
 
@@ -50,6 +54,16 @@ def _cell(text: object, *, background: str | None = None) -> QTableWidgetItem:
     if background:
         item.setBackground(QColor(background))
     return item
+
+
+def _shown(key: str, total: dict) -> object:
+    """One figure of a reviewer as the table shows it: seconds to 0.1, rates as percent."""
+    value = total[key]
+    if value is None:
+        return None
+    if key in ("audit_pass_rate", "model_agreement"):
+        return f"{100 * value:.0f}%"  # "100%" fits the narrow column
+    return round(value, 1) if key.endswith("_seconds") else value
 
 
 class ReportsView(QWidget):
@@ -89,15 +103,16 @@ class ReportsView(QWidget):
         self.legend = self.per_day.addLegend(offset=(-4, 4))
         self.errors = _plot("Count error (model − QA)")
         self.errors.setLabel("left", "parts")
-        self.reviewers = _table(["Reviewer", "Items", "Median s/item"])
+        self.reviewers = _table(list(REVIEWER_COLUMNS))
+        self.reviewers.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)  # names
         self.confusion = _table([])
         grid = QGridLayout()
         grid.addWidget(self.per_day, 0, 0)
         grid.addWidget(self.reviewers, 0, 1)
         grid.addWidget(self.confusion, 1, 0)
         grid.addWidget(self.errors, 1, 1)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
+        grid.setColumnStretch(0, 1)  # the reviewer table needs its nine columns readable
+        grid.setColumnStretch(1, 1)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(top)
@@ -216,14 +231,16 @@ class ReportsView(QWidget):
         self.per_day.setYRange(0, top * 1.15, padding=0)
 
     def _reviewer_table(self) -> None:
-        """Per reviewer: items over the range, and the median seconds over every item they timed."""
+        """Per reviewer: items over the range; min / mean / median / max seconds over every item they timed; the
+        share of their audited verdicts another reviewer agreed with (of how many); how often they agreed with the
+        model."""
         self.reviewers.setRowCount(len(self.totals))
         self.medians: dict[str, float | None] = {}
         for row, (person, total) in enumerate(sorted(self.totals.items())):
             median = total["median_seconds"]
             self.medians[person] = None if median is None else round(median, 1)
-            for col, value in enumerate((person, total["items"], self.medians[person])):
-                self.reviewers.setItem(row, col, _cell(value))
+            for col, key in enumerate(REVIEWER_COLUMNS.values()):
+                self.reviewers.setItem(row, col, _cell(person if key is None else _shown(key, total)))
 
     def _agreement(self) -> None:
         if self.model_key is None:

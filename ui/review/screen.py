@@ -1,5 +1,5 @@
 """The QA review screen: the queue on the left, the part in the middle, what the model said and the verdicts on the
-right; the reports one tap away. Works with keys (Enter, D, G, I, arrows, O, +/−, Z) and with touch alike.
+right; the reports one tap away; AUDITS lists the others' verdicts sampled for this reviewer's blind second look. Works with keys (Enter, D, G, I, arrows, O, +/−, Z) and with touch alike.
 
 On a small screen (the Pi's 800 x 480) the filters take the place of the review while FILTERS is pressed.
 """
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLayout, QLineEdit, QPushBut
                                QVBoxLayout, QWidget)
 
 from inspector import shipped
+from inspector.qa.audits import ReviewAudits
 from inspector.review import Review
 from ui import theme
 from ui.review.item_view import ItemView
@@ -58,11 +59,11 @@ class ReviewScreen(QWidget):
     back = Signal()  # to the operator screen
 
     def __init__(self, review: Review, *, reviewer: str | None = None, session=None, reviewers: list[str] = (),
-                 export_dir: Path | None = None, clock=None, parent=None):
+                 export_dir: Path | None = None, audits: ReviewAudits | None = None, clock=None, parent=None):
         super().__init__(parent)
         self.review = review
         timing = {"clock": clock} if clock is not None else {}
-        self.model = ReviewModel(review, reviewer=reviewer, session=session, parent=self, **timing)
+        self.model = ReviewModel(review, reviewer=reviewer, session=session, audits=audits, parent=self, **timing)
         self.reviewers = list(reviewers)
         self.export_dir = export_dir
         self.reports = None
@@ -77,6 +78,9 @@ class ReviewScreen(QWidget):
         self.filters_button.clicked.connect(self.toggle_filters)
         self.reports_button = QPushButton("REPORTS", checkable=True)
         self.reports_button.clicked.connect(self.toggle_reports)
+        self.audits_button = QPushButton("AUDITS", checkable=True)
+        self.audits_button.clicked.connect(self.toggle_audits)
+        self.audits_button.setVisible(audits is not None)
         self.counter = QLabel(objectName="caption")
         self.message = QLabel(objectName="message")
         news = QVBoxLayout()
@@ -88,6 +92,7 @@ class ReviewScreen(QWidget):
         header.addWidget(self.reviewer_button, 0)
         header.addLayout(news, 1)
         header.addWidget(self.filters_button, 0)
+        header.addWidget(self.audits_button, 0)
         header.addWidget(self.reports_button, 0)
 
         self.filters = FilterPanel(self.model)
@@ -106,7 +111,7 @@ class ReviewScreen(QWidget):
         self.comment = QLineEdit(placeholderText="Comment")
         self.comment.textEdited.connect(self.model.set_comment)
         for button in (self.back_button, self.reviewer_button, self.filters_button, self.reports_button,
-                       self.overlays_button, self.prev_button, self.next_button):
+                       self.audits_button, self.overlays_button, self.prev_button, self.next_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for button in (self.prev_button, self.next_button):  # the room goes to the comment
             button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
@@ -221,6 +226,12 @@ class ReviewScreen(QWidget):
             self.reports.refresh()
         self._page(0 if showing else 2)
 
+    def toggle_audits(self) -> None:
+        """The audits this reviewer may take (blind), or the queue again."""
+        self.model.set_auditing(not self.model.auditing)
+        self.audits_button.setChecked(self.model.auditing)
+        self._page(0)
+
     def _page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
         self.filters_button.setChecked(index == 1)
@@ -242,6 +253,10 @@ class ReviewScreen(QWidget):
 
     def _reviewer_changed(self, name: str) -> None:
         self.reviewer_button.setText(f"REVIEWER: {name}" if name else "REVIEWER: TAP TO PICK")
+        if self.model.auditing:  # another reviewer may take other audits
+            self.model.reload()
+        elif hasattr(self, "counter"):
+            self._count()  # the audits waiting are this reviewer's
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -267,6 +282,12 @@ class ReviewScreen(QWidget):
     # -- feedback --------------------------------------------------------------------------------------------------
     def _count(self) -> None:
         """How many parts the filters take in all (not only the pages loaded), and the verdicts given here."""
+        pending = self.model.pending_audits()
+        self.audits_button.setText(f"AUDITS {pending}" if pending else "AUDITS")
+        if self.model.auditing:
+            self.counter.setText(f"{pending} audits for {self.model.reviewer or 'you'} (blind second look) · "
+                                 f"{self.model.reviewed} done here")
+            return
         total = self.review.count(self.model.filters)
         word = {"open": "to review", "reviewed": "reviewed"}.get(self.model.filters.state, "listed")
         self.counter.setText(f"{total} {word} · {self.model.reviewed} done here")

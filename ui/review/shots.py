@@ -3,7 +3,7 @@
     .venv/bin/python -m ui.review.shots [--out resources/screenshots]
 
 Two short runs of the real station on the simulated line (cartridge boxes, then surface parts) fill one database;
-verdicts by three reviewers over three days feed the reports. At 800 x 480 a box with an empty slot is on show with
+verdicts by three reviewers over three days feed the reports, a fifth of them audited blind by another reviewer. At 800 x 480 a box with an empty slot is on show with
 one point tapped in; at 1920 x 1080 a scratched part.
 """
 from __future__ import annotations
@@ -20,6 +20,7 @@ from hardware.synthetic import ItemStream, render_box, render_part
 from inspector import shipped
 from inspector.assemble import build_station
 from inspector.config import StationConfig, load_recipe
+from inspector.qa.audits import ReviewAudits
 from inspector.review import Review, QueueFilter
 
 OUT = shipped.resource("screenshots")
@@ -55,6 +56,7 @@ def fill(data: Path) -> Path:
         items = Review(store).queue(QueueFilter(), sort="-confidence", limit=400).items  # the least sure stay open
         print(f"  {len(items)} parts in the review queue: {store.outcomes()}", file=sys.stderr)
         people = ("ana", "ben", "chloe")
+        draws = iter([0.0 if n % 5 == 0 else 0.9 for n in range(1000)])  # every fifth verdict with a value
         for n, item in enumerate(items[: len(items) * 2 // 3]):
             day = DAYS[n % 3]
             r = item.record
@@ -64,8 +66,20 @@ def fill(data: Path) -> Path:
             elif n % 7 == 2 and r.label is not None:
                 value = {"label": "good" if r.label == "defect" else "defect"}
             verdict = "correct" if value else ("inconclusive" if n % 11 == 3 else "confirm")
-            Review(store, clock=lambda d=day: d).submit(r.part_id, people[n % len(people) if n % 4 else 0], verdict,
-                                                        seconds_spent=3.0 + (n * 37 % 170) / 10, **value)
+            review = Review(store, clock=lambda d=day: d)
+            ReviewAudits(review, 0.2, draw=lambda: next(draws), clock=lambda d=day: d)
+            review.submit(r.part_id, people[n % len(people) if n % 4 else 0], verdict,
+                          seconds_spent=3.0 + (n * 37 % 170) / 10, **value)
+        review = Review(store, clock=lambda: DAYS[-1])
+        audits = ReviewAudits(review, 0.0)
+        for n, person in enumerate(people * 20):  # each takes others' audits, blind; one in four disagrees
+            pending = audits.pending(person, limit=1)
+            if pending:
+                audit, item = pending[0]
+                count = item.record.count
+                value = {"count": count + 1} if n % 4 == 3 and count is not None else {}
+                audits.submit(audit.id, person, "correct" if value else "confirm",
+                              seconds_spent=4.0 + (n * 29 % 90) / 10, **value)
     return db
 
 
@@ -80,7 +94,9 @@ def shoot_review(out: Path) -> list[Path]:
     with tempfile.TemporaryDirectory() as folder:
         db = fill(Path(folder))
         with Store.open(db) as store:
-            screen = ReviewScreen(Review(store), reviewer="ana", export_dir=Path(folder) / "reports")
+            review = Review(store)
+            screen = ReviewScreen(review, reviewer="ana", export_dir=Path(folder) / "reports",
+                                  audits=ReviewAudits(review, 0.2))
             screen.move(0, 0)
 
             def grab(name: str, size: tuple[int, int]) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QLayout, QMainWindow, QPushButton, QSizePolicy, QStackedWidget
 
 from inspector.permissions import REVIEW_LABEL, allowed, roles_for
+from inspector.qa.audits import ReviewAudits
 from inspector.review import Review
 from inspector.store import Store
 from ui.review.screen import ReviewScreen
@@ -45,8 +46,10 @@ class ReviewSwitch(QObject):
         if self.screen is None:
             station = self.controller.station
             self.store = Store.open(station.store.path) if station.store.path is not None else station.store
-            self.screen = ReviewScreen(Review(self.store), session=session,
-                                       export_dir=station.data_dir / "reports")
+            review = Review(self.store)
+            audits = ReviewAudits(review, station.config.review.audit_fraction)
+            self.screen = ReviewScreen(review, session=session, export_dir=station.data_dir / "reports",
+                                       audits=audits)
             self.screen.back.connect(self.close)
             self.stack.addWidget(self.screen)
         else:

@@ -7,6 +7,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from inspector.qa.risk import COVERED_TEXT, is_covered
 from ui import theme
 from ui.review.model import ReviewModel
 
@@ -70,13 +71,21 @@ def item_rows(model: ReviewModel) -> list[tuple[str, str]]:
     if item is None:
         return []
     r, shown = item.record, model.shown
-    rows = [("Part", f"#{r.part_id}  {theme.verdict(r.outcome)[0]}"), ("Confidence", f"{r.confidence:.3f}")]
+    covered = is_covered(r)
+    rows = [("Part", f"#{r.part_id}  {theme.verdict(r.outcome)[0]}"),
+            ("Confidence", "–" if covered else f"{r.confidence:.3f}")]
     said = []
+    if covered:  # what was found under the hand is not shown as a count
+        said.append(f"{COVERED_TEXT} (count unknown" + (f", {r.expected} expected)" if r.expected is not None else ")"))
     if r.label is not None:
         said.append(r.label + (f" (p {r.p_defect:.2f})" if r.p_defect is not None else ""))
-    if r.count is not None:
+    if r.count is not None and not covered:
         said.append(f"{r.count} counted" + (f" of {r.expected}" if r.expected is not None else ""))
     rows.append(("Model said", ", ".join(said) or r.reason))
+    if model.auditing:
+        rows.append(("Audit", "second look: give your own verdict; the first one is not shown"))
+    elif r.part_id in model.disputed:
+        rows.append(("Disputed", "the audit disagreed: a third look decides"))
     if shown.source == "qa":
         rows.append(("QA said", ", ".join(str(v) for v in (shown.label, shown.count) if v is not None)))
     now = []
@@ -86,7 +95,7 @@ def item_rows(model: ReviewModel) -> list[tuple[str, str]]:
         now.append(f"count → {model.count}")
     if now:
         rows.append(("Your edit", ", ".join(now)))
-    if item.label is not None:
+    if item.label is not None and not model.auditing:
         rows.append(("Reviewed", f"{item.label.verdict} by {item.label.reviewer}"))
     try:
         rows.append(("Time", datetime.fromisoformat(r.wall_time).astimezone().strftime("%d %b %H:%M:%S")))
