@@ -50,7 +50,12 @@ def test_export_with_a_lot_takes_only_that_lots_parts(store, tmp_path):
     manifest = json.loads((summary.out / MANIFEST).read_text())
     assert manifest["filters"]["lot"] == "B-0815"
     listed = {e["part_id"] for e in manifest["records"]} | {s["part_id"] for s in manifest["skipped"]}
-    assert listed == {p.part_id for p in store.records(limit=None) if p.lot == "B-0815"}
+    of_lot = [p for p in store.records(limit=None) if p.lot == "B-0815"]
+    assert listed == {p.part_id for p in of_lot if p.outcome != "uncertain"}  # no QA verdict settled those
+    everything = export_records(store, tmp_path / "all", "jsonl", lot="B-0815", include_unreviewed_uncertain=True)
+    manifest = json.loads((everything.out / MANIFEST).read_text())
+    assert {e["part_id"] for e in manifest["records"]} | {s["part_id"] for s in manifest["skipped"]} == {
+        p.part_id for p in of_lot}
 
 
 def test_export_of_an_unknown_lot_says_so(lots_data, tmp_path, capsys):
