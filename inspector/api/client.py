@@ -11,10 +11,12 @@ runtime (this client fell behind) is turned into the missed parts, read from the
 """
 from __future__ import annotations
 
+import collections
 import itertools
 import json
 import queue
 import threading
+import time
 from typing import Any
 
 from websockets.exceptions import ConnectionClosed
@@ -24,6 +26,7 @@ from inspector.api import PATH, protocol, tls
 from inspector.api.protocol import ApiError
 
 _CLOSED = object()
+RECORD_WAIT_S = 3.0  # the station commits a record within storage.max_commit_lag_s (2 s by default)
 
 
 class Client:
@@ -33,6 +36,8 @@ class Client:
         self.token: str | None = None
         self.events: queue.Queue[Any] = queue.Queue()
         self.last_part_id: int | None = None  # the newest part this client has seen (live or from the records)
+        self._backlog: collections.deque[dict[str, Any]] = collections.deque()  # parts read from the records
+        self._behind = False  # a resync came: gaps between live parts are filled from the records
         self._ids = itertools.count(1)
         self._pending: dict[int, queue.Queue] = {}
         self._lock = threading.Lock()
@@ -159,24 +164,52 @@ class Client:
         return self.call("subscribe", events=events, frames_fps=frames_fps)
 
     def next_event(self, timeout: float | None = None) -> dict[str, Any] | None:
-        """The next event (None after ``timeout``). A ``resync`` comes back as itself, followed in the queue by
-        the parts it stood for, read from the records (``from_records: True``)."""
-        try:
-            event = self.events.get(timeout=timeout)
-        except queue.Empty:
-            return None
-        if event is _CLOSED:
-            self.events.put(_CLOSED)
-            raise ApiError("connection", "connection closed")
-        if event.get("event") == "part":
+        """The next event (None after ``timeout``), parts in order and each once. A ``resync`` (this client fell
+        behind and the runtime dropped its events) is followed by the parts it missed, read from the records
+        (``from_records: True``); so is a live part that comes after a gap."""
+        while True:
+            if self._backlog:
+                event = self._backlog.popleft()
+            else:
+                try:
+                    event = self.events.get(timeout=timeout)
+                except queue.Empty:
+                    return None
+            if event is _CLOSED:
+                self.events.put(_CLOSED)
+                raise ApiError("connection", "connection closed")
+            kind = event.get("event")
+            if kind == "resync":
+                self._behind = True
+                self._backlog.extend(self._from_records(self.parts_since(self.last_part_id)))
+                return event
+            if kind != "part":
+                return event
             part_id = event["part"]["part_id"]
-            if self.last_part_id is not None and part_id <= self.last_part_id:
-                return self.next_event(timeout)  # already given (from the records after a resync)
+            last = self.last_part_id
+            if last is not None and part_id <= last:
+                continue  # already given
+            if self._behind and last is not None and part_id > last + 1 and not event.get("gap_checked"):
+                self._backlog.extendleft(reversed([*self._records_between(last, part_id),
+                                                   {**event, "gap_checked": True}]))
+                continue
             self.last_part_id = part_id
-        elif event.get("event") == "resync":
-            for part in self.parts_since(self.last_part_id):
-                self.events.put({"event": "part", "part": part, "from_records": True})
-        return event
+            event.pop("gap_checked", None)
+            return event
+
+    def _records_between(self, after: int, before: int, wait_s: float = RECORD_WAIT_S) -> list[dict[str, Any]]:
+        """The recorded parts after ``after`` and before ``before``, waiting a little for the station's record
+        writer to commit them."""
+        end = time.monotonic() + wait_s
+        while True:
+            parts = [p for p in self.parts_since(after) if p["part_id"] < before]
+            if len(parts) >= before - after - 1 or time.monotonic() >= end:
+                return self._from_records(parts)
+            time.sleep(0.05)
+
+    @staticmethod
+    def _from_records(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"event": "part", "part": part, "from_records": True} for part in parts]
 
     # -- the reader thread -----------------------------------------------------------------------------------
     def _read(self) -> None:

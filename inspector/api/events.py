@@ -64,7 +64,7 @@ class Subscriber:
             current = self._delivered_part_id
             self._delivered_part_id = part_id if current is None else max(current, part_id)
 
-    def __len__(self) -> int:
+    def held(self) -> int:
         return len(self._queue)
 
 
@@ -127,7 +127,7 @@ class EventHub:
             self._scheduled = False
         if overflowed:
             for subscriber in self.subscribers:
-                subscriber.resync(len(subscriber))
+                subscriber.resync(subscriber.held())
         parts = False
         for kind, value, t_put in items:
             if kind == "part":

@@ -171,7 +171,7 @@ class ApiServer:
                             self.hub.unsubscribe(subscriber)
                         subscriber = self.hub.subscribe() if request.get("events", True) else None
                         fps = min(float(request.get("frames_fps") or 0), self.settings.frames_fps)
-                        tasks = [asyncio.create_task(self._events(ws, subscriber, caller))] if subscriber else []
+                        tasks = [asyncio.create_task(self._events(ws, subscriber, caller))] if subscriber is not None else []
                         if fps > 0:
                             tasks.append(asyncio.create_task(self._frames(ws, fps, caller)))
                         result: Any = {"events": subscriber is not None, "frames_fps": fps,
