@@ -19,6 +19,8 @@ from inspector.api import protocol
 from inspector.record import PartRecord
 
 INBOX_SIZE = 4096
+YIELD_S = 0.01  # the fan-out waits up to this long for the part being decided (shared cores: see inspector.deciding)
+YIELD_STEP_S = 0.002
 
 
 class Subscriber:
@@ -72,8 +74,11 @@ class EventHub:
     """Between the line's threads and the server's event loop."""
 
     def __init__(self, *, counters: Callable[[], dict[str, Any]], layout: tuple[int, int] | None = None,
-                 client_queue: int = 512, inbox_size: int = INBOX_SIZE) -> None:
+                 client_queue: int = 512, inbox_size: int = INBOX_SIZE,
+                 busy: Callable[[], bool] | None = None) -> None:
         self.counters, self.layout, self.client_queue = counters, layout, client_queue
+        self.busy = busy  # whether a part is being decided right now (``Line.deciding.busy``)
+        self._deferred_since: float | None = None
         self._inbox: collections.deque[tuple[str, Any, float]] = collections.deque()
         self._inbox_size = inbox_size
         self._lock = threading.Lock()
@@ -121,6 +126,13 @@ class EventHub:
         self.subscribers.discard(subscriber)
 
     def _drain(self) -> None:
+        if self.busy is not None and self.busy() and self._loop is not None:
+            now = time.monotonic()
+            self._deferred_since = self._deferred_since or now
+            if now - self._deferred_since < YIELD_S:
+                self._loop.call_later(YIELD_STEP_S, self._drain)
+                return
+        self._deferred_since = None
         with self._lock:
             items, self._inbox = list(self._inbox), collections.deque()
             overflowed, self._overflowed = self._overflowed, 0

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = 256 * 1024
 FRAME_QUALITY = 75
+ENCODE_YIELD_S = 0.01
 
 
 class ApiServer:
@@ -45,7 +46,8 @@ class ApiServer:
         self.store = Store.open(data_dir / "inspector.db", images_dir=data_dir / "images")
         self.logins = Logins(UserDirectory(self.store), ttl_s=self.settings.token_ttl_s)
         layout = getattr(station.recipe, "layout", None)
-        self.hub = EventHub(counters=self.counters, layout=layout, client_queue=self.settings.client_queue)
+        self.hub = EventHub(counters=self.counters, layout=layout, client_queue=self.settings.client_queue,
+                            busy=lambda: station.line.deciding.busy)
         self.operations = Operations(station, self.store, self.logins, counters=self.counters, layout=layout)
         self.last_part_id: int | None = None
         self.port: int | None = None
@@ -248,6 +250,7 @@ class ApiServer:
             width, height = self.settings.frame_width, max(1, round(height * scale))
         if cached is not None and cached[0] == frame.t:
             return cached[1], width, height
+        self.station.line.deciding.wait_idle(ENCODE_YIELD_S)  # keep the encoder off the cores while a part is decided
         if image.shape[1] != width:
             image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
         ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, FRAME_QUALITY])
