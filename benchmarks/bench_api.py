@@ -5,6 +5,7 @@ plain station (no API at all, as ``inspector run --headless``) and the station u
 *process* on the local socket subscribed to part events and live frames (``--frames-fps``), as the line's screen
 would be. Decision time is each part's trigger → decision (``timings_ms.trigger_to_decision``, every part). Event
 latency: the runtime's hand-over (the record listener) → the client process reading the event, and trigger → client.
+Each run notes the machine's load average: a ratio measured while other work shares the cores says little.
 Writes ``benchmarks/results/api.json``.
 
     python benchmarks/bench_api.py [--parts 300] [--rate 10] [--repeats 2] [--frames-fps 5]
@@ -78,7 +79,7 @@ def run_once(folder: Path, *, parts: int, rate: float, seed: int, client: bool, 
         station.start(parts=parts)
         station.simulator.join(parts / rate + 30)
         station.line.wait_recorded(parts, timeout=10)
-        result = {"client": client, "parts": station.line.triggered, "recorded": station.stats.recorded,
+        result = {"client": client, "load_avg_1min": round(os.getloadavg()[0], 2), "parts": station.line.triggered, "recorded": station.stats.recorded,
                   "fail_safe": dict(station.stats.causes), "decision_ms": percentiles(decisions)}
         if process is not None:
             time.sleep(0.5)
@@ -135,7 +136,8 @@ def main() -> int:
         "benchmark": "bench_api",
         "settings": {"parts": args.parts, "rate": args.rate, "repeats": args.repeats, "frames_fps": args.frames_fps,
                      "seed": args.seed, "client": "one process on the local socket: part events + live frames"},
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+                    "load_avg_1min_at_end": round(os.getloadavg()[0], 2)},
         "summary": summary,
         "runs": runs,
     }
