@@ -40,8 +40,11 @@ def client_main(socket_path: str, frames_fps: float, out: str) -> int:
     with Client.local(socket_path) as client:
         client.subscribe(frames_fps=frames_fps)
         Path(out + ".ready").touch()
-        while not Path(out + ".stop").exists():
+        wanted, deadline = None, None  # the run's last part id, once the bench asks the client to stop
+        while wanted is None or ((client.last_part_id or 0) < wanted and time.monotonic() < deadline):
             event = client.next_event(timeout=0.2)
+            if wanted is None and Path(out + ".stop").exists():
+                wanted, deadline = int(Path(out + ".stop").read_text()), time.monotonic() + 10
             if event is None:
                 continue
             now = time.monotonic()
@@ -82,8 +85,7 @@ def run_once(folder: Path, *, parts: int, rate: float, seed: int, client: bool, 
         result = {"client": client, "load_avg_1min": round(os.getloadavg()[0], 2), "parts": station.line.triggered, "recorded": station.stats.recorded,
                   "fail_safe": dict(station.stats.causes), "decision_ms": percentiles(decisions)}
         if process is not None:
-            time.sleep(0.5)
-            Path(str(out) + ".stop").touch()
+            Path(str(out) + ".stop").write_text(str(server.last_part_id))
             process.wait(30)
             seen = json.loads(out.read_text())
             result.update(events=len(seen["emit_ms"]), resyncs=seen["resyncs"],

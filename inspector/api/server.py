@@ -71,6 +71,7 @@ class ApiServer:
             raise RuntimeError(f"the API server did not start within {timeout} s")
         if self._failure is not None:
             self._detach()
+            self.store.close()
             raise self._failure
         return self
 

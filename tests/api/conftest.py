@@ -39,6 +39,20 @@ def socket_dir():
 @pytest.fixture
 def served(tmp_path, socket_dir):
     """A station with users and 12 recorded parts, stopped, its API on TLS and the local socket."""
+    yield from _served(tmp_path, socket_dir)
+
+
+@pytest.fixture(scope="module")
+def served_for_reading(tmp_path_factory):
+    """As ``served``, shared by the tests of a module that change nothing."""
+    folder = Path(tempfile.mkdtemp(prefix="api", dir="/tmp"))
+    try:
+        yield from _served(tmp_path_factory.mktemp("station"), folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _served(tmp_path: Path, socket_dir: Path):
     station = build_station(station_config(tmp_path / "data", socket_dir), simulate=True, rate_hz=20.0, seed=3)
     add_users(station.store)
     server = ApiServer(station).start()

@@ -32,8 +32,8 @@ def kept_image_part(station) -> int:
 
 
 @pytest.mark.parametrize("op, args", VIEWING, ids=[f"{op}-{i}" for i, (op, _) in enumerate(VIEWING)])
-def test_without_a_login_the_network_gets_nothing(served, op, args):
-    station, server = served
+def test_without_a_login_the_network_gets_nothing(served_for_reading, op, args):
+    station, server = served_for_reading
     if op == "part_image":
         args = {"part_id": kept_image_part(station)}
     with tls_client(server) as client:
@@ -47,16 +47,16 @@ def test_without_a_login_the_network_gets_nothing(served, op, args):
         assert client.next_event(timeout=0.5) is None  # not a count, not a frame
 
 
-def test_a_wrong_pin_gives_no_token(served):
-    _, server = served
+def test_a_wrong_pin_gives_no_token(served_for_reading):
+    _, server = served_for_reading
     with tls_client(server) as client:
         with pytest.raises(ApiError, match="wrong PIN") as refused:
             client.login("ana", "1111")
         assert refused.value.code == "unauthorized" and client.token is None
 
 
-def test_roles_are_enforced_by_the_runtime(served):
-    _, server = served
+def test_roles_are_enforced_by_the_runtime(served_for_reading):
+    _, server = served_for_reading
     with tls_client(server) as operator:
         operator.login("otto", PINS["otto"])
         assert operator.counters()["recorded"] == 12  # any login may view
@@ -125,19 +125,30 @@ def test_a_correction_without_the_pin_again_writes_nothing(served):
     assert station.store._rows("SELECT count(*) AS n FROM labels")[0]["n"] == 0
 
 
-def test_a_logged_in_client_reads_images_reports_and_the_trail(served):
-    station, server = served
+def test_a_logged_in_client_reads_images_reports_and_the_trail(served_for_reading):
+    station, server = served_for_reading
     part_id = kept_image_part(station)
     with tls_client(server) as client:
         client.login("ana", PINS["ana"])
         image = client.part_image(part_id)
         assert image == station.store.image_file(station.store.record(part_id)).read_bytes()
         assert client.audit(limit=5)[0]["action"]
+        assert client.call("audit", verify=True)["ok"] is True
         assert "days" in client.report("reviewers")
+        recipe = client.recipe()
+        assert recipe["name"] == station.recipe.name and recipe["sha256"] == station.recipe.sha256
+        first = client.parts(after=0, limit=5)
+        assert [p["part_id"] for p in first] == [r.part_id for r in station.store.records(limit=5, newest_first=False)]
+        with pytest.raises(ApiError) as refused:
+            client.parts(after=0, limit=501)
+        assert refused.value.code == "bad_request"
+        with pytest.raises(ApiError) as refused:
+            client.call("drop_tables")
+        assert refused.value.code == "bad_request"
 
 
-def test_plain_tcp_to_the_tls_port_gets_no_api(served):
-    _, server = served
+def test_plain_tcp_to_the_tls_port_gets_no_api(served_for_reading):
+    _, server = served_for_reading
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
         raw.sendall(b"GET /v1 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
@@ -151,16 +162,16 @@ def test_plain_tcp_to_the_tls_port_gets_no_api(served):
             pass
 
 
-def test_a_station_with_another_certificate_is_refused_before_anything_is_sent(served):
-    _, server = served
+def test_a_station_with_another_certificate_is_refused_before_anything_is_sent(served_for_reading):
+    _, server = served_for_reading
     with pytest.raises(FingerprintMismatch):
         pinned_socket("127.0.0.1", server.port, "sha256:" + "0" * 64)
     with pytest.raises(ssl.SSLError):
         Client.tls("127.0.0.1", server.port, fingerprint="sha256:" + "ab" * 32)
 
 
-def test_the_key_file_is_the_services_alone_and_the_api_lives_at_v1_only(served):
-    station, server = served
+def test_the_key_file_is_the_services_alone_and_the_api_lives_at_v1_only(served_for_reading):
+    station, server = served_for_reading
     key = station.data_dir / "api" / "station.key"
     assert key.stat().st_mode & 0o777 == 0o600
     assert server.socket_path.stat().st_mode & 0o777 == 0o660
