@@ -82,7 +82,8 @@ def run_once(folder: Path, *, parts: int, rate: float, seed: int, client: bool, 
         station.start(parts=parts)
         station.simulator.join(parts / rate + 30)
         station.line.wait_recorded(parts, timeout=10)
-        result = {"client": client, "load_avg_1min": round(os.getloadavg()[0], 2), "parts": station.line.triggered, "recorded": station.stats.recorded,
+        result = {"client": client, "load_avg_1min": round(os.getloadavg()[0], 2), "parts": station.line.triggered,
+                  "recorded": station.stats.recorded,
                   "fail_safe": dict(station.stats.causes), "decision_ms": percentiles(decisions)}
         if process is not None:
             Path(str(out) + ".stop").write_text(str(server.last_part_id))

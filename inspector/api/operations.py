@@ -10,7 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable
 
-from inspector import actions, audit
+from inspector import actions
 from inspector.api.protocol import ApiError, part_event
 from inspector.audit import AuditError
 from inspector.permissions import (ALARM_ACKNOWLEDGE, AUDIT_READ, LINE_START, LINE_STOP, REVIEW_LABEL,
@@ -217,12 +217,8 @@ class Operations:
             raise ApiError("unauthorized", "the audit trail needs a login")
         if args.get("verify"):
             verdict = actions.verify_audit(session, self.store)
-            return {"ok": verdict.ok, "entries": getattr(verdict, "entries", None),
-                    "broken": str(verdict.broken) if getattr(verdict, "broken", None) else None}
+            return {"ok": verdict.ok, "entries": verdict.entries,
+                    "broken": str(verdict.broken) if verdict.broken else None}
         limit = int(args.get("limit") or 100)
         return [asdict(e) for e in actions.read_audit(session, self.store, limit=limit)]
 
-
-def entries_since(store: Any, after_id: int) -> list[audit.Entry]:
-    """Audit entries with id > ``after_id`` (tests and clients following the trail)."""
-    return [e for e in audit.entries(store) if e.id > after_id]

@@ -153,8 +153,7 @@ class ApiServer:
     # -- one client ------------------------------------------------------------------------------------------
     async def _connection(self, ws: ServerConnection, *, local: bool) -> None:
         caller = Caller(local=local)
-        tasks: list[asyncio.Task] = []
-        subscriber = None
+        stream = _Stream()
         try:
             async for message in ws:
                 request = _parse(message)
@@ -168,17 +167,7 @@ class ApiServer:
                 try:
                     if op == "subscribe":
                         await asyncio.to_thread(self.operations.viewer, caller)
-                        for task in tasks:
-                            task.cancel()
-                        if subscriber is not None:
-                            self.hub.unsubscribe(subscriber)
-                        subscriber = self.hub.subscribe() if request.get("events", True) else None
-                        fps = min(float(request.get("frames_fps") or 0), self.settings.frames_fps)
-                        tasks = [asyncio.create_task(self._events(ws, subscriber, caller))] if subscriber is not None else []
-                        if fps > 0:
-                            tasks.append(asyncio.create_task(self._frames(ws, fps, caller)))
-                        result: Any = {"events": subscriber is not None, "frames_fps": fps,
-                                       "counters": self.counters()}
+                        result: Any = self._subscribe(ws, request, caller, stream)
                     else:
                         result = await asyncio.to_thread(self.operations.handle, op, request, caller)
                 except ApiError as e:
@@ -195,12 +184,18 @@ class ApiServer:
         except ConnectionClosed:
             pass
         finally:
-            for task in tasks:
-                task.cancel()
-            if subscriber is not None:
-                self.hub.unsubscribe(subscriber)
-            if caller.token and not caller.local:
-                pass  # the token outlives the connection: a reconnect within its life needs no PIN
+            stream.end(self.hub)  # the token outlives the connection: a reconnect within its life needs no PIN
+
+    def _subscribe(self, ws: ServerConnection, request: dict[str, Any], caller: Caller, stream: _Stream) -> dict:
+        """(Re)start this connection's event and frame streams as asked."""
+        stream.end(self.hub)
+        if request.get("events", True):
+            stream.subscriber = self.hub.subscribe()
+            stream.tasks.append(asyncio.create_task(self._events(ws, stream.subscriber, caller)))
+        fps = min(float(request.get("frames_fps") or 0), self.settings.frames_fps)
+        if fps > 0:
+            stream.tasks.append(asyncio.create_task(self._frames(ws, fps, caller)))
+        return {"events": stream.subscriber is not None, "frames_fps": fps, "counters": self.counters()}
 
     def _allowed(self, caller: Caller) -> str | None:
         """Why this stream must stop (the login ended); None while it may go on."""
@@ -258,6 +253,21 @@ class ApiServer:
         jpeg = data.tobytes() if ok else b""
         self._frame_cache = (frame.t, jpeg)
         return jpeg, width, height
+
+
+class _Stream:
+    """One connection's subscription: its queue in the hub and the tasks sending events and frames."""
+
+    def __init__(self) -> None:
+        self.subscriber: Any = None
+        self.tasks: list[asyncio.Task] = []
+
+    def end(self, hub: EventHub) -> None:
+        for task in self.tasks:
+            task.cancel()
+        if self.subscriber is not None:
+            hub.unsubscribe(self.subscriber)
+        self.subscriber, self.tasks = None, []
 
 
 def _only_v1(connection: ServerConnection, request: Any) -> Any:
