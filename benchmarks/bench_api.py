@@ -109,6 +109,7 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--frames-fps", type=float, default=5.0)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--client", nargs=3, metavar=("SOCKET", "FPS", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
@@ -144,8 +145,8 @@ def main() -> int:
         "summary": summary,
         "runs": runs,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(summary, indent=2))
     return 0
 

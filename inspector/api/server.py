@@ -12,6 +12,7 @@ import logging
 import os
 import stat
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,8 @@ class ApiServer:
         self.fingerprint: str | None = None
         self.frames_sent = 0
         self._frame_cache: tuple[float, bytes] | None = None
+        # live frames are encoded on one thread the kernel runs only on otherwise idle cores
+        self._encoder = ThreadPoolExecutor(1, thread_name_prefix="api-frames", initializer=idle_priority)
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self._failure: BaseException | None = None
@@ -86,6 +89,7 @@ class ApiServer:
         if self._thread is not None:
             self._thread.join(timeout)
         alive = self._thread is not None and self._thread.is_alive()
+        self._encoder.shutdown(wait=False, cancel_futures=True)
         self.store.close()
         return not alive
 
@@ -230,7 +234,8 @@ class ApiServer:
                 if frame is None or frame.t == last_t:
                     continue
                 last_t = frame.t
-                jpeg, width, height = await asyncio.to_thread(self._jpeg, frame)
+                jpeg, width, height = await asyncio.get_running_loop().run_in_executor(self._encoder, self._jpeg,
+                                                                                        frame)
                 await ws.send(protocol.binary({"event": "frame", "t": frame.t, "seq": frame.seq,
                                                "type": "image/jpeg", "width": width, "height": height}, jpeg))
                 self.frames_sent += 1
@@ -268,6 +273,21 @@ class _Stream:
         if self.subscriber is not None:
             hub.unsubscribe(self.subscriber)
         self.subscriber, self.tasks = None, []
+
+
+def idle_priority() -> None:
+    """The calling thread runs only on a core nothing else wants (Linux SCHED_IDLE: a line thread that wakes
+    preempts it at once); where that is refused, at nice 19. As the shadow model's thread does."""
+    tid = threading.get_native_id()
+    try:
+        os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
+        return
+    except (AttributeError, OSError):
+        pass
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, 19)
+    except (AttributeError, OSError):
+        pass
 
 
 def _only_v1(connection: ServerConnection, request: Any) -> Any:
