@@ -191,3 +191,19 @@ def test_the_local_socket_shows_the_line_without_login_but_acts_only_with_one(se
         screen.login("otto", PINS["otto"])
         assert screen.start()["running"] is True
     assert audit.entries(station.store, newest_first=True, limit=1)[0].action == "line.start"
+
+
+def test_a_stream_stops_when_its_login_ends(served):
+    station, server = served
+    with tls_client(server) as watcher, tls_client(server) as other:
+        watcher.login("ana", PINS["ana"])
+        watcher.subscribe()
+        station.line.alarms.raise_("camera_lost", "before the logout")
+        assert watcher.next_event(timeout=5)["event"] == "alarms"
+        other.token = watcher.token
+        other.logout()  # the same login ended from elsewhere (or by the idle time-out)
+        station.line.alarms.raise_("no_frame", "after the logout")
+        event = watcher.next_event(timeout=5)
+        assert event == {"event": "logged_out", "why": "the login has ended"}
+        station.line.alarms.raise_("model_error", "later still")
+        assert watcher.next_event(timeout=1) is None
