@@ -12,6 +12,7 @@ import logging
 import os
 import stat
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from pathlib import Path
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = 256 * 1024
 FRAME_QUALITY = 75
-ENCODE_YIELD_S = 0.01
+JUST_DECIDED_S = 0.01
 
 
 class ApiServer:
@@ -242,6 +243,16 @@ class ApiServer:
         except ConnectionClosed:
             pass
 
+    def _just_decided(self, max_wait_s: float) -> None:
+        """Wait (at most ``max_wait_s``) for the moment right after a decision: at a steady rate the next part is
+        then furthest away, so the encoding (a few ms on another core, sharing its caches) slows no inference."""
+        deciding = self.station.line.deciding
+        end = time.monotonic() + max_wait_s
+        while time.monotonic() < end:
+            if not deciding.busy and time.monotonic() - deciding.idle_since < JUST_DECIDED_S:
+                return
+            time.sleep(0.002)
+
     def _jpeg(self, frame: Any) -> tuple[bytes, int, int]:
         cached = self._frame_cache
         image = frame.image
@@ -251,7 +262,7 @@ class ApiServer:
             width, height = self.settings.frame_width, max(1, round(height * scale))
         if cached is not None and cached[0] == frame.t:
             return cached[1], width, height
-        self.station.line.deciding.wait_idle(ENCODE_YIELD_S)  # keep the encoder off the cores while a part is decided
+        self._just_decided(1.0 / max(self.settings.frames_fps, 1.0))
         if image.shape[1] != width:
             image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
         ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, FRAME_QUALITY])
