@@ -14,6 +14,7 @@
     inspector holds add|list|release ...        keep a lot's, a time range's or an export's images from retention
     inspector cameras [--cti F] [--json]        the cameras found, their controls and ranges (for the technician)
     inspector interlock [--release]             hold the "station ready" pin while the runtime's heartbeats come
+    inspector serve [--simulate]                the line as a service, with the API for its screens (inspector.api)
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ import threading
 import time
 from pathlib import Path
 
+from inspector.api.command import COMMANDS as SERVE_COMMANDS, add_command as add_serve_command
 from inspector.cli_admin import COMMANDS as ADMIN_COMMANDS
 from inspector.cli_admin import add_commands as add_admin_commands
 from inspector.cli_models import COMMANDS as MODELS_COMMANDS
@@ -101,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_interlock_command(sub)
     add_train_commands(sub)
     add_report_commands(sub)
+    add_serve_command(sub)
     return parser
 
 
@@ -371,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"run": cmd_run, "predict": cmd_predict, "export": cmd_export, "review-report": cmd_review_report,
                 **ADMIN_COMMANDS, **MODELS_COMMANDS, **STORAGE_COMMANDS, **CAMERA_COMMANDS,
-                **INTERLOCK_COMMANDS, **TRAIN_COMMANDS, **REPORT_COMMANDS}[args.command](args)
+                **INTERLOCK_COMMANDS, **TRAIN_COMMANDS, **REPORT_COMMANDS, **SERVE_COMMANDS}[args.command](args)
     except ConfigError as e:
         print(f"inspector: configuration refused:\n{e}", file=sys.stderr)
         return 2

@@ -227,6 +227,21 @@ class ReviewSettings(_Section):
     audit_fraction: Annotated[float, Field(ge=0, le=1)] = 0.1
 
 
+class ApiSettings(_Section):
+    """``inspector serve``'s listeners (``inspector.api``): the line's own screen on a local socket, the network over
+    TLS with a PIN login; only the local socket is on by default."""
+
+    unix_socket: bool = True
+    socket_path: Path | None = None  # default: data_dir/api.sock (mode 0660: the service's user and group)
+    tls: bool = False  # the network listener; its certificate is made at first start under data_dir/api/
+    host: str = "0.0.0.0"
+    port: Annotated[int, Field(ge=0, le=65535)] = 8443  # 0: any free port (tests)
+    token_ttl_s: Annotated[float, Field(gt=0, le=7 * 86_400)] = 8 * 3600.0  # a login's longest life (idle: users)
+    frames_fps: Annotated[float, Field(ge=0, le=30)] = 5.0  # live camera frames per second, at most, per client
+    frame_width: Annotated[int, Field(ge=64, le=8192)] = 960  # live frames larger than this are scaled down
+    client_queue: Annotated[int, Field(ge=8, le=100_000)] = 512  # events held for a slow client, then a resync
+
+
 class StationConfig(_Section):
     station_id: str = "sim-1"
     recipe: str = "cartridge-box"
@@ -248,6 +263,7 @@ class StationConfig(_Section):
     lots: LotSettings = LotSettings()
     interlock: InterlockSettings = InterlockSettings()
     review: ReviewSettings = ReviewSettings()
+    api: ApiSettings = ApiSettings()
 
     @property
     def simulated(self) -> bool:

@@ -8,6 +8,7 @@ the window defers its own work, for a bounded time, while a part is being decide
 from __future__ import annotations
 
 import threading
+import time
 
 
 class Deciding:
@@ -16,6 +17,7 @@ class Deciding:
     def __init__(self) -> None:
         self._changed = threading.Condition()
         self._parts: set[int] = set()
+        self.idle_since = time.monotonic()  # when the last decision ended (time.monotonic)
 
     @property
     def busy(self) -> bool:
@@ -30,6 +32,7 @@ class Deciding:
         with self._changed:
             self._parts.discard(part_id)
             if not self._parts:
+                self.idle_since = time.monotonic()
                 self._changed.notify_all()
 
     def clear(self) -> None:

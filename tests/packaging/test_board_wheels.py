@@ -48,7 +48,8 @@ def resolve(wheel, requirement: str, cpu: str, glibc: tuple[int, int], python: s
 def test_headless_station_resolves_to_wheels(target, wheel, tmp_path):
     cpu, glibc, python, _ = TARGETS[target]
     files = resolve(wheel, str(wheel), cpu, glibc, python, tmp_path)
-    for needed in ("numpy", "onnxruntime", "opencv-python-headless", "gpiozero", "sqlite-utils", "pydantic"):
+    for needed in ("numpy", "onnxruntime", "opencv-python-headless", "gpiozero", "sqlite-utils", "pydantic",
+                   "websockets"):
         assert needed in files
         assert files[needed].endswith(".whl")
     assert "pyside6-essentials" not in files, "the headless station must not pull Qt in"

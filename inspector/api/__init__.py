@@ -1,0 +1,69 @@
+"""The runtime's API for frontends (version 1): what ``inspector serve`` offers a screen, local or on the network.
+
+Transport: WebSocket (RFC 6455) over a local unix socket and over TLS on TCP, served by the ``websockets`` library.
+Why: one well-kept pure-Python dependency (no compiler on Raspberry Pi OS or Jetson; its C speed-up is optional),
+asyncio-native, with unix-socket and TLS listeners from the standard library's ``ssl``; one full-duplex connection
+carries requests, the part-event stream and binary JPEG frames, and passes plant proxies and firewalls as HTTP does.
+A Qt frontend speaks it with QtWebSockets or runs :class:`inspector.api.client.Client` (no Qt) in a thread.
+ZeroMQ and gRPC were set aside: both need a compiled library on the board (libzmq / grpcio wheels lag on aarch64),
+and neither gives a browser-grade stream with TLS and one port as simply.
+
+Connecting
+    ``ws://localhost/v1`` on the unix socket (``api.socket_path``, default ``data_dir/api.sock``, mode 0660), or
+    ``wss://station:8443/v1`` (``api.tls = true``). The version is in the path: any other path is refused (HTTP 404).
+    The TLS certificate is the station's own, made at first start (``data_dir/api/station.crt``; key ``station.key``,
+    mode 0600). A client pins the sha256 of its DER form (``inspector serve --fingerprint`` prints it) instead of
+    trusting a CA.
+
+Messages
+    Requests are JSON text frames ``{"id": 7, "op": "counters", "token": "...", ...arguments}``; the reply has the
+    same id: ``{"id": 7, "ok": true, "result": ...}`` or ``{"id": 7, "ok": false, "error": {"code", "message"}}``
+    with code ``unauthorized`` (no or expired login), ``forbidden`` (the role may not), ``bad_request``,
+    ``not_found`` or ``refused`` (the core refused: the message says why). Binary frames carry images: a 4-byte
+    big-endian header length, a JSON header (``{"id": 7}`` for a reply, ``{"event": "frame", ...}`` for a live
+    frame; ``"type": "image/jpeg"``) and the image bytes.
+
+Login and roles
+    ``login {user, pin}`` gives ``{token, expires_in_s, user, role}``: a per-user token that ends at the station's
+    idle time-out (``UserDirectory.idle_timeout_s``, each allowed call renews it), at ``api.token_ttl_s`` at the
+    latest, on ``logout``, or when an admin changes the user. Every request and every event stream is checked by the
+    runtime against the permissions table (:mod:`inspector.permissions`). Over TLS nothing is answered without a
+    valid token except ``hello`` and ``login``. On the unix socket (the line's own screen, guarded by the socket's
+    file mode) viewing needs no login; acting does, as at the station; a station with no users acts as
+    ``NO_USERS``.
+
+Operations (``op``; who may; result)
+    hello            anyone       {"api": 1}
+    login / logout   anyone       see above
+    counters         viewer       {run_id, recipe, running, halted, triggered, recorded, outcomes, fail_safe_causes,
+                                  last_part_id}
+    alarms           viewer       [{kind, message, raised_at, part_id, count}]
+    recipe           viewer       the recipe in use (name, sha256, models, thresholds, layout)
+    parts            viewer       {after, limit<=500}: part events from the records, part_id > after, oldest first
+    part_image       viewer       {part_id}: the kept image as a binary reply (not_found when none was kept)
+    subscribe        viewer       {events: bool, frames_fps: float}: part, counter and alarm events; live frames
+    start / stop     line.start / line.stop (operator, technician)      audited as at the station
+    alarm_ack        alarm.acknowledge {kind}                           audited as at the station
+    review_queue     review.label (qa) {outcomes, state, since, until, recipe, model_key, sort, after, limit}
+                     -> {items: [{part, label}], next_after, open}
+    review_submit    review.label (qa) {part_id, verdict, label|count|points|defect_box, comment, seconds_spent,
+                     pin, reason}: through ``actions.submit_label``, so the label row and its audit entry are those
+                     of the line screen; a correction is signed (pin and reason)
+    report           review.label or audit.read {kind: reviewers|agreement, since, until, model_key}
+    audit            audit.read (qa, admin) {limit}: entries newest first; {verify: true}: the chain's verdict
+    "viewer" is any logged-in user (over TLS) or any local client.
+
+Events (JSON text frames without an id, after ``subscribe``)
+    {"event": "part", "part": {...record, overlay}, "t_emit": monotonic}: one per recorded part, in part order
+    {"event": "counters", ...}: with each part; {"event": "alarms", "active": [...]}: when the set changes
+    {"event": "resync", "after": part_id, "dropped": n}: this client fell behind (its bounded queue was full) or
+    the runtime's own fan-out did; events were dropped, never waited for: fetch ``parts {after}`` from the records
+    {"event": "logged_out", "why": ...}: the login ended; the stream stops
+    A reconnecting client asks ``parts {after: last part it has}``: missed parts come from the records, not memory.
+"""
+from __future__ import annotations
+
+API_VERSION = 1
+PATH = f"/v{API_VERSION}"
+
+__all__ = ["API_VERSION", "PATH"]

@@ -1,0 +1,328 @@
+"""``ApiServer``: API v1 for a running :class:`inspector.assemble.Station`, on its own thread and event loop.
+
+The line is only ever touched through a record listener and an alarm listener that append to a bounded inbox
+(:class:`inspector.api.events.EventHub`); requests run on worker threads with the server's own database connection.
+A client that is slow, hung or gone costs the line nothing: its queue is bounded and its sends are its own tasks.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import stat
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+import cv2
+from websockets.asyncio.server import ServerConnection, serve, unix_serve
+from websockets.exceptions import ConnectionClosed
+
+from inspector.api import PATH, protocol, tls
+from inspector.api.events import EventHub
+from inspector.api.logins import Logins
+from inspector.api.operations import Binary, Caller, Operations
+from inspector.api.protocol import ApiError
+from inspector.config import ApiSettings
+from inspector.store import Store
+from inspector.users import UserDirectory
+
+log = logging.getLogger(__name__)
+
+MAX_REQUEST_BYTES = 256 * 1024
+FRAME_QUALITY = 75
+JUST_DECIDED_S = 0.01
+
+
+class ApiServer:
+    def __init__(self, station: Any, settings: ApiSettings | None = None) -> None:
+        self.station = station
+        self.settings = settings or station.config.api
+        data_dir = Path(station.config.data_dir)
+        self.socket_path = Path(self.settings.socket_path or data_dir / "api.sock")
+        self.cert_dir = data_dir / "api"
+        self.store = Store.open(data_dir / "inspector.db", images_dir=data_dir / "images")
+        self.logins = Logins(UserDirectory(self.store), ttl_s=self.settings.token_ttl_s)
+        layout = getattr(station.recipe, "layout", None)
+        self.hub = EventHub(counters=self.counters, layout=layout, client_queue=self.settings.client_queue,
+                            busy=lambda: station.line.deciding.busy)
+        self.operations = Operations(station, self.store, self.logins, counters=self.counters, layout=layout)
+        self.last_part_id: int | None = None
+        self.port: int | None = None
+        self.fingerprint: str | None = None
+        self.frames_sent = 0
+        self._frame_cache: tuple[float, bytes] | None = None
+        # live frames are encoded on one thread the kernel runs only on otherwise idle cores
+        self._encoder = ThreadPoolExecutor(1, thread_name_prefix="api-frames", initializer=idle_priority)
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._failure: BaseException | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping: asyncio.Event | None = None
+
+    # -- life cycle ------------------------------------------------------------------------------------------
+    def start(self, timeout: float = 10.0) -> "ApiServer":
+        line = self.station.line
+        line.listeners.append(self._on_record)
+        line.alarms.listeners.append(self.hub.on_alarms)
+        self._thread = threading.Thread(target=self._run, name="api", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(timeout):
+            raise RuntimeError(f"the API server did not start within {timeout} s")
+        if self._failure is not None:
+            self._detach()
+            self.store.close()
+            raise self._failure
+        return self
+
+    def stop(self, timeout: float = 5.0) -> bool:
+        self._detach()
+        loop, stopping = self._loop, self._stopping
+        if loop is not None and stopping is not None and not loop.is_closed():
+            try:
+                loop.call_soon_threadsafe(stopping.set)
+            except RuntimeError:
+                pass
+        if self._thread is not None:
+            self._thread.join(timeout)
+        alive = self._thread is not None and self._thread.is_alive()
+        self._encoder.shutdown(wait=False, cancel_futures=True)
+        self.store.close()
+        return not alive
+
+    def _detach(self) -> None:
+        line = self.station.line
+        for listeners, fn in ((line.listeners, self._on_record), (line.alarms.listeners, self.hub.on_alarms)):
+            if fn in listeners:
+                listeners.remove(fn)
+
+    def _on_record(self, record: Any, frame: Any = None, results: Any = None) -> None:
+        self.last_part_id = record.part_id if self.last_part_id is None else max(self.last_part_id, record.part_id)
+        self.hub.on_record(record)
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._main())
+        except BaseException as e:  # start-up failures are raised by start(); later ones logged
+            if not self._ready.is_set():
+                self._failure = e
+                self._ready.set()
+            else:
+                log.exception("the API server stopped")
+
+    async def _main(self) -> None:
+        self._loop, self._stopping = asyncio.get_running_loop(), asyncio.Event()
+        self.hub.attach(self._loop)
+        options = {"process_request": _only_v1, "compression": None, "max_size": MAX_REQUEST_BYTES,
+                   "server_header": None}
+        servers = []
+        try:
+            if self.settings.unix_socket:
+                _remove_stale_socket(self.socket_path)
+                servers.append(await unix_serve(lambda ws: self._connection(ws, local=True), str(self.socket_path),
+                                                **options))
+                os.chmod(self.socket_path, 0o660)
+            if self.settings.tls:
+                cert, key = tls.station_certificate(self.cert_dir, self.station.config.station_id)
+                self.fingerprint = tls.certificate_fingerprint(cert)
+                server = await serve(lambda ws: self._connection(ws, local=False), self.settings.host,
+                                     self.settings.port, ssl=tls.server_context(cert, key), **options)
+                self.port = server.sockets[0].getsockname()[1]
+                servers.append(server)
+        except BaseException:
+            for server in servers:
+                server.close()
+            raise
+        self._ready.set()
+        await self._stopping.wait()
+        for server in servers:
+            server.close()
+        for server in servers:
+            await server.wait_closed()
+        if self.settings.unix_socket:
+            _remove_stale_socket(self.socket_path)
+
+    # -- counters --------------------------------------------------------------------------------------------
+    def counters(self) -> dict[str, Any]:
+        station, line = self.station, self.station.line
+        report = station.stats.report(parts=line.triggered, dropped_frames=0)
+        return {"run_id": line.run_id, "recipe": station.recipe.name, "running": line.running,
+                "halted": line.halted, "triggered": line.triggered, "recorded": report["recorded"],
+                "outcomes": report["outcomes"], "fail_safe_causes": report["fail_safe_causes"],
+                "last_part_id": self.last_part_id, "alarms": [a.kind for a in line.alarms.active]}
+
+    # -- one client ------------------------------------------------------------------------------------------
+    async def _connection(self, ws: ServerConnection, *, local: bool) -> None:
+        caller = Caller(local=local)
+        stream = _Stream()
+        try:
+            async for message in ws:
+                request = _parse(message)
+                if isinstance(request, str):
+                    await ws.send(protocol.error(None, "bad_request", request))
+                    continue
+                request_id, op = request.pop("id", None), request.pop("op", None)
+                token = request.pop("token", None)
+                if token is not None:
+                    caller.token = token
+                try:
+                    if op == "subscribe":
+                        await asyncio.to_thread(self.operations.viewer, caller)
+                        result: Any = self._subscribe(ws, request, caller, stream)
+                    else:
+                        result = await asyncio.to_thread(self.operations.handle, op, request, caller)
+                except ApiError as e:
+                    await ws.send(protocol.error(request_id, e.code, e.message))
+                    continue
+                except Exception as e:
+                    log.exception("API op %r failed", op)
+                    await ws.send(protocol.error(request_id, "refused", f"{op}: {type(e).__name__}: {e}"))
+                    continue
+                if isinstance(result, Binary):
+                    await ws.send(protocol.binary({"id": request_id, **result.header}, result.payload))
+                else:
+                    await ws.send(protocol.reply(request_id, result))
+        except ConnectionClosed:
+            pass
+        finally:
+            stream.end(self.hub)  # the token outlives the connection: a reconnect within its life needs no PIN
+
+    def _subscribe(self, ws: ServerConnection, request: dict[str, Any], caller: Caller, stream: _Stream) -> dict:
+        """(Re)start this connection's event and frame streams as asked."""
+        stream.end(self.hub)
+        if request.get("events", True):
+            stream.subscriber = self.hub.subscribe()
+            stream.tasks.append(asyncio.create_task(self._events(ws, stream.subscriber, caller)))
+        fps = min(float(request.get("frames_fps") or 0), self.settings.frames_fps)
+        if fps > 0:
+            stream.tasks.append(asyncio.create_task(self._frames(ws, fps, caller)))
+        return {"events": stream.subscriber is not None, "frames_fps": fps, "counters": self.counters()}
+
+    def _allowed(self, caller: Caller) -> str | None:
+        """Why this stream must stop (the login ended); None while it may go on."""
+        if caller.token is None:
+            return None if caller.local else "not logged in"
+        return None if self.logins.session(caller.token) is not None else "the login has ended"
+
+    async def _events(self, ws: ServerConnection, subscriber: Any, caller: Caller) -> None:
+        try:
+            while True:
+                message, part_id = await subscriber.next()
+                why = self._allowed(caller)
+                if why:
+                    await ws.send(protocol.text({"event": "logged_out", "why": why}))
+                    return
+                await ws.send(message)
+                subscriber.delivered(part_id)
+        except ConnectionClosed:
+            pass
+        finally:
+            self.hub.unsubscribe(subscriber)
+
+    async def _frames(self, ws: ServerConnection, fps: float, caller: Caller) -> None:
+        """The camera's latest frame as JPEG, at most ``fps`` a second; never queued (a frame not sent is gone)."""
+        last_t = None
+        try:
+            while True:
+                await asyncio.sleep(1.0 / fps)
+                if self._allowed(caller):
+                    return
+                frame = self.station.line.frames.latest()
+                if frame is None or frame.t == last_t:
+                    continue
+                last_t = frame.t
+                jpeg, width, height = await asyncio.get_running_loop().run_in_executor(self._encoder, self._jpeg,
+                                                                                        frame)
+                await ws.send(protocol.binary({"event": "frame", "t": frame.t, "seq": frame.seq,
+                                               "type": "image/jpeg", "width": width, "height": height}, jpeg))
+                self.frames_sent += 1
+        except ConnectionClosed:
+            pass
+
+    def _just_decided(self, max_wait_s: float) -> None:
+        """Wait (at most ``max_wait_s``) for the moment right after a decision: at a steady rate the next part is
+        then furthest away, so the encoding (a few ms on another core, sharing its caches) slows no inference."""
+        deciding = self.station.line.deciding
+        end = time.monotonic() + max_wait_s
+        while time.monotonic() < end:
+            if not deciding.busy and time.monotonic() - deciding.idle_since < JUST_DECIDED_S:
+                return
+            time.sleep(0.002)
+
+    def _jpeg(self, frame: Any) -> tuple[bytes, int, int]:
+        cached = self._frame_cache
+        image = frame.image
+        height, width = image.shape[:2]
+        if width > self.settings.frame_width:
+            scale = self.settings.frame_width / width
+            width, height = self.settings.frame_width, max(1, round(height * scale))
+        if cached is not None and cached[0] == frame.t:
+            return cached[1], width, height
+        self._just_decided(1.0 / max(self.settings.frames_fps, 1.0))
+        if image.shape[1] != width:
+            image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
+        ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, FRAME_QUALITY])
+        jpeg = data.tobytes() if ok else b""
+        self._frame_cache = (frame.t, jpeg)
+        return jpeg, width, height
+
+
+class _Stream:
+    """One connection's subscription: its queue in the hub and the tasks sending events and frames."""
+
+    def __init__(self) -> None:
+        self.subscriber: Any = None
+        self.tasks: list[asyncio.Task] = []
+
+    def end(self, hub: EventHub) -> None:
+        for task in self.tasks:
+            task.cancel()
+        if self.subscriber is not None:
+            hub.unsubscribe(self.subscriber)
+        self.subscriber, self.tasks = None, []
+
+
+def idle_priority() -> None:
+    """The calling thread runs only on a core nothing else wants (Linux SCHED_IDLE: a line thread that wakes
+    preempts it at once); where that is refused, at nice 19. As the shadow model's thread does."""
+    tid = threading.get_native_id()
+    try:
+        os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
+        return
+    except (AttributeError, OSError):
+        pass
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, 19)
+    except (AttributeError, OSError):
+        pass
+
+
+def _only_v1(connection: ServerConnection, request: Any) -> Any:
+    if request.path != PATH:
+        return connection.respond(HTTPStatus.NOT_FOUND, f"this station speaks API v1 at {PATH}\n")
+    return None
+
+
+def _parse(message: str | bytes) -> dict[str, Any] | str:
+    """The request, or why it is refused."""
+    if isinstance(message, bytes):
+        return "requests are JSON text frames"
+    try:
+        request = json.loads(message)
+    except ValueError as e:
+        return f"not JSON: {e}"
+    if not isinstance(request, dict):
+        return "a request is a JSON object with id and op"
+    return request
+
+
+def _remove_stale_socket(path: Path) -> None:
+    try:
+        if stat.S_ISSOCK(os.stat(path).st_mode):
+            os.unlink(path)
+    except FileNotFoundError:
+        pass
