@@ -29,6 +29,7 @@ def add_command(sub) -> None:
     serve.add_argument("--parts", type=int, help="stop after N parts (default: until SIGTERM)")
     serve.add_argument("--rate", type=float, default=10.0, help="simulated parts per second")
     serve.add_argument("--seed", type=int, default=1, help="simulated line's random seed")
+    serve.add_argument("--lot", help="the lot / batch / order the run starts with (required where lots.required)")
     serve.add_argument("--fingerprint", action="store_true",
                        help="print the TLS certificate's sha256 fingerprint (made when missing) and exit")
     serve.add_argument("-v", "--verbose", action="store_true")
@@ -51,8 +52,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from inspector.api.server import ApiServer
     from inspector.assemble import build_station
 
+    from inspector.line.lots import check_lot_required
+    from inspector.sd_notify import Notifier
+
+    check_lot_required(config, args.lot, source="inspector serve (no --lot given)")
     recipe = load_recipe(args.recipe, config.recipes_dir) if args.recipe else None
-    station = build_station(config, recipe=recipe, simulate=args.simulate, rate_hz=args.rate, seed=args.seed)
+    notifier = Notifier()  # systemd's, when $NOTIFY_SOCKET is set (Type=notify): READY=1 comes from the watchdog
+    notifier.notify(STATUS="starting: loading models, opening camera, pins and database")
+    station = build_station(config, recipe=recipe, simulate=args.simulate, rate_hz=args.rate, seed=args.seed,
+                            lot=args.lot, notifier=notifier)
     started = time.monotonic()
     try:
         server = ApiServer(station).start()

@@ -10,6 +10,7 @@ from inspector.assemble import build_station
 from inspector.config import StationConfig
 from inspector.line.lots import LOT_CHANGE, LotError, change_lot
 from inspector.permissions import PermissionDenied
+from inspector.store import Store
 
 
 @pytest.fixture
@@ -75,3 +76,17 @@ def test_a_line_that_requires_a_lot_does_not_start_without_one(tmp_path):
         assert not station.line.running
     finally:
         station.close()
+
+
+def test_inspector_serve_takes_the_lot_and_refuses_to_start_without_one_where_required(tmp_path, capsys):
+    from inspector.cli import main
+
+    config = tmp_path / "station.toml"
+    config.write_text('recipe = "surface-part"\n[lots]\nrequired = true\n')
+    common = ["serve", "--simulate", "--parts", "6", "--rate", "20", "--config", str(config),
+              "--data-dir", str(tmp_path / "data")]
+    assert main(common) == 2
+    assert "inspector serve (no --lot given): lots.required = true" in capsys.readouterr().err
+    assert main([*common, "--lot", "L-77"]) == 0
+    with Store.open(tmp_path / "data" / "inspector.db") as store:
+        assert {r.lot for r in store.records(limit=None)} == {"L-77"}
