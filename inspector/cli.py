@@ -23,9 +23,7 @@ import importlib.util
 import json
 import logging
 import os
-import signal
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -164,20 +162,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"inspector: the last run did not end cleanly: {recovery.summary}", file=sys.stderr)
     if not args.headless:
         return _run_window(args, config, station, started)
-    stop = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    station.start(parts=args.parts)
-    try:
-        while not stop.is_set():
-            if args.parts is not None and (station.simulator is None or station.simulator.join(0)):
-                station.line.wait_recorded(args.parts, timeout=5 + 2 * station.config.timing.travel_s)
-                break
-            stop.wait(1.0)
-            _status(station, started)
-    finally:
-        notifier.notify(STOPPING=1, STATUS="stopping: finishing the parts in transit and their records")
-        ok = station.close()
+    from inspector.serving import run_until_stopped
+
+    ok = run_until_stopped(station, notifier, parts=args.parts, tick=lambda: _status(station, started))
     return _finish(args, station, started, ok)
 
 

@@ -1,6 +1,7 @@
 """Owned worker threads: each has a name, a stop event, a join with a timeout, and a heartbeat."""
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import Callable
@@ -61,3 +62,19 @@ class Worker:
         ended = not self.thread.is_alive()
         self.thread = None
         return ended
+
+
+def idle_priority() -> None:
+    """The calling thread runs only on a core nothing else wants (Linux SCHED_IDLE: a line thread that wakes
+    preempts it at once); where that is refused, at nice 19. For work that must never delay a part: the shadow
+    model, the API's live frames."""
+    tid = threading.get_native_id()
+    try:
+        os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
+        return
+    except (AttributeError, OSError):
+        pass
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, 19)
+    except (AttributeError, OSError):
+        pass

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -54,6 +52,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from inspector.line.lots import check_lot_required
     from inspector.sd_notify import Notifier
+    from inspector.serving import run_until_stopped
 
     check_lot_required(config, args.lot, source="inspector serve (no --lot given)")
     recipe = load_recipe(args.recipe, config.recipes_dir) if args.recipe else None
@@ -70,19 +69,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(json.dumps({"run_id": station.line.run_id, "recipe": station.recipe.name,
                       "socket": str(server.socket_path) if config.api.unix_socket else None,
                       "tls_port": server.port, "fingerprint": server.fingerprint}), flush=True)
-    stop = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    station.start(parts=args.parts)
-    try:
-        while not stop.is_set():
-            if args.parts is not None and (station.simulator is None or station.simulator.join(0)):
-                station.line.wait_recorded(args.parts, timeout=5 + 2 * station.config.timing.travel_s)
-                break
-            stop.wait(0.5)
-    finally:
-        server.stop()
-        ok = station.close()
+    ok = run_until_stopped(station, notifier, parts=args.parts, tick_s=0.5, before_close=server.stop)
     print(json.dumps({"parts": station.line.triggered, "recorded": station.stats.recorded,
                       "wall_s": round(time.monotonic() - started, 2), "clean_shutdown": ok}), file=sys.stderr)
     return 0 if ok else 1

@@ -30,6 +30,7 @@ from inspector.api.protocol import ApiError
 from inspector.config import ApiSettings
 from inspector.store import Store
 from inspector.users import UserDirectory
+from inspector.workers import idle_priority
 
 log = logging.getLogger(__name__)
 
@@ -284,21 +285,6 @@ class _Stream:
         if self.subscriber is not None:
             hub.unsubscribe(self.subscriber)
         self.subscriber, self.tasks = None, []
-
-
-def idle_priority() -> None:
-    """The calling thread runs only on a core nothing else wants (Linux SCHED_IDLE: a line thread that wakes
-    preempts it at once); where that is refused, at nice 19. As the shadow model's thread does."""
-    tid = threading.get_native_id()
-    try:
-        os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
-        return
-    except (AttributeError, OSError):
-        pass
-    try:
-        os.setpriority(os.PRIO_PROCESS, tid, 19)
-    except (AttributeError, OSError):
-        pass
 
 
 def _only_v1(connection: ServerConnection, request: Any) -> Any:

@@ -5,9 +5,7 @@ parts (``shadow_results``) for agreement with the live model and QA."""
 from __future__ import annotations
 
 import logging
-import os
 import queue
-import threading
 import time
 from typing import Any
 
@@ -15,27 +13,12 @@ from inspector.decide import decide
 from inspector.inference import RecipeModels
 from inspector.models.rescore import result_value
 from inspector.store.model_tables import ModelTables
-from inspector.workers import Worker
+from inspector.workers import Worker, idle_priority
 
 log = logging.getLogger(__name__)
 FLUSH_S = 1.0
 IDLE_WAIT_S = 0.05
 REST = 4.0  # after scoring for t seconds, rest 4 t: a sample of the parts is enough for agreement per class
-
-
-def _lowest_priority() -> None:
-    """This thread runs only on a core nothing else wants (Linux SCHED_IDLE: any line thread that wakes preempts it at
-    once); where that is refused, at nice 19."""
-    tid = threading.get_native_id()
-    try:
-        os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
-        return
-    except (AttributeError, OSError):
-        pass
-    try:
-        os.setpriority(os.PRIO_PROCESS, tid, 19)
-    except (AttributeError, OSError):
-        pass
 
 
 class ShadowRunner:
@@ -82,7 +65,7 @@ class ShadowRunner:
         return ended
 
     def _loop(self) -> None:
-        _lowest_priority()
+        idle_priority()
         stop = self.worker.stop_event
         while not stop.is_set():
             try:
