@@ -1,4 +1,4 @@
-"""Acceptance: two runs on the simulated line, then someone with sqlite3 and file access edits what was recorded.
+"""Acceptance: two lots on the simulated line, then someone with sqlite3 and file access edits what was recorded.
 
 The append-only triggers are dropped first, as anyone with the file can; the audit trail's own chain is rewritten
 with its later hashes recomputed, so it alone says "intact". ``inspector audit verify`` names every change.
@@ -21,12 +21,12 @@ DROP_GUARDS = ("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; "
                "DROP TRIGGER chain_no_update; DROP TRIGGER chain_no_delete;")
 
 
-def simulated_run(data_dir, seed, parts=30):
-    """One run of ``parts`` boxes, half of them short of a cartridge (rejects with kept images)."""
+def simulated_run(data_dir, seed, lot, parts=30):
+    """One run of lot ``lot``: ``parts`` boxes, half of them short of a cartridge (rejects with kept images)."""
     config = StationConfig(recipe="cartridge-box", data_dir=data_dir)
     recipe = load_recipe(config.recipe, config.recipes_dir)
     items = ItemStream(recipe.product, seed=seed, style="line", layout=recipe.layout, missing_rate=0.5)
-    station = build_station(config, simulate=True, rate_hz=10, items=items)
+    station = build_station(config, simulate=True, rate_hz=10, items=items, lot=lot)
     try:
         station.start(parts=parts)
         station.simulator.join(30)
@@ -68,9 +68,9 @@ def recompute_audit_from(conn, first_id):
 def test_audit_verify_names_each_edit_made_with_sqlite3(tmp_path, capsys):
     data = tmp_path / "data"
     db_path = data / "inspector.db"
-    simulated_run(data, seed=7)
-    label_id = people_and_a_label(db_path)
-    simulated_run(data, seed=8)  # its start and end seal what the people did and the run recorded
+    simulated_run(data, seed=7, lot="L-4711")
+    label_id = people_and_a_label(db_path)  # QA corrects a box of the first lot
+    simulated_run(data, seed=8, lot="L-4712")  # its start and end seal what the people did and the run recorded
     assert main(["audit", "verify", "--data-dir", str(data)]) == 0
     intact = capsys.readouterr().out
     assert "records intact" in intact and "60 parts" in intact
@@ -107,3 +107,8 @@ def test_audit_verify_names_each_edit_made_with_sqlite3(tmp_path, capsys):
     assert f"audit entry {entry}: after changed" in text
     assert f"part {swapped}: image {images[swapped]} changed" in text
     assert "records NOT as sealed (all records): 6 finding(s)" in text  # each edit once, nothing else
+
+    assert main(["audit", "verify", "--data-dir", str(data), "--lot", "L-4711"]) == 1  # the first lot's own check
+    first_lot = capsys.readouterr().out
+    assert f"label {label_id}: count changed" in first_lot and "user olga: role changed" in first_lot
+    assert f"part {edited}:" not in first_lot and f"part {swapped}:" not in first_lot  # parts of the second lot
