@@ -94,7 +94,7 @@ def label_from_truth(data_dir: Path, labelled: Path | None = None, reviewer: str
     counts = {"good": 0, "defect": 0, "no truth": 0, "boxes": 0}
     with Store.open(data_dir / "inspector.db", images_dir=data_dir / "images") as store:
         review = Review(store)
-        for row in store._rows("SELECT part_id FROM parts ORDER BY part_id"):
+        for row in store.query("SELECT part_id FROM parts ORDER BY part_id"):
             record = store.record(row["part_id"])
             truth = record.truth or {}
             if truth.get("label") not in ("good", "defect"):

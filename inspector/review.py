@@ -163,12 +163,12 @@ class Review:
             for one in parts:
                 sql, params = self.queue_sql(one, sort=sort, after=after, limit=limit, reviewed=reviewed)
                 keys += [(*(r[f"k{i}"] for i in range(len(_ordering(sort)[0]))), r["part_id"])
-                         for r in self.store._rows(sql, params)]
+                         for r in self.store.query(sql, params)]
                 if explain:
-                    plan += [r["detail"] for r in self.store._rows("EXPLAIN QUERY PLAN " + sql, params)]
+                    plan += [r["detail"] for r in self.store.query("EXPLAIN QUERY PLAN " + sql, params)]
         keys = sorted(keys, reverse=_ordering(sort)[1])[:limit]
         ids = [key[-1] for key in keys]
-        rows = {r["part_id"]: r for r in self.store._rows(
+        rows = {r["part_id"]: r for r in self.store.query(
             f"SELECT * FROM parts WHERE part_id IN ({', '.join('?' for _ in ids)})", ids)} if ids else {}
         labels = self.latest_labels(ids)
         items = [QueueItem(row_to_record(rows[i]), labels.get(i)) for i in ids if i in rows]
@@ -199,7 +199,7 @@ class Review:
         total = 0
         for reviewed in states:
             where, params = _filter_clauses(f, reviewed)
-            total += self.store._rows(f"SELECT count(*) AS n FROM review_items AS r WHERE {' AND '.join(where)}",
+            total += self.store.query(f"SELECT count(*) AS n FROM review_items AS r WHERE {' AND '.join(where)}",
                                       params)[0]["n"]
         return total
 
@@ -216,7 +216,7 @@ class Review:
             params = [reviewed, *(t for t in (since, until) if t)]
             probe = (f"SELECT count(*) AS n FROM (SELECT 1 FROM review_items INDEXED BY review_items_time "
                      f"WHERE {' AND '.join(clauses)} LIMIT {TIME_PROBE_ROWS})")
-            if self.store._rows(probe, params)[0]["n"] < TIME_PROBE_ROWS:
+            if self.store.query(probe, params)[0]["n"] < TIME_PROBE_ROWS:
                 return "review_items_time"
         if f.lot is not None:
             return "review_items_lot"
@@ -232,7 +232,7 @@ class Review:
 
     def model_keys(self) -> list[str]:
         """The sets of model versions that made the parts in the queue, for the model-version filter."""
-        rows = self.store._rows("SELECT DISTINCT model_key FROM review_items ORDER BY model_key")
+        rows = self.store.query("SELECT DISTINCT model_key FROM review_items ORDER BY model_key")
         return [r["model_key"] for r in rows if r["model_key"] is not None]
 
     # Labels
@@ -244,7 +244,7 @@ class Review:
         found: dict[int, Label] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            rows = self.store._rows(
+            rows = self.store.query(
                 f"SELECT * FROM labels WHERE id IN (SELECT max(id) FROM labels WHERE part_id IN "
                 f"({', '.join('?' for _ in chunk)}) GROUP BY part_id)", chunk)
             found.update((r["part_id"], Label.from_row(r)) for r in rows)
@@ -255,7 +255,7 @@ class Review:
 
     def history(self, part_id: int) -> list[Label]:
         """Every verdict on ``part_id``, oldest first."""
-        rows = self.store._rows("SELECT * FROM labels WHERE part_id = ? ORDER BY id", [part_id])
+        rows = self.store.query("SELECT * FROM labels WHERE part_id = ? ORDER BY id", [part_id])
         return [Label.from_row(r) for r in rows]
 
     def submit(self, part_id: int, reviewer: str, verdict: str, *, label: str | None = None,

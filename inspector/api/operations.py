@@ -126,7 +126,7 @@ class Operations:
         after, limit = int(args.get("after") or 0), int(args.get("limit") or 100)
         if not 1 <= limit <= MAX_PARTS:
             raise ApiError("bad_request", f"limit = {limit}: must be 1..{MAX_PARTS}")
-        rows = self.store._rows("SELECT * FROM parts WHERE part_id > ? ORDER BY part_id LIMIT ?", [after, limit])
+        rows = self.store.query("SELECT * FROM parts WHERE part_id > ? ORDER BY part_id LIMIT ?", [after, limit])
         from inspector.store.rows import row_to_record
 
         parts = [part_event(row_to_record(r), self.layout) for r in rows]

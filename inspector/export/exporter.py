@@ -94,7 +94,7 @@ def export_records(store: Store, out: Path | str, fmt: str, *, since: str | date
 def _empty_selection(store: Store, since: str | None, until: str | None, verified_only: bool,
                      include_unreviewed_uncertain: bool = False, lot: str | None = None) -> str:
     """Why the filters chose no part, with the time span the database does hold."""
-    span = store._rows("SELECT min(wall_time) AS first, max(wall_time) AS last FROM parts")[0]
+    span = store.query("SELECT min(wall_time) AS first, max(wall_time) AS last FROM parts")[0]
     held = (f"the database holds parts from {span['first']} to {span['last']}" if span["first"]
             else "the database holds no parts yet")
     window = " ".join(t for t in (f"from {since}" if since else "", f"until {until}" if until else "") if t)

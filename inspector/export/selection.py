@@ -65,7 +65,7 @@ def _where(since: str | None, until: str | None, verified_only: bool,
 def count_records(store: Store, *, since: str | None, until: str | None, verified_only: bool,
                   include_unreviewed_uncertain: bool = False, lot: str | None = None) -> int:
     where, params = _where(since, until, verified_only, include_unreviewed_uncertain, lot)
-    return store._rows(f"SELECT count(*) AS n FROM parts WHERE {where}", params)[0]["n"]
+    return store.query(f"SELECT count(*) AS n FROM parts WHERE {where}", params)[0]["n"]
 
 
 def iter_items(store: Store, *, since: str | None, until: str | None, verified_only: bool,
@@ -77,7 +77,7 @@ def iter_items(store: Store, *, since: str | None, until: str | None, verified_o
            f"WHERE {where} AND parts.part_id > ? ORDER BY parts.part_id LIMIT {BATCH}")
     last = -1
     while True:
-        rows = store._rows(sql, [*params, last])
+        rows = store.query(sql, [*params, last])
         for row in rows:
             yield _item(row)
         if len(rows) < BATCH:

@@ -89,7 +89,7 @@ class ReviewAudits:
     def pending(self, reviewer: str, *, limit: int = 50) -> list[tuple[Audit, QueueItem]]:
         """The audits ``reviewer`` may take (verdicts of others), oldest first, each with its part as the model left
         it: the queue item carries no label, so the first verdict is not shown."""
-        rows = self.review.store._rows(
+        rows = self.review.store.query(
             "SELECT a.*, p.* FROM review_audits a JOIN parts p ON p.part_id = a.part_id "
             "WHERE a.audit_label_id IS NULL AND a.first_reviewer != ? ORDER BY a.id LIMIT ?", [reviewer, int(limit)])
         return [(Audit.from_row(r), QueueItem(row_to_record(r), None)) for r in rows]
@@ -99,14 +99,14 @@ class ReviewAudits:
         where, params = "audit_label_id IS NULL", []
         if reviewer is not None:
             where, params = where + " AND first_reviewer != ?", [reviewer]
-        return self.review.store._rows(f"SELECT count(*) AS n FROM review_audits WHERE {where}", params)[0]["n"]
+        return self.review.store.query(f"SELECT count(*) AS n FROM review_audits WHERE {where}", params)[0]["n"]
 
     def get(self, audit_id: int) -> Audit | None:
-        rows = self.review.store._rows("SELECT * FROM review_audits WHERE id = ?", [audit_id])
+        rows = self.review.store.query("SELECT * FROM review_audits WHERE id = ?", [audit_id])
         return Audit.from_row(rows[0]) if rows else None
 
     def for_part(self, part_id: int) -> Audit | None:
-        rows = self.review.store._rows("SELECT * FROM review_audits WHERE part_id = ? ORDER BY id DESC LIMIT 1",
+        rows = self.review.store.query("SELECT * FROM review_audits WHERE part_id = ? ORDER BY id DESC LIMIT 1",
                                        [part_id])
         return Audit.from_row(rows[0]) if rows else None
 
@@ -115,7 +115,7 @@ class ReviewAudits:
         if not part_ids:
             return set()
         marks = ", ".join("?" for _ in part_ids)
-        rows = self.review.store._rows(
+        rows = self.review.store.query(
             f"SELECT a.part_id FROM review_audits a WHERE a.result = 'fail' AND a.part_id IN ({marks}) AND NOT EXISTS "
             "(SELECT 1 FROM labels l WHERE l.part_id = a.part_id AND l.id > a.audit_label_id)", list(part_ids))
         return {r["part_id"] for r in rows}

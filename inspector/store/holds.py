@@ -111,7 +111,7 @@ def release_hold(store: Store, user: Any, hold_id: int, *, reason: str) -> Hold:
 
 def holds(store: Store, *, include_released: bool = False) -> list[Hold]:
     where = "" if include_released else " WHERE released_at IS NULL"
-    return [Hold(**row) for row in store._rows(f"SELECT * FROM holds{where} ORDER BY id")]
+    return [Hold(**row) for row in store.query(f"SELECT * FROM holds{where} ORDER BY id")]
 
 
 def _hold(conn: Any, hold_id: int) -> Hold | None:

@@ -111,15 +111,15 @@ class ModelTables:
                  json.dumps(test_metrics) if test_metrics is not None else None))
 
     def package(self, package_id: str) -> dict[str, Any] | None:
-        rows = self.store._rows("SELECT * FROM model_packages WHERE package_id = ?", (package_id,))
+        rows = self.store.query("SELECT * FROM model_packages WHERE package_id = ?", (package_id,))
         return _decode(rows[0]) if rows else None
 
     def packages(self, name: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM model_packages" + (" WHERE name = ?" if name else "") + " ORDER BY name, imported_at"
-        return [_decode(r) for r in self.store._rows(sql, (name,) if name else ())]
+        return [_decode(r) for r in self.store.query(sql, (name,) if name else ())]
 
     def in_state(self, state: str, names: Iterable[str] | None = None) -> list[dict[str, Any]]:
-        rows = [_decode(r) for r in self.store._rows("SELECT * FROM model_packages WHERE state = ? ORDER BY name",
+        rows = [_decode(r) for r in self.store.query("SELECT * FROM model_packages WHERE state = ? ORDER BY name",
                                                      (state,))]
         wanted = None if names is None else set(names)
         return [r for r in rows if wanted is None or r["name"] in wanted]
@@ -154,11 +154,11 @@ class ModelTables:
                          (_now(), parts, json.dumps(summary), rescore_id))
 
     def rescore(self, rescore_id: str) -> dict[str, Any] | None:
-        rows = self.store._rows("SELECT * FROM rescores WHERE rescore_id = ?", (rescore_id,))
+        rows = self.store.query("SELECT * FROM rescores WHERE rescore_id = ?", (rescore_id,))
         return _decode(rows[0]) if rows else None
 
     def rescore_results(self, rescore_id: str) -> list[dict[str, Any]]:
-        return [_decode(r) for r in self.store._rows(
+        return [_decode(r) for r in self.store.query(
             "SELECT part_id, outcome, result FROM rescore_results WHERE rescore_id = ? ORDER BY part_id",
             (rescore_id,))]
 
@@ -173,7 +173,7 @@ class ModelTables:
 
     def shadow_agreement(self, package_id: str) -> dict[str, dict[str, int]]:
         """Per live outcome: parts seen, shadow agreeing with the live model, and with QA's class where QA gave one."""
-        rows = self.store._rows(
+        rows = self.store.query(
             """
             SELECT s.live_outcome AS live, count(*) AS parts,
                    sum(s.outcome = s.live_outcome) AS agree_live,

@@ -167,7 +167,7 @@ class Retention:
                " AND (p.wall_time > ? OR (p.wall_time = ? AND p.part_id > ?))"
                " ORDER BY p.wall_time, p.part_id LIMIT ?")
         params = ([before] if before is not None else []) + [after[0], after[0], after[1], self.batch]
-        return self.store._rows(sql, params)
+        return self.store.query(sql, params)
 
     def _file_size(self, image_path: str) -> int:
         try:

@@ -140,7 +140,9 @@ class Store:
         with self._lock, immediate_transaction(self.db.conn) as conn:
             yield conn
 
-    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """The rows of a read query as dicts, under the store's lock: how the review queue, the exports and the
+        reports read what the store wrote (a write goes through the store's own methods)."""
         with self._lock:
             return list(self.db.query(sql, params))
 
@@ -179,11 +181,11 @@ class Store:
             raise ValueError(f"run {run_id!r} is already recorded; a run id is never reused") from e
 
     def run(self, run_id: str) -> dict[str, Any] | None:
-        rows = self._rows("SELECT * FROM runs WHERE run_id = ?", [run_id])
+        rows = self.query("SELECT * FROM runs WHERE run_id = ?", [run_id])
         return rows[0] if rows else None
 
     def runs(self) -> list[dict[str, Any]]:
-        return self._rows("SELECT * FROM runs ORDER BY started, run_id")
+        return self.query("SELECT * FROM runs ORDER BY started, run_id")
 
     def end_run(self, run_id: str, state: str, *, note: str | None = None, ended: str | None = None) -> bool:
         """Records how a run ended ('clean' or 'crash'); False when it was ended already or does not exist."""
@@ -196,12 +198,12 @@ class Store:
 
     def unended_runs(self) -> list[str]:
         """Runs with no recorded end: still running, or ended by a crash."""
-        return [r["run_id"] for r in self._rows("SELECT run_id FROM runs WHERE end_state IS NULL ORDER BY started")]
+        return [r["run_id"] for r in self.query("SELECT run_id FROM runs WHERE end_state IS NULL ORDER BY started")]
 
     # Parts
 
     def record(self, part_id: int) -> PartRecord | None:
-        rows = self._rows("SELECT * FROM parts WHERE part_id = ?", [part_id])
+        rows = self.query("SELECT * FROM parts WHERE part_id = ?", [part_id])
         return row_to_record(rows[0]) if rows else None
 
     def records(
@@ -216,20 +218,20 @@ class Store:
         where, params = _part_filter(run_id, outcome)
         order = "DESC" if newest_first else "ASC"
         sql = f"SELECT * FROM parts{where} ORDER BY part_id {order} LIMIT ? OFFSET ?"
-        return [row_to_record(r) for r in self._rows(sql, [*params, -1 if limit is None else limit, offset])]
+        return [row_to_record(r) for r in self.query(sql, [*params, -1 if limit is None else limit, offset])]
 
     def count(self, run_id: str | None = None, *, outcome: str | None = None) -> int:
         where, params = _part_filter(run_id, outcome)
-        return self._rows(f"SELECT count(*) AS n FROM parts{where}", params)[0]["n"]
+        return self.query(f"SELECT count(*) AS n FROM parts{where}", params)[0]["n"]
 
     def outcomes(self, run_id: str | None = None) -> dict[str, int]:
         where, params = _part_filter(run_id, None)
-        rows = self._rows(f"SELECT outcome, count(*) AS n FROM parts{where} GROUP BY outcome ORDER BY outcome", params)
+        rows = self.query(f"SELECT outcome, count(*) AS n FROM parts{where} GROUP BY outcome ORDER BY outcome", params)
         return {r["outcome"]: r["n"] for r in rows}
 
     def next_part_id(self) -> int:
         """One more than any part id ever recorded (stored or quarantined): ids keep rising across runs."""
-        row = self._rows(
+        row = self.query(
             "SELECT max(m) AS m FROM (SELECT max(part_id) AS m FROM parts"
             " UNION ALL SELECT max(part_id) FROM parts_quarantine)"
         )[0]
@@ -242,14 +244,14 @@ class Store:
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             marks = ", ".join("?" * len(chunk))
-            rows = self._rows(f"SELECT part_id FROM parts WHERE part_id IN ({marks}) UNION "
+            rows = self.query(f"SELECT part_id FROM parts WHERE part_id IN ({marks}) UNION "
                               f"SELECT part_id FROM parts_quarantine WHERE part_id IN ({marks})", [*chunk, *chunk])
             known.update(r["part_id"] for r in rows)
         return known
 
     def recorded_part_ids(self, first: int, last: int) -> set[int]:
         """Ids in ``first..last`` that have a record (stored or quarantined)."""
-        rows = self._rows(
+        rows = self.query(
             "SELECT part_id FROM parts WHERE part_id BETWEEN ? AND ?"
             " UNION SELECT part_id FROM parts_quarantine WHERE part_id BETWEEN ? AND ?", [first, last, first, last]
         )
@@ -309,7 +311,7 @@ class Store:
 
     def quarantined(self, limit: int = 100) -> list[dict[str, Any]]:
         """Records the database refused, with the reason: to be resolved by a person, never silently dropped."""
-        return self._rows("SELECT * FROM parts_quarantine ORDER BY id DESC LIMIT ?", [limit])
+        return self.query("SELECT * FROM parts_quarantine ORDER BY id DESC LIMIT ?", [limit])
 
     def image_file(self, record: PartRecord) -> Path | None:
         """Where the kept image of ``record`` lies on this machine."""
@@ -325,7 +327,7 @@ class Store:
             return int(cursor.lastrowid)
 
     def has_alarm(self, part_id: int | None, wall_time: str, kind: str, message: str) -> bool:
-        rows = self._rows("SELECT 1 AS x FROM alarms WHERE wall_time = ? AND kind = ? AND message = ?"
+        rows = self.query("SELECT 1 AS x FROM alarms WHERE wall_time = ? AND kind = ? AND message = ?"
                           " AND part_id IS ? LIMIT 1", [wall_time, kind, message, part_id])
         return bool(rows)
 
@@ -340,7 +342,7 @@ class Store:
 
     def alarms(self, *, unacknowledged: bool = False, limit: int = 100) -> list[dict[str, Any]]:
         where = " WHERE acknowledged_at IS NULL" if unacknowledged else ""
-        return self._rows(f"SELECT * FROM alarms{where} ORDER BY id DESC LIMIT ?", [limit])
+        return self.query(f"SELECT * FROM alarms{where} ORDER BY id DESC LIMIT ?", [limit])
 
 
 def _part_filter(run_id: str | None, outcome: str | None) -> tuple[str, list[Any]]:

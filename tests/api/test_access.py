@@ -97,7 +97,7 @@ def test_a_qa_verdict_lands_exactly_as_from_the_line_screen(served):
     session = users.login("ana", PINS["ana"])
     screen = submit_label(session, Review(station.store), by_screen, "correct", label="scratch",
                           comment="seen at the desk", seconds_spent=4.5, pin=PINS["ana"], reason="scratch visible")
-    rows = {r["part_id"]: r for r in station.store._rows("SELECT * FROM labels WHERE part_id IN (?, ?)",
+    rows = {r["part_id"]: r for r in station.store.query("SELECT * FROM labels WHERE part_id IN (?, ?)",
                                                           [by_api, by_screen])}
     assert label["id"] == rows[by_api]["id"]
     same = ("reviewer", "verdict", "label", "defect_box", "comment", "seconds_spent")
@@ -122,7 +122,7 @@ def test_a_correction_without_the_pin_again_writes_nothing(served):
         with pytest.raises(ApiError) as refused:
             client.submit_verdict(part_id, "correct", label="scratch")
         assert refused.value.code == "forbidden"
-    assert station.store._rows("SELECT count(*) AS n FROM labels")[0]["n"] == 0
+    assert station.store.query("SELECT count(*) AS n FROM labels")[0]["n"] == 0
 
 
 def test_a_logged_in_client_reads_images_reports_and_the_trail(served_for_reading):

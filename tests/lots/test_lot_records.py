@@ -30,7 +30,7 @@ def test_every_part_and_run_carries_the_lot_it_was_made_in(store):
 
 
 def test_lot_4711_is_found_through_its_index(store):
-    plan = " ".join(r["detail"] for r in store._rows("EXPLAIN QUERY PLAN SELECT count(*) FROM parts WHERE lot = ?",
+    plan = " ".join(r["detail"] for r in store.query("EXPLAIN QUERY PLAN SELECT count(*) FROM parts WHERE lot = ?",
                                                      ["A-4711"]))
     assert "parts_lot" in plan
 

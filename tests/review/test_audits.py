@@ -116,9 +116,9 @@ def test_each_reviewer_gets_about_the_fraction_asked(tmp_path):
         for part_id in range(1, 1201):
             review.submit(part_id, ("anna", "ben")[part_id % 2], "confirm")
         for name in ("anna", "ben"):
-            sampled = store._rows("SELECT count(*) AS n FROM review_audits WHERE first_reviewer = ?", [name])[0]["n"]
+            sampled = store.query("SELECT count(*) AS n FROM review_audits WHERE first_reviewer = ?", [name])[0]["n"]
             assert 0.07 * 600 <= sampled <= 0.13 * 600, (name, sampled)
-        assert audits.pending_count("anna") == store._rows(
+        assert audits.pending_count("anna") == store.query(
             "SELECT count(*) AS n FROM review_audits WHERE first_reviewer = 'ben'")[0]["n"]
 
 
@@ -138,7 +138,7 @@ def test_one_sampler_per_review_the_latest_wins(store):
     ReviewAudits(review, 1.0)
     ReviewAudits(review, 1.0)
     review.submit(4, "anna", "confirm")
-    assert store._rows("SELECT count(*) AS n FROM review_audits")[0]["n"] == 1
+    assert store.query("SELECT count(*) AS n FROM review_audits")[0]["n"] == 1
 
 
 def test_the_queue_of_others_is_unchanged_by_an_audit_pass(audited):

@@ -54,7 +54,7 @@ def one_image_bytes(store):
 
 
 def pruned_row(store, part_id):
-    return store._rows("SELECT image_path, image_pruned_at, image_pruned_reason FROM parts WHERE part_id = ?",
+    return store.query("SELECT image_path, image_pruned_at, image_pruned_reason FROM parts WHERE part_id = ?",
                        [part_id])[0]
 
 

@@ -27,7 +27,7 @@ def _label_some(data: Path) -> dict[int, str]:
     given = {}
     with Store.open(data / "inspector.db", images_dir=data / "images") as store:
         review = Review(store)
-        parts = [r for r in store._rows("SELECT part_id FROM parts ORDER BY part_id")]
+        parts = [r for r in store.query("SELECT part_id FROM parts ORDER BY part_id")]
         for i, row in enumerate(parts):
             record = store.record(row["part_id"])
             if store.image_file(record) is None:

@@ -98,7 +98,7 @@ class FilterPanel(QWidget):
         if name == "time":
             return list(TIME_RANGES), self.time_range, lambda c: {"since": since_for(c), "until": None}
         if name == "recipe":
-            recipes = [r["recipe"] for r in self.model.review.store._rows(  # walks the (recipe, wall_time) index
+            recipes = [r["recipe"] for r in self.model.review.store.query(  # walks the (recipe, wall_time) index
                 "SELECT DISTINCT recipe FROM parts WHERE recipe IS NOT NULL ORDER BY recipe")]
             return ["ALL", *recipes], f.recipe or "ALL", lambda c: {"recipe": None if c == "ALL" else c}
         if name == "model":

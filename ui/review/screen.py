@@ -48,10 +48,10 @@ def known_reviewers(review: Review) -> list[str]:
     store = review.store
     names: list[str] = []
     try:
-        names += [r["name"] for r in store._rows("SELECT name FROM users WHERE role = 'qa' AND active = 1 ORDER BY name")]
+        names += [r["name"] for r in store.query("SELECT name FROM users WHERE role = 'qa' AND active = 1 ORDER BY name")]
     except Exception:  # noqa: BLE001 - a database from before the users table
         pass
-    names += [r["reviewer"] for r in store._rows("SELECT DISTINCT reviewer FROM labels ORDER BY reviewer")]
+    names += [r["reviewer"] for r in store.query("SELECT DISTINCT reviewer FROM labels ORDER BY reviewer")]
     return list(dict.fromkeys(names))
 
 
