@@ -290,7 +290,7 @@ class Review:
             raise ReviewError("a correction needs a class (label), a count or points")
         if verdict != "correct" and given:
             raise ReviewError(f"a {verdict} verdict takes no value; say 'correct' to change the class or count")
-        with self.store._write() as conn:
+        with self.store.transaction() as conn:
             row = _one(conn, "SELECT * FROM parts WHERE part_id = ?", [part_id])
             if row is None:
                 raise ReviewError(f"part {part_id} is not in the database")

@@ -73,8 +73,7 @@ _MODEL_COUNT = f"CASE WHEN {covered_sql('parts')} THEN NULL ELSE parts.count END
 
 def _tuples(store: Store, sql: str, params: list[Any]) -> list[tuple]:
     """Rows as plain tuples: the reports read tens of thousands of labels per refresh."""
-    with store._lock:
-        return store.db.execute(sql, params).fetchall()
+    return store.query_tuples(sql, params)
 
 
 def _timed_labels(store: Store, since: Time, until: Time, model_key: str | None,

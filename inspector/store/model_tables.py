@@ -103,7 +103,7 @@ class ModelTables:
     # packages
     def add_package(self, *, package_id: str, name: str, version: str, task: str, folder: str, signer: str | None,
                     state: str, imported_by: str, test_metrics: dict[str, Any] | None) -> None:
-        with self.store._write() as conn:
+        with self.store.transaction() as conn:
             conn.execute(
                 "INSERT INTO model_packages (package_id, name, version, task, folder, signer, state, imported_at, "
                 "imported_by, test_metrics) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -126,30 +126,30 @@ class ModelTables:
 
     def set_states(self, changes: Sequence[tuple[str, str, dict[str, Any]]]) -> None:
         """(package_id, new state, other columns) for several packages in one transaction."""
-        with self.store._write() as conn:
+        with self.store.transaction() as conn:
             for package_id, state, fields in changes:
                 sets = ", ".join(f"{k} = ?" for k in ("state", *fields))
                 conn.execute(f"UPDATE model_packages SET {sets} WHERE package_id = ?",
                              (state, *fields.values(), package_id))
 
     def set_evaluation(self, package_id: str, evaluation: dict[str, Any]) -> None:
-        with self.store._write() as conn:
+        with self.store.transaction() as conn:
             conn.execute("UPDATE model_packages SET evaluation = ? WHERE package_id = ?",
                          (json.dumps(evaluation), package_id))
 
     # re-scores
     def start_rescore(self, rescore_id: str, package_id: str, purpose: str, selection: dict[str, Any]) -> None:
-        with self.store._write() as conn:
+        with self.store.transaction() as conn:
             conn.execute("INSERT INTO rescores (rescore_id, package_id, purpose, selection, started_at) "
                          "VALUES (?, ?, ?, ?, ?)", (rescore_id, package_id, purpose, json.dumps(selection), _now()))
 
     def add_rescore_results(self, rescore_id: str, results: Sequence[tuple[int, str, dict[str, Any]]]) -> None:
-        with self.store._write() as conn:
+        with self.store.transaction() as conn:
             conn.executemany("INSERT OR REPLACE INTO rescore_results (rescore_id, part_id, outcome, result) "
                              "VALUES (?, ?, ?, ?)", [(rescore_id, p, o, json.dumps(r)) for p, o, r in results])
 
     def finish_rescore(self, rescore_id: str, parts: int, summary: dict[str, Any]) -> None:
-        with self.store._write() as conn:
+        with self.store.transaction() as conn:
             conn.execute("UPDATE rescores SET finished_at = ?, parts = ?, summary = ? WHERE rescore_id = ?",
                          (_now(), parts, json.dumps(summary), rescore_id))
 
@@ -166,7 +166,7 @@ class ModelTables:
     def add_shadow_results(self, results: Sequence[tuple[str, int, str, str, dict[str, Any]]]) -> None:
         """(package_id, part_id, outcome, live outcome, result) rows."""
         at = _now()
-        with self.store._write() as conn:
+        with self.store.transaction() as conn:
             conn.executemany("INSERT OR REPLACE INTO shadow_results (package_id, part_id, outcome, live_outcome, "
                              "result, at) VALUES (?, ?, ?, ?, ?, ?)",
                              [(pkg, part, o, live, json.dumps(r), at) for pkg, part, o, live, r in results])

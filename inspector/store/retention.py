@@ -187,7 +187,7 @@ class Retention:
         now = utc_now()
         quota = f" (quota {self.policy.image_quota} B)" if self.policy.image_quota is not None else ""
         age = f" (older than {self.policy.max_age_days} days)" if self.policy.max_age_days is not None else ""
-        with self.store._write() as conn:
+        with self.store.transaction() as conn:
             conn.executemany(
                 "UPDATE parts SET image_path = NULL, image_pruned_at = ?, image_pruned_reason = ?"
                 " WHERE part_id = ? AND image_path = ?",

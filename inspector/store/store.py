@@ -135,8 +135,9 @@ class Store:
         self.close()
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction on this store's connection."""
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction on this store's connection (immediate, under the store's lock): for writes that must
+        land together with their chain entries, e.g. a QA verdict and its label row."""
         with self._lock, immediate_transaction(self.db.conn) as conn:
             yield conn
 
@@ -145,6 +146,11 @@ class Store:
         reports read what the store wrote (a write goes through the store's own methods)."""
         with self._lock:
             return list(self.db.query(sql, params))
+
+    def query_tuples(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """As ``query``, rows as plain tuples: for reports that read tens of thousands of rows per refresh."""
+        with self._lock:
+            return self.db.execute(sql, params).fetchall()
 
     # Runs
 
@@ -170,7 +176,7 @@ class Store:
             recipe_hash = hashlib.sha256((recipe_text or "").encode()).hexdigest()
         config_text = canonical_json(station_config) if station_config is not None else None
         try:
-            with self._write() as conn:
+            with self.transaction() as conn:
                 conn.execute(
                     "INSERT INTO runs (run_id, started, software_version, station_config, recipe, recipe_json,"
                     " recipe_hash, lot) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -189,7 +195,7 @@ class Store:
 
     def end_run(self, run_id: str, state: str, *, note: str | None = None, ended: str | None = None) -> bool:
         """Records how a run ended ('clean' or 'crash'); False when it was ended already or does not exist."""
-        with self._write() as conn:
+        with self.transaction() as conn:
             cursor = conn.execute(
                 "UPDATE runs SET ended = ?, end_state = ?, end_note = ? WHERE run_id = ? AND end_state IS NULL",
                 [ended or utc_now(), state, note, run_id],
@@ -259,7 +265,7 @@ class Store:
 
     def insert(self, record: PartRecord) -> None:
         """Writes one record now, on the caller's thread (the line uses ``RecordWriter`` instead)."""
-        with self._write() as conn:
+        with self.transaction() as conn:
             values = record_to_row(record)
             conn.execute(INSERT_PART_SQL, values)
             chain_rows(conn, "parts", [values[0]], "insert")
@@ -273,7 +279,7 @@ class Store:
         """
         if not any(p.values is None for p in parts):
             try:
-                with self._write() as conn:
+                with self.transaction() as conn:
                     conn.executemany(INSERT_PART_SQL, [p.values for p in parts])
                     chain_rows(conn, "parts", [p.values[0] for p in parts], "insert")
                     conn.executemany(_INSERT_ALARM_SQL, alarms)
@@ -286,7 +292,7 @@ class Store:
     def _write_one_by_one(self, parts: Sequence[PendingPart], alarms: Sequence[tuple[Any, ...]]) -> WriteResult:
         result = WriteResult()
         now = utc_now()
-        with self._write() as conn:
+        with self.transaction() as conn:
             for part in parts:
                 error = part.error
                 if part.values is not None:
@@ -322,7 +328,7 @@ class Store:
     # Alarms
 
     def add_alarm(self, kind: str, message: str, *, part_id: int | None = None, wall_time: str | None = None) -> int:
-        with self._write() as conn:
+        with self.transaction() as conn:
             cursor = conn.execute(_INSERT_ALARM_SQL, [part_id, wall_time or utc_now(), kind, message])
             return int(cursor.lastrowid)
 
@@ -333,7 +339,7 @@ class Store:
 
     def acknowledge_alarm(self, alarm_id: int, by: str, *, at: str | None = None) -> bool:
         """Marks an alarm seen by a person; False when it does not exist or was acknowledged already."""
-        with self._write() as conn:
+        with self.transaction() as conn:
             cursor = conn.execute(
                 "UPDATE alarms SET acknowledged_by = ?, acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL",
                 [by, at or utc_now(), alarm_id],

@@ -191,7 +191,7 @@ def test_a_column_added_later_is_covered_without_code_changes(station):
         conn.execute("ALTER TABLE parts ADD COLUMN shift TEXT")  # as a later migration would
     assert verify_records(store, key_path=key).ok  # old rows: the new column is NULL, their hashes hold
     store.insert(make_record(21, run_id="run-b"))
-    with store._write() as conn:  # a writer that knows the column sets it and chains the row
+    with store.transaction() as conn:  # a writer that knows the column sets it and chains the row
         conn.execute("UPDATE parts SET shift = 'B' WHERE part_id = 21")
         chain_rows(conn, "parts", [21], "update")
     assert verify_records(store, key_path=key).ok
