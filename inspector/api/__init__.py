@@ -36,7 +36,9 @@ Operations (``op``; who may; result)
     hello            anyone       {"api": 1}
     login / logout   anyone       see above
     counters         viewer       {run_id, recipe, running, halted, triggered, recorded, outcomes, fail_safe_causes,
-                                  last_part_id}
+                                  last_part_id, shift, lot}: ``shift`` and ``lot`` are the line screen's counters
+                                  {started, inspected, passed, rejected, check, fail_safe} (``lot`` also names the
+                                  lot in force), owned by the runtime and counted from the records
     alarms           viewer       [{kind, message, raised_at, part_id, count}]
     recipe           viewer       the recipe in use (name, sha256, models, thresholds, layout)
     parts            viewer       {after, limit<=500}: part events from the records, part_id > after, oldest first
@@ -44,6 +46,10 @@ Operations (``op``; who may; result)
     subscribe        viewer       {events: bool, frames_fps: float}: part, counter and alarm events; live frames
     start / stop     line.start / line.stop (operator, technician)      audited as at the station
     alarm_ack        alarm.acknowledge {kind}                           audited as at the station
+    counters_reset   counters.shift (operator, technician) {scope: "shift", reason}: the shift ends;
+                     counters.lot (technician, admin) {scope: "lot", reason}: the lot in force counts again from
+                     its next part. -> the new period's counters; audited with the counters it ended; every
+                     subscriber gets a ``counters`` event
     review_queue     review.label (qa) {outcomes, state, since, until, recipe, model_key, sort, after, limit}
                      -> {items: [{part, label}], next_after, open}
     review_submit    review.label (qa) {part_id, verdict, label|count|points|defect_box, comment, seconds_spent,
@@ -55,7 +61,7 @@ Operations (``op``; who may; result)
 
 Events (JSON text frames without an id, after ``subscribe``)
     {"event": "part", "part": {...record, overlay}, "t_emit": monotonic}: one per recorded part, in part order
-    {"event": "counters", ...}: with each part; {"event": "alarms", "active": [...]}: when the set changes
+    {"event": "counters", ...}: with each part and after a reset; {"event": "alarms", "active": [...]}: when the set changes
     {"event": "resync", "after": part_id, "dropped": n}: this client fell behind (its bounded queue was full) or
     the runtime's own fan-out did; events were dropped, never waited for: fetch ``parts {after}`` from the records
     {"event": "logged_out", "why": ...}: the login ended; the stream stops

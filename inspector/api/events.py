@@ -102,6 +102,11 @@ class EventHub:
         if self.subscribers:
             self._put("alarms", [asdict(a) for a in active])
 
+    def on_counters(self) -> None:
+        """The counters changed without a part (a shift or lot reset): every subscriber gets them now."""
+        if self.subscribers:
+            self._put("counters", None)
+
     def _put(self, kind: str, value: Any) -> None:
         loop = self._loop
         with self._lock:
@@ -142,6 +147,9 @@ class EventHub:
                 subscriber.resync(subscriber.held())
         parts = False
         for kind, value, t_put in items:
+            if kind == "counters":
+                parts = True  # sent once, after the loop
+                continue
             if kind == "part":
                 message = protocol.text({"event": "part", "part": protocol.part_event(value, self.layout),
                                          "t_emit": t_put})

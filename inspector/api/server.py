@@ -52,6 +52,7 @@ class ApiServer:
         self.hub = EventHub(counters=self.counters, layout=layout, client_queue=self.settings.client_queue,
                             busy=lambda: station.line.deciding.busy)
         self.operations = Operations(station, self.store, self.logins, counters=self.counters, layout=layout)
+        self.operations.shift_counters.on_reset.append(self.hub.on_counters)  # made now: before any part is recorded
         self.last_part_id: int | None = None
         self.port: int | None = None
         self.fingerprint: str | None = None
@@ -103,6 +104,7 @@ class ApiServer:
 
     def _on_record(self, record: Any, frame: Any = None, results: Any = None) -> None:
         self.last_part_id = record.part_id if self.last_part_id is None else max(self.last_part_id, record.part_id)
+        self.operations.shift_counters.add(record)
         self.hub.on_record(record)
 
     def _run(self) -> None:
@@ -154,7 +156,8 @@ class ApiServer:
         return {"run_id": line.run_id, "recipe": station.recipe.name, "running": line.running,
                 "halted": line.halted, "triggered": line.triggered, "recorded": report["recorded"],
                 "outcomes": report["outcomes"], "fail_safe_causes": report["fail_safe_causes"],
-                "last_part_id": self.last_part_id, "alarms": [a.kind for a in line.alarms.active]}
+                "last_part_id": self.last_part_id, "alarms": [a.kind for a in line.alarms.active],
+                **self.operations.shift_counters.snapshot()}
 
     # -- one client ------------------------------------------------------------------------------------------
     async def _connection(self, ws: ServerConnection, *, local: bool) -> None:
