@@ -6,10 +6,9 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ui import theme
 from ui.model import InspectedPart
 from ui.part_image import PartImage
-from ui.verdict import detail_line
+from ui.verdict import detail_line, verdict_of
 
 
 def facts(part: InspectedPart) -> list[tuple[str, str]]:
@@ -44,7 +43,7 @@ class PartDetail(QDialog):
         if parent is not None:
             self.setGeometry(parent.window().geometry())
         self.image = PartImage(part)
-        word, background, colour = theme.verdict(part.outcome)
+        word, background, colour = verdict_of(part)  # COVERED for a covered box
         self.verdict = QLabel(word, alignment=Qt.AlignmentFlag.AlignCenter, objectName="title")
         self.verdict.setStyleSheet(f"background: {background}; color: {colour}; border-radius: 6px; padding: 6px;")
         side = QVBoxLayout()

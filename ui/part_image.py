@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ui import theme
 from ui.pictures import fit_rect, to_qimage
 from ui.model import InspectedPart
+from ui.verdict import verdict_of
 
 
 def part_picture(part: InspectedPart, size: QSize, banner: bool = False) -> QImage:
@@ -26,19 +26,34 @@ def part_picture(part: InspectedPart, size: QSize, banner: bool = False) -> QIma
         painter.drawImage(rect.topLeft(), image)
         del image, pixels  # drawn: the buffer may go
     if banner:
-        word, background, colour = theme.verdict(part.outcome)
+        word, background, colour = verdict_of(part)
         band = QRect(0, size.height() - max(14, size.height() // 4), size.width(), max(14, size.height() // 4))
         painter.fillRect(band, QColor(background))
-        font = QFont()
-        font.setPixelSize(int(band.height() * 0.7))
-        font.setBold(True)
+        text = band.adjusted(4, 0, -4, 0)
+        font, number = band_font(word, f"#{part.record.part_id}", text.width(), int(band.height() * 0.7))
         painter.setFont(font)
         painter.setPen(QColor(colour))
-        painter.drawText(band.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, word)
-        painter.drawText(band.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                         f"#{part.record.part_id}")
+        painter.drawText(text, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, word)
+        if number:
+            painter.drawText(text, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, number)
     painter.end()
     return out
+
+
+def band_font(word: str, number: str, width: int, size: int, *, gap: int = 6) -> tuple[QFont, str]:
+    """The bold font for a tile's band, shrunk until the verdict word and the part number fit side by side; the
+    number left out when even 9 px cannot hold both (the word never overlaps it)."""
+    font = QFont()
+    font.setBold(True)
+    for px in range(max(9, size), 8, -1):
+        font.setPixelSize(px)
+        metrics = QFontMetrics(font)
+        if metrics.horizontalAdvance(word) + gap + metrics.horizontalAdvance(number) <= width:
+            return font, number
+    font.setPixelSize(max(9, size))
+    while font.pixelSize() > 9 and QFontMetrics(font).horizontalAdvance(word) > width:
+        font.setPixelSize(font.pixelSize() - 1)
+    return font, ""
 
 
 class PartImage(QWidget):
