@@ -78,10 +78,16 @@ def test_the_lot_in_force_is_counted_and_a_restarted_runtime_shows_the_same_coun
     with local(server) as client:
         assert client.counters()["lot"] == {"lot": "4711", "started": None, "inspected": 0, "passed": 0,
                                             "rejected": 0, "check": 0, "fail_safe": 0}
-    station.start(parts=6)
-    assert station.line.wait_recorded(6, timeout=30)
-    station.line.stop()
-    _wait(lambda: station.store.count() >= 18)
+    with local(server) as watcher:
+        watcher.subscribe(events=True)
+        station.start(parts=6)
+        assert station.line.wait_recorded(6, timeout=30)
+        station.line.stop()
+        _wait(lambda: station.store.count() >= 18)
+        event = _next(watcher, "counters")
+        while event["shift"]["inspected"] < 18:  # each part's event carries the counters with it
+            event = _next(watcher, "counters")
+        assert (event["shift"]["inspected"], event["lot"]["inspected"], event["lot"]["lot"]) == (18, 6, "4711")
     with local(server) as client:
         before = client.counters()
         assert (before["lot"]["inspected"], before["shift"]["inspected"]) == (6, 18)
