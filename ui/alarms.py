@@ -1,15 +1,15 @@
 """The alarm banner: every active alarm as a big button that stays until someone taps it to acknowledge.
 
 Each button holds two lines fitted to its width with Qt's font metrics (never cut mid-word off the edge): what, how
-often and when, with "TAP TO ACKNOWLEDGE" on the right of the first, and the message, elided, on the second. A small
-screen (under ``ROOMY_HEIGHT`` px) shows the newest alarm only, with how many more are waiting behind it: three rows
-of alarms would squeeze the verdict off the 800 x 480 display.
+often and when, with "TAP TO ACKNOWLEDGE" on the right of the first, and the message, elided, on the second. A
+window shows one row per ``ROW_HEIGHT`` px of its height (at most ``SHOWN``): the newest alarm alone at 800 x 480,
+two at 1920 x 1080, the last naming how many more wait behind it; more rows would squeeze the verdict off the screen.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QStyle, QStyleOptionButton, QVBoxLayout, QWidget
 
@@ -31,8 +31,8 @@ TITLES = {
     "file_access": "FILES READABLE BY OTHERS",
     "station": "STATION",
 }
-SHOWN = 3  # on a roomy screen; more than this fold into the last button
-ROOMY_HEIGHT = 600  # window height from which SHOWN rows fit; below it one row
+SHOWN = 3  # the most rows; more alarms than rows fold into the last button
+ROW_HEIGHT = 480  # one row of alarms per this many px of window height
 TAP = "▸ TAP TO ACKNOWLEDGE"
 
 
@@ -91,7 +91,7 @@ class AlarmBanner(QWidget):
 
     def rows(self) -> int:
         """How many alarm buttons this screen has room for."""
-        return SHOWN if self.window().height() >= ROOMY_HEIGHT else 1
+        return max(1, min(SHOWN, self.window().height() // ROW_HEIGHT))
 
     def text_width(self, button: QPushButton) -> int:
         """The width inside the button's border and padding (the style sheet's)."""
@@ -128,4 +128,10 @@ class AlarmBanner(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self.window().installEventFilter(self)  # the rows follow the window's height, not the banner's own
         self.refresh()
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.window():
+            self.refresh()
+        return False

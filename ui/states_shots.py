@@ -62,7 +62,9 @@ def boxes(inspect: Inspect, *empties, occluder=None, seed=7):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--size", default="800x480", help="WxH of the window")
     args = parser.parse_args()
+    size = tuple(int(v) for v in args.size.split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
 
     from ui.app import StationWindow
@@ -79,7 +81,7 @@ def main() -> None:
         controller = StationController(model, station)
         window = StationWindow(model, controller, recipes=["cartridge-box", "surface-part"])
         window.live.idle_after_s = 600
-        window.resize(*SIZE)
+        window.resize(*size)
         window.show()
         model.set_running(True)
         model.set_counters({"started": "2026-12-06T06:00:00+00:00", "inspected": 3412, "passed": 3290, "rejected": 97,
@@ -94,7 +96,7 @@ def main() -> None:
 
         def shot(name: str) -> None:
             wait_until(app, lambda: False, 0.8)
-            path = args.out / f"{name}_{SIZE[0]}x{SIZE[1]}.png"
+            path = args.out / f"{name}_{size[0]}x{size[1]}.png"
             grab = window.grab()
             print(f"  {path} {grab.width()}x{grab.height()} {save_png(grab, path) // 1000} kB", file=sys.stderr)
 
