@@ -7,6 +7,8 @@ text is fitted to its tile with Qt's font metrics: a figure shrinks rather than 
 """
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontInfo, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout
@@ -21,6 +23,18 @@ TILES = (  # key, caption, colour of the figure
     ("fail_safe", "FAIL-SAFE", "#d8b4fe"),
     ("yield", "YIELD", "#f2f5f8"),
 )
+
+
+def end_shift(call: Callable[..., Any], model: StationModel, reason: str = "end of shift") -> ShiftCounters:
+    """END SHIFT through the runtime (``call``: the API link's or a ``Client``'s): op ``counters_reset``, the role
+    checked and the reset audited there; this window shows the new shift at once, every other one with the
+    ``counters`` event. A refusal (``ApiError`` unauthorized / forbidden) changes nothing."""
+    shift = call("counters_reset", scope="shift", reason=reason)
+    lot = model.lot_counters
+    model.set_counters(shift, None if lot is None else {
+        "lot": lot.lot, "started": lot.started.isoformat() if lot.started else None, "inspected": lot.inspected,
+        "passed": lot.passed, "rejected": lot.rejected, "check": lot.check, "fail_safe": lot.fail_safe})
+    return model.counters
 
 
 def yield_text(counters: ShiftCounters) -> str:

@@ -215,6 +215,29 @@ def test_a_restarted_window_shows_the_runtimes_counters(qtbot, served):  # noqa:
     assert first.counters == second.counters and first.counters.inspected == 12
 
 
+def test_end_shift_goes_through_the_runtime_and_a_qa_login_may_not(qtbot, served):  # noqa: F811
+    from inspector import audit
+    from inspector.api.client import Client
+    from inspector.api.protocol import ApiError
+    from tests.api.conftest import PINS
+    from ui.counters import end_shift
+
+    station, server = served
+    model = StationModel()
+    counters = shown(qtbot, CountersPanel(model), size=(260, 130))
+    with Client.local(str(server.socket_path)) as client:
+        model.set_counters(client.counters()["shift"], None)
+        assert counters.text("inspected") == "12"
+        client.login("ana", PINS["ana"])
+        with pytest.raises(ApiError, match="forbidden"):
+            end_shift(client.call, model)
+        assert counters.text("inspected") == "12"
+        client.login("otto", PINS["otto"])
+        assert end_shift(client.call, model, "handover to the late shift").inspected == 0
+    assert counters.text("inspected") == "0"
+    assert audit.entries(station.store)[-1].reason == "handover to the late shift"
+
+
 # -- alarms ----------------------------------------------------------------------------------------------------------
 def alarms():
     return [Alarm("no_frame", "part 4131: no camera frame within 0.15 s of the trigger, rejected uninspected",
