@@ -239,3 +239,36 @@ def test_health_gives_what_the_status_line_shows(switchable):
     assert health["recent_ms"]["n"] == 3 and health["recent_ms"]["trigger_to_decision"]["p99"] > 0
     assert health["latency_ms"]["trigger_to_decision"]["n"] == 3
     assert health["writer"]["alive"] is True and health["in_transit"] == 0
+
+
+def test_inspector_serve_switches_recipe_for_its_screen_and_stops_cleanly(tmp_path, socket_dir):
+    import json as _json
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    config = tmp_path / "station.toml"
+    config.write_text(f'data_dir = "{tmp_path / "data"}"\n\n[api]\nsocket_path = "{socket_dir / "api.sock"}"\n')
+    process = subprocess.Popen([sys.executable, "-m", "inspector", "serve", "--config", str(config), "--simulate",
+                                "--rate", "10"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               cwd=os.getcwd())
+    try:
+        started = _json.loads(process.stdout.readline())
+        with Client.local(started["socket"], timeout=30) as screen:
+            screen.subscribe()
+            info = screen.switch_recipe("surface-part")  # no users: the line's own screen may
+            assert info["recipe"] == "surface-part" and info["run_id"] != started["run_id"]
+            assert info["running"] is True
+            part = next_of(screen, "part")["part"]
+            while part["run_id"] != info["run_id"]:  # parts of the old run recorded at its close come first
+                part = next_of(screen, "part")["part"]
+            assert part["recipe"] == "surface-part"
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(60) == 0
+        summary = _json.loads(process.stderr.read().strip().splitlines()[-1])
+        assert summary["clean_shutdown"] and summary["parts"] == summary["recorded"] >= 1
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)
