@@ -41,8 +41,12 @@ Operations (``op``; who may; result)
     recipe           viewer       the recipe in use (name, sha256, models, thresholds, layout)
     parts            viewer       {after, limit<=500}: part events from the records, part_id > after, oldest first
     part_image       viewer       {part_id}: the kept image as a binary reply (not_found when none was kept)
-    subscribe        viewer       {events: bool, frames_fps: float, part_images: bool}: part, counter, alarm and
-                                  station events; live frames; with part_images each part's picture after its event
+    subscribe        viewer       {events: bool, frames_fps: float, part_images: bool, frames_shm: bool}: part,
+                                  counter, alarm and station events; live frames (JPEG; at most api.frames_fps over
+                                  TLS, api.local_frames_fps on the local socket); with part_images each part's
+                                  picture after its event; frames_shm (local socket only): live frames as raw pixels
+                                  in shared memory (``inspector.api.shared_frames``), told by frame_shm events
+                                  -> {events, frames_fps, frames_shm, part_images, counters}
     station          viewer       {api, station_id, recipe, product, expected, run_id, models: {key: version},
                                   deadline_ms, running, halted, busy, switching, lot, lots_required, recipes, layout,
                                   roi, users_configured}: what the line screen's header and status line show
@@ -84,6 +88,9 @@ Events (JSON text frames without an id, after ``subscribe``)
     part_images): the frame the part was decided on, scaled to api.frame_width, after that part's event; a client
     that is behind loses pictures (counted in health.part_images.dropped), never parts; none for a part without a
     frame
+    {"event": "frame_shm", "name", "slot", "offset", "seq", "frame_seq", "t", "width", "height", "channels",
+    "format": "bgr24"}: a live frame in the shared-memory segment ``name`` (read it with ``SharedFrameReader``)
+    binary {"event": "frame", "t", "seq", "type": "image/jpeg", "width", "height"} + JPEG: a live frame
     A reconnecting client asks ``parts {after: last part it has}``: missed parts come from the records, not memory.
 """
 from __future__ import annotations

@@ -26,6 +26,7 @@ from inspector.api import PATH, protocol, tls
 from inspector.api.events import EventHub
 from inspector.api.host import StationHost
 from inspector.api.pictures import PartPictures, RecentTimings
+from inspector.api.shared_frames import SharedFrameWriter
 from inspector.api.logins import Logins
 from inspector.api.operations import Binary, Caller, Operations
 from inspector.api.protocol import ApiError
@@ -62,6 +63,7 @@ class ApiServer:
                                      health=self.health)
         self.recent = RecentTimings()
         self.pictures = PartPictures(self, self.hub)
+        self.shared_frames = SharedFrameWriter()  # raw live frames for local screens that ask (frames_shm)
         self.last_part_id: int | None = None
         self.port: int | None = None
         self.fingerprint: str | None = None
@@ -115,6 +117,7 @@ class ApiServer:
             self._thread.join(timeout)
         alive = self._thread is not None and self._thread.is_alive()
         self._encoder.shutdown(wait=False, cancel_futures=True)
+        self.shared_frames.close()
         self.store.close()
         return not alive
 
@@ -267,6 +270,9 @@ class ApiServer:
 
     def _subscribe(self, ws: ServerConnection, request: dict[str, Any], caller: Caller, stream: _Stream) -> dict:
         """(Re)start this connection's event and frame streams as asked."""
+        shm = bool(request.get("frames_shm"))
+        if shm and not caller.local:
+            raise ApiError("bad_request", "frames_shm: shared-memory frames are for the local socket only")
         stream.end(self.hub)
         if request.get("events", True):
             stream.subscriber = self.hub.subscribe(part_images=bool(request.get("part_images")))
@@ -274,8 +280,8 @@ class ApiServer:
         cap = self.settings.local_frames_fps if caller.local else self.settings.frames_fps
         fps = min(float(request.get("frames_fps") or 0), cap)
         if fps > 0:
-            stream.tasks.append(asyncio.create_task(self._frames(ws, fps, caller)))
-        return {"events": stream.subscriber is not None, "frames_fps": fps,
+            stream.tasks.append(asyncio.create_task(self._frames(ws, fps, caller, shm=shm)))
+        return {"events": stream.subscriber is not None, "frames_fps": fps, "frames_shm": shm and fps > 0,
                 "part_images": bool(stream.subscriber is not None and stream.subscriber.part_images),
                 "counters": self.counters()}
 
@@ -300,7 +306,7 @@ class ApiServer:
         finally:
             self.hub.unsubscribe(subscriber)
 
-    async def _frames(self, ws: ServerConnection, fps: float, caller: Caller) -> None:
+    async def _frames(self, ws: ServerConnection, fps: float, caller: Caller, *, shm: bool = False) -> None:
         """The camera's latest frame as JPEG, at most ``fps`` a second; never queued (a frame not sent is gone).
         Paced by deadline: the encoding and the send fit in the period, a tick missed is skipped, not made up."""
         last_t = None
@@ -321,9 +327,13 @@ class ApiServer:
                 if frame is None or frame.t == last_t:
                     continue
                 last_t = frame.t
-                jpeg, width, height = await loop.run_in_executor(self._encoder, self._jpeg, frame, period / 2)
-                await ws.send(protocol.binary({"event": "frame", "t": frame.t, "seq": frame.seq,
-                                               "type": "image/jpeg", "width": width, "height": height}, jpeg))
+                if shm:
+                    event = await loop.run_in_executor(self._encoder, self._shared, frame, period / 2)
+                    await ws.send(protocol.text(event))
+                else:
+                    jpeg, width, height = await loop.run_in_executor(self._encoder, self._jpeg, frame, period / 2)
+                    await ws.send(protocol.binary({"event": "frame", "t": frame.t, "seq": frame.seq,
+                                                   "type": "image/jpeg", "width": width, "height": height}, jpeg))
                 self.frames_sent += 1
         except ConnectionClosed:
             pass
@@ -359,12 +369,25 @@ class ApiServer:
         width, height = self.scaled_size(image)
         self._just_decided(1.0 / max(self.settings.frames_fps, 1.0) if max_wait_s is None else max_wait_s)
         if image.shape[1] != width:
-            # area averaging only for large reductions: at 1280 -> 960 it cost 14.7 ms a frame, bilinear 1.5 ms
-            # (benchmarks/bench_live_frames.py); a screen shows no difference at less than 2:1
-            area = image.shape[1] >= 2 * width
-            image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA if area else cv2.INTER_LINEAR)
+            image = self._scaled(image, width, height)
         ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, FRAME_QUALITY])
         return (data.tobytes() if ok else b""), width, height
+
+    def _shared(self, frame: Any, max_wait_s: float) -> dict[str, Any]:
+        """``frame`` into the shared-memory segment (scaled to ``api.frame_width`` at most); its ``frame_shm`` event."""
+        image = frame.image
+        width, height = self.scaled_size(image)
+        if image.shape[1] != width:
+            self._just_decided(max_wait_s)
+            image = self._scaled(image, width, height)
+        return self.shared_frames.write(image, t=frame.t, frame_seq=frame.seq)
+
+    @staticmethod
+    def _scaled(image: Any, width: int, height: int) -> Any:
+        # area averaging only for large reductions: at 1280 -> 960 it cost 14.7 ms a frame, bilinear 1.5 ms
+        # (benchmarks/bench_live_frames.py); a screen shows no difference at less than 2:1
+        area = image.shape[1] >= 2 * width
+        return cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA if area else cv2.INTER_LINEAR)
 
     def _jpeg(self, frame: Any, max_wait_s: float | None = None) -> tuple[bytes, int, int]:
         cached = self._frame_cache

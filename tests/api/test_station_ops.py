@@ -272,3 +272,37 @@ def test_inspector_serve_switches_recipe_for_its_screen_and_stops_cleanly(tmp_pa
         if process.poll() is None:
             process.kill()
             process.wait(5)
+
+
+def test_a_local_screen_may_take_live_frames_raw_through_shared_memory(switchable):
+    import os
+    import stat
+
+    from inspector.api.shared_frames import SharedFrameReader
+
+    host, server = switchable
+    reader = SharedFrameReader()
+    with local(server) as screen, tls(server) as desk:
+        desk.login("ana", PINS["ana"])
+        with pytest.raises(ApiError) as refused:
+            desk.subscribe(frames_fps=5, frames_shm=True)
+        assert refused.value.code == "bad_request"  # the network gets JPEG only
+        assert screen.subscribe(events=False, frames_fps=20, frames_shm=True)["frames_shm"] is True
+        matched = 0
+        end = time.monotonic() + 20
+        while matched < 3 and time.monotonic() < end:
+            event = screen.next_event(timeout=1)
+            if event is None or event["event"] != "frame_shm":
+                continue
+            image = reader.read(event)
+            latest = host.station.line.frames.latest()
+            if image is None or latest is None or latest.seq != event["frame_seq"]:
+                continue  # rewritten meanwhile (skipped, never torn) or the camera moved on: try the next
+            assert image.shape == latest.image.shape == (event["height"], event["width"], 3)
+            assert np.array_equal(image, latest.image)  # the camera's pixels, untouched
+            matched += 1
+        mode = stat.S_IMODE(os.stat(f"/dev/shm/{event['name']}").st_mode)
+    reader.close()
+    assert matched == 3 and mode == 0o660
+    server.stop()
+    assert not os.path.exists(f"/dev/shm/{event['name']}")  # the runtime removes its segment
