@@ -131,10 +131,13 @@ def test_switching_recipe_over_the_api_is_audited_and_starts_a_new_run_whose_eve
 
 def test_a_refused_recipe_falls_back_to_the_old_one_and_raises_the_alarm(switchable):
     host, server = switchable
-    with tls(server) as operator:
+    with tls(server) as operator, local(server) as screen:
+        screen.subscribe()
         operator.login("otto", PINS["otto"])
         with pytest.raises(ApiError) as refused:
             operator.switch_recipe(BROKEN)
+        alarm_kinds = [a["kind"] for a in next_of(screen, "alarms")["active"]]
+        assert "model_refused" in alarm_kinds  # the screen hears of it (listeners moved before it was raised)
         assert refused.value.code == "refused" and f"recipe {BROKEN} refused" in refused.value.message
         info = operator.station()
         assert info["recipe"] == "cartridge-box" and info["busy"] == "" and info["lot"] == "L-100"
