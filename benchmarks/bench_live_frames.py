@@ -27,7 +27,8 @@ import cv2
 import numpy as np
 
 import inspector
-from inspector.api.server import FRAME_QUALITY, ApiServer
+from inspector.api.encoding import FRAME_QUALITY
+from inspector.api.server import ApiServer
 from inspector.assemble import build_station
 from inspector.config import ApiSettings, CameraSettings, StationConfig
 from inspector.report import percentiles
