@@ -15,6 +15,7 @@ from inspector.api.host import StationHost
 from inspector.api.ops_station import StationOps
 from inspector.api.protocol import ApiError, part_event
 from inspector.audit import AuditError
+from inspector.line.lots import LotError, check_lot_required
 from inspector.permissions import (ALARM_ACKNOWLEDGE, AUDIT_READ, LINE_START, LINE_STOP, REVIEW_LABEL,
                                    PermissionDenied, SessionExpired, require)
 from inspector.review import QueueFilter, Review, ReviewError
@@ -170,6 +171,10 @@ class Operations(StationOps):
         parts = args.get("parts")
         if parts is not None and (station.simulator is None or not isinstance(parts, int) or parts <= 0):
             raise ApiError("bad_request", f"parts = {parts!r}: only on the simulated line, a count > 0")
+        try:  # before the audit entry: a start the line refuses is no start
+            check_lot_required(station.config, station.line.lot, source="start")
+        except LotError as e:
+            raise ApiError("refused", f"{e} (op set_lot first)") from None
         if who is actions.NO_USERS:
             station.line.start()
         else:

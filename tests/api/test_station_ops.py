@@ -309,3 +309,25 @@ def test_a_local_screen_may_take_live_frames_raw_through_shared_memory(switchabl
     assert matched == 3 and mode == 0o660
     server.stop()
     assert not os.path.exists(f"/dev/shm/{event['name']}")  # the runtime removes its segment
+
+
+def test_where_lots_are_required_start_is_refused_until_a_lot_is_set(tmp_path, socket_dir):
+    host, server = serve(tmp_path, socket_dir, users=True, lots_required=True)
+    try:
+        host.station.line.lot = None  # as a station started without --lot
+        with tls(server) as operator:
+            operator.login("otto", PINS["otto"])
+            with pytest.raises(ApiError) as refused:
+                operator.start()
+            assert refused.value.code == "refused" and "lots.required" in refused.value.message
+            assert operator.station()["lots_required"] is True
+            with pytest.raises(ApiError):
+                operator.set_lot("")  # cannot be cleared either
+            operator.set_lot("L-7")
+            assert operator.start()["running"] is True
+            operator.stop()
+        starts = [e for e in audit.entries(host.station.store) if e.action == "line.start"]
+        assert len(starts) == 1  # the refused start left no entry
+    finally:
+        server.stop()
+        host.close()
