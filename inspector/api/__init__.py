@@ -83,7 +83,8 @@ Events (JSON text frames without an id, after ``subscribe``)
     the runtime's own fan-out did; events were dropped, never waited for: fetch ``parts {after}`` from the records
     {"event": "logged_out", "why": ...}: the login ended; the stream stops
     {"event": "station", ...op station's fields}: the station changed: a switch began (busy "switching to X…",
-    switching true) or ended (new run_id, recipe…; busy "NO STATION: …" when neither recipe could be built)
+    switching true) or ended (new run_id, recipe…; busy "NO STATION: …" when neither recipe could be built), the
+    line was started or stopped from a client, or the lot changed
     binary {"event": "part_image", "part_id", "type": "image/jpeg", "width", "height"} + JPEG (subscribe
     part_images): the frame the part was decided on, scaled to api.frame_width, after that part's event; a client
     that is behind loses pictures (counted in health.part_images.dropped), never parts; none for a part without a

@@ -141,6 +141,12 @@ class StationHost:
             self._outcome = SwitchOutcome(name, new.recipe.name if new is not None else None, refusal)
             self._done.set()
 
+    def changed(self) -> None:
+        """Something the screens show about the station changed (started, stopped, a new lot): tell the watchers."""
+        station = self.station
+        if station is not None:
+            self._tell(station, station)
+
     def _build(self, name: str, lot: str | None) -> Any:
         """A station for ``name`` keeping the lot in force."""
         return self.build(name, lot=lot) if lot else self.build(name)

@@ -183,6 +183,7 @@ class Operations(StationOps):
             station.watchdog.start()
         if station.simulator is not None and station.simulator.join(0):  # its conveyor is not running
             station.simulator.start(parts)
+        self.host.changed()
         return {"running": station.line.running}
 
     def op_stop(self, args: dict, caller: Caller) -> dict:
@@ -195,6 +196,7 @@ class Operations(StationOps):
             station.line.stop()
         else:
             actions.stop_line(who, station.line, self.store, reason=args.get("reason") or "stopped from a client")
+        self.host.changed()
         return {"running": station.line.running}
 
     def op_alarm_ack(self, args: dict, caller: Caller) -> dict:

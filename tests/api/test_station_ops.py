@@ -115,10 +115,11 @@ def test_switching_recipe_over_the_api_is_audited_and_starts_a_new_run_whose_eve
         assert info["switched"] is True and info["recipe"] == "surface-part"
         assert info["run_id"] != old_run and info["lot"] == "L-100"  # the lot stays: a product change in a lot
         assert info["running"] is True  # it was running: the new station runs
-        station = next_of(screen, "station")
-        while station["busy"]:  # first "switching to …", then the new station
-            station = next_of(screen, "station")
-        assert station["recipe"] == "surface-part" and station["run_id"] == info["run_id"]
+        seen = [next_of(screen, "station")]  # started; "switching to …"; the new station (stopped, then running)
+        while seen[-1]["run_id"] != info["run_id"]:
+            seen.append(next_of(screen, "station"))
+        assert any(s["busy"] == "switching to surface-part…" and s["switching"] for s in seen)
+        assert seen[-1]["recipe"] == "surface-part" and seen[-1]["busy"] == ""
         part = next_of(screen, "part")["part"]
         assert part["recipe"] == "surface-part" and part["run_id"] == info["run_id"]
         assert screen.counters()["recipe"] == "surface-part"
@@ -176,7 +177,9 @@ def test_a_lot_change_is_audited_and_stamped_on_the_next_parts(switchable):
             operator.set_lot("L-200")
         assert refused.value.code == "unauthorized"
         operator.login("otto", PINS["otto"])
+        operator.subscribe()
         assert operator.set_lot("L-200", reason="new order") == {"lot": "L-200", "changed": True}
+        assert next_of(operator, "station")["lot"] == "L-200"  # the screens hear of it
         assert operator.set_lot("L-200") == {"lot": "L-200", "changed": False}
         with pytest.raises(ApiError) as refused:
             operator.set_lot("bad\x07lot")
