@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from inspector import actions
+from inspector.api.ops_review import ReviewOps, review_audits
 from inspector.api.protocol import ApiError, part_event
 from inspector.audit import AuditError
 from inspector.permissions import (ALARM_ACKNOWLEDGE, AUDIT_READ, LINE_START, LINE_STOP, REVIEW_LABEL,
@@ -22,7 +23,7 @@ from inspector.users import LoginError, Session
 MAX_PARTS = 500
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 _VALUE_KEYS = ("label", "count", "points", "defect_box", "comment", "seconds_spent")
-_FILTER_KEYS = ("outcomes", "since", "until", "recipe", "model_key", "min_confidence", "max_confidence", "state")
+_FILTER_KEYS = ("outcomes", "since", "until", "recipe", "model_key", "min_confidence", "max_confidence", "state", "lot")
 
 
 class Caller:
@@ -40,11 +41,12 @@ class Binary:
         self.header, self.payload = header, payload
 
 
-class Operations:
+class Operations(ReviewOps):
     def __init__(self, station: Any, store: Any, logins: Any, *, counters: Callable[[], dict[str, Any]],
                  layout: tuple[int, int] | None = None) -> None:
         self.station, self.store, self.logins, self.counters_of, self.layout = station, store, logins, counters, layout
         self.review = actions.guard_review(Review(store))  # a verdict without a session's audit entry is refused
+        self.audits = review_audits(self.review, station)  # verdicts sampled for a blind second look, as at the line
 
     # -- who asks --------------------------------------------------------------------------------------------
     def session(self, caller: Caller) -> Session | None:
