@@ -14,7 +14,7 @@ from inspector import actions
 from inspector.api.ops_review import ReviewOps, review_audits
 from inspector.api.protocol import ApiError, part_event
 from inspector.audit import AuditError
-from inspector.permissions import (ALARM_ACKNOWLEDGE, AUDIT_READ, LINE_START, LINE_STOP, REVIEW_LABEL,
+from inspector.permissions import (ALARM_ACKNOWLEDGE, LINE_START, LINE_STOP, REVIEW_LABEL,
                                    PermissionDenied, SessionExpired, require)
 from inspector.review import QueueFilter, Review, ReviewError
 from inspector.review_reports import agreement, reviewer_report
@@ -177,7 +177,7 @@ class Operations(ReviewOps):
         return session
 
     def op_review_queue(self, args: dict, caller: Caller) -> dict:
-        self.reviewer(caller)
+        self.qa(caller)
         filters = QueueFilter(**{k: args[k] for k in _FILTER_KEYS if args.get(k) is not None})
         after = tuple(args["after"]) if args.get("after") else None
         page = self.review.queue(filters, sort=args.get("sort") or "confidence", after=after,
@@ -187,21 +187,16 @@ class Operations(ReviewOps):
                 "next_after": list(page.next_after) if page.next_after else None, "open": self.review.count(filters)}
 
     def op_review_submit(self, args: dict, caller: Caller) -> dict:
-        session = self.reviewer(caller)
+        session = self.qa(caller)
         value = {k: args[k] for k in _VALUE_KEYS if args.get(k) is not None}
         label = actions.submit_label(session, self.review, int(args["part_id"]), str(args.get("verdict")),
-                                     pin=args.get("pin"), reason=args.get("reason"), **value)
+                                     pin=args.get("pin"), reason=args.get("reason"), reviewer=args.get("reviewer"),
+                                     **value)
         return asdict(label)
 
     def op_report(self, args: dict, caller: Caller) -> dict:
-        session = self.session(caller)
-        if session is None:
-            raise ApiError("unauthorized", "reports need a login")
-        try:
-            require(session, REVIEW_LABEL)
-        except PermissionDenied:
-            require(session, AUDIT_READ)
-        window = {k: args.get(k) for k in ("since", "until", "model_key")}
+        self.report_reader(caller)
+        window = {k: args.get(k) for k in ("since", "until", "model_key", "lot")}
         kind = args.get("kind") or "reviewers"
         if kind == "reviewers":
             days, totals = reviewer_report(self.store, **window)

@@ -22,7 +22,6 @@ from inspector.api.protocol import ApiError, part_event
 from inspector.permissions import AUDIT_READ, REVIEW_LABEL, PermissionDenied, require
 from inspector.qa.audits import ReviewAudits
 from inspector.review import QueueFilter, ReviewError
-from inspector.users import Session
 
 FILTER_KEYS = ("outcomes", "since", "until", "recipe", "model_key", "min_confidence", "max_confidence", "state", "lot")
 VALUE_KEYS = ("label", "count", "points", "defect_box", "comment", "seconds_spent")
@@ -47,8 +46,28 @@ class ReviewOps:
     ``layout``, ``session`` and ``reviewer``)."""
 
     # -- who asks --------------------------------------------------------------------------------------------
-    def report_reader(self, caller: Any) -> Session:
+    def qa(self, caller: Any) -> Any:
+        """The QA session of the caller; ``actions.NO_USERS`` for the local socket of a station without users
+        (whose screen names its reviewer, as the line screen did). Anyone else: ``reviewer``'s refusals."""
+        if caller.local and not caller.token and actions.users_configured(self.store) == 0:
+            return actions.NO_USERS
+        return self.reviewer(caller)
+
+    def qa_name(self, caller: Any, args: dict) -> str:
+        """Who reviews: the login's user; without users, the reviewer the local screen names."""
+        who = self.qa(caller)
+        if who is actions.NO_USERS:
+            name = str(args.get("reviewer") or "").strip()
+            if not name:
+                raise ReviewError("no users are set up: name the reviewer (reviewer)")
+            return name
+        return who.user.name
+
+    def report_reader(self, caller: Any) -> Any:
+        """A session that may read the reports (QA or audit readers); ``NO_USERS`` as in ``qa``."""
         session = self.session(caller)
+        if session is None and caller.local and actions.users_configured(self.store) == 0:
+            return actions.NO_USERS
         if session is None:
             raise ApiError("unauthorized", "reports need a login")
         try:
@@ -60,12 +79,12 @@ class ReviewOps:
 
     # -- the queue beside the page ---------------------------------------------------------------------------
     def op_review_count(self, args: dict, caller: Any) -> dict:
-        self.reviewer(caller)
+        self.qa(caller)
         return {"count": self.review.count(queue_filter(args))}
 
     def op_review_choices(self, args: dict, caller: Any) -> dict:
         """What the filter and reviewer pickers offer: recipes and model versions in the queue, reviewers, lots."""
-        self.reviewer(caller)
+        self.qa(caller)
         recipes = [r["recipe"] for r in self.store.query(
             "SELECT DISTINCT recipe FROM parts WHERE recipe IS NOT NULL ORDER BY recipe")]
         reviewers = [r["name"] for r in self.store.query(
@@ -76,24 +95,23 @@ class ReviewOps:
 
     def op_review_history(self, args: dict, caller: Any) -> list:
         """Every verdict on one part, oldest first."""
-        self.reviewer(caller)
+        self.qa(caller)
         return [asdict(label) for label in self.review.history(int(args["part_id"]))]
 
     # -- second-reviewer audits ------------------------------------------------------------------------------
     def op_review_audits(self, args: dict, caller: Any) -> dict:
         """The audits the logged-in reviewer may take (others' verdicts), blind: the part as the model left it."""
-        me = self.reviewer(caller).user.name
+        me = self.qa_name(caller, args)
         pending = self.audits.pending(me, limit=_limit(args, 50))
         return {"items": [{"audit": asdict(audit), "part": part_event(item.record, self.layout)}
                           for audit, item in pending],
                 "pending": self.audits.pending_count(me)}
 
     def op_review_audit_count(self, args: dict, caller: Any) -> dict:
-        me = self.reviewer(caller).user.name
-        return {"pending": self.audits.pending_count(me)}
+        return {"pending": self.audits.pending_count(self.qa_name(caller, args))}
 
     def op_review_disputed(self, args: dict, caller: Any) -> list:
-        self.reviewer(caller)
+        self.qa(caller)
         ids = [int(i) for i in args.get("part_ids") or ()]
         if len(ids) > MAX_DISPUTED_IDS:
             raise ApiError("bad_request", f"part_ids: {len(ids)} given, at most {MAX_DISPUTED_IDS}")
@@ -102,15 +120,15 @@ class ReviewOps:
     def op_review_audit_submit(self, args: dict, caller: Any) -> dict:
         """The logged-in reviewer's blind second verdict on audit ``audit_id``, written as ``review_submit``
         writes a verdict (a correction signed with ``pin`` and ``reason``)."""
-        session = self.reviewer(caller)
+        session, name = self.qa(caller), self.qa_name(caller, args)
         audit_id = int(args["audit_id"])
         value = {k: args[k] for k in VALUE_KEYS if args.get(k) is not None}
 
         def write(part_id: int, verdict: str, **kw: Any):
             return actions.submit_label(session, self.review, part_id, verdict, pin=args.get("pin"),
-                                        reason=args.get("reason"), **kw)
+                                        reason=args.get("reason"), reviewer=name, **kw)
 
-        label, audit = self.audits.submit(audit_id, session.user.name, str(args.get("verdict")), via=write, **value)
+        label, audit = self.audits.submit(audit_id, name, str(args.get("verdict")), via=write, **value)
         return {"label": asdict(label), "audit": asdict(audit)}
 
     # -- reports ---------------------------------------------------------------------------------------------
@@ -118,7 +136,7 @@ class ReviewOps:
         """The reviewer reports as CSV files, written by the runtime; each file is fetched with ``download``."""
         session = self.report_reader(caller)
         window = {k: args.get(k) for k in ("since", "until", "model_key", "lot")}
-        folder = self._reports_dir() / f"review-{_stamp()}-{_safe(session.user.name)}"
+        folder = self._reports_dir() / f"review-{_stamp()}-{_safe(_name(session))}"
         written = review_reports.write_csv(self.store, folder, **window)
         return {"folder": folder.name, "files": [self._offer(path, session) for path in written]}
 
@@ -149,7 +167,7 @@ class ReviewOps:
 
         session = self.report_reader(caller)
         offered = self._downloads().get(str(args.get("download")))
-        if offered is None or offered[1] != session.user.name:
+        if offered is None or offered[1] != _name(session):
             raise ApiError("not_found", "download: no such file was offered to this login")
         path = offered[0]
         offset, limit = int(args.get("offset") or 0), min(int(args.get("limit") or CHUNK_BYTES), CHUNK_BYTES)
@@ -174,11 +192,16 @@ class ReviewOps:
         with _DOWNLOADS_LOCK:
             return self.__dict__.setdefault("_offered", {})
 
-    def _offer(self, path: Path, session: Session) -> dict:
+    def _offer(self, path: Path, session: Any) -> dict:
         key = secrets.token_urlsafe(12)
         with _DOWNLOADS_LOCK:
-            self.__dict__.setdefault("_offered", {})[key] = (Path(path), session.user.name)
+            self.__dict__.setdefault("_offered", {})[key] = (Path(path), _name(session))
         return {"download": key, "name": Path(path).name, "size": Path(path).stat().st_size}
+
+
+def _name(who: Any) -> str:
+    """The user's name of a session; ``NO_USERS``'s own name."""
+    return getattr(getattr(who, "user", None), "name", None) or who.name
 
 
 def _limit(args: dict, default: int) -> int:

@@ -39,16 +39,27 @@ LOT = "L-2026-117"
 
 @pytest.fixture
 def runtime(tmp_path):
-    """A simulated station with users, 12 recorded parts of lot LOT (images kept), every verdict sampled for an audit; its API on
-    the local socket and on TLS."""
+    """A simulated station with users, 12 recorded parts of lot LOT (images kept), every verdict sampled for an
+    audit; its API on the local socket and on TLS."""
+    yield from served(tmp_path, users=True)
+
+
+@pytest.fixture
+def runtime_without_users(tmp_path):
+    """As ``runtime``, on a station where no user was set up (a fresh simulated line)."""
+    yield from served(tmp_path, users=False)
+
+
+def served(tmp_path, *, users: bool):
     sockets = Path(tempfile.mkdtemp(prefix="api", dir="/tmp"))  # unix socket paths are limited to 107 bytes
     api = ApiSettings(tls=True, host="127.0.0.1", port=0, socket_path=sockets / "api.sock")
     config = StationConfig(data_dir=tmp_path / "station", api=api, review={"audit_fraction": 1.0},
                            images={"keep_pass_fraction": 1.0})  # every part kept: all 12 in the queue
     station = build_station(config, simulate=True, rate_hz=20.0, seed=3, lot=LOT)
-    add_users(station.store)
-    users = UserDirectory(station.store)
-    users.add(users.login("root", PINS["root"]), "quinn", "qa", QUINN, reason="second reviewer")
+    if users:
+        add_users(station.store)
+        directory = UserDirectory(station.store)
+        directory.add(directory.login("root", PINS["root"]), "quinn", "qa", QUINN, reason="second reviewer")
     server = ApiServer(station).start()
     try:
         station.start(parts=12)
@@ -319,3 +330,34 @@ def test_review_from_the_window_asks_the_runtime_through_the_windows_client(qtbo
         assert not switch.showing and window.centralWidget().currentWidget() is line_screen
         window.close()
         assert not pictures.exists()  # the part pictures fetched for the review go with the window
+
+
+def test_a_station_without_users_reviews_on_its_own_screen_by_name_and_over_tls_not_at_all(qtbot,
+                                                                                           runtime_without_users):
+    station, server = runtime_without_users
+    with desk_client(server) as desk:
+        with pytest.raises(PermissionDenied, match="login"):
+            RemoteReview(desk).count()
+    with local_client(server) as client:
+        window = QMainWindow()
+        window.setCentralWidget(QWidget())
+        qtbot.addWidget(window)
+        switch = ReviewSwitch(window, QHBoxLayout(), controller=None, client=client)
+        window.resize(1280, 800)
+        window.show()
+        assert switch.open()
+        screen = switch.screen
+        qtbot.waitUntil(lambda: screen.picker is not None)  # nobody can log in: the reviewer names themselves
+        screen.picker.new.setText("erin")
+        screen.picker.new.returnPressed.emit()
+        first = screen.model.current.record.part_id
+        screen.model.confirm()
+        assert screen.model.pending_audits() == 0  # erin's own verdict
+        screen.toggle_reports()
+        assert screen.reports.totals["erin"]["items"] == 1
+        window.close()
+    [row] = labels(station.store.path)
+    assert (row["part_id"], row["reviewer"], row["verdict"]) == (first, "erin", "confirm")
+    entry = audit.entries(station.store, newest_first=True, limit=1)[0]
+    assert (entry.user, entry.action, entry.target) == ("local, no users configured", "review.label", f"part:{first}")
+    assert [(a["part_id"], a["first_reviewer"]) for a in sampled(station.store.path)] == [(first, "erin")]

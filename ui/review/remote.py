@@ -198,11 +198,13 @@ class RemoteReview:
 
     # -- verdicts --------------------------------------------------------------------------------------------
     def submit_as(self, session: Any, part_id: int, verdict: str, *, pin: str | None = None,
-                  reason: str | None = None, audit_id: int | None = None, blind: bool = False, **value: Any) -> Label:
+                  reason: str | None = None, audit_id: int | None = None, blind: bool = False,
+                  reviewer: str | None = None, **value: Any) -> Label:
         """A verdict as the client's logged-in user (``session`` is the window's view of that login): the runtime
-        checks the role, asks the signature of a correction, writes the label and its audit entry."""
+        checks the role, asks the signature of a correction, writes the label and its audit entry. ``reviewer``
+        counts only on the local socket of a station without users."""
         args = {k: v for k, v in value.items() if v is not None}
-        signature = {k: v for k, v in (("pin", pin), ("reason", reason)) if v is not None}
+        signature = {k: v for k, v in (("pin", pin), ("reason", reason), ("reviewer", reviewer)) if v is not None}
         if audit_id is not None:
             reply = call(self.client, "review_audit_submit", audit_id=int(audit_id), verdict=verdict, **signature,
                          **args)
@@ -210,8 +212,9 @@ class RemoteReview:
         return Label(**call(self.client, "review_submit", part_id=int(part_id), verdict=verdict, **signature, **args))
 
     def submit(self, part_id: int, reviewer: str, verdict: str, **value: Any) -> Label:
-        """A verdict by the client's login, whatever ``reviewer`` says (``PermissionDenied`` without a login)."""
-        return self.submit_as(None, part_id, verdict, **value)
+        """A verdict by the client's login; without one, on the local socket of a station without users, by
+        ``reviewer`` (the name the screen was given); else ``PermissionDenied``."""
+        return self.submit_as(None, part_id, verdict, reviewer=reviewer, **value)
 
 
 class RemoteAudits:
@@ -223,14 +226,15 @@ class RemoteAudits:
         self._parts: dict[int, int] = {}  # audit id -> part id, of the audits listed
 
     def pending(self, reviewer: str | None = None, *, limit: int = 50) -> list[tuple[Audit, QueueItem]]:
-        reply = call(self.client, "review_audits", limit=int(limit))
+        """The audits the client's login may take (``reviewer``: the name, on a station without users)."""
+        reply = call(self.client, "review_audits", limit=int(limit), **_named(reviewer))
         out = [(Audit(**i["audit"]), QueueItem(record_of(i["part"]), None)) for i in reply["items"]]
         self._parts.update((audit.id, audit.part_id) for audit, _ in out)
         return out
 
     def pending_count(self, reviewer: str | None = None) -> int:
         try:
-            return call(self.client, "review_audit_count")["pending"]
+            return call(self.client, "review_audit_count", **_named(reviewer))["pending"]
         except (PermissionDenied, ReviewError):
             return 0  # shown as a number on a button: nothing to take without a QA login
 
@@ -243,10 +247,14 @@ class RemoteAudits:
         id, so the runtime decides the audit in the verdict's transaction."""
         part_id = self._parts.get(int(audit_id), 0)
         if via is None:
-            label = self.review.submit_as(None, part_id, verdict, audit_id=audit_id, **value)
+            label = self.review.submit_as(None, part_id, verdict, audit_id=audit_id, reviewer=reviewer, **value)
         else:
             label = via(part_id, verdict, audit_id=audit_id, **value)
         return label, None
+
+
+def _named(reviewer: str | None) -> dict[str, str]:
+    return {"reviewer": reviewer} if reviewer else {}
 
 
 @dataclass(frozen=True)
