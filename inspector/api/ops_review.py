@@ -26,6 +26,7 @@ from inspector.review import QueueFilter, ReviewError
 FILTER_KEYS = ("outcomes", "since", "until", "recipe", "model_key", "min_confidence", "max_confidence", "state", "lot")
 VALUE_KEYS = ("label", "count", "points", "defect_box", "comment", "seconds_spent")
 CHUNK_BYTES = 512 * 1024  # a download's chunk: well inside a client's 1 MiB frame limit
+OFFERS_KEPT = 200  # files offered for download at a time (the oldest offer goes first; the file stays)
 MAX_DISPUTED_IDS = 1000
 _DOWNLOADS_LOCK = threading.Lock()
 
@@ -195,7 +196,10 @@ class ReviewOps:
     def _offer(self, path: Path, session: Any) -> dict:
         key = secrets.token_urlsafe(12)
         with _DOWNLOADS_LOCK:
-            self.__dict__.setdefault("_offered", {})[key] = (Path(path), _name(session))
+            offered = self.__dict__.setdefault("_offered", {})
+            offered[key] = (Path(path), _name(session))
+            for old in list(offered)[:-OFFERS_KEPT]:
+                del offered[old]
         return {"download": key, "name": Path(path).name, "size": Path(path).stat().st_size}
 
 

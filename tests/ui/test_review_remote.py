@@ -311,7 +311,6 @@ def test_the_desk_pc_over_tls_reviews_with_a_qa_login_and_gets_nothing_without_o
 def test_review_from_the_window_asks_the_runtime_through_the_windows_client(qtbot, runtime):
     station, server = runtime
     with local_client(server) as client:
-        client.login("ana", PINS["ana"])
         window = QMainWindow()
         line_screen, header = QWidget(), QHBoxLayout()
         header.addWidget(QLabel("the line"))
@@ -320,6 +319,8 @@ def test_review_from_the_window_asks_the_runtime_through_the_windows_client(qtbo
         switch = ReviewSwitch(window, header, controller=None, client=client)
         window.resize(1280, 800)
         window.show()
+        assert not switch.open() and switch.screen is None  # nobody logged in at the window: the runtime refuses
+        client.login("ana", PINS["ana"])
         assert switch.open() and switch.showing
         assert isinstance(switch.screen.review, RemoteReview) and switch.store is None  # no database opened
         assert shown_ids(switch.screen) == [i.record.part_id for i in Review(station.store).queue(QueueFilter()).items]

@@ -11,15 +11,19 @@ database, through a connection of its own.
 """
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QLayout, QMainWindow, QPushButton, QSizePolicy, QStackedWidget
 
 from inspector.permissions import REVIEW_LABEL, allowed, roles_for
 from inspector.qa.audits import ReviewAudits
-from inspector.review import Review
+from inspector.review import Review, ReviewError
 from inspector.store import Store
 from ui.review.remote import RemoteAudits, RemoteReview
 from ui.review.screen import ReviewScreen
+
+log = logging.getLogger(__name__)
 
 
 class ReviewSwitch(QObject):
@@ -52,6 +56,17 @@ class ReviewSwitch(QObject):
             who = f"{session.user.name} ({session.user.role.value}) may not review. " if session else ""
             self.login.ask(f"{who}Review needs: {', '.join(roles_for(REVIEW_LABEL))}", then=self.open)
             return False
+        try:
+            self._show(session)
+        except (PermissionError, ReviewError) as e:  # the runtime refused (the login ended) or is not reachable
+            if self.login is not None and isinstance(e, PermissionError):
+                self.login.ask(f"Review: {e}", then=self.open)
+            else:
+                log.warning("the review could not open: %s", e)
+            return False
+        return True
+
+    def _show(self, session) -> None:
         if self.screen is None:
             client = self.client or getattr(getattr(self.controller, "link", None), "client", None)
             if client is not None:
@@ -73,7 +88,6 @@ class ReviewSwitch(QObject):
         self.stack.setCurrentWidget(self.screen)
         self.screen.fit_screen(self.window.width(), self.window.height())
         self.screen.setFocus()
-        return True
 
     def close(self) -> None:
         self.stack.setCurrentIndex(0)
