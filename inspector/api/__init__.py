@@ -63,6 +63,7 @@ Operations (``op``; who may; result)
     lots             review.label or audit.read -> [lot, ...] newest first
     batch_report     review.label or audit.read {lot, format: pdf|csv}: written under data_dir/reports/ ->
                      {download, name, size, lot, parts, chain_ok, chain}
+    part_image_chunk viewer {part_id, offset, limit<=512 KiB}: part_image in chunks ({size, offset} in the header)
     download         review.label or audit.read {download, offset, limit<=512 KiB}: a binary reply, a chunk of a file
                      offered to this login ({name, size, offset} in its header)
     "viewer" is any logged-in user (over TLS) or any local client.

@@ -99,6 +99,20 @@ class ReviewOps:
         self.qa(caller)
         return [asdict(label) for label in self.review.history(int(args["part_id"]))]
 
+    def op_part_image_chunk(self, args: dict, caller: Any) -> Any:
+        """``part_image`` in chunks (``offset``, ``limit`` <= 512 KiB): a picture larger than a client's frame limit
+        (a PNG, a 5 MP camera) arrives whole without closing the connection."""
+        from inspector.api.operations import IMAGE_TYPES, Binary
+
+        self.viewer(caller)
+        part_id = int(args["part_id"])
+        record = self.store.record(part_id)
+        path = self.store.image_file(record) if record is not None else None
+        if path is None or not Path(path).is_file():
+            raise ApiError("not_found", f"part {part_id}: no image kept" if record else f"part {part_id}: no record")
+        header = {"part_id": part_id, "type": IMAGE_TYPES.get(Path(path).suffix.lower(), "application/octet-stream")}
+        return Binary({**header, **_chunk_header(Path(path), args)}, _read_chunk(Path(path), args))
+
     # -- second-reviewer audits ------------------------------------------------------------------------------
     def op_review_audits(self, args: dict, caller: Any) -> dict:
         """The audits the logged-in reviewer may take (others' verdicts), blind: the part as the model left it."""
@@ -171,14 +185,7 @@ class ReviewOps:
         if offered is None or offered[1] != _name(session):
             raise ApiError("not_found", "download: no such file was offered to this login")
         path = offered[0]
-        offset, limit = int(args.get("offset") or 0), min(int(args.get("limit") or CHUNK_BYTES), CHUNK_BYTES)
-        size = path.stat().st_size
-        if not 0 <= offset <= size or limit < 1:
-            raise ApiError("bad_request", f"offset = {offset}, limit = {limit}: outside the file's {size} bytes")
-        with open(path, "rb") as f:
-            f.seek(offset)
-            chunk = f.read(limit)
-        return Binary({"name": path.name, "size": size, "offset": offset}, chunk)
+        return Binary({"name": path.name, **_chunk_header(path, args)}, _read_chunk(path, args))
 
     # -- helpers ---------------------------------------------------------------------------------------------
     def _lots(self) -> list[str]:
@@ -201,6 +208,21 @@ class ReviewOps:
             for old in list(offered)[:-OFFERS_KEPT]:
                 del offered[old]
         return {"download": key, "name": Path(path).name, "size": Path(path).stat().st_size}
+
+
+def _chunk_header(path: Path, args: dict) -> dict:
+    """{size, offset} of the chunk ``args`` ask for (``offset``, ``limit`` <= ``CHUNK_BYTES``); bad_request outside."""
+    offset, limit = int(args.get("offset") or 0), int(args.get("limit") or CHUNK_BYTES)
+    size = path.stat().st_size
+    if not 0 <= offset <= size or limit < 1:
+        raise ApiError("bad_request", f"offset = {offset}, limit = {limit}: outside the file's {size} bytes")
+    return {"size": size, "offset": offset}
+
+
+def _read_chunk(path: Path, args: dict) -> bytes:
+    with open(path, "rb") as f:
+        f.seek(int(args.get("offset") or 0))
+        return f.read(min(int(args.get("limit") or CHUNK_BYTES), CHUNK_BYTES))
 
 
 def _name(who: Any) -> str:

@@ -110,8 +110,9 @@ def sampled(db: Path) -> list[dict]:
         return [dict(r) for r in conn.execute("SELECT * FROM review_audits ORDER BY id")]
 
 
-def test_the_queue_images_and_filters_are_the_runtimes_over_the_local_socket(qtbot, runtime):
+def test_the_queue_images_and_filters_are_the_runtimes_over_the_local_socket(qtbot, runtime, monkeypatch):
     station, server = runtime
+    monkeypatch.setattr(ops_review, "CHUNK_BYTES", 8192)  # a picture comes in chunks, as a large one would
     with local_client(server) as client:
         screen = open_screen(qtbot, RemoteReview(client), ApiSession.login(client, "ana", PINS["ana"]))
         model, here = screen.model, Review(station.store)
@@ -131,7 +132,7 @@ def test_the_queue_images_and_filters_are_the_runtimes_over_the_local_socket(qtb
         with_image = next(i for i, item in enumerate(model.items) if item.record.image_path)
         model.go(with_image)
         kept = station.store.image_file(model.current.record)
-        assert screen.item.image is not None and np.array_equal(screen.item.image, cv2.imread(str(kept)))
+        assert kept.stat().st_size > 8192 and screen.item.image is not None and np.array_equal(screen.item.image, cv2.imread(str(kept)))
 
 
 def test_a_verdict_from_the_client_lands_exactly_as_from_the_line_screen(qtbot, runtime):

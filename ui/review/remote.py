@@ -119,13 +119,20 @@ class RemoteImages:
 
     def image_bytes(self, part_id: int) -> bytes | None:
         """The kept image of part ``part_id`` as the runtime stored it; None when none was kept."""
+        chunks, size = [], None
         try:
-            header, payload = self.client.call("part_image", part_id=int(part_id))
+            while size is None or sum(map(len, chunks)) < size:
+                header, chunk = self.client.call("part_image_chunk", part_id=int(part_id),
+                                                 offset=sum(map(len, chunks)))
+                size = header["size"]
+                if not chunk and size:
+                    raise ReviewError(f"part {part_id}'s image stopped at {sum(map(len, chunks))} of {size} bytes")
+                chunks.append(chunk)
         except ApiError as e:
             if e.code == "not_found":
                 return None
-            call(_Refusing(e), "part_image")  # raises it as the core's error
-        return payload
+            call(_Refusing(e), "part_image_chunk")  # raises it as the core's error
+        return b"".join(chunks)
 
     def image_file(self, record: PartRecord) -> Path | None:
         if not record.image_path:
