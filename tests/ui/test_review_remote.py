@@ -224,23 +224,40 @@ def test_a_correction_is_written_only_with_the_signature(qtbot, runtime):
     assert audit.entries(station.store, newest_first=True, limit=1)[0].signed == 1
 
 
-def test_a_second_reviewer_audits_blind_through_the_runtime(qtbot, runtime):
+def test_a_second_reviewer_audits_blind_and_a_disagreement_comes_back_disputed(qtbot, runtime):
     station, server = runtime
     with local_client(server) as ana_client, local_client(server) as quinn_client:
         ana = open_screen(qtbot, RemoteReview(ana_client), ApiSession.login(ana_client, "ana", PINS["ana"]))
-        first = ana.model.current.record.part_id
+        boxes = [i.record.part_id for i in ana.model.items if i.record.count is not None and not is_covered(i.record)]
+        agreed, disputed = boxes[:2]
+        ana.model.go(shown_ids(ana).index(agreed))
         ana.model.confirm()
-        assert ana.model.pending_audits() == 0  # one's own verdict is not one's audit
+        ana.model.go(shown_ids(ana).index(disputed))
+        ana.model.step_count(+1)  # ana adds a cartridge to the second box, signed
+        ana.model.confirm()
+        ana.model.finish_signed(PINS["ana"], "Count was wrong")
+        assert ana.audits_button.text() == "AUDITS"  # one's own verdicts are not one's audits
 
         quinn = open_screen(qtbot, RemoteReview(quinn_client), ApiSession.login(quinn_client, "quinn", QUINN))
-        assert quinn.audits_button.text() == "AUDITS 1"
+        assert quinn.audits_button.text() == "AUDITS 2"
         quinn.toggle_audits()
-        assert shown_ids(quinn) == [first] and quinn.model.current.label is None  # blind: the first verdict unseen
-        quinn.model.confirm()
+        assert shown_ids(quinn) == [agreed, disputed]
+        assert all(i.label is None for i in quinn.model.items)  # blind: ana's verdicts are not handed over
+        quinn.model.confirm()  # as the model counted: as ana said, the audit passes
+        quinn.model.confirm()  # the model's count, not ana's +1: it fails
         assert shown_ids(quinn) == [] and quinn.model.pending_audits() == 0
-    [decided] = sampled(station.store.path)
-    assert (decided["part_id"], decided["auditor"], decided["result"]) == (first, "quinn", "pass")
-    assert [r["reviewer"] for r in labels(station.store.path)] == ["ana", "quinn"]
+
+        ana.model.reload()
+        assert disputed in shown_ids(ana) and ana.model.disputed == {disputed}  # back for a third look
+        row = shown_ids(ana).index(disputed)
+        assert ana.queue.item(row).text().endswith("· DISPUTED")
+        ana.toggle_reports()
+        table = ana.reports.reviewers
+        mine = [r for r in range(table.rowCount()) if table.item(r, 0).text() == "ana"][0]
+        assert (table.item(mine, 6).text(), table.item(mine, 7).text()) == ("2", "50%")  # audits, pass rate
+    results = {a["part_id"]: (a["auditor"], a["result"]) for a in sampled(station.store.path)}
+    assert results[agreed] == ("quinn", "pass") and results[disputed] == ("quinn", "fail")
+    assert [r["reviewer"] for r in labels(station.store.path)] == ["ana", "ana", "quinn", "quinn"]
 
 
 def test_reports_show_the_reviewer_report_and_exports_download_to_this_machine(qtbot, runtime, tmp_path,
