@@ -129,6 +129,19 @@ def test_the_queue_images_and_filters_are_the_runtimes_over_the_local_socket(qtb
         assert screen.filters.choices("recipe")[0] == ["ALL", station.recipe.name]
         assert screen.filters.choices("model")[0] == ["ALL", *here.model_keys()]
 
+        everything = shown_ids(screen)
+        model.page_size = 5  # page by page with the runtime's keyset cursor, risk first
+        model.reload()
+        while model.load_more():
+            pass
+        assert shown_ids(screen) == everything and len(everything) == 12
+        model.page_size = 50
+        model.set_filters(lot=LOT)
+        assert len(model.items) == 12
+        model.set_filters(lot="another-lot")
+        assert model.items == [] and screen.counter.text().startswith("0 to review")
+        model.set_filters(lot=None)
+
         with_image = next(i for i, item in enumerate(model.items) if item.record.image_path)
         model.go(with_image)
         kept = station.store.image_file(model.current.record)
@@ -246,6 +259,9 @@ def test_a_second_reviewer_audits_blind_and_a_disagreement_comes_back_disputed(q
         quinn.model.confirm()  # as the model counted: as ana said, the audit passes
         quinn.model.confirm()  # the model's count, not ana's +1: it fails
         assert shown_ids(quinn) == [] and quinn.model.pending_audits() == 0
+        assert quinn.review.history(disputed) == Review(station.store).history(disputed)  # ana's, then quinn's
+        assert [label.reviewer for label in quinn.review.history(disputed)] == ["ana", "quinn"]
+        assert quinn.review.reviewers() == ["ana", "quinn"]  # the QA users, then whoever reviewed
 
         ana.model.reload()
         assert disputed in shown_ids(ana) and ana.model.disputed == {disputed}  # back for a third look
