@@ -230,11 +230,14 @@ def test_a_correction_is_written_only_with_the_signature(qtbot, runtime):
             screen.review.submit_as(session, part_id, "correct", count=3)  # straight to the runtime, unsigned
         assert labels(db) == []
 
-        model.confirm()
-        model.finish_signed(PINS["ana"], "Count was wrong")
+        model.confirm()  # signed on the screen's dialog: a reason tapped, the PIN on the pad
+        dialog = screen.signing
+        next(b for b in dialog.reason_buttons if b.text() == "Count was wrong").click()
+        dialog.pad.submitted.emit(PINS["ana"])
     [row] = labels(db)
     assert (row["part_id"], row["verdict"], row["reviewer"]) == (part_id, "correct", "ana")
-    assert audit.entries(station.store, newest_first=True, limit=1)[0].signed == 1
+    entry = audit.entries(station.store, newest_first=True, limit=1)[0]
+    assert (entry.signed, entry.reason, entry.target) == (1, "Count was wrong", f"part:{part_id}")
 
 
 def test_a_second_reviewer_audits_blind_and_a_disagreement_comes_back_disputed(qtbot, runtime):
