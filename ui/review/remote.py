@@ -35,25 +35,18 @@ IMAGES_KEPT = 16  # pictures of parts kept on the desk PC at a time (in a privat
 
 
 def call(client: Any, op: str, **args: Any) -> Any:
-    """``client.call`` with the runtime's refusals as the core's errors: no login or a role that may not
-    (``PermissionDenied``), anything else (``ReviewError``, the message says why)."""
+    """``client.call`` with the runtime's refusals raised as the core's errors (``core_error``)."""
     try:
         return client.call(op, **args)
     except ApiError as e:
-        if e.code in ("unauthorized", "forbidden"):
-            raise PermissionDenied(e.message, action=op) from None
-        raise ReviewError(e.message if e.code != "connection" else f"the station does not answer: {e.message}") \
-            from None
+        raise core_error(e, op) from None
 
 
-class _Refusing:
-    """A client whose every call is refused with ``error`` (to raise it as ``call`` does)."""
-
-    def __init__(self, error: ApiError) -> None:
-        self.error = error
-
-    def call(self, op: str, **args: Any) -> Any:
-        raise self.error
+def core_error(error: ApiError, op: str) -> Exception:
+    """No login or a role that may not: ``PermissionDenied``; anything else: ``ReviewError`` (the message says why)."""
+    if error.code in ("unauthorized", "forbidden"):
+        return PermissionDenied(error.message, action=op)
+    return ReviewError(error.message if error.code != "connection" else f"the station does not answer: {error.message}")
 
 
 def record_of(part: dict[str, Any]) -> PartRecord:
@@ -131,7 +124,7 @@ class RemoteImages:
         except ApiError as e:
             if e.code == "not_found":
                 return None
-            call(_Refusing(e), "part_image_chunk")  # raises it as the core's error
+            raise core_error(e, "part_image_chunk") from None
         return b"".join(chunks)
 
     def image_file(self, record: PartRecord) -> Path | None:
