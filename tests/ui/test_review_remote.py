@@ -8,6 +8,7 @@ import sqlite3
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import cv2
 import numpy as np
@@ -399,3 +400,25 @@ def test_a_station_without_users_reviews_on_its_own_screen_by_name_and_over_tls_
     entry = audit.entries(station.store, newest_first=True, limit=1)[0]
     assert (entry.user, entry.action, entry.target) == ("local, no users configured", "review.label", f"part:{first}")
     assert [(a["part_id"], a["first_reviewer"]) for a in sampled(station.store.path)] == [(first, "erin")]
+
+
+def test_the_review_follows_the_windows_link_when_it_reconnects(qtbot, runtime):
+    station, server = runtime
+    first, second = local_client(server), local_client(server)
+    try:
+        first.login("ana", PINS["ana"])
+        link = SimpleNamespace(client=first)  # what the window's controller offers: controller.link.client
+        window = QMainWindow()
+        window.setCentralWidget(QWidget())
+        qtbot.addWidget(window)
+        switch = ReviewSwitch(window, QHBoxLayout(), SimpleNamespace(link=link))
+        window.show()
+        assert switch.open()
+        first.close()  # the connection dropped; the link reconnected with a client of its own
+        second.login("ana", PINS["ana"])
+        link.client = second
+        switch.screen.model.confirm()
+        assert [r["reviewer"] for r in labels(station.store.path)] == ["ana"]
+        window.close()
+    finally:
+        second.close()

@@ -3,7 +3,7 @@
 With users set up, the review opens for a logged-in QA user only (the login screen is asked for otherwise), and goes
 back to the line when that user logs out or times out.
 
-The review asks the runtime through the window's API client (``client``, else ``controller.link.client``):
+The review asks the runtime through the window's API client (``client``, else ``controller.link.client`` as it is at each request):
 ``ui.review.remote`` gives the screen the queue, images, audits and reports, and the runtime gives the verdicts as the
 client's logged-in user. Exports are saved on this machine (``export_dir``, default ``~/inspector-reports``). Only a
 window with an in-process controller and no client (before the window became a client) still opens the station's
@@ -16,6 +16,7 @@ import logging
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QLayout, QMainWindow, QPushButton, QSizePolicy, QStackedWidget
 
+from inspector.api.protocol import ApiError
 from inspector.permissions import REVIEW_LABEL, allowed, roles_for
 from inspector.qa.audits import ReviewAudits
 from inspector.review import Review, ReviewError
@@ -24,6 +25,19 @@ from ui.review.remote import RemoteAudits, RemoteReview
 from ui.review.screen import ReviewScreen
 
 log = logging.getLogger(__name__)
+
+
+class LinkClient:
+    """The window link's client as it is at each request: the link makes a new one when it reconnects."""
+
+    def __init__(self, link) -> None:
+        self.link = link
+
+    def call(self, op: str, **args):
+        client = getattr(self.link, "client", None)
+        if client is None:
+            raise ApiError("connection", "not connected to the station")
+        return client.call(op, **args)
 
 
 class ReviewSwitch(QObject):
@@ -68,7 +82,8 @@ class ReviewSwitch(QObject):
 
     def _show(self, session) -> None:
         if self.screen is None:
-            client = self.client or getattr(getattr(self.controller, "link", None), "client", None)
+            link = getattr(self.controller, "link", None)
+            client = self.client or (LinkClient(link) if link is not None else None)
             if client is not None:
                 review = self.remote = RemoteReview(client)
                 audits = RemoteAudits(review)
