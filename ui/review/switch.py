@@ -3,9 +3,9 @@
 With users set up, the review opens for a logged-in QA user only (the login screen is asked for otherwise), and goes
 back to the line when that user logs out or times out.
 
-The review asks the runtime through the window's API client (``client``, else ``controller.link.client`` as it is at each request):
-``ui.review.remote`` gives the screen the queue, images, audits and reports, and the runtime gives the verdicts as the
-client's logged-in user. Exports are saved on this machine (``export_dir``, default ``~/inspector-reports``). Only a
+The review asks the runtime through the window's API client (``client``, else ``controller.link.client`` as it is at
+each request): ``ui.review.remote`` gives the screen the queue, images, audits and reports, and the runtime gives the
+verdicts as the client's logged-in user. Exports are saved on this machine (``export_dir``, default ``~/inspector-reports``). Only a
 window with an in-process controller and no client (before the window became a client) still opens the station's
 database, through a connection of its own.
 """
