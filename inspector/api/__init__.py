@@ -74,6 +74,21 @@ Operations (``op``; who may; result)
                      of the line screen; a correction is signed (pin and reason)
     report           review.label or audit.read {kind: reviewers|agreement, since, until, model_key}
     audit            audit.read (qa, admin) {limit}: entries newest first; {verify: true}: the chain's verdict
+    review_count     review.label {the review_queue filters, lot} -> {count}
+    review_choices   review.label -> {recipes, model_keys, reviewers, lots}: what the review's pickers offer
+    review_history   review.label {part_id} -> [label, ...] oldest first
+    review_audits    review.label {limit} -> {items: [{audit, part}], pending}: the audits the caller may take (others'
+                     verdicts), blind (no label); review_audit_count -> {pending}; review_disputed {part_ids} -> [id]
+    review_audit_submit  review.label {audit_id, verdict, value..., pin, reason} -> {label, audit}: the blind second
+                     verdict, written as review_submit writes one; the audit decided in its transaction
+    review_export    review.label or audit.read {since, until, model_key, lot}: the reviewer report CSVs, written by
+                     the runtime under data_dir/reports/ -> {folder, files: [{download, name, size}]}
+    lots             review.label or audit.read -> [lot, ...] newest first
+    batch_report     review.label or audit.read {lot, format: pdf|csv}: written under data_dir/reports/ ->
+                     {download, name, size, lot, parts, chain_ok, chain}
+    part_image_chunk viewer {part_id, offset, limit<=512 KiB}: part_image in chunks ({size, offset} in the header)
+    download         review.label or audit.read {download, offset, limit<=512 KiB}: a binary reply, a chunk of a file
+                     offered to this login ({name, size, offset} in its header)
     "viewer" is any logged-in user (over TLS) or any local client.
 
 Events (JSON text frames without an id, after ``subscribe``)
