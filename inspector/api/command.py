@@ -63,6 +63,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         server = ApiServer(station).start()
+        server.operations.station_path = args.config  # calibration saves where the station came from
     except BaseException:
         station.close()
         raise
