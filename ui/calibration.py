@@ -14,8 +14,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton, QStackedWidget,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from inspector.api.protocol import ApiError
 from inspector.calibration import CalibrationError, check_roi
@@ -30,6 +30,9 @@ SLIDERS = ("exposure", "gain", "focus", "wb_temperature", "brightness", "fps")  
 REASONS = ("New camera, lens or light", "Image drifted (focus / exposure)", "Product or fixture change",
            "Conveyor or pusher timing changed", "Routine check")
 REFRESH_MS = 150
+TILE_NAMES = {"wb_temperature": "White bal."}
+TILE_STYLE = ("QPushButton { text-align: left; padding: 0 6px; font-weight: 600; }"
+              "QPushButton:checked { background: #3b4656; border: 2px solid #3b82f6; }")
 log = logging.getLogger(__name__)
 
 
@@ -68,14 +71,24 @@ class CalibrationScreen(QWidget):
         self.clear_roi_button = QPushButton("WHOLE FRAME")
         self.clear_roi_button.clicked.connect(lambda: self.set_roi(None))
 
+        # One tile per control (its value at a glance, a tap picks it) and one editor for the picked control: all of
+        # them fit 800 x 480 without scrolling, and the editor's slider gets the column's whole width.
         self.sliders: dict[str, ControlSlider] = {}
-        column = QVBoxLayout()
-        column.setSpacing(2)
-        for name in SLIDERS:
+        self.tiles: dict[str, QPushButton] = {}
+        self.editor = QStackedWidget()
+        tiles = QGridLayout()
+        tiles.setSpacing(4)
+        for i, name in enumerate(SLIDERS):
             slider = ControlSlider(RANGES[name], getattr(self.controls, name))
             slider.moved.connect(self.set_control)
             self.sliders[name] = slider
-            column.addWidget(slider)
+            self.editor.addWidget(slider)
+            tile = QPushButton(objectName="calTile", checkable=True, autoExclusive=True)
+            tile.setMinimumHeight(theme.TOUCH_MIN_PX)
+            tile.setStyleSheet(TILE_STYLE)
+            tile.clicked.connect(lambda _=False, n=name: self.pick(n))
+            self.tiles[name] = tile
+            tiles.addWidget(tile, i // 3, i % 3)
         self.resolution = QComboBox(objectName="resolution")
         self.resolution.setMinimumHeight(theme.TOUCH_MIN_PX)
         sizes = [tuple(s) for s in opened["resolutions"]]
@@ -83,22 +96,33 @@ class CalibrationScreen(QWidget):
             self.resolution.addItem(f"{w} x {h}", f"{w}x{h}")
         self._show_resolution()
         self.resolution.activated.connect(self._resolution_picked)
-        res_row = QHBoxLayout()
-        res_row.addWidget(QLabel("Resolution", objectName="caption"))
-        res_row.addWidget(self.resolution, 1)
-        column.addLayout(res_row)
+        size_page = QWidget()
+        res_row = QVBoxLayout(size_page)
+        res_row.setContentsMargins(0, 0, 0, 0)
+        res_row.addWidget(QLabel("Resolution (width x height)", objectName="caption"))
+        res_row.addWidget(self.resolution)
+        self.editor.addWidget(size_page)
+        size_tile = QPushButton(objectName="calTile", checkable=True, autoExclusive=True)
+        size_tile.setMinimumHeight(theme.TOUCH_MIN_PX)
+        size_tile.setStyleSheet(TILE_STYLE)
+        size_tile.clicked.connect(lambda: (size_tile.setChecked(True), self.editor.setCurrentWidget(size_page)))
+        self.size_tile = size_tile
+        tiles.addWidget(size_tile, len(SLIDERS) // 3, len(SLIDERS) % 3)
         ref = self.reference
-        column.addWidget(QLabel(f"reference ({ref['source']}): focus {_g(ref.get('focus'))} "
-                                f"±{ref['focus_tolerance']:g}, exposure {_g(ref.get('exposure'))} ms "
-                                f"×/÷{ref['exposure_factor']:g}", objectName="dim", wordWrap=True))
+        self.reference_label = QLabel(f"reference ({ref['source']}): focus {_g(ref.get('focus'))} "
+                                      f"±{ref['focus_tolerance']:g}, exposure {_g(ref.get('exposure'))} ms "
+                                      f"×/÷{ref['exposure_factor']:g}", objectName="dim", wordWrap=True)
+        column = QVBoxLayout()
+        column.setSpacing(4)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(tiles)
+        column.addWidget(self.editor)
+        column.addWidget(self.reference_label)
         column.addStretch(1)
         controls_box = QWidget()
         controls_box.setLayout(column)
-        scroll = QScrollArea()
-        scroll.setWidget(controls_box)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.pick(SLIDERS[0])
+        self._show_tiles()
 
         readout = QHBoxLayout()
         readout.addWidget(self.focus_label, 1)
@@ -115,7 +139,7 @@ class CalibrationScreen(QWidget):
         row = QHBoxLayout(camera_tab)
         row.setContentsMargins(2, 2, 2, 2)
         row.addLayout(left, 10)
-        row.addWidget(scroll, 11)
+        row.addWidget(controls_box, 11)
 
         self.io = IoPanel(calibration, travel_s=opened["travel_s"], pulse_s=opened["pulse_s"],
                           budget_s=opened["inference_budget_s"])
@@ -160,6 +184,7 @@ class CalibrationScreen(QWidget):
         except ControlError as e:
             self._refused(str(e))
             return False
+        self._show_tiles()
         spec = RANGES[name]
         self.say(f"trying {spec.label.lower()} {value:g}{spec.unit and ' ' + spec.unit} (not applied)", False)
         return True
@@ -175,6 +200,7 @@ class CalibrationScreen(QWidget):
             sx, sy = width / old[0], height / old[1]
             x, y, w, h = self.roi
             self.set_roi((int(x * sx), int(y * sy), int(w * sx), int(h * sy)), quiet=True)
+        self._show_tiles()
         self.say(f"trying resolution {width} x {height} (not applied)", False)
         return True
 
@@ -230,7 +256,7 @@ class CalibrationScreen(QWidget):
         self.last_focus, self.last_exposure = preview.focus_score, preview.exposure
         self.focus_label.setText(f"Focus {preview.focus_score:,.0f}")
         if preview.mode == "camera":
-            self.mode_label.setText("PREVIEW on the camera (line stopped): nothing applied until SAVE")
+            self.mode_label.setText("PREVIEW on the camera (line stopped)")
             self.mode_label.setStyleSheet("color: #86efac;")
         else:
             missing = f"; {', '.join(preview.not_previewed)} shown only with the line stopped" \
@@ -304,10 +330,21 @@ class CalibrationScreen(QWidget):
         self.say("the saved values, as a preview: SAVE applies them", False)
         return True
 
+    def pick(self, name: str) -> None:
+        """Show the editor of control ``name`` (a tap on its tile)."""
+        self.tiles[name].setChecked(True)
+        self.editor.setCurrentWidget(self.sliders[name])
+
     def _show_controls(self) -> None:
         for name, slider in self.sliders.items():
             slider.set_value(getattr(self.controls, name))
         self._show_resolution()
+        self._show_tiles()
+
+    def _show_tiles(self) -> None:
+        for name, tile in self.tiles.items():
+            tile.setText(f"{TILE_NAMES.get(name, RANGES[name].label)}\n{self.sliders[name].text()}")
+        self.size_tile.setText(f"Size\n{self.controls.width} x {self.controls.height}")
 
     def _show_resolution(self) -> None:
         key = f"{self.controls.width}x{self.controls.height}"

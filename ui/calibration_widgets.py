@@ -144,6 +144,10 @@ class ControlSlider(QWidget):
             widget.blockSignals(False)
         self._label()
 
+    def text(self) -> str:
+        """The value as the entry shows it, with its unit."""
+        return f"{self.shown(self._value):.{self.dial.decimals}f}{' ' + self.dial.unit if self.dial.unit else ''}"
+
     def step(self, sign: int) -> None:
         """One − / + tap: a ratio on a logarithmic dial, a fixed step in shown units otherwise."""
         if self.dial.log:
@@ -297,7 +301,8 @@ class ConfirmDialog(QDialog):
         heading.setWordWrap(True)
         self.text = QLabel("\n\n".join(lines), objectName="caption")
         self.text.setWordWrap(True)
-        self.text.setStyleSheet("color: #fbbf24;")
+        self.text.setStyleSheet("color: #fbbf24; font-size: 16px; font-weight: 700;")
+        self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.yes_button, self.no_button = QPushButton(yes, objectName="start"), QPushButton("CANCEL")
         buttons = QHBoxLayout()
         for button in (self.no_button, self.yes_button):
