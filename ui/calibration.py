@@ -13,9 +13,8 @@ import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton, QStackedWidget,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from inspector.api.protocol import ApiError
 from inspector.calibration import CalibrationError, check_roi
@@ -23,16 +22,13 @@ from inspector.camera_controls import RANGES, CameraControls, ControlError
 from ui import theme
 from ui.calibration_io import IoPanel
 from ui.calibration_remote import Preview, RemoteCalibration
-from ui.calibration_widgets import ConfirmDialog, ControlSlider, Histogram, RoiPreview
+from ui.calibration_controls import ControlPanel
+from ui.calibration_widgets import ConfirmDialog, Histogram, RoiPreview
 from ui.login import SignDialog
 
-SLIDERS = ("exposure", "gain", "focus", "wb_temperature", "brightness", "fps")  # most used first
 REASONS = ("New camera, lens or light", "Image drifted (focus / exposure)", "Product or fixture change",
            "Conveyor or pusher timing changed", "Routine check")
 REFRESH_MS = 150
-TILE_NAMES = {"wb_temperature": "White bal."}
-TILE_STYLE = ("QPushButton { text-align: left; padding: 0 6px; font-weight: 600; }"
-              "QPushButton:checked { background: #3b4656; border: 2px solid #3b82f6; }")
 log = logging.getLogger(__name__)
 
 
@@ -71,58 +67,11 @@ class CalibrationScreen(QWidget):
         self.clear_roi_button = QPushButton("WHOLE FRAME")
         self.clear_roi_button.clicked.connect(lambda: self.set_roi(None))
 
-        # One tile per control (its value at a glance, a tap picks it) and one editor for the picked control: all of
-        # them fit 800 x 480 without scrolling, and the editor's slider gets the column's whole width.
-        self.sliders: dict[str, ControlSlider] = {}
-        self.tiles: dict[str, QPushButton] = {}
-        self.editor = QStackedWidget()
-        tiles = QGridLayout()
-        tiles.setSpacing(4)
-        for i, name in enumerate(SLIDERS):
-            slider = ControlSlider(RANGES[name], getattr(self.controls, name))
-            slider.moved.connect(self.set_control)
-            self.sliders[name] = slider
-            self.editor.addWidget(slider)
-            tile = QPushButton(objectName="calTile", checkable=True, autoExclusive=True)
-            tile.setMinimumHeight(theme.TOUCH_MIN_PX)
-            tile.setStyleSheet(TILE_STYLE)
-            tile.clicked.connect(lambda _=False, n=name: self.pick(n))
-            self.tiles[name] = tile
-            tiles.addWidget(tile, i // 3, i % 3)
-        self.resolution = QComboBox(objectName="resolution")
-        self.resolution.setMinimumHeight(theme.TOUCH_MIN_PX)
-        sizes = [tuple(s) for s in opened["resolutions"]]
-        for w, h in sorted(set(sizes) | {self.controls.size}):
-            self.resolution.addItem(f"{w} x {h}", f"{w}x{h}")
-        self._show_resolution()
-        self.resolution.activated.connect(self._resolution_picked)
-        size_page = QWidget()
-        res_row = QVBoxLayout(size_page)
-        res_row.setContentsMargins(0, 0, 0, 0)
-        res_row.addWidget(QLabel("Resolution (width x height)", objectName="caption"))
-        res_row.addWidget(self.resolution)
-        self.editor.addWidget(size_page)
-        size_tile = QPushButton(objectName="calTile", checkable=True, autoExclusive=True)
-        size_tile.setMinimumHeight(theme.TOUCH_MIN_PX)
-        size_tile.setStyleSheet(TILE_STYLE)
-        size_tile.clicked.connect(lambda: (size_tile.setChecked(True), self.editor.setCurrentWidget(size_page)))
-        self.size_tile = size_tile
-        tiles.addWidget(size_tile, len(SLIDERS) // 3, len(SLIDERS) % 3)
-        ref = self.reference
-        self.reference_label = QLabel(f"reference ({ref['source']}): focus {_g(ref.get('focus'))} "
-                                      f"±{ref['focus_tolerance']:g}, exposure {_g(ref.get('exposure'))} ms "
-                                      f"×/÷{ref['exposure_factor']:g}", objectName="dim", wordWrap=True)
-        column = QVBoxLayout()
-        column.setSpacing(4)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addLayout(tiles)
-        column.addWidget(self.editor)
-        column.addWidget(self.reference_label)
-        column.addStretch(1)
-        controls_box = QWidget()
-        controls_box.setLayout(column)
-        self.pick(SLIDERS[0])
-        self._show_tiles()
+        self.panel = ControlPanel(self.controls, opened["resolutions"], self.reference)
+        self.panel.moved.connect(self.set_control)
+        self.panel.resolution_picked.connect(self._resolution_picked)
+        self.sliders, self.tiles, self.resolution = self.panel.sliders, self.panel.tiles, self.panel.resolution
+        self.pick = self.panel.pick
 
         readout = QHBoxLayout()
         readout.addWidget(self.focus_label, 1)
@@ -139,7 +88,7 @@ class CalibrationScreen(QWidget):
         row = QHBoxLayout(camera_tab)
         row.setContentsMargins(2, 2, 2, 2)
         row.addLayout(left, 10)
-        row.addWidget(controls_box, 11)
+        row.addWidget(self.panel, 11)
 
         self.io = IoPanel(calibration, travel_s=opened["travel_s"], pulse_s=opened["pulse_s"],
                           budget_s=opened["inference_budget_s"])
@@ -184,7 +133,7 @@ class CalibrationScreen(QWidget):
         except ControlError as e:
             self._refused(str(e))
             return False
-        self._show_tiles()
+        self.panel.show_values(self.controls, sliders=False)
         spec = RANGES[name]
         self.say(f"trying {spec.label.lower()} {value:g}{spec.unit and ' ' + spec.unit} (not applied)", False)
         return True
@@ -200,7 +149,7 @@ class CalibrationScreen(QWidget):
             sx, sy = width / old[0], height / old[1]
             x, y, w, h = self.roi
             self.set_roi((int(x * sx), int(y * sy), int(w * sx), int(h * sy)), quiet=True)
-        self._show_tiles()
+        self.panel.show_values(self.controls, sliders=False)
         self.say(f"trying resolution {width} x {height} (not applied)", False)
         return True
 
@@ -208,10 +157,9 @@ class CalibrationScreen(QWidget):
         self._show_controls()
         self.say(text, True)
 
-    def _resolution_picked(self, index: int) -> None:
-        width, height = map(int, self.resolution.itemData(index).split("x"))
+    def _resolution_picked(self, width: int, height: int) -> None:
         if not self.set_resolution(width, height):
-            self._show_resolution()
+            self.panel.show_values(self.controls, sliders=False)
 
     def set_roi(self, roi, *, quiet: bool = False) -> bool:
         try:
@@ -330,29 +278,8 @@ class CalibrationScreen(QWidget):
         self.say("the saved values, as a preview: SAVE applies them", False)
         return True
 
-    def pick(self, name: str) -> None:
-        """Show the editor of control ``name`` (a tap on its tile)."""
-        self.tiles[name].setChecked(True)
-        self.editor.setCurrentWidget(self.sliders[name])
-
     def _show_controls(self) -> None:
-        for name, slider in self.sliders.items():
-            slider.set_value(getattr(self.controls, name))
-        self._show_resolution()
-        self._show_tiles()
-
-    def _show_tiles(self) -> None:
-        for name, tile in self.tiles.items():
-            tile.setText(f"{TILE_NAMES.get(name, RANGES[name].label)}\n{self.sliders[name].text()}")
-        self.size_tile.setText(f"Size\n{self.controls.width} x {self.controls.height}")
-
-    def _show_resolution(self) -> None:
-        key = f"{self.controls.width}x{self.controls.height}"
-        index = self.resolution.findData(key)
-        if index < 0:
-            self.resolution.addItem(f"{self.controls.width} x {self.controls.height}", key)
-            index = self.resolution.count() - 1
-        self.resolution.setCurrentIndex(index)
+        self.panel.show_values(self.controls)
 
     def say(self, text: str, refused: bool) -> None:
         self.message.setText(text)
@@ -406,6 +333,3 @@ def for_client(client: Any, *, session: Any = None) -> CalibrationScreen:
     client's login is the technician's. ``session`` only names the user in the reason dialog."""
     return CalibrationScreen(RemoteCalibration(client), session=session)
 
-
-def _g(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}"
