@@ -141,6 +141,10 @@ def test_only_a_technician_changes_the_camera_and_a_refusal_names_the_value(line
         with pytest.raises(ApiError) as operator:
             client.call("calibration_apply", controls={"focus": 90}, reason="Routine check")
         assert operator.value.code == "forbidden" and camera.controls.focus == 128
+    with Client.tls("127.0.0.1", server.port, fingerprint=server.fingerprint) as remote:
+        with pytest.raises(ApiError) as stranger:  # over the network not even the values without a login
+            remote.call("calibration")
+        assert stranger.value.code == "unauthorized"
     with technician(server) as client:
         with pytest.raises(ApiError) as bad:
             client.call("calibration_preview", controls={"exposure": 500})
