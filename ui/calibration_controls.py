@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QStac
 from inspector.camera_controls import RANGES, CameraControls
 from ui import theme
 from ui.calibration_widgets import ControlSlider
+from ui.number_pad import NumberPad
 
 SLIDERS = ("exposure", "gain", "focus", "wb_temperature", "brightness", "fps")  # most used first
 TILE_NAMES = {"wb_temperature": "White bal."}
@@ -34,6 +35,7 @@ class ControlPanel(QWidget):
         for i, name in enumerate(SLIDERS):
             slider = ControlSlider(RANGES[name], getattr(controls, name))
             slider.moved.connect(self.moved)
+            slider.entry_tapped.connect(self.type_value)
             self.sliders[name] = slider
             self.editor.addWidget(slider)
             self.tiles[name] = self._tile(lambda _=False, n=name: self.pick(n))
@@ -56,13 +58,24 @@ class ControlPanel(QWidget):
         self.reference_label = QLabel(f"reference ({reference['source']}): focus {_g(reference.get('focus'))} "
                                       f"±{reference['focus_tolerance']:g}, exposure {_g(reference.get('exposure'))} "
                                       f"ms ×/÷{reference['exposure_factor']:g}", objectName="dim", wordWrap=True)
-        column = QVBoxLayout(self)
+        main = QWidget()
+        column = QVBoxLayout(main)
         column.setSpacing(4)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(tiles)
         column.addWidget(self.editor)
         column.addWidget(self.reference_label)
         column.addStretch(1)
+        self.pad = NumberPad()
+        self.pad.entered.connect(self._typed)
+        self.pad.cancelled.connect(lambda: self.pages.setCurrentIndex(0))
+        self.pages = QStackedWidget()
+        self.pages.addWidget(main)
+        self.pages.addWidget(self.pad)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.pages)
+        self.typing: str | None = None
         self.show_values(controls)
         self.pick(SLIDERS[0])
 
@@ -92,6 +105,19 @@ class ControlPanel(QWidget):
         for name, tile in self.tiles.items():
             tile.setText(f"{TILE_NAMES.get(name, RANGES[name].label)}\n{self.sliders[name].text()}")
         self.size_tile.setText(f"Size\n{controls.width} x {controls.height}")
+
+    def type_value(self, name: str) -> None:
+        """The number pad over the tiles, for control ``name`` in its shown unit (ms, dB, K)."""
+        slider = self.sliders[name]
+        self.typing = name
+        self.pad.ask(slider.spec.label, slider.shown(slider.value), slider.shown(slider.spec.low),
+                     slider.shown(slider.spec.high), unit=slider.dial.unit, decimals=slider.dial.decimals)
+        self.pages.setCurrentWidget(self.pad)
+
+    def _typed(self, shown: float) -> None:
+        self.pages.setCurrentIndex(0)
+        if self.typing is not None:
+            self.sliders[self.typing].entry.setValue(shown)
 
     def _resolution_picked(self, index: int) -> None:
         width, height = map(int, self.resolution.itemData(index).split("x"))

@@ -1,5 +1,5 @@
 """Screenshots of the calibration screen at 800 x 480, a client of a simulated station's runtime (``ui.screenshots
---only calibration``): the stopped line's preview on the camera, a trial on a running line (drawn on its last frame,
+--only calibration``): the stopped line's preview on the camera, the number pad, a trial on a running line (drawn on its last frame,
 the camera untouched), and the warning before saving focus 0."""
 from __future__ import annotations
 
@@ -62,6 +62,11 @@ def shoot_calibration(out: Path) -> list[Path]:
             screen.set_roi((60, 50, 530, 395))
             screen.sliders["exposure"].entry.setValue(11.5)
             shot("calibration")
+            screen.panel.type_value("gain")  # a tap on a value: the number pad (no keyboard at the line)
+            for key in "6.02":
+                screen.panel.pad.press(key)
+            shot("calibration_number_pad")
+            screen.panel.pages.setCurrentIndex(0)
             station.line.start()
             screen.sliders["exposure"].entry.setValue(16)
             screen.sliders["focus"].entry.setValue(90)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import (QAbstractSpinBox, QDialog, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
                                QSizePolicy, QSlider, QVBoxLayout, QWidget)
@@ -53,6 +53,7 @@ class ControlSlider(QWidget):
     span around the value (exposure by ratio), so a 65 px drag cannot take exposure from 10 to 200 ms."""
 
     moved = Signal(str, float)  # control name, new value in station units (slider, typed value or a tap)
+    entry_tapped = Signal(str)  # the value box was tapped: a number pad may take the typing (no keyboard at the line)
 
     def __init__(self, spec: Range, value: float, parent: QWidget | None = None):
         super().__init__(parent)
@@ -72,6 +73,7 @@ class ControlSlider(QWidget):
         self.entry.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.entry.setFixedWidth(112)
         self.entry.setMinimumHeight(TOUCH_MIN_PX)
+        self.entry.lineEdit().installEventFilter(self)
         self.minus, self.plus = QPushButton("−"), QPushButton("+")
         for button, sign in ((self.minus, -1), (self.plus, 1)):
             button.setStyleSheet(f"padding: 0; min-width: {TOUCH_MIN_PX}px; max-width: {TOUCH_MIN_PX}px;")
@@ -92,6 +94,11 @@ class ControlSlider(QWidget):
         self.set_value(value)
         self.slider.valueChanged.connect(self._slid)
         self.entry.valueChanged.connect(self._typed)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.MouseButtonRelease:
+            self.entry_tapped.emit(self.spec.name)
+        return super().eventFilter(watched, event)
 
     # -- units and span ----------------------------------------------------------------------------------------
     def shown(self, value: float) -> float:

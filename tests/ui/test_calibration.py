@@ -120,6 +120,22 @@ def test_exposure_and_gain_take_typed_values_with_units_and_a_drag_moves_exposur
     assert screen.controls.exposure == pytest.approx(113.2)
 
 
+def test_a_value_is_typed_on_the_number_pad_and_one_out_of_range_is_named_not_clamped(qtbot, line):
+    screen = open_screen(qtbot, line)
+    panel, exposure = screen.panel, screen.sliders["exposure"]
+    qtbot.mouseClick(exposure.entry.lineEdit(), Qt.MouseButton.LeftButton)  # no keyboard at the line: the pad opens
+    pad = panel.pad
+    assert panel.pages.currentWidget() is pad and pad.title.text() == "Exposure: now 10.00 ms, allowed 0.10–200.00"
+    for key in ("5", "0", "0", "ENTER"):
+        qtbot.mouseClick(pad.keys[key], Qt.MouseButton.LeftButton)
+    assert pad.title.text() == "Exposure 500 ms is above the maximum 200 ms" and screen.controls.exposure == 10
+    qtbot.mouseClick(pad.keys["CLEAR"], Qt.MouseButton.LeftButton)
+    for key in ("2", "2", ".", "5", "ENTER"):
+        qtbot.mouseClick(pad.keys[key], Qt.MouseButton.LeftButton)
+    assert panel.pages.currentIndex() == 0 and screen.controls.exposure == 22.5
+    assert screen.tiles["exposure"].text() == "Exposure\n22.50 ms"
+
+
 def test_focus_zero_warns_before_saving_and_cancel_saves_nothing(qtbot, line):
     station = line["station"]
     camera = station.line.frames.camera
