@@ -87,6 +87,11 @@ class CameraTrial:
     def __init__(self, line: Any, applied: CameraControls, *, lease_s: float = LEASE_S) -> None:
         self.line, self.camera, self.applied, self.lease_s = line, line.frames.camera, applied, lease_s
         self.on_camera: CameraControls | None = None  # the trial the camera shows now (stopped line only)
+        # what the camera goes back to: its own values as they were (even outside the calibration ranges, as a
+        # simulated camera's frame rate may be), or the applied ones; a device on its own automatic settings cannot
+        # be put back on them, it gets the applied (saved) values
+        own = getattr(self.camera, "controls", None)
+        self._camera_values = applied if own is None else own
         self.measurement: Any = None  # inspector.timing.TravelMeasurement while one runs
         self.ended = threading.Event()
         self._lock = threading.Lock()
@@ -128,7 +133,7 @@ class CameraTrial:
         """Put ``controls`` on the camera as the values it runs on; {control: why} for each the device refused."""
         with self.line.start_lock, self._lock:
             refused = self.camera.apply_controls(controls) or {}
-            self.applied, self.on_camera = controls, None
+            self.applied, self.on_camera, self._camera_values = controls, None, controls
         return refused
 
     def start_measurement(self, make: Any) -> Any:
@@ -159,7 +164,7 @@ class CameraTrial:
     def _off_camera(self) -> None:
         if self.on_camera is not None:
             self.on_camera = None
-            self.camera.apply_controls(self.applied)
+            self.camera.apply_controls(self._camera_values)
 
     def _close_measurement(self) -> None:
         if self.measurement is not None:

@@ -112,6 +112,18 @@ def test_a_trial_left_by_a_screen_that_died_ends_with_its_lease(line):
     assert trial._line_starting not in station.line.before_start
 
 
+def test_a_trial_puts_back_the_camera_own_values_even_outside_the_calibration_ranges(line):
+    station, _ = line
+    camera = station.line.frames.camera
+    camera.apply_controls(camera.controls.model_copy(update={"fps": 150.0}))  # a fast simulated camera: above 120
+    trial = CameraTrial(station.line, actual_controls(camera, camera.controls))
+    assert trial.applied.fps == 120  # what the screen shows, held to the range
+    trial.preview(trial.applied.with_(focus=90))
+    assert (camera.controls.focus, camera.controls.fps) == (90, 120)
+    trial.end()
+    assert (camera.controls.focus, camera.controls.fps) == (128, 150)
+
+
 def test_focus_zero_warns_and_is_saved_only_when_the_warning_is_accepted(line):
     station, server = line
     with technician(server) as client:
