@@ -89,6 +89,20 @@ Operations (``op``; who may; result)
     part_image_chunk viewer {part_id, offset, limit<=512 KiB}: part_image in chunks ({size, offset} in the header)
     download         review.label or audit.read {download, offset, limit<=512 KiB}: a binary reply, a chunk of a file
                      offered to this login ({name, size, offset} in its header)
+    calibration      viewer       the camera's real controls, the saved roi / travel_s / pulse_s, ranges, resolutions,
+                                  the reference (recipe's [camera_reference] or the last saved values), running
+    calibration_check   viewer    {controls}: {warnings}: focus or exposure far from the reference
+    calibration_preview calibration.save (technician, admin) {controls, roi}: a JPEG (binary reply) at the trial
+                     controls; header {mode, not_previewed, focus_score, exposure, warnings, running}. Stopped line:
+                     the camera shows the trial (``mode: camera``), back on the applied values when the trial ends,
+                     its 15 s lease runs out, or the line starts. Running line: the camera is never touched; the trial
+                     is rendered on its latest frame (``mode: emulated``; focus and fps listed in not_previewed)
+    calibration_apply   calibration.save {controls, roi, travel_s, pulse_s, reason, confirm, accept_warnings}: saved
+                     to the station file (audited) and put on the camera; refused while running without confirm, and
+                     with reference warnings without accept_warnings
+    calibration_end     viewer    the trial taken off the camera, the beam given back
+    calibration_io   state: viewer; fire / travel_start / travel_confirm / travel_stop: calibration.save, refused
+                     while running {action, pulse_s, travel_s}: {beam_broken, running, measurement}
     "viewer" is any logged-in user (over TLS) or any local client.
 
 Events (JSON text frames without an id, after ``subscribe``)

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from inspector import actions
 from inspector.api.host import StationHost
+from inspector.api.ops_calibration import CalibrationOps
 from inspector.api.ops_review import ReviewOps, review_audits
 from inspector.api.ops_station import StationOps
 from inspector.api.protocol import ApiError, part_event
@@ -44,7 +45,7 @@ class Binary:
         self.header, self.payload = header, payload
 
 
-class Operations(StationOps, ReviewOps):
+class Operations(StationOps, ReviewOps, CalibrationOps):
     def __init__(self, host: Any, store: Any, logins: Any, *, counters: Callable[[], dict[str, Any]],
                  health: Callable[[], dict[str, Any]] | None = None) -> None:
         self.host = host if isinstance(host, StationHost) else StationHost(host)
