@@ -23,9 +23,16 @@ class CounterOps:
         """The station's shift and lot counters, made at the server's start (before the line records a part)."""
         counters = self.__dict__.get("_shift_counters")
         if counters is None:
-            counters = self.__dict__["_shift_counters"] = ShiftCounters(
-                self.store, lot_now=lambda: self.station.line.lot)  # the current station: replaced on a switch
+            counters = self.__dict__["_shift_counters"] = ShiftCounters(self.store, lot_now=self._lot_in_force)
         return counters
+
+    def _lot_in_force(self) -> str | None:
+        """The current station's lot (a switch replaces the station and keeps the lot); while there is none (a
+        switch under way), the lot last seen."""
+        station = self.host.station
+        if station is not None:
+            self.__dict__["_last_lot"] = station.line.lot
+        return self.__dict__.get("_last_lot")
 
     def op_counters_reset(self, args: dict, caller: Any) -> dict:
         """``{scope: shift|lot, reason}`` -> the new period's counters ``{started, inspected, ...}``."""
