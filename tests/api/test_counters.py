@@ -11,6 +11,7 @@ from inspector.api.protocol import ApiError
 from inspector.api.server import ApiServer
 from inspector.assemble import build_station
 from tests.api.conftest import PINS, station_config
+from tests.api.test_station_ops import switchable  # noqa: F401  (fixture: a StationHost that switches recipes)
 
 FIELDS = {"started", "inspected", "passed", "rejected", "check", "fail_safe"}
 
@@ -121,3 +122,23 @@ def _wait(done, timeout: float = 10.0) -> None:
     end = time.monotonic() + timeout
     while not done() and time.monotonic() < end:
         time.sleep(0.05)
+
+
+def test_the_shift_and_lot_counters_go_on_across_a_recipe_switch(switchable):  # noqa: F811
+    """A switch replaces the station (a new run): the shift and the lot in force keep counting."""
+    host, server = switchable
+    with Client.local(str(server.socket_path), timeout=30) as operator:
+        operator.login("otto", PINS["otto"])
+        host.station.start(parts=5)
+        assert host.station.line.wait_recorded(5, timeout=30)
+        host.station.line.stop()
+        _wait(lambda: host.station.store.count() >= 5)
+        assert operator.call("switch_recipe", name="surface-part", reason="product change")["switched"]
+        host.station.start(parts=4)
+        assert host.station.line.wait_recorded(4, timeout=30)
+        host.station.line.stop()
+        _wait(lambda: operator.counters()["shift"]["inspected"] >= 9)
+        counters = operator.counters()
+    assert counters["recipe"] == "surface-part" and counters["recorded"] == 4  # the new run's own
+    assert counters["shift"]["inspected"] == 9 and (counters["lot"]["lot"], counters["lot"]["inspected"]) == \
+        ("L-100", 9)
