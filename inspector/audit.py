@@ -174,6 +174,7 @@ class Page:
     entries: list[Entry]
     next_before: int | None
     total: int  # entries that match the filters
+    newer: int  # of those, the ones newer than this page
 
 
 def page(db: Any, *, before: int | None = None, limit: int = 100, user: str | None = None,
@@ -203,11 +204,13 @@ def page(db: Any, *, before: int | None = None, limit: int = 100, user: str | No
     conn, lock = _connection(db)
     with lock:
         total = conn.execute(f"SELECT count(*) FROM audit WHERE {matching}", params).fetchone()[0]
+        newer = 0 if before is None else conn.execute(f"SELECT count(*) FROM audit WHERE {matching} AND id >= ?",
+                                                      [*params, int(before)]).fetchone()[0]
         rows = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM audit WHERE {matching}{cursor} ORDER BY id DESC "
                             "LIMIT ?", [*params, *([int(before)] if before is not None else []), int(limit) + 1]
                             ).fetchall()
     found = [Entry(*row) for row in rows[:limit]]
-    return Page(found, found[-1].id if len(rows) > limit else None, total)
+    return Page(found, found[-1].id if len(rows) > limit else None, total, newer)
 
 
 def facets(db: Any) -> dict[str, list[str]]:

@@ -53,7 +53,7 @@ Operations (``op``; who may; result)
     audit            audit.read (qa, admin) {limit}: entries newest first; {verify: true}: the chain's verdict
     audit_page       audit.read {before, limit<=1000, user, action, target, since, until, facets}: entries newest
                      first, ids below before; action/target ending in "." or ":" is a prefix -> {entries,
-                     next_before, total, facets: {users, actions}}
+                     next_before, total, newer (matching entries newer than this page), facets: {users, actions}}
     audit_verify     audit.read {run_id, lot}: {chain: {ok, entries, broken}, records: {ok, summary, findings}}
     models           viewer       {entries: [model table rows], incoming: [{folder, name, version}], incoming_dir,
                                   evaluating: job or null}

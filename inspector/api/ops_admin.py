@@ -91,7 +91,8 @@ class AdminOps:
         before = args.get("before")
         page = audit.page(self.store, before=int(before) if before is not None else None,
                           limit=int(args.get("limit") or 100), **{k: args.get(k) for k in _FILTERS})
-        result = {"entries": [asdict(e) for e in page.entries], "next_before": page.next_before, "total": page.total}
+        result = {"entries": [asdict(e) for e in page.entries], "next_before": page.next_before, "total": page.total,
+                  "newer": page.newer}
         if args.get("facets"):
             result["facets"] = audit.facets(self.store)
         return result
