@@ -339,7 +339,7 @@ class Review:
         return result
 
 
-TYPED_ROLE = "no login, name as typed"
+TYPED_ROLE = "no login"  # the name is as typed: no PIN checked it
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
-                               QFileDialog, QListWidgetItem, QProgressBar, QPushButton, QScrollArea, QStackedWidget, QStyle,
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
+                               QListWidgetItem, QProgressBar, QPushButton, QScrollArea, QStackedWidget, QStyle,
                                QStyledItemDelegate, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from inspector.permissions import MODEL_APPROVE

@@ -16,8 +16,11 @@ from inspector.api.client import Client
 from inspector.api.protocol import ApiError
 from inspector.models import archive
 from tests.api.conftest import PINS
-from tests.api.served_models import NAME, candidate, served_models  # noqa: F401 (fixtures)
-from tests.lifecycle.conftest import recorded, station  # noqa: F401 (fixtures)
+from tests.api import served_models as models
+from tests.lifecycle import conftest as lifecycle
+
+NAME, candidate = models.NAME, models.candidate
+served_models, recorded, station = models.served_models, lifecycle.recorded, lifecycle.station  # fixtures
 
 
 def tls(server, user=None):

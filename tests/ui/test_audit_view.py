@@ -11,12 +11,14 @@ from PySide6.QtWidgets import QAbstractItemView
 from inspector import audit
 from inspector.store import Store
 from inspector.users import UserDirectory
-from tests.api.conftest import served, socket_dir  # noqa: F401 (fixtures)
+from tests.api import conftest as api
 from tests.ui.admin_clients import remote
 from tests.ui.test_pin_pad import PEOPLE, add_people, type_pin
 from ui import audit_view
 from ui.audit_view import AuditView
 from ui.login import open_users
+
+served, socket_dir = api.served, api.socket_dir  # fixtures
 
 
 def tap(qtbot, button):

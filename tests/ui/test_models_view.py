@@ -16,14 +16,18 @@ from PySide6.QtWidgets import QPushButton
 from inspector import audit
 from inspector.api.admin_client import upload_package, wait_job
 from inspector.models import archive
-from tests.api.conftest import PINS, socket_dir  # noqa: F401 (fixtures)
-from tests.api.served_models import NAME, candidate, served_models  # noqa: F401 (fixtures)
-from tests.lifecycle.conftest import recorded, station  # noqa: F401 (fixtures)
+from tests.api import conftest as api
+from tests.api import served_models as models
+from tests.lifecycle import conftest as lifecycle
 from tests.ui.admin_clients import ClientLogin, remote
 from tests.ui.test_layout import SIZES, assert_words_whole_and_fingers_fit
 from tests.ui.test_pin_pad import type_pin
 from ui.models_model import ModelsModel
 from ui.models_view import COLUMNS, ModelsView
+
+PINS, NAME, candidate = api.PINS, models.NAME, models.candidate
+socket_dir, served_models = api.socket_dir, models.served_models  # fixtures: the served recorded station
+recorded, station = lifecycle.recorded, lifecycle.station
 
 
 def tap(qtbot, button):

@@ -8,11 +8,13 @@ from PySide6.QtWidgets import QPushButton
 from inspector import audit
 from inspector.api.client import Client
 from inspector.api.protocol import ApiError
-from tests.api.conftest import PINS, served, socket_dir  # noqa: F401 (fixtures)
+from tests.api import conftest as api
 from tests.ui.admin_clients import ClientLogin, remote
 from tests.ui.test_layout import SIZES, assert_words_whole_and_fingers_fit
 from tests.ui.test_pin_pad import type_pin
 from ui.users_view import COLUMNS, REASONS, UsersView
+
+PINS, served, socket_dir = api.PINS, api.served, api.socket_dir  # fixtures
 
 
 def tap(qtbot, button):
