@@ -52,6 +52,7 @@ class UsersView(QDialog):
         self.client, self.login, self.scale = client, login, scale
         self.users: list[dict[str, Any]] = []
         self.reason_dialog: SignDialog | None = None
+        self.session = None  # the admin acting (the login's), for the reason dialog's "done by"
         self.setWindowTitle("Users")
         self.setStyleSheet(theme.style_sheet(scale) + pad_style(scale) + _style(scale))
 
@@ -193,13 +194,16 @@ class UsersView(QDialog):
 
     # -- steps -----------------------------------------------------------------------------------------------------
     def _admin(self, then) -> bool:
+        """Go on: without users at once; else when the logged-in user may manage users, or the login opens and the
+        tap is done again once someone has logged in (the runtime checks the role again)."""
         if self.login is None:
             return True
-        return self.login.session_for(USERS_MANAGE, then=then) is not None
+        self.session = self.login.session_for(USERS_MANAGE, then=then)
+        return self.session is not None
 
     def _ask_reason(self, kind: str, what: str, then) -> SignDialog:
-        session = getattr(getattr(self.login, "keeper", None), "session", None)
-        self.reason_dialog = SignDialog(session, what, list(REASONS[kind]), self, scale=self.scale, ask_pin=False)
+        self.reason_dialog = SignDialog(self.session, what, list(REASONS[kind]), self, scale=self.scale,
+                                        ask_pin=False)
         self.reason_dialog.accepted.connect(lambda d=self.reason_dialog: then(d.reason))
         self.reason_dialog.resize(self.size())
         self.reason_dialog.open()
