@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from inspector import __version__
 from inspector.store.login_failures import create_table as create_login_failures
 from inspector.store.chain import create_chain_tables
+from inspector.store.label_audit import NAME as LABEL_AUDIT, audit_unaudited_labels
 from inspector.qa.schema import NAME as REVIEW_RISK_AUDITS, add_review_risk_and_audits
 from inspector.store.model_tables import create_model_tables
 from inspector.store.rows import model_key
@@ -287,6 +288,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "record chain (parts, labels, users, audit hashed and linked), seals, parts.image_sha256",
               create_chain_tables),
     Migration(10, REVIEW_RISK_AUDITS, add_review_risk_and_audits),
+    Migration(11, LABEL_AUDIT, audit_unaudited_labels),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
