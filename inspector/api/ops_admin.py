@@ -246,6 +246,12 @@ class AdminOps:
             if len(uploads) >= UPLOADS_AT_ONCE:
                 raise ApiError("refused", f"{len(uploads)} uploads are under way: try again when they end")
             folder = self._data_dir / UPLOADS
+            if not uploads and folder.is_dir():  # what an upload cut short by a restart left behind
+                for leftover in folder.iterdir():
+                    if leftover.is_dir():
+                        shutil.rmtree(leftover, ignore_errors=True)
+                    else:
+                        leftover.unlink(missing_ok=True)
             folder.mkdir(parents=True, exist_ok=True)
             upload = _Upload(folder, size, by)
             upload.path.write_bytes(b"")
