@@ -234,21 +234,21 @@ _reviewer: contextvars.ContextVar[tuple[Any, audit.Signature | None] | None] = c
 
 def guard_review(review: Any) -> Any:
     """From now on every verdict on ``review`` must come through ``submit_label``: its label row and its audit entry
-    are written in one transaction, and a verdict without a session is refused there (nothing written)."""
+    (naming the session's user) are written in one transaction, and a verdict without a session is refused there
+    (nothing written). An unguarded ``Review`` audits each label naming the reviewer as typed."""
+    from inspector.review import label_change
+
     def audit_label(conn, label, record) -> None:
         context = _reviewer.get()
         if context is None:
             raise PermissionDenied(f"a verdict on part {label.part_id} needs a logged-in QA user (submit_label)",
                                    action=REVIEW_LABEL)
         session, signature = context
-        after = {"verdict": label.verdict, "label": label.label, "count": label.count, "points": label.points,
-                 "defect_box": label.defect_box, "label_id": label.id}
         reason = signature.reason if signature else (label.comment or f"{label.verdict} at review")
-        audit.append(conn, session, REVIEW_LABEL, f"part:{label.part_id}", label.before, after, reason,
+        audit.append(conn, session, REVIEW_LABEL, f"part:{label.part_id}", label.before, label_change(label), reason,
                      signed=signature is not None)
 
-    if not any(getattr(listener, "__name__", "") == "audit_label" for listener in review.on_submit):
-        review.on_submit.append(audit_label)
+    review.audit_label = audit_label
     return review
 
 

@@ -2,8 +2,9 @@
 
 A verdict never touches the model's row in ``parts``: it is a new row in ``labels`` with the reviewer, the time, the
 seconds spent and the value before it. The latest label of a part is its QA truth; older ones stay as history.
-Every label is written by ``Review.submit``, in one transaction that ``on_submit`` listeners share (the audit trail
-appends its entry there, and may refuse the verdict by raising).
+Every label is written by ``Review.submit``, in one transaction that ``on_submit`` listeners share (and may refuse
+the verdict by raising). Every label is audited in that transaction too: by ``audit_label``, which names the reviewer
+as typed until ``inspector.actions.guard_review`` puts the logged-in session's entry (and its refusal) in its place.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Sequence
 
+from inspector import audit
+from inspector.permissions import REVIEW_LABEL
 from inspector.qa.risk import COVERED, model_value_of, outcome_ranks, risk_rank
 from inspector.record import PartRecord
 from inspector.store import Store, utc_now
@@ -144,6 +147,7 @@ class Review:
         self.store = store
         self.clock = clock
         self.on_submit: list[SubmitListener] = []  # called inside the label's transaction: (conn, label, record)
+        self.audit_label: SubmitListener = audit_as_typed  # the label's audit entry, in the same transaction
 
     # The queue
 
@@ -331,7 +335,31 @@ class Review:
                            seconds_spent)
             for listener in self.on_submit:
                 listener(conn, result, record)
+            self.audit_label(conn, result, record)
         return result
+
+
+TYPED_ROLE = "no login"  # the name is as typed: no PIN checked it
+
+
+@dataclass(frozen=True)
+class TypedReviewer:
+    """The actor of a label written without a login (a station without users, a script): the name as typed."""
+
+    name: str
+    role: str = TYPED_ROLE
+
+
+def label_change(label: Label) -> dict[str, Any]:
+    """What a label's audit entry records as ``after``."""
+    return {"verdict": label.verdict, "label": label.label, "count": label.count, "points": label.points,
+            "defect_box": label.defect_box, "label_id": label.id}
+
+
+def audit_as_typed(conn: Any, label: Label, record: PartRecord) -> None:
+    """The audit entry of a label written without a session: the reviewer named as typed (no PIN checked it)."""
+    audit.append(conn, TypedReviewer(label.reviewer), REVIEW_LABEL, f"part:{label.part_id}", label.before,
+                 label_change(label), label.comment or f"{label.verdict} at review")
 
 
 class ItemTimer:

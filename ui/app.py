@@ -111,6 +111,12 @@ class StationWindow(QMainWindow):
                                            "the model table: evaluate, promote, roll back (admin)")
         self.models_button.clicked.connect(self.open_models)
         self.models_view = None
+        # -- ADMIN: USERS (helper admin) --
+        self.users_button = self.menu.add(QPushButton("USERS", objectName="users"),
+                                          "admin: unlock, roles, PINs, new users")
+        self.users_button.clicked.connect(self.open_users)
+        self.users_view = None
+        # -- end ADMIN --
         self.strip.part_tapped.connect(self.show_part)
         self.live.part_tapped.connect(self.show_part)
         self.setMinimumSize(640, 400)  # not the layout's: sizes follow the screen (fit_screen), not the other way round
@@ -187,50 +193,54 @@ class StationWindow(QMainWindow):
                 self.login.ask(str(e), then=lambda: self.switch_recipe(name))
             return False
 
+    # -- ADMIN screens over the runtime's API (helper admin) --------------------------------------------------------
+    def screen_client(self):
+        """The API client of the admin screens: the window's link to ``inspector serve`` (its login's token)."""
+        return getattr(getattr(self, "link", None), "client", None)
+
     def open_audit(self):
-        """The read-only audit trail (QA and admins once the station has users), on a connection of its own."""
+        """The read-only audit trail (QA and admins once the station has users; the runtime checks)."""
         from inspector.permissions import AUDIT_READ
-        from inspector.store import Store
         from ui.audit_view import AuditView
 
-        station = self.controller.station
-        if station is None:
+        client = self.screen_client()
+        if client is None:
             return None
-        session = None
-        if self.login is not None:
-            session = self.login.session_for(AUDIT_READ, then=self.open_audit)
-            if session is None:
-                return None
-        path = getattr(station.store, "path", None)
-        store = Store.open(path) if path is not None else station.store
-        self.audit_view = AuditView(store, session, self, scale=self.scale or 1.0)
-        if store is not station.store:
-            self.audit_view.finished.connect(lambda _=0, s=store: s.close())
+        if self.login is not None and self.login.session_for(AUDIT_READ, then=self.open_audit) is None:
+            return None
+        self.audit_view = AuditView(client, self, scale=self.scale or 1.0)
         self.audit_view.open()
         return self.audit_view
 
     def open_models(self):
-        """The station's model table on a connection of its own; changes need an admin once the station has users
-        (asked when one is tapped). An evaluation leaves a core to the line while it runs."""
-        import os
-
-        from inspector.models.lifecycle import ModelRegistry
-        from inspector.store import Store
+        """The station's model table; changes need an admin once the station has users (asked when one is tapped).
+        An evaluation is the runtime's job (it leaves a core to the line while the line runs)."""
         from ui.models_model import ModelsModel
         from ui.models_view import ModelsView
 
-        station = self.controller.station
-        if station is None:
+        client = self.screen_client()
+        if client is None:
             return None
-        path = getattr(station.store, "path", None)
-        store = Store.open(path, images_dir=Path(station.data_dir) / "images") if path is not None else station.store
-        workers = max(1, (os.cpu_count() or 1) - 1) if self.model.running else None
-        model = ModelsModel(ModelRegistry(store, station.config), workers=workers)
+        model = ModelsModel(client)
         self.models_view = ModelsView(model, self, login=self.login, scale=self.scale or 1.0)
-        if store is not station.store:
-            self.models_view.finished.connect(lambda _=0, m=model, s=store: m.close(s.close))
+        self.models_view.finished.connect(lambda _=0, m=model: m.close())
         self.models_view.open()
         return self.models_view
+
+    def open_users(self):
+        """USERS (admins): unlock, role, deactivate, new PIN, add; each audited by the runtime."""
+        from inspector.permissions import USERS_MANAGE
+        from ui.users_view import UsersView
+
+        client = self.screen_client()
+        if client is None:
+            return None
+        if self.login is not None and self.login.session_for(USERS_MANAGE, then=self.open_users) is None:
+            return None
+        self.users_view = UsersView(client, self, login=self.login, scale=self.scale or 1.0)
+        self.users_view.open()
+        return self.users_view
+    # -- end ADMIN screens -------------------------------------------------------------------------------------------
 
     def open_calibration(self) -> None:
         """The technician's calibration screen, a client of the runtime through the window's link (a technician must

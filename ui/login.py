@@ -261,7 +261,8 @@ class SessionButton(QPushButton):
 
 ACTION_WORDS = {"line.start": "START", "line.stop": "STOP", "alarm.acknowledge": "Acknowledging an alarm",
                 "recipe.switch": "Changing the recipe", "audit.read": "The audit trail",
-                "calibration.save": "Calibration", "model.approve": "Changing the models"}
+                "calibration.save": "Calibration", "model.approve": "Changing the models",
+                "users.manage": "Managing users"}
 
 
 class LoginGate(QObject):

@@ -109,7 +109,28 @@ Operations (``op``; who may; result)
     calibration_end     viewer    the trial taken off the camera, the beam given back
     calibration_io   state: viewer; fire / travel_start / travel_confirm / travel_stop: calibration.save, refused
                      while running {action, pulse_s, travel_s}: {beam_broken, running, measurement}
-    "viewer" is any logged-in user (over TLS) or any local client.
+    audit_page       audit.read {before, limit<=1000, user, action, target, since, until, facets}: entries newest
+                     first, ids below before; action/target ending in "." or ":" is a prefix -> {entries,
+                     next_before, total, newer (matching entries newer than this page), facets: {users, actions}}
+    audit_verify     audit.read {run_id, lot}: {chain: {ok, entries, broken}, records: {ok, summary, findings}}
+    models           viewer       {entries: [model table rows], incoming: [{folder, name, version}], incoming_dir,
+                                  evaluating: job or null}
+    model_agreement  viewer {package_id}: the shadow's agreement per live outcome
+    model_evaluate   model.approve (admin) {package_id}: starts the evaluation as a job of the runtime -> job
+    model_job        viewer {job}: {job, package_id, state: running|done|failed, done, total, result, error}
+    model_shadow / model_promote / model_rollback
+                     model.approve {package_id | name (rollback), reason, pin}: promote and rollback are signed
+                     (the admin's PIN again); the core's refusal comes back as ``refused`` with its words
+    model_upload     model.approve {size, data} then {upload, offset, data}: a package zip in base64 chunks of at most
+                     160 KiB (128 MiB in all) -> {upload, received, size}
+    model_import     model.approve {folder: a folder name in incoming_dir | upload, reason}: checked as every load
+                     is (signature, golden cases), held as a candidate -> the row
+    users            users.manage (admin): [{name, role, active, failures, locked_s}]
+    user_unlock      users.manage {name, reason}; user_add {name, role, pin, reason} (the first admin of a station
+                     without users: local socket, no login); user_set_active {name, active, reason};
+                     user_set_role {name, role, reason}; user_reset_pin {name, pin, reason}: all audited by the core
+    "viewer" is any logged-in user (over TLS) or any local client. On the local socket of a station without users,
+    the admin operations act as ``NO_USERS`` (as the station's own screens do).
 
 Events (JSON text frames without an id, after ``subscribe``)
     {"event": "part", "part": {...record, overlay}, "t_emit": monotonic}: one per recorded part, in part order

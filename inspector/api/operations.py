@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from inspector import actions
 from inspector.api.host import StationHost
+from inspector.api.ops_admin import AdminOps
 from inspector.api.ops_calibration import CalibrationOps
 from inspector.api.ops_counters import CounterOps
 from inspector.api.ops_review import ReviewOps, review_audits
@@ -46,7 +47,7 @@ class Binary:
         self.header, self.payload = header, payload
 
 
-class Operations(StationOps, ReviewOps, CalibrationOps, CounterOps):
+class Operations(StationOps, ReviewOps, CalibrationOps, CounterOps, AdminOps):
     def __init__(self, host: Any, store: Any, logins: Any, *, counters: Callable[[], dict[str, Any]],
                  health: Callable[[], dict[str, Any]] | None = None) -> None:
         self.host = host if isinstance(host, StationHost) else StationHost(host)

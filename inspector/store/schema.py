@@ -17,6 +17,7 @@ from inspector import __version__
 from inspector.store.login_failures import create_table as create_login_failures
 from inspector.store.chain import create_chain_tables
 from inspector.store.counters import NAME as COUNTER_PERIODS, create_counter_periods
+from inspector.store.label_audit import NAME as LABEL_AUDIT, audit_unaudited_labels
 from inspector.qa.schema import NAME as REVIEW_RISK_AUDITS, add_review_risk_and_audits
 from inspector.store.model_tables import create_model_tables
 from inspector.store.rows import model_key
@@ -289,6 +290,7 @@ MIGRATIONS: tuple[Migration, ...] = (
               create_chain_tables),
     Migration(10, REVIEW_RISK_AUDITS, add_review_risk_and_audits),
     Migration(11, COUNTER_PERIODS, create_counter_periods),
+    Migration(12, LABEL_AUDIT, audit_unaudited_labels),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
