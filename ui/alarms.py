@@ -24,7 +24,7 @@ TITLES = {
     "file_access": "FILES READABLE BY OTHERS",
     "station": "STATION",
 }
-SHOWN = 3  # more than this fold into the last button
+SHOWN = 3  # more than this fold into the last button (1 on a small screen: AlarmBanner.set_shown)
 
 
 def alarm_text(alarm: Alarm) -> str:
@@ -34,7 +34,8 @@ def alarm_text(alarm: Alarm) -> str:
     except ValueError:
         clock = ""
     message = alarm.message if len(alarm.message) <= 70 else alarm.message[:69] + "…"
-    return f"⚠ {TITLES.get(alarm.kind, alarm.kind.upper())}{repeat}  {clock}  —  {message}   ▸ TAP TO ACKNOWLEDGE"
+    # two lines, so the message and the instruction both fit 800 px (one line was cut at "▸ T")
+    return f"⚠ {TITLES.get(alarm.kind, alarm.kind.upper())}{repeat}  {clock}   ▸ TAP TO ACKNOWLEDGE\n{message}"
 
 
 class AlarmBanner(QWidget):
@@ -48,6 +49,7 @@ class AlarmBanner(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(2)
         self.buttons: list[QPushButton] = []
+        self.shown = SHOWN
         model.alarms_changed.connect(self.refresh)
         self.refresh(model.alarms)
 
@@ -56,8 +58,13 @@ class AlarmBanner(QWidget):
         """Kinds shown now (tests and the status area read this)."""
         return [b.property("kind") for b in self.buttons if b.isVisibleTo(self)]
 
+    def set_shown(self, shown: int) -> None:
+        """How many alarms get a button of their own; the rest fold into the last ("+N more")."""
+        self.shown = shown
+        self.refresh(self.model.alarms)
+
     def refresh(self, alarms: list) -> None:
-        while len(self.buttons) < min(len(alarms), SHOWN):
+        while len(self.buttons) < min(len(alarms), self.shown):
             button = QPushButton(objectName="alarm")
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.clicked.connect(lambda _=False, b=button: self.acknowledge.emit(b.property("kind")))
@@ -65,10 +72,10 @@ class AlarmBanner(QWidget):
             self.buttons.append(button)
         newest_first = sorted(alarms, key=lambda a: a.raised_at, reverse=True)
         for i, button in enumerate(self.buttons):
-            if i < len(newest_first) and i < SHOWN:
+            if i < len(newest_first) and i < self.shown:
                 alarm = newest_first[i]
-                more = len(newest_first) - SHOWN
-                text = alarm_text(alarm) + (f"   (+{more} more)" if i == SHOWN - 1 and more > 0 else "")
+                more = len(newest_first) - self.shown
+                text = alarm_text(alarm) + (f"   (+{more} more)" if i == self.shown - 1 and more > 0 else "")
                 button.setProperty("kind", alarm.kind)
                 button.setText(text)
                 button.setVisible(True)

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (QHBoxLayout, QMainWindow, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
@@ -131,6 +131,9 @@ class StationWindow(QMainWindow):
             m = round(4 * scale)
             self.column.setContentsMargins(m, m, m, m)
             self.column.setSpacing(m)
+        shown = 1 if height < 600 else 3  # 800 x 480: the newest alarm with "+N more" on it, the line stays in view
+        if shown != self.alarms.shown:
+            self.alarms.set_shown(shown)
         wide = width >= WIDE_MIN[0] and height >= WIDE_MIN[1]
         if wide != self.wide:
             self.wide = wide
@@ -284,9 +287,10 @@ def run_window(station, *, build=None, recipes: list[str] = (), parts: int | Non
     model = StationModel()
     controller = StationController(model, station, build=build, parts=parts)
     window = StationWindow(model, controller, recipes=recipes, users=open_users(station), station_path=station_path)
-    if kiosk:
-        app.setOverrideCursor(Qt.CursorShape.BlankCursor)
-        window.showFullScreen()
+    if kiosk:  # the screen's size, frameless, with or without a window manager
+        from ui.kiosk import fill_screen
+
+        fill_screen(window)
     else:
         window.resize(*size)
         window.show()

@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from inspector import actions
 from inspector.audit import Entry
 from inspector.permissions import PermissionDenied
 from ui import theme
+from ui.sheet import Sheet
 
 COLUMNS = ("Time", "User", "Action", "Target", "Reason", "Before → after")
 SHOWN = 500  # newest entries listed; VERIFY CHAIN always checks the whole trail
@@ -40,7 +41,7 @@ def _short(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
 
 
-class AuditView(QDialog):
+class AuditView(Sheet):
     """The trail of ``store`` as ``session`` may read it (None on a station without users)."""
 
     def __init__(self, store: Any, session: Any = None, parent: QWidget | None = None, *, scale: float = 1.0):
@@ -63,16 +64,12 @@ class AuditView(QDialog):
         self.verify_button.clicked.connect(self.verify)
         self.close_button = QPushButton("CLOSE")
         self.close_button.clicked.connect(self.accept)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.result, 1)
-        bottom.addWidget(self.verify_button)
-        bottom.addWidget(self.close_button)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel("Audit trail, newest first (read-only)", objectName="title"))
         layout.addWidget(self.table, 1)
-        layout.addLayout(bottom)
-        if parent is not None:
-            self.resize(parent.window().size())
+        layout.addWidget(self.result)
+        self.pin_buttons(self.verify_button, self.close_button)
         self.reload()
 
     def reload(self) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTabWidget,
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from inspector.audit import AuditError
@@ -25,6 +25,7 @@ from ui import theme
 from ui.calibration_io import IoPanel
 from ui.calibration_widgets import ControlSlider, Histogram, RoiPreview
 from ui.login import SignDialog
+from ui.sheet import Sheet
 
 SLIDERS = ("exposure", "gain", "wb_temperature", "focus", "brightness", "fps")
 REASONS = ("New camera, lens or light", "Image drifted (focus / exposure)", "Product or fixture change",
@@ -292,20 +293,19 @@ class CalibrationScreen(QWidget):
         super().closeEvent(event)
 
 
-class CalibrationDialog(QDialog):
+class CalibrationDialog(Sheet):
     """The screen over the running station's camera and pins, full window."""
 
     def __init__(self, screen: CalibrationScreen, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Calibration")
         self.screen_widget = screen
-        layout = QVBoxLayout(self)
+        self.layout().setContentsMargins(0, 0, 0, 0)  # the screen is the whole sheet, its own buttons in it
+        layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(screen)
+        self.pin_buttons(screen.layout().takeAt(1).layout())  # SAVE / RESTORE / CLOSE stay in view when it scrolls
         screen.closed.connect(self.accept)
-        if parent is not None:
-            self.setStyleSheet(parent.styleSheet())
-            self.resize(parent.size())
 
     def done(self, result: int) -> None:
         self.screen_widget.stop()

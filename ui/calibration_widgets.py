@@ -34,7 +34,7 @@ class ControlSlider(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)
         self.caption = QLabel(objectName="caption")
-        self.caption.setFixedWidth(104)
+        self.caption.setMinimumWidth(104)  # wider where the font is (1920 x 1080): "White balance" was cut
         self.slider = QSlider(Qt.Orientation.Horizontal, objectName=f"slider_{spec.name}")
         self.slider.setStyleSheet(SLIDER_STYLE)
         self.slider.setRange(0, self._steps(spec.high))

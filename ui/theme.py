@@ -28,6 +28,12 @@ def scale_for(width: int, height: int) -> float:
     return max(1.0, min(width / 800, height / 480) ** 0.8)
 
 
+TOUCH_RULES = """
+QLineEdit { min-height: ${touch}px; padding: 0 ${pad}px; border: 2px solid #3b4656; border-radius: ${radius}px; }
+QFrame#sheet, QWidget#sheetBody, QScrollArea#sheetScroll { background: #0b0d10; border: none; }
+"""  # every field takes a finger too; the in-window dialogs (ui/sheet.py) are as dark as the window
+
+
 def style_sheet(scale: float = 1.0) -> str:
     """The operator style sheet for a screen ``scale`` times the 800 x 480 reference."""
     base = round(16 * scale)
@@ -40,4 +46,4 @@ def style_sheet(scale: float = 1.0) -> str:
         "radius": round(6 * scale),
         "pad": round(12 * scale),
     }
-    return Template(STYLE_SHEET.read_text()).substitute(sizes)
+    return Template(STYLE_SHEET.read_text() + TOUCH_RULES).substitute(sizes)
