@@ -167,9 +167,9 @@ class SignDialog(Sheet):
         self.pad.setEnabled(False)
         self.pad.submitted.connect(self._signed)
         row = QHBoxLayout(self.body)
-        row.addLayout(left, 5)
+        row.addLayout(left, 3)  # the reasons and who signs get the width; the pad's keys stay >= 48 px
         if ask_pin:
-            row.addWidget(self.pad, 4)
+            row.addWidget(self.pad, 2)
             self.ok_button.hide()
         else:
             self.pad.setParent(self)

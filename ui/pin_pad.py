@@ -24,7 +24,7 @@ def pad_style(scale: float = 1.0) -> str:
                       min-height: {round(48 * scale)}px; }}
     QPushButton#userChoice {{ min-height: {key}px; text-align: left; font-size: {round(18 * scale)}px; }}
     QPushButton#userChoice:checked {{ background: #1d4ed8; border-color: #60a5fa; }}
-    QPushButton#reasonChoice {{ min-height: {max(theme.TOUCH_MIN_PX, round(52 * scale))}px; text-align: left; }}
+    QPushButton#reasonChoice {{ min-height: {max(theme.TOUCH_MIN_PX, round(48 * scale))}px; text-align: left; }}
     QPushButton#reasonChoice:checked {{ background: #1d4ed8; border-color: #60a5fa; }}
     QLabel#loginMessage {{ font-size: {round(18 * scale)}px; font-weight: 700; }}
     QLabel#loginMessage[tone="bad"] {{ color: #f87171; }}

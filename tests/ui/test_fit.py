@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -108,8 +111,9 @@ def walk(qtbot, window, size) -> dict[str, list[str]]:
         "recipe picker": lambda: (window.pick_recipe(), window.picker)[1],
         "lot entry": window.lot_gate.start,
         "login": lambda: window.login.ask("STOP needs: operator, technician"),
-        "review sign": lambda: open_sheet(SignDialog(window.login.keeper.session, "count 23 → 24 on part #4711",
-                                                     list(CORRECTION_REASONS), window)),
+        "review sign": lambda: open_sheet(SignDialog(window.login.users.login("alexandra-marie-louise", "482107"),
+                                                     "count 23 → 24 on part #4711", list(CORRECTION_REASONS),
+                                                     window)),  # the longest name a test has
         "reason": lambda: open_sheet(SignDialog(None, "Save calibration to station.toml", list(REASONS), window,
                                                 ask_pin=False)),
         "calibration": lambda: (as_technician(window), window.open_calibration(), window.calibration)[-1],
@@ -185,3 +189,65 @@ def test_the_login_screen_made_without_a_window_is_a_window_of_its_own(qtbot, wi
     dialog.show()
     qtbot.waitExposed(dialog)
     assert dialog.isWindow() and not fit_checks.problems(dialog)
+
+
+def test_kiosk_fills_the_screen_by_itself_frameless_whatever_size_the_window_had(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    from ui.kiosk import fill_screen
+
+    window.resize(1280, 800)  # what --kiosk opened on an 800 x 480 panel without a window manager
+    screen = window.screen()
+    fill_screen(window, screen)
+    qtbot.waitExposed(window)
+    try:
+        assert window.geometry() == screen.geometry()
+        assert window.windowFlags() & Qt.WindowType.FramelessWindowHint
+    finally:
+        from PySide6.QtGui import QGuiApplication
+
+        QGuiApplication.restoreOverrideCursor()
+
+
+KIOSK_ON_BARE_X = """
+from PySide6.QtWidgets import QApplication, QMainWindow
+from ui.kiosk import fill_screen
+app = QApplication([])
+window = QMainWindow()
+window.setMinimumSize(640, 400)  # the station window's
+window.resize(1280, 800)  # the window's default size before it knows the screen
+fill_screen(window)
+for _ in range(100):
+    app.processEvents()
+print(window.screen().geometry().getRect(), window.frameGeometry().getRect())
+"""
+
+
+@pytest.mark.skipif(not shutil.which("xvfb-run"), reason="needs Xvfb (Debian's xvfb) for a screen without a window manager")
+def test_kiosk_on_an_800x480_x_server_without_a_window_manager_covers_exactly_the_screen():
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": str(Path(__file__).parents[2])}
+    done = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 800x480x24", sys.executable, "-c", KIOSK_ON_BARE_X],
+                          capture_output=True, text=True, env=env, timeout=120)
+    if "could not load the qt platform plugin" in done.stderr.lower():
+        pytest.skip("Qt's xcb plugin lacks a system library (libxcb-icccm4, libxcb-keysyms1, libxcb-cursor0)")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[-2] == "(0, 0, 800, 480) (0, 0, 800, 480)"
+
+
+@pytest.mark.parametrize("tile_height", [76, round(76 * 1.8)])  # the strip at 800 x 480 and at 1920 x 1080
+def test_a_tiles_verdict_and_number_never_overlap(qtbot, tile_height):
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QFontMetrics
+
+    from ui.part_image import banner_font
+    from ui.theme import VERDICTS
+
+    band = max(14, tile_height // 4)
+    room = QSize(tile_height * 4 // 3 - 8, band)
+    for word, _, _ in VERDICTS.values():
+        for number in ("#7", "#4711", "#999999"):
+            font, shown = banner_font(word, number, room)
+            metrics = QFontMetrics(font)
+            width = metrics.horizontalAdvance(word) + (6 + metrics.horizontalAdvance(shown) if shown else 0)
+            assert width <= room.width() and metrics.height() <= band + 4, (word, number, font.pixelSize())
+            assert shown == number or font.pixelSize() == 9  # the number goes only when even 9 px is too wide
