@@ -34,6 +34,20 @@ def widest_fit(font: QFont, size: int, width: int) -> int:
     return max(12, min(size, int(size * width / max(1, longest))))
 
 
+ROW_FLAGS = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+MIN_TEXT_PX = 9
+
+
+def fitted(font: QFont, rect: QRect, text: str) -> QFont:
+    """``font``, smaller where ``text`` wrapped in ``rect`` would be taller than it (a long fail-safe cause drawn at
+    full size spilled over the count line above it)."""
+    font = QFont(font)
+    while font.pixelSize() > MIN_TEXT_PX and QFontMetrics(font).boundingRect(rect, ROW_FLAGS, text).height() \
+            > rect.height():
+        font.setPixelSize(font.pixelSize() - 1)
+    return font
+
+
 class VerdictBanner(QWidget):
     """Shows the newest part's verdict; STOPPED while the line is stopped and no part came since."""
 
@@ -47,6 +61,7 @@ class VerdictBanner(QWidget):
         self.text = self.detail = self.reason = ""
         self._background, self._colour = QColor(), QColor()
         self.word_font, self.detail_font, self.reason_font = QFont(), QFont(), QFont()
+        self._rows: list | None = None
         model.parts_added.connect(self._on_parts)
         model.running_changed.connect(self._on_running)
         self._show(*theme.WAITING, "", "")
@@ -70,7 +85,20 @@ class VerdictBanner(QWidget):
     def _show(self, word: str, background: str, colour: str, detail: str, reason: str) -> None:
         self.text, self.detail, self.reason = word, detail, reason
         self._background, self._colour = QColor(background), QColor(colour)
+        self._rows = None
         self.update()
+
+    def rows(self) -> list[tuple[str, QFont, QRect]]:
+        """The three lines (word, detail, reason), each in its band with a font that keeps it there."""
+        if self._rows is None:
+            h, w = self.height(), self.width()
+            bands = ((self.text, self.word_font, 0.0, 0.56), (self.detail, self.detail_font, 0.54, 0.2),
+                     (self.reason, self.reason_font, 0.74, 0.26))
+            self._rows = []
+            for text, font, top, share in bands:
+                rect = QRect(10, int(h * top), w - 20, int(h * share))
+                self._rows.append((text, fitted(font, rect, text), rect))
+        return self._rows
 
     def resizeEvent(self, event) -> None:
         h, w = max(60, self.height()), max(120, self.width())
@@ -82,6 +110,7 @@ class VerdictBanner(QWidget):
         self.detail_font.setPixelSize(max(13, int(h * 0.12)))
         self.reason_font = QFont(self.font())
         self.reason_font.setPixelSize(max(12, int(h * 0.095)))
+        self._rows = None
         super().resizeEvent(event)
 
     def paintEvent(self, event) -> None:
@@ -91,11 +120,7 @@ class VerdictBanner(QWidget):
         painter.setBrush(self._background)
         painter.drawRoundedRect(QRectF(self.rect()), 8, 8)
         painter.setPen(self._colour)
-        h, w = self.height(), self.width()
-        rows = ((self.text, self.word_font, 0.0, 0.56), (self.detail, self.detail_font, 0.54, 0.2),
-                (self.reason, self.reason_font, 0.74, 0.26))
-        for text, font, top, share in rows:
+        for text, font, rect in self.rows():
             painter.setFont(font)
-            painter.drawText(QRect(10, int(h * top), w - 20, int(h * share)),
-                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
+            painter.drawText(rect, ROW_FLAGS, text)
         painter.end()

@@ -200,3 +200,22 @@ def problems(root: QWidget, *, targets: bool = True, texts: bool = True) -> list
     if targets:
         found += small_targets(root)
     return found
+
+
+def painted_texts(rows, bounds: QRect, flags: int) -> list[str]:
+    """Text a widget paints itself, as ``(text, font, rect)`` rows: each must stay in its rect and inside ``bounds``,
+    and no two may cover each other (measured with the font's metrics, wrapped as drawn)."""
+    from PySide6.QtGui import QFontMetrics
+
+    found, inked = [], []
+    for text, font, rect in rows:
+        if not text:
+            continue
+        ink = QFontMetrics(font).boundingRect(rect, flags, text)
+        if not rect.contains(ink) or not bounds.contains(ink):
+            found.append(f"'{text[:40]}' needs {_r(ink)}, has {_r(rect)}")
+        for other, other_ink in inked:
+            if ink.intersects(other_ink):
+                found.append(f"'{text[:40]}' {_r(ink)} overlaps '{other[:40]}' {_r(other_ink)}")
+        inked.append((text, ink))
+    return found

@@ -234,6 +234,22 @@ def test_kiosk_on_an_800x480_x_server_without_a_window_manager_covers_exactly_th
     assert done.stdout.split("\n")[-2] == "(0, 0, 800, 480) (0, 0, 800, 480)"
 
 
+LONG_CAUSES = ["model error: cartridge_counter raised RuntimeError in the ONNX Runtime session on input 'image'",
+               "no frame within 0.15s", "count 22/24: 2 missing"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_verdicts_explanation_never_covers_its_count_line(qtbot, window, size):
+    from ui.verdict import ROW_FLAGS
+
+    fits(qtbot, window, size)
+    banner = window.verdict
+    for cause in LONG_CAUSES:
+        window.model.add(dataclasses.replace(no_frame_record(part_id=900_000 + len(cause)), reason=cause))
+        found = fit_checks.painted_texts(banner.rows(), banner.rect(), int(ROW_FLAGS))
+        assert not found, (cause, found)
+
+
 @pytest.mark.parametrize("tile_height", [76, round(76 * 1.8)])  # the strip at 800 x 480 and at 1920 x 1080
 def test_a_tiles_verdict_and_number_never_overlap(qtbot, tile_height):
     from PySide6.QtCore import QSize
