@@ -35,6 +35,20 @@ def settle(app, seconds: float) -> None:
         time.sleep(0.01)
 
 
+def failed_part(last):
+    """A part the runtime failed safe on after ``last``, with a cause as long as a model error's."""
+    import dataclasses
+
+    from inspector.decide import fail_safe
+    from inspector.types import FailSafeCause
+
+    decision = fail_safe(FailSafeCause.MODEL_ERROR, "cartridge_counter raised RuntimeError in the ONNX Runtime "
+                                                    "session on input 'image'")
+    return dataclasses.replace(last, part_id=last.part_id + 1, outcome=decision.outcome.value, reason=decision.reason,
+                               confidence=1.0, actuated=True, fail_safe_cause=decision.cause.value, count=None,
+                               points=[])
+
+
 def shoot_fit(out: Path, parts: int = 60) -> list[Path]:
     from inspector.store import Store
     from inspector.users import UserDirectory
@@ -84,6 +98,8 @@ def shoot_fit(out: Path, parts: int = 60) -> list[Path]:
             paths.append(path)
 
         grab("line")  # the alarm banner on two lines, "+1 more"; the strip's tiles with whole labels
+        model.add(failed_part(model.latest.record))  # a long fail-safe cause: it stays off the count line
+        grab("fail_safe")
         rejected = [p for p in model.history if p.outcome == "reject"]
         window.show_part(rejected[-1] if rejected else model.latest)
         grab("part_detail")
