@@ -53,7 +53,6 @@ def shoot_fit(out: Path, parts: int = 60) -> list[Path]:
     from inspector.store import Store
     from inspector.users import UserDirectory
     from ui.app import StationWindow
-    from ui.calibration import REASONS
     from ui.controller import StationController
     from ui.gui_gc import application
     from ui.login import SignDialog, open_users

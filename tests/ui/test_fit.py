@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from inspector.alarms import Alarm
@@ -30,7 +31,7 @@ from ui.controller import StationController
 from ui.login import LoginDialog, SignDialog, open_users
 from ui.model import StationModel
 from ui.review.screen import CORRECTION_REASONS
-from ui.sheet import Sheet
+from ui.sheet import Backdrop, Sheet
 
 SIZES = [(800, 480), (1920, 1080)]
 NOW = "2026-01-01T08:00:00.000+00:00"
@@ -167,7 +168,7 @@ def test_a_dialog_covers_the_window_with_its_buttons_in_view_and_follows_a_resiz
     assert window.rect().contains(detail.geometry()) and detail.height() > 900  # a dimmed margin around it
     assert detail.backdrop.geometry() == window.rect() and detail.backdrop.isVisible()
     with qtbot.waitSignal(detail.accepted):
-        qtbot.mouseClick(close, __import__("PySide6.QtCore").QtCore.Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
     assert not detail.isVisible() and not detail.backdrop.isVisible()
 
 
@@ -192,8 +193,6 @@ def test_the_login_screen_made_without_a_window_is_a_window_of_its_own(qtbot, wi
 
 
 def test_kiosk_fills_the_screen_by_itself_frameless_whatever_size_the_window_had(qtbot, window):
-    from PySide6.QtCore import Qt
-
     from ui.kiosk import fill_screen
 
     window.resize(1280, 800)  # what --kiosk opened on an 800 x 480 panel without a window manager
@@ -267,3 +266,13 @@ def test_a_tiles_verdict_and_number_never_overlap(qtbot, tile_height):
             width = metrics.horizontalAdvance(word) + (6 + metrics.horizontalAdvance(shown) if shown else 0)
             assert width <= room.width() and metrics.height() <= band + 4, (word, number, font.pixelSize())
             assert shown == number or font.pixelSize() == 9  # the number goes only when even 9 px is too wide
+
+
+def test_closed_sheets_do_not_pile_up_on_a_window_that_runs_for_months(qtbot, window):
+    fits(qtbot, window, (800, 480))
+    for _ in range(30):  # an operator taps the strip's tiles all shift long
+        window.show_part(window.shown_parts["reject"])
+        qtbot.keyClick(window.detail, Qt.Key.Key_Escape)  # Escape closes a sheet as it did a dialog
+        assert not window.detail.isVisible()
+    qtbot.wait(20)  # deleteLater runs
+    assert len(window.findChildren(Sheet)) <= 2 and len(window.findChildren(Backdrop)) <= 2
