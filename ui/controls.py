@@ -12,6 +12,8 @@ from ui.sheet import Sheet
 class ChoicePicker(Sheet):
     """One big button per choice, in a scrolling column; tapping one picks it."""
 
+    compact = True
+
     def __init__(self, title: str, choices: list[str], current: str | None, parent: QWidget | None = None, *,
                  new_text: str | None = None):
         super().__init__(parent)

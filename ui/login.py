@@ -35,6 +35,8 @@ def _countdown(seconds: float) -> str:
 class LoginDialog(Sheet):
     """Pick a user (big buttons), enter the PIN on the pad; ``session`` is set when it is accepted."""
 
+    compact = True
+
     def __init__(self, users: UserDirectory, parent: QWidget | None = None, *, why: str = "",
                  scale: float | None = None):
         super().__init__(parent)
@@ -124,6 +126,8 @@ class SignDialog(Sheet):
     """An electronic signature: the logged-in user's PIN again and a reason (picked, no keyboard needed), with
     optional details typed after it. With ``ask_pin=False`` it only asks the reason (a change that is audited but not
     signed, e.g. a calibration save); ``session`` may then be None (a station without users)."""
+
+    compact = True
 
     def __init__(self, session: Session | None, what: str, reasons: list[str], parent: QWidget | None = None,
                  *, scale: float | None = None, ask_pin: bool = True):

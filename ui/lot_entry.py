@@ -17,6 +17,8 @@ from ui.sheet import Sheet
 class LotEntry(Sheet):
     """One line for the lot (focused, its text selected so a scan replaces it), the recipe, START and CANCEL."""
 
+    compact = True
+
     def __init__(self, lot: str | None, recipe: str, *, required: bool, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Lot")
