@@ -17,7 +17,7 @@ from inspector.permissions import PermissionDenied
 from ui import theme
 from ui.sheet import Sheet
 
-COLUMNS = ("Time", "User", "Action", "Target", "Reason", "Before → after")
+COLUMNS = ("Time", "User", "Action", "Target", "Reason", "Change")  # before → after; one short word keeps every column narrow
 SHOWN = 500  # newest entries listed; VERIFY CHAIN always checks the whole trail
 MAX_FINDINGS_SHOWN = 8  # findings of the record check listed under the verdict; all of them in its tooltip
 
@@ -70,6 +70,7 @@ class AuditView(Sheet):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.result)
         self.pin_buttons(self.verify_button, self.close_button)
+        theme.whole_headers(self.table)
         self.reload()
 
     def reload(self) -> None:

@@ -19,6 +19,21 @@ STOPPED = ("STOPPED", "#4b5563", "#ffffff")
 WAITING = ("READY", "#1f2630", "#f2f5f8")
 
 
+def whole_headers(table) -> None:
+    """No column of ``table`` narrower than its widest header's words: stretched columns stop there and the table
+    scrolls sideways instead of cutting "Median s" to "ledia". Call it once the table has its style (font)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QStyle
+
+    header = table.horizontalHeader()
+    header.ensurePolished()
+    metrics = header.fontMetrics()
+    margin = 2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header) + 4
+    words = [str(table.model().headerData(i, Qt.Orientation.Horizontal) or "") for i in range(table.columnCount())]
+    lines = [line for word in words for line in word.split("\n")]
+    header.setMinimumSectionSize(max((metrics.horizontalAdvance(line) for line in lines), default=0) + margin)
+
+
 def verdict(outcome: str) -> tuple[str, str, str]:
     return VERDICTS.get(outcome, (outcome.upper(), "#4b5563", "#ffffff"))
 

@@ -13,9 +13,9 @@ area are judged within the scrolled content, and the scroll area itself within t
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QAbstractSlider, QComboBox, QLabel, QLayout,
-                               QLineEdit, QPushButton, QStyle, QStyleOptionButton, QWidget)
+from PySide6.QtGui import QFontMetrics, QTextDocument
+from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QAbstractSlider, QComboBox, QHeaderView, QLabel,
+                               QLayout, QLineEdit, QPushButton, QStyle, QStyleOptionButton, QWidget)
 
 MIN_TARGET_PX = 48
 SLACK_PX = 1  # rounding of fractional font advances
@@ -99,6 +99,25 @@ def overlapping(root: QWidget) -> list[str]:
                 common = a.geometry().intersected(b.geometry())
                 if common.width() > 0 and common.height() > 0:
                     found.append(f"{describe(a)} {_r(a.geometry())} overlaps {describe(b)} {_r(b.geometry())}")
+    return found
+
+
+def cut_headers(root: QWidget) -> list[str]:
+    """Column headers of tables: each section at least as wide as its words (a table may scroll sideways)."""
+    found = []
+    for header in root.findChildren(QHeaderView):
+        if header.orientation() != Qt.Orientation.Horizontal or not header.isVisible() or not header.isVisibleTo(root):
+            continue
+        metrics = QFontMetrics(header.font())
+        margin = 2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+        model = header.model()
+        for section in range(header.count()):
+            if header.isSectionHidden(section):
+                continue
+            text = str(model.headerData(section, Qt.Orientation.Horizontal) or "")
+            wide = max((metrics.horizontalAdvance(line) for line in text.split("\n")), default=0) + margin
+            if wide > header.sectionSize(section) + SLACK_PX:
+                found.append(f"header '{text.replace(chr(10), ' ')}' needs {wide}, has {header.sectionSize(section)}")
     return found
 
 
@@ -196,7 +215,7 @@ def problems(root: QWidget, *, targets: bool = True, texts: bool = True) -> list
     """All findings for ``root`` (the overlap and bounds checks always; texts and tap targets as asked)."""
     found = outside(root) + overlapping(root)
     if texts:
-        found += cut_texts(root)
+        found += cut_texts(root) + cut_headers(root)
     if targets:
         found += small_targets(root)
     return found

@@ -133,9 +133,17 @@ def walk(qtbot, window, size) -> dict[str, list[str]]:
     found["review"] = fits(qtbot, window, size, "review")
     screen.toggle_filters()
     found["review filters"] = fits(qtbot, window, size, "review filters")
+    for name in ("sort", "confidence", "model"):
+        picker = screen.filters.pick(name)
+        found[f"{name} picker"] = fits(qtbot, window, size, f"{name} picker")
+        picker.reject()
     screen.toggle_filters()
     screen.toggle_reports()
     found["reports"] = fits(qtbot, window, size, "reports")
+    for opening in (screen.reports.pick_model, screen.reports.pick_time, screen.reports.pick_lot):
+        picker = opening()
+        found[opening.__name__] = fits(qtbot, window, size, opening.__name__)
+        picker.reject()
     screen.toggle_reports()
     screen.toggle_audits()
     found["audits"] = fits(qtbot, window, size, "audits")
