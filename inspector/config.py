@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from inspector import shipped
-from inspector.camera_controls import ImagingControls
+from inspector.camera_controls import CameraReference, ImagingControls
 
 SHIPPED_MODELS = shipped.models_dir()
 SHIPPED_RECIPES = shipped.recipes_dir()
@@ -238,6 +238,7 @@ class ApiSettings(_Section):
     port: Annotated[int, Field(ge=0, le=65535)] = 8443  # 0: any free port (tests)
     token_ttl_s: Annotated[float, Field(gt=0, le=7 * 86_400)] = 8 * 3600.0  # a login's longest life (idle: users)
     frames_fps: Annotated[float, Field(ge=0, le=30)] = 5.0  # live camera frames per second, at most, per client
+    local_frames_fps: Annotated[float, Field(ge=0, le=60)] = 30.0  # the same for the line's own screen (local socket)
     frame_width: Annotated[int, Field(ge=64, le=8192)] = 960  # live frames larger than this are scaled down
     client_queue: Annotated[int, Field(ge=8, le=100_000)] = 512  # events held for a slow client, then a resync
 
@@ -289,6 +290,9 @@ class Recipe(_Section):
     record_not_durable: Literal["reject", "stop"] = Field(
         "reject", description="while records cannot be made durable: reject every part fail-safe, or stop the line"
     )
+    camera_reference: CameraReference | None = Field(
+        None, description="the focus and exposure this product was set up with; calibration warns far from them"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> "Recipe":
@@ -302,7 +306,10 @@ class Recipe(_Section):
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+        dump = self.model_dump(mode="json")
+        if dump.get("camera_reference") is None:  # recipes without one keep the hash they had before it existed
+            dump.pop("camera_reference", None)
+        return hashlib.sha256(json.dumps(dump, sort_keys=True).encode()).hexdigest()
 
 
 def _explain(source: str, err: ValidationError) -> ConfigError:

@@ -236,13 +236,13 @@ class StationWindow(QMainWindow):
         return self.models_view
 
     def open_calibration(self) -> None:
-        """The technician's calibration screen over the current station's camera and pins (a technician must be
-        logged in when the station has users)."""
+        """The technician's calibration screen, a client of the runtime through the window's link (a technician must
+        be logged in when the station has users); the screen never touches the camera or the pins itself."""
         from inspector.permissions import CALIBRATION_SAVE, allowed
-        from ui.calibration import CalibrationDialog, for_station
+        from ui.calibration import CalibrationDialog, for_client
 
-        station = self.controller.station
-        if station is None:
+        client = getattr(getattr(self, "link", None), "client", None)
+        if client is None:
             return
         session = None
         if self.login is not None:
@@ -251,9 +251,7 @@ class StationWindow(QMainWindow):
             if session is None or not allowed(session.role, CALIBRATION_SAVE):
                 self.login.ask("Calibration needs a technician", then=self.open_calibration)
                 return
-        path = self.station_path or Path(station.data_dir) / "station.toml"
-        screen = for_station(station, path, running=lambda: self.model.running, session=session)
-        self.calibration = CalibrationDialog(screen, self)
+        self.calibration = CalibrationDialog(for_client(client, session=session), self)
         self.calibration.open()
 
     def closeEvent(self, event) -> None:

@@ -42,6 +42,14 @@ class Backdrop(QWidget):
         event.accept()
 
 
+class SheetBody(QWidget):
+    """The content's page. Its height for a width is the least its layout needs: QScrollArea asks heightForWidth,
+    which a layout answers with its preferred height (a picture's, a plot's), and would scroll content that fits."""
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
+        return self.minimumSizeHint().height()
+
+
 class Sheet(QFrame):
     """The base of every dialog of the station window. Subclasses lay their content out in ``self.body`` and hand
     their buttons to ``pin_buttons``; ``compact = True`` keeps a short question narrow on a wide screen."""
@@ -59,7 +67,7 @@ class Sheet(QFrame):
         self._result = self.Rejected
         self._finished = False
         self.backdrop: Backdrop | None = None
-        self.body = QWidget(objectName="sheetBody")
+        self.body = SheetBody(objectName="sheetBody")
         self.scroll = QScrollArea(objectName="sheetScroll", widgetResizable=True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -11,9 +11,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from inspector import actions
+from inspector.api.host import StationHost
+from inspector.api.ops_calibration import CalibrationOps
+from inspector.api.ops_review import ReviewOps, review_audits
+from inspector.api.ops_station import StationOps
 from inspector.api.protocol import ApiError, part_event
 from inspector.audit import AuditError
-from inspector.permissions import (ALARM_ACKNOWLEDGE, AUDIT_READ, LINE_START, LINE_STOP, REVIEW_LABEL,
+from inspector.line.lots import LotError, check_lot_required
+from inspector.permissions import (ALARM_ACKNOWLEDGE, LINE_START, LINE_STOP, REVIEW_LABEL,
                                    PermissionDenied, SessionExpired, require)
 from inspector.review import QueueFilter, Review, ReviewError
 from inspector.review_reports import agreement, reviewer_report
@@ -22,7 +27,7 @@ from inspector.users import LoginError, Session
 MAX_PARTS = 500
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 _VALUE_KEYS = ("label", "count", "points", "defect_box", "comment", "seconds_spent")
-_FILTER_KEYS = ("outcomes", "since", "until", "recipe", "model_key", "min_confidence", "max_confidence", "state")
+_FILTER_KEYS = ("outcomes", "since", "until", "recipe", "model_key", "min_confidence", "max_confidence", "state", "lot")
 
 
 class Caller:
@@ -40,11 +45,27 @@ class Binary:
         self.header, self.payload = header, payload
 
 
-class Operations:
-    def __init__(self, station: Any, store: Any, logins: Any, *, counters: Callable[[], dict[str, Any]],
-                 layout: tuple[int, int] | None = None) -> None:
-        self.station, self.store, self.logins, self.counters_of, self.layout = station, store, logins, counters, layout
+class Operations(StationOps, ReviewOps, CalibrationOps):
+    def __init__(self, host: Any, store: Any, logins: Any, *, counters: Callable[[], dict[str, Any]],
+                 health: Callable[[], dict[str, Any]] | None = None) -> None:
+        self.host = host if isinstance(host, StationHost) else StationHost(host)
+        self.store, self.logins, self.counters_of = store, logins, counters
+        self.health_of = health or (lambda: {})
         self.review = actions.guard_review(Review(store))  # a verdict without a session's audit entry is refused
+        self.audits = review_audits(self.review, self.host.station)  # verdicts sampled for a blind second look, as at the line
+
+    @property
+    def station(self) -> Any:
+        """The CURRENT station: a recipe switch replaces it, so read it anew in every call."""
+        station = self.host.station
+        if station is None:
+            raise ApiError("refused", self.host.busy or "no station")
+        return station
+
+    @property
+    def layout(self) -> tuple[int, int] | None:
+        station = self.host.station
+        return getattr(station.recipe, "layout", None) if station is not None else None
 
     # -- who asks --------------------------------------------------------------------------------------------
     def session(self, caller: Caller) -> Session | None:
@@ -144,20 +165,42 @@ class Operations:
 
     # -- acting ----------------------------------------------------------------------------------------------
     def op_start(self, args: dict, caller: Caller) -> dict:
+        """{reason?, parts?}: start inspecting; on the simulated line its conveyor too (``parts``: that many, for
+        tests and demonstrations; refused on a real line)."""
         who = self.actor(caller, LINE_START)
+        if self.host.switching:
+            raise ApiError("refused", f"start: {self.host.busy or 'a recipe switch is running'}")
+        station = self.station
+        parts = args.get("parts")
+        if parts is not None and (station.simulator is None or not isinstance(parts, int) or parts <= 0):
+            raise ApiError("bad_request", f"parts = {parts!r}: only on the simulated line, a count > 0")
+        try:  # before the audit entry: a start the line refuses is no start
+            check_lot_required(station.config, station.line.lot, source="start")
+        except LotError as e:
+            raise ApiError("refused", f"{e} (op set_lot first)") from None
         if who is actions.NO_USERS:
-            self.station.line.start()
+            station.line.start()
         else:
-            actions.start_line(who, self.station.line, self.store, reason=args.get("reason") or "started from a client")
-        return {"running": self.station.line.running}
+            actions.start_line(who, station.line, self.store, reason=args.get("reason") or "started from a client")
+        if station.watchdog is not None:
+            station.watchdog.start()
+        if station.simulator is not None and station.simulator.join(0):  # its conveyor is not running
+            station.simulator.start(parts)
+        self.host.changed()
+        return {"running": station.line.running}
 
     def op_stop(self, args: dict, caller: Caller) -> dict:
+        """Stop inspecting (parts still arriving are rejected fail-safe); on the simulated line its conveyor stops."""
         who = self.actor(caller, LINE_STOP)
+        station = self.station
+        if station.simulator is not None:
+            station.simulator.stop(0.5)
         if who is actions.NO_USERS:
-            self.station.line.stop()
+            station.line.stop()
         else:
-            actions.stop_line(who, self.station.line, self.store, reason=args.get("reason") or "stopped from a client")
-        return {"running": self.station.line.running}
+            actions.stop_line(who, station.line, self.store, reason=args.get("reason") or "stopped from a client")
+        self.host.changed()
+        return {"running": station.line.running}
 
     def op_alarm_ack(self, args: dict, caller: Caller) -> dict:
         who = self.actor(caller, ALARM_ACKNOWLEDGE)
@@ -175,7 +218,7 @@ class Operations:
         return session
 
     def op_review_queue(self, args: dict, caller: Caller) -> dict:
-        self.reviewer(caller)
+        self.qa(caller)
         filters = QueueFilter(**{k: args[k] for k in _FILTER_KEYS if args.get(k) is not None})
         after = tuple(args["after"]) if args.get("after") else None
         page = self.review.queue(filters, sort=args.get("sort") or "confidence", after=after,
@@ -185,21 +228,16 @@ class Operations:
                 "next_after": list(page.next_after) if page.next_after else None, "open": self.review.count(filters)}
 
     def op_review_submit(self, args: dict, caller: Caller) -> dict:
-        session = self.reviewer(caller)
+        session = self.qa(caller)
         value = {k: args[k] for k in _VALUE_KEYS if args.get(k) is not None}
         label = actions.submit_label(session, self.review, int(args["part_id"]), str(args.get("verdict")),
-                                     pin=args.get("pin"), reason=args.get("reason"), **value)
+                                     pin=args.get("pin"), reason=args.get("reason"), reviewer=args.get("reviewer"),
+                                     **value)
         return asdict(label)
 
     def op_report(self, args: dict, caller: Caller) -> dict:
-        session = self.session(caller)
-        if session is None:
-            raise ApiError("unauthorized", "reports need a login")
-        try:
-            require(session, REVIEW_LABEL)
-        except PermissionDenied:
-            require(session, AUDIT_READ)
-        window = {k: args.get(k) for k in ("since", "until", "model_key")}
+        self.report_reader(caller)
+        window = {k: args.get(k) for k in ("since", "until", "model_key", "lot")}
         kind = args.get("kind") or "reviewers"
         if kind == "reviewers":
             days, totals = reviewer_report(self.store, **window)

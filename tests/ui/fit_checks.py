@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QFontMetrics, QTextDocument
-from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QAbstractSlider, QComboBox, QHeaderView, QLabel,
-                               QLayout, QLineEdit, QPushButton, QStyle, QStyleOptionButton, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QAbstractSlider, QAbstractSpinBox, QComboBox,
+                               QHeaderView, QLabel, QLayout, QLineEdit, QPushButton, QStyle, QStyleOptionButton,
+                               QWidget)
 
 MIN_TARGET_PX = 48
 SLACK_PX = 1  # rounding of fractional font advances
@@ -198,9 +199,15 @@ def _button_cut(button: QPushButton) -> str | None:
 
 
 def small_targets(root: QWidget, minimum: int = MIN_TARGET_PX) -> list[str]:
-    kinds = (QAbstractButton, QLineEdit, QComboBox, QAbstractSlider)
+    kinds = (QAbstractButton, QLineEdit, QComboBox, QAbstractSlider, QAbstractSpinBox)
     return [f"{describe(w)} {w.width()}x{w.height()}" for w in shown(root)
-            if isinstance(w, kinds) and not _in_scroll_bar(w) and (w.width() < minimum or w.height() < minimum)]
+            if isinstance(w, kinds) and not _in_scroll_bar(w) and not _inside_spin_box(w)
+            and (w.width() < minimum or w.height() < minimum)]
+
+
+def _inside_spin_box(widget: QWidget) -> bool:
+    """A spin box's own line edit: the spin box is the target."""
+    return isinstance(widget.parentWidget(), QAbstractSpinBox)
 
 
 def _in_scroll_bar(widget: QWidget) -> bool:

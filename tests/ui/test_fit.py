@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,13 +21,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from inspector.alarms import Alarm
+from inspector.api.client import Client
+from inspector.api.server import ApiServer
+from inspector.assemble import build_station
 from inspector.store import Store
 from inspector.users import UserDirectory
+from tests.api.conftest import station_config
 from tests.ui import fit_checks
 from tests.ui.conftest import box, no_frame_record
 from tests.ui.review_data import review_store
 from ui.app import StationWindow
-from ui.calibration import REASONS, CalibrationDialog
+from ui.calibration import REASONS, CalibrationDialog, for_client
 from ui.controller import StationController
 from ui.login import LoginDialog, SignDialog, open_users
 from ui.model import StationModel
@@ -40,9 +45,24 @@ ALARMS = [Alarm("camera_lost", "camera unplugged: no frame for 2.0 s (cable or p
 
 
 @pytest.fixture
-def window(qtbot, station_factory, tmp_path, boxes, parts):
-    review_store(tmp_path, boxes, parts).close()  # parts to review, in the station's own database
-    station = station_factory("cartridge-box")
+def served(tmp_path, boxes, parts):
+    """A simulated station (not started) whose database holds parts to review, served on a local socket."""
+    review_store(tmp_path, boxes, parts).close()
+    socket_dir = Path(tempfile.mkdtemp(prefix="fit", dir="/tmp"))  # unix socket paths are limited to 107 bytes
+    station = build_station(station_config(tmp_path / "data", socket_dir), simulate=True, rate_hz=20.0, seed=3)
+    server = ApiServer(station).start()
+    clients = []
+    yield station, server, clients
+    for client in clients:
+        client.close()
+    server.stop()
+    station.close()
+    shutil.rmtree(socket_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def window(qtbot, served, boxes):
+    station, server, clients = served
     with Store.open(station.store.path) as setup:
         people = UserDirectory(setup)
         people.add(None, "adam", "admin", "715493", reason="first admin")
@@ -61,6 +81,10 @@ def window(qtbot, station_factory, tmp_path, boxes, parts):
     shown["fail_safe"] = model.add(dataclasses.replace(no_frame_record(), part_id=4711))  # its cause explained
     window.shown_parts = shown
     model.set_alarms(ALARMS)
+    technician = Client.local(str(server.socket_path))  # calibration is a client of the runtime
+    technician.login("alexandra-marie-louise", "482107")
+    clients.append(technician)
+    window.technician = technician
     return window
 
 
@@ -78,13 +102,9 @@ def fits(qtbot, window, size, name: str = "") -> list[str]:
         return fit_checks.problems(window)
     top = sheets[-1]  # the one in front: what is under it is covered
     found = fit_checks.problems(top) + fit_checks.outside(window)
-    if size == SIZES[0] and top.scroll.verticalScrollBar().maximum() > 0 and not isinstance(top, CalibrationDialog):
+    if size == SIZES[0] and top.scroll.verticalScrollBar().maximum() > 0:
         found.append(f"{type(top).__name__} needs scrolling: {top.body.minimumSizeHint().height()} px tall")
     return found
-
-
-def as_technician(window) -> None:
-    window.login.keeper.set(window.login.users.login("alexandra-marie-louise", "482107"))
 
 
 def as_admin(window) -> None:
@@ -117,7 +137,7 @@ def walk(qtbot, window, size) -> dict[str, list[str]]:
                                                      window)),  # the longest name a test has
         "reason": lambda: open_sheet(SignDialog(None, "Save calibration to station.toml", list(REASONS), window,
                                                 ask_pin=False)),
-        "calibration": lambda: (as_technician(window), window.open_calibration(), window.calibration)[-1],
+        "calibration": lambda: open_sheet(CalibrationDialog(for_client(window.technician), window)),
         "audit view": lambda: (as_admin(window), window.open_audit())[-1],
         "models": window.open_models,
     }
