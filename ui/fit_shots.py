@@ -19,7 +19,7 @@ from pathlib import Path
 from inspector import shipped
 from inspector.alarms import Alarm
 from inspector.assemble import build_station
-from inspector.config import StationConfig
+from inspector.config import ApiSettings, StationConfig
 
 OUT = shipped.resource("screenshots")
 SIZE = (800, 480)
@@ -52,7 +52,10 @@ def failed_part(last):
 def shoot_fit(out: Path, parts: int = 60) -> list[Path]:
     from inspector.store import Store
     from inspector.users import UserDirectory
+    from inspector.api.client import Client
+    from inspector.api.server import ApiServer
     from ui.app import StationWindow
+    from ui.calibration import CalibrationDialog, for_client
     from ui.controller import StationController
     from ui.gui_gc import application
     from ui.login import SignDialog, open_users
@@ -62,9 +65,11 @@ def shoot_fit(out: Path, parts: int = 60) -> list[Path]:
 
     app = application()
     paths: list[Path] = []
-    with tempfile.TemporaryDirectory() as data:
-        station = build_station(StationConfig(recipe="cartridge-box", data_dir=Path(data)), simulate=True,
-                                rate_hz=20.0, seed=7)
+    with tempfile.TemporaryDirectory() as data, tempfile.TemporaryDirectory(dir="/tmp") as sockets:
+        config = StationConfig(recipe="cartridge-box", data_dir=Path(data),
+                               api=ApiSettings(socket_path=Path(sockets) / "api.sock"))
+        station = build_station(config, simulate=True, rate_hz=20.0, seed=7)
+        server = ApiServer(station).start()  # calibration is a client of the runtime
         with Store.open(station.store.path) as setup:
             people = UserDirectory(setup)
             people.add(None, "adam", "admin", "715493", reason="screenshot")
@@ -119,15 +124,21 @@ def shoot_fit(out: Path, parts: int = 60) -> list[Path]:
         sign.reason_buttons[1].click()
         grab("sign")
         sign.reject()
-        window.login.keeper.set(users.login("tess", "604319"))
-        window.open_calibration()
+        technician = Client.local(str(server.socket_path))
+        technician.login("tess", "604319")
+        calibration = CalibrationDialog(for_client(technician), window)
+        calibration.open()
         grab("calibration")
-        screen = window.calibration.screen_widget
-        screen.ask_reason()
+        screen = calibration.screen_widget
+        screen.save_button.click()  # SAVE asks the reason (after a confirmation where one is needed)
+        if screen.confirm_dialog is not None and screen.confirm_dialog.isVisible():
+            screen.confirm_dialog.yes_button.click()
         grab("reason")
         screen.reason_dialog.reject()
-        window.calibration.reject()
+        calibration.reject()
+        technician.close()
         window.close()
+        server.stop()
     return paths
 
 
