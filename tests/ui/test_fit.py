@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QPushButton
 
 from inspector.alarms import Alarm
@@ -145,6 +145,14 @@ def walk(qtbot, window, size) -> dict[str, list[str]]:
         sheet = opening()
         assert sheet is not None and sheet.isVisible(), name
         found[name] = fits(qtbot, window, size, name)
+        if name == "calibration":  # focus 0, far from the recipe's reference: SAVE asks first
+            screen = sheet.screen_widget
+            screen.sliders["focus"].entry.setValue(0)
+            screen.refresh()
+            screen.save_button.click()
+            assert screen.confirm_dialog is not None and screen.confirm_dialog.isVisible()
+            found["calibration warning"] = fits(qtbot, window, size, "calibration warning")
+            screen.confirm_dialog.reject()
         sheet.reject()
 
     window.login.keeper.set(window.login.users.login("quinn", "593268"))
@@ -189,8 +197,7 @@ def test_a_dialog_covers_the_window_with_its_buttons_in_view_and_follows_a_resiz
     qtbot.wait(30)
     assert detail.geometry() == window.rect()  # sized from the window, not from its content
     close = next(b for b in detail.findChildren(QPushButton) if b.text() == "CLOSE")
-    assert window.rect().contains(close.geometry().translated(close.mapTo(window, close.rect().topLeft())
-                                                              - close.geometry().topLeft()))
+    assert window.rect().contains(QRect(close.mapTo(window, QPoint(0, 0)), close.size()))  # in view
     window.resize(1920, 1080)
     qtbot.wait(30)
     assert window.rect().contains(detail.geometry()) and detail.height() > 900  # a dimmed margin around it
