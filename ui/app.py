@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (QHBoxLayout, QMainWindow, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
@@ -292,9 +292,10 @@ def run_window(station, *, build=None, recipes: list[str] = (), parts: int | Non
     model = StationModel()
     controller = StationController(model, station, build=build, parts=parts)
     window = StationWindow(model, controller, recipes=recipes, users=open_users(station), station_path=station_path)
-    if kiosk:
-        app.setOverrideCursor(Qt.CursorShape.BlankCursor)
-        window.showFullScreen()
+    if kiosk:  # the screen's size, frameless, with or without a window manager
+        from ui.kiosk import fill_screen
+
+        fill_screen(window)
     else:
         window.resize(*size)
         window.show()

@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from inspector.api.protocol import ApiError
 from inspector.audit import Entry
 from ui import theme
+from ui.sheet import Sheet
 
-COLUMNS = ("Time", "User", "Action", "Target", "Reason", "Before → after")
+COLUMNS = ("Time", "User", "Action", "Target", "Reason", "Change")  # before → after; one short word keeps every column narrow
 SHOWN = 100  # entries a page; VERIFY CHAIN always checks the whole trail
 MAX_FINDINGS_SHOWN = 8  # findings of the record check listed under the verdict; all of them in its tooltip
 ALL_USERS, ALL_ACTIONS = "All users", "All actions"
@@ -55,7 +56,7 @@ def action_choices(actions: list[str]) -> list[tuple[str, str]]:
     return choices + [(a, a) for a in actions if "." not in a]
 
 
-class AuditView(QDialog):
+class AuditView(Sheet):
     """The station's trail as the runtime lets the client's login read it (anyone locally without users)."""
 
     def __init__(self, client: Any, parent: QWidget | None = None, *, scale: float = 1.0):
@@ -98,16 +99,13 @@ class AuditView(QDialog):
         top.addWidget(self.who, 1)
         top.addWidget(self.what, 1)
         top.addWidget(self.where)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.result, 1)
-        for button in (self.newer_button, self.older_button, self.verify_button, self.close_button):
-            bottom.addWidget(button)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        layout.addLayout(bottom)
-        if parent is not None:
-            self.resize(parent.window().size())
+        layout.addWidget(self.result)
+        self.pin_buttons(self.newer_button, self.older_button, self.verify_button, self.close_button)
+        theme.whole_headers(self.table)
         self.reload(facets=True)
 
     # -- pages -----------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
+from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
                                QListWidgetItem, QProgressBar, QPushButton, QScrollArea, QStackedWidget, QStyle,
                                QStyledItemDelegate, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -24,6 +24,7 @@ from inspector.permissions import MODEL_APPROVE
 from ui import theme
 from ui.login import SignDialog
 from ui.models_model import ModelsModel
+from ui.sheet import Sheet
 from ui.models_text import (STATES, agreement_html, approval_text, evaluated_on, evaluation_html, evaluation_text,
                             metrics_text, who)
 
@@ -48,7 +49,7 @@ class StateCell(QStyledItemDelegate):
         painter.drawText(option.rect, Qt.AlignmentFlag.AlignCenter, index.data())
 
 
-class ModelsView(QDialog):
+class ModelsView(Sheet):
     """The screen over ``model``; ``login`` (the window's LoginGate, None without users) asks for an admin."""
 
     def __init__(self, model: ModelsModel, parent: QWidget | None = None, *, login=None, scale: float = 1.0):
@@ -127,7 +128,8 @@ class ModelsView(QDialog):
         self.pages = QStackedWidget()
         self.pages.addWidget(table_page)
         self.pages.addWidget(incoming_page)
-        layout = QVBoxLayout(self)
+        self.layout().setContentsMargins(0, 0, 0, 0)
+        layout = QVBoxLayout(self.body)
         m = round(6 * scale)
         layout.setContentsMargins(m, m, m, m)
         layout.setSpacing(m)
@@ -140,8 +142,6 @@ class ModelsView(QDialog):
         model.failed.connect(lambda text: self.say(text, "bad"))
         model.progress.connect(self.show_progress)
         model.evaluating_changed.connect(self.show_evaluating)
-        if parent is not None:
-            self.resize(parent.window().size())
         self.refresh_table()
 
     # -- showing ---------------------------------------------------------------------------------------------------
@@ -275,7 +275,6 @@ class ModelsView(QDialog):
         self.sign_dialog = SignDialog(session, what, list(reasons), self, scale=self.scale,
                                       ask_pin=session is not None)
         self.sign_dialog.accepted.connect(lambda d=self.sign_dialog: then(d))
-        self.sign_dialog.resize(self.size())
         self.sign_dialog.open()
         return self.sign_dialog
 

@@ -29,30 +29,28 @@ def part_picture(part: InspectedPart, size: QSize, banner: bool = False) -> QIma
         word, background, colour = verdict_of(part)
         band = QRect(0, size.height() - max(14, size.height() // 4), size.width(), max(14, size.height() // 4))
         painter.fillRect(band, QColor(background))
-        text = band.adjusted(4, 0, -4, 0)
-        font, number = band_font(word, f"#{part.record.part_id}", text.width(), int(band.height() * 0.7))
+        font, number = banner_font(word, f"#{part.record.part_id}", band.adjusted(4, 0, -4, 0).size())
         painter.setFont(font)
         painter.setPen(QColor(colour))
-        painter.drawText(text, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, word)
+        painter.drawText(band.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, word)
         if number:
-            painter.drawText(text, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, number)
+            painter.drawText(band.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                             number)
     painter.end()
     return out
 
 
-def band_font(word: str, number: str, width: int, size: int, *, gap: int = 6) -> tuple[QFont, str]:
-    """The bold font for a tile's band, shrunk until the verdict word and the part number fit side by side; the
-    number left out when even 9 px cannot hold both (the word never overlaps it)."""
+def banner_font(word: str, number: str, room: QSize, gap: int = 6) -> tuple[QFont, str]:
+    """The bold font for a tile's band and the number shown beside the word: the font shrinks (to 9 px) until the
+    word and the number fit side by side; where even that is too narrow the number is left out ("FAIL-SAFE #4711"
+    overlapped on a 101 px tile)."""
     font = QFont()
     font.setBold(True)
-    for px in range(max(9, size), 8, -1):
-        font.setPixelSize(px)
+    for pixels in range(max(9, int(room.height() * 0.7)), 8, -1):
+        font.setPixelSize(pixels)
         metrics = QFontMetrics(font)
-        if metrics.horizontalAdvance(word) + gap + metrics.horizontalAdvance(number) <= width:
+        if metrics.horizontalAdvance(word) + gap + metrics.horizontalAdvance(number) <= room.width():
             return font, number
-    font.setPixelSize(max(9, size))
-    while font.pixelSize() > 9 and QFontMetrics(font).horizontalAdvance(word) > width:
-        font.setPixelSize(font.pixelSize() - 1)
     return font, ""
 
 

@@ -22,6 +22,7 @@ COVERED = ("COVERED", "#f59e0b", "#000000")
 COVERED_DO = ("remove the obstruction", "or set the box aside")
 NOT_READY = ("NOT READY", "#92400e", "#ffffff")
 WORDS = [w for w, _, _ in theme.VERDICTS.values()] + [COVERED[0], NOT_READY[0], theme.STOPPED[0], theme.WAITING[0]]
+ROW_FLAGS = Qt.AlignmentFlag.AlignCenter  # one line per band, fitted (see fitted): never wrapped
 ROWS = ((0.0, 0.50), (0.50, 0.19), (0.69, 0.16), (0.85, 0.15))  # (top, share of the height): word, detail, reason, foot
 
 
@@ -133,6 +134,10 @@ class VerdictBanner(QWidget):
         self._layout()
         self.update()
 
+    def rows(self) -> list[tuple[str, QFont, QRect]]:
+        """The lines painted now as (text, font, band), each drawn centred in its band with ``ROW_FLAGS``."""
+        return [(text, font, rect) for rect, font, text in self.lines]
+
     def resizeEvent(self, event) -> None:
         h, w = max(60, self.height()), max(120, self.width())
         self.word_font = QFont(self.font())
@@ -173,5 +178,5 @@ class VerdictBanner(QWidget):
         painter.setPen(self._colour)
         for rect, font, text in self.lines:
             painter.setFont(font)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+            painter.drawText(rect, ROW_FLAGS, text)
         painter.end()

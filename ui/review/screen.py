@@ -83,7 +83,7 @@ class ReviewScreen(QWidget):
         self.audits_button = QPushButton("AUDITS", checkable=True)
         self.audits_button.clicked.connect(self.toggle_audits)
         self.audits_button.setVisible(audits is not None)
-        self.counter = QLabel(objectName="caption")
+        self.counter = QLabel(objectName="caption", wordWrap=True)  # two short lines rather than squeezed buttons
         self.message = QLabel(objectName="message")
         news = QVBoxLayout()
         news.setSpacing(0)
@@ -288,8 +288,8 @@ class ReviewScreen(QWidget):
         pending = self.model.pending_audits()
         self.audits_button.setText(f"AUDITS {pending}" if pending else "AUDITS")
         if self.model.auditing:
-            self.counter.setText(f"{pending} audits for {self.model.reviewer or 'you'} (blind second look) · "
-                                 f"{self.model.reviewed} done here")
+            self.counter.setText(f"{pending} blind audits for {self.model.reviewer or 'you'} · "
+                                 f"{self.model.reviewed} done here")  # short: whole at 800 px
             return
         total = self.review.count(self.model.filters)
         word = {"open": "to review", "reviewed": "reviewed"}.get(self.model.filters.state, "listed")
