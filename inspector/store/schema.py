@@ -275,6 +275,14 @@ def _v8_lots(db: Database) -> None:
                "(SELECT lot FROM runs WHERE end_state IS NULL ORDER BY started DESC LIMIT 1)) WHERE id = NEW.id; END")
 
 
+LABEL_UNDOES = "labels.undoes (a saved verdict undone by a new label row)"
+
+
+def _add_label_undoes(db: Database) -> None:
+    # Added at the end and NULL in older rows: the record chain's hashes of those rows stay as they were.
+    db.execute("ALTER TABLE labels ADD COLUMN undoes INTEGER")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, parts, alarms, parts_quarantine", _v1_runs_parts_alarms),
     Migration(2, "labels (QA review), parts.model_key, review queue indexes", _v2_review_labels),
@@ -287,6 +295,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "record chain (parts, labels, users, audit hashed and linked), seals, parts.image_sha256",
               create_chain_tables),
     Migration(10, REVIEW_RISK_AUDITS, add_review_risk_and_audits),
+    Migration(11, LABEL_UNDOES, _add_label_undoes),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
