@@ -12,7 +12,7 @@ from typing import Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QSizePolicy, QVBoxLayout, QWidget)
 
 from ui import theme
@@ -88,8 +88,8 @@ class Keyboard(QFrame):
     def _send(self, key: Qt.Key, text: str = "") -> None:
         if self.target is None:
             return
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(self.target, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text))
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):  # straight to the edit: a screen's shortcut
+            self.target.event(QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text))  # (Enter, D) never takes it
         self._echo()
 
     def type_text(self, text: str) -> None:
