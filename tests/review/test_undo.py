@@ -53,6 +53,7 @@ def test_undo_of_a_correction_restores_the_earlier_qa_value(review):
     undo = review.undo(3, "qa-ben", reason="miscounted", label_id=second.id)
     assert (undo.verdict, undo.count, undo.undoes) == ("correct", 22, second.id) and undo.is_truth
     assert review.latest_label(3) == undo and 3 not in open_ids(review)
+    assert [label.id for label in review.history(3)] == [first.id, second.id, undo.id]
     redo = review.undo(3, "qa-ben", reason="it was 20 after all")  # an undo can itself be undone
     assert (redo.count, redo.undoes) == (20, undo.id)
     assert [r["count"] for r in label_rows(review.store)] == [22, 20, 22, 20]
@@ -113,7 +114,8 @@ def test_the_undo_column_comes_with_a_migration_and_older_labels_keep_their_chai
         old.insert(RECORDS[3])
         with old.transaction() as conn:  # a verdict as the software before the step wrote it (no undoes column)
             cursor = conn.execute("INSERT INTO labels (part_id, reviewer, created_at, verdict, count, before) VALUES "
-                                  "(4, 'qa-anna', '2026-11-22T10:00:00.000+00:00', 'confirm', 23, '{\"source\": \"model\"}')")
+                                  "(4, 'qa-anna', '2026-11-22T10:00:00.000+00:00', 'confirm', 23, ?)",
+                                  ['{"source": "model"}'])
             chain_rows(conn, "labels", [cursor.lastrowid], "insert")
     with Store.open(path) as new:
         assert verify_records(new, images=False).ok
@@ -121,3 +123,14 @@ def test_the_undo_column_comes_with_a_migration_and_older_labels_keep_their_chai
         assert review.latest_label(4).undoes is None
         review.undo(4, "qa-anna", reason="late second thought")
         assert verify_records(new, images=False).ok  # old label rows hash as before the new column
+
+
+def test_a_shadow_model_is_no_longer_compared_with_a_qa_value_that_was_undone(store, review):
+    from inspector.store.model_tables import ModelTables
+
+    tables = ModelTables(store)
+    tables.add_shadow_results([("pkg", 6, "reject", "reject", {"p_defect": 0.9})])
+    review.submit(6, "qa-anna", "correct", label="good")
+    assert tables.shadow_agreement("pkg")["reject"]["qa"] == 1
+    review.undo(6, "qa-anna", reason="wrong part")
+    assert tables.shadow_agreement("pkg")["reject"]["qa"] == 0  # no QA value any more

@@ -367,7 +367,7 @@ class ReviewModel(QObject):
             return False
         self.undoing = target
         label, item = target
-        self.undo_needed.emit(f"Undo the {label.verdict} on part #{item.record.part_id} by {label.reviewer}")
+        self.undo_needed.emit(f"Undo the verdict on part #{item.record.part_id}: {label.verdict} by {label.reviewer}")
         return True
 
     def finish_undo(self, pin: str | None, reason: str | None) -> Label | None:

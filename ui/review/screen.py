@@ -1,5 +1,6 @@
 """The QA review screen: the queue on the left, the part in the middle, what the model said and the verdicts on the
-right; the reports one tap away; AUDITS lists the others' verdicts sampled for this reviewer's blind second look. Works with keys (Enter, D, G, I, arrows, O, P, +/−, Z) and with touch alike: the picture zooms (pinch, double tap,
+right; the reports one tap away; AUDITS lists the others' verdicts sampled for this reviewer's blind second look.
+Works with keys (Enter, D, G, I, arrows, O, P, +/−, Z) and with touch alike: the picture zooms (pinch, double tap,
 wheel) and only the POINT tool edits points; UNDO takes back unsaved edits, else the last saved verdict (a new label
 row, with a reason); names, comments and reasons are typed on the on-screen keyboard (``ui.keyboard``) or picked.
 
@@ -298,7 +299,7 @@ class ReviewScreen(QWidget):
         return self.signing
 
     def ask_undo(self, what: str):
-        """Undo of a saved verdict: a reason picked (details on the on-screen keyboard), the PIN again when logged in."""
+        """Undo of a saved verdict: a reason picked (details on the on-screen keyboard), the PIN again if logged in."""
         from ui.login import SignDialog
 
         session = self.model.session
