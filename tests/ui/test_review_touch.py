@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from inspector.actions import NO_USERS, REVIEW_UNDO
 from inspector.review import Review
 from inspector.users import UserDirectory
+from tests.api.conftest import served, socket_dir  # noqa: F401 (fixtures: a served station for the client test)
 from tests.ui.review_data import StepClock, label_rows, review_store
 from ui.keyboard import Keyboard
 from ui.review.screen import ReviewScreen
@@ -313,3 +314,35 @@ def test_an_undo_reason_gets_details_from_the_keyboard(qtbot, store):
     board.close_keyboard()
     qtbot.mouseClick(sheet.ok_button, Qt.MouseButton.LeftButton)
     assert label_rows(store.path)[-1]["comment"] == "Other: see the details: box"
+
+
+# -- a client's screen: the undo goes to the runtime's op review_undo ------------------------------------------------
+def test_a_client_screens_undo_goes_through_the_runtimes_review_undo(qtbot, served):  # noqa: F811
+    from inspector.api.client import Client
+    from inspector.review import Label, QueueFilter
+    from tests.api.conftest import PINS
+
+    station, server = served
+    client = Client.tls("127.0.0.1", server.port, fingerprint=server.fingerprint, timeout=10)
+    client.login("ana", PINS["ana"])
+
+    class OverTheApi(Review):  # what a client's adapter offers the screen for the undo
+        def undo_verdict(self, part_id, **args):
+            return Label(**client.call("review_undo", part_id=part_id, **args))
+
+    part_id = client.review_queue(state="open")["items"][0]["part"]["part_id"]
+    first = client.submit_verdict(part_id, "confirm")
+    from ui.review.model import ReviewModel
+
+    model = ReviewModel(OverTheApi(station.store), reviewer="ana")
+    model.set_filters(state="reviewed")
+    model.go(next(n for n, i in enumerate(model.items) if i.record.part_id == part_id))
+    asked = []
+    model.undo_needed.connect(asked.append)
+    assert model.undo_verdict() and f"#{part_id}" in asked[0]
+    undo = model.finish_undo(PINS["ana"], "Wrong part on show")
+    client.close()
+    assert undo is not None and (undo.undoes, undo.reviewer) == (first["id"], "ana")
+    assert part_id in [i.record.part_id for i in Review(station.store).queue(QueueFilter(), limit=100).items]
+    entries = station.store.query("SELECT user, action, signed FROM audit WHERE action = 'review.undo'")
+    assert [(e["user"], e["signed"]) for e in entries] == [("ana", 1)]

@@ -16,6 +16,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, Signal
 
 from inspector.actions import submit_label, undo_label
+from inspector.api.protocol import ApiError
 from inspector.audit import AuditError
 from inspector.qa.audits import ReviewAudits
 from inspector.qa.risk import COVERED, is_covered
@@ -378,10 +379,15 @@ class ReviewModel(QObject):
             return None
         label, item = target
         part_id = item.record.part_id
+        seconds = min(self.timer.seconds, 86399.0)
         try:
-            undo = undo_label(self.session, self.review, part_id, reason=reason, pin=pin, label_id=label.id,
-                              reviewer=self.reviewer, seconds_spent=min(self.timer.seconds, 86399.0))
-        except (ReviewError, PermissionError, PermissionDenied, LoginError, AuditError) as e:
+            remote = getattr(self.review, "undo_verdict", None)  # a client's adapter: op review_undo on the runtime
+            if remote is not None:
+                undo = remote(part_id, reason=reason, pin=pin, label_id=label.id, seconds_spent=seconds)
+            else:
+                undo = undo_label(self.session, self.review, part_id, reason=reason, pin=pin, label_id=label.id,
+                                  reviewer=self.reviewer, seconds_spent=seconds)
+        except (ReviewError, PermissionError, PermissionDenied, LoginError, AuditError, ApiError) as e:
             self.failed.emit(str(e))
             return None
         self.last_saved = None
