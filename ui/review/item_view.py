@@ -83,6 +83,8 @@ class ItemView(QWidget):
         self._image_of: int | None = None
         self._picture: QImage | None = None
         self._picture_key: tuple | None = None
+        self._overlay: Overlay | None = None
+        self._overlay_key: tuple | None = None
         self._press: tuple[QPointF, tuple[float, float], bool] | None = None  # mouse: where, centre then, dragged
         self._touch: dict | None = None
         self._last_tap: tuple[float, QPointF] | None = None
@@ -126,10 +128,15 @@ class ItemView(QWidget):
         item = self.model.current
         if item is None:
             return None
-        record: PartRecord = item.record
+        points = tuple((float(p[0]), float(p[1])) for p in self.model.points)
+        key = (item.record.part_id, points, self.model.draft.count, self.model.draft.points is None)
+        if self._overlay_key != key:  # asked several times per paint and per tap: the slot fit once
+            self._overlay, self._overlay_key = self._marks(item.record, points), key
+        return self._overlay
+
+    def _marks(self, record: PartRecord, points: tuple) -> Overlay:
         layout = recipe_layout(record.recipe)
         base = Overlay.of(record, layout=layout)
-        points = tuple((float(p[0]), float(p[1])) for p in self.model.points)
         if points != base.items:  # the reviewer's (or an earlier QA) points: where are the gaps among them?
             edited = dataclasses.replace(record, points=[[x, y, 1.0] for x, y in points])
             base = dataclasses.replace(Overlay.of(edited, layout=layout), slots_unseen=False)

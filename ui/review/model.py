@@ -105,6 +105,8 @@ class ReviewModel(QObject):
         return getattr(user, "name", None) or self._reviewer
 
     def set_reviewer(self, name: str) -> None:
+        if name.strip() != self._reviewer:
+            self.last_saved = None  # UNDO LAST is the last verdict of the person reviewing now
         self._reviewer = name.strip()
         self.reviewer_changed.emit(self.reviewer)
 

@@ -284,6 +284,8 @@ class ReviewScreen(QWidget):
 
     def set_session(self, session) -> None:
         """Who is logged in at the station now (None: nobody); verdicts are given as them."""
+        if session is not self.model.session:
+            self.model.last_saved = None  # UNDO LAST is the last verdict of the person logged in now
         self.model.session = session
         self._reviewer_changed(self.model.reviewer)
 
