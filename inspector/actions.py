@@ -263,7 +263,7 @@ def undo_label(session: Any, review: Any, part_id: int, *, reason: str, pin: str
 
     A logged-in user's undo is signed like a correction (PIN again and the reason). Without a session (a station with
     no users) ``reviewer`` names who undoes it and the trail names the station as having no users."""
-    who = actor(session, review.store, REVIEW_LABEL)
+    who = actor(None if session is NO_USERS else session, review.store, REVIEW_LABEL)
     _guard_undo(review)
     signature = None
     if who is not NO_USERS:

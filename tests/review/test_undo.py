@@ -99,9 +99,10 @@ def test_a_guarded_review_refuses_an_undo_that_bypasses_the_audit(review, qa):
     assert len(label_rows(review.store)) == 1
 
 
-def test_without_users_the_undo_names_the_reviewer_and_the_trail_says_no_users(store, review):
+@pytest.mark.parametrize("session", [None, NO_USERS], ids=["no session", "NO_USERS (the API's local socket)"])
+def test_without_users_the_undo_names_the_reviewer_and_the_trail_says_no_users(store, review, session):
     review.submit(2, "dana", "confirm")
-    undo = undo_label(None, review, 2, reason="wrong box", reviewer="dana")
+    undo = undo_label(session, review, 2, reason="wrong box", reviewer="dana")
     assert undo.reviewer == "dana"
     (entry,) = [e for e in audit.entries(store) if e.action == REVIEW_UNDO]
     assert (entry.user, entry.role) == (NO_USERS.name, NO_USERS.role)

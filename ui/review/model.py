@@ -385,7 +385,8 @@ class ReviewModel(QObject):
         try:
             remote = getattr(self.review, "undo_verdict", None)  # a client's adapter: op review_undo on the runtime
             if remote is not None:
-                undo = remote(part_id, reason=reason, pin=pin, label_id=label.id, seconds_spent=seconds)
+                undo = remote(part_id, reason=reason, pin=pin, label_id=label.id, seconds_spent=seconds,
+                              reviewer=None if self.session is not None else self.reviewer)
             else:
                 undo = undo_label(self.session, self.review, part_id, reason=reason, pin=pin, label_id=label.id,
                                   reviewer=self.reviewer, seconds_spent=seconds)
