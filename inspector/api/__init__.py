@@ -78,6 +78,10 @@ Operations (``op``; who may; result)
     review_submit    review.label (qa) {part_id, verdict, label|count|points|defect_box, comment, seconds_spent,
                      pin, reason}: through ``actions.submit_label``, so the label row and its audit entry are those
                      of the line screen; a correction is signed (pin and reason)
+    review_undo      review.label (qa) {part_id, reason, pin, label_id?, seconds_spent?}: undo the part's latest verdict
+                     through ``actions.undo_label``: a NEW label row (``undoes`` = the row undone) restoring the value
+                     before it (an earlier QA value, or none: the part is open again); signed (pin and reason) and
+                     audited as ``review.undo``; ``label_id`` (the verdict the client shows) is refused when stale
     report           review.label or audit.read {kind: reviewers|agreement, since, until, model_key}
     audit            audit.read (qa, admin) {limit}: entries newest first; {verify: true}: the chain's verdict
     review_count     review.label {the review_queue filters, lot} -> {count}

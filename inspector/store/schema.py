@@ -277,6 +277,14 @@ def _v8_lots(db: Database) -> None:
                "(SELECT lot FROM runs WHERE end_state IS NULL ORDER BY started DESC LIMIT 1)) WHERE id = NEW.id; END")
 
 
+LABEL_UNDOES = "labels.undoes (a saved verdict undone by a new label row)"
+
+
+def _add_label_undoes(db: Database) -> None:
+    # Added at the end and NULL in older rows: the record chain's hashes of those rows stay as they were.
+    db.execute("ALTER TABLE labels ADD COLUMN undoes INTEGER")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, parts, alarms, parts_quarantine", _v1_runs_parts_alarms),
     Migration(2, "labels (QA review), parts.model_key, review queue indexes", _v2_review_labels),
@@ -290,7 +298,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               create_chain_tables),
     Migration(10, REVIEW_RISK_AUDITS, add_review_risk_and_audits),
     Migration(11, COUNTER_PERIODS, create_counter_periods),
-    Migration(12, LABEL_AUDIT, audit_unaudited_labels),
+    Migration(12, LABEL_UNDOES, _add_label_undoes),
+    Migration(13, LABEL_AUDIT, audit_unaudited_labels),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
