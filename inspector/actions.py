@@ -16,6 +16,7 @@ from inspector import audit
 from inspector.manifest import PackageError
 from inspector.models import audit_trail
 from inspector.config import Recipe, parse_recipe
+from inspector.review import REVIEW_UNDO
 from inspector.permissions import (ALARM_ACKNOWLEDGE, AUDIT_READ, LINE_START, LINE_STOP, MODEL_APPROVE, RECIPE_EDIT,
                                    RECIPE_SWITCH, REVIEW_LABEL, PermissionDenied, require, roles_for)
 
@@ -232,7 +233,6 @@ _reviewer: contextvars.ContextVar[tuple[Any, audit.Signature | None] | None] = c
     "reviewer", default=None)
 
 
-REVIEW_UNDO = "review.undo"  # the audit trail's action for an undone verdict (allowed to whoever may label)
 _undoing: contextvars.ContextVar[tuple[Any, audit.Signature | None] | None] = contextvars.ContextVar(
     "undoing", default=None)
 

@@ -402,6 +402,7 @@ class Review:
         return result
 
 
+REVIEW_UNDO = "review.undo"  # the audit trail's action for an undone verdict (allowed to whoever may label)
 TYPED_ROLE = "no login"  # the name is as typed: no PIN checked it
 
 
@@ -510,8 +511,6 @@ def _box(box: Sequence[int] | None) -> list[int] | None:
 
 def audit_undo_as_typed(conn: Any, undo: Label, undone: Label, record: PartRecord) -> None:
     """The audit entry of an undo written without a session: the reviewer named as typed."""
-    from inspector.permissions import REVIEW_UNDO
-
     before = {"label_id": undone.id, "verdict": undone.verdict, **undone.value}
     audit.append(conn, TypedReviewer(undo.reviewer), REVIEW_UNDO, f"part:{undo.part_id}", before,
                  {"label_id": undo.id, **undo.value}, undo.comment)
