@@ -14,26 +14,28 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QStyle, QStyleOptionButton, QVBoxLayout, QWidget
 
 from inspector.alarms import Alarm
+from ui.i18n import tr, tr_noop
 from ui.model import StationModel
 
-TITLES = {
-    "camera_lost": "CAMERA LOST",
-    "no_frame": "NO CAMERA FRAME",
-    "model_error": "MODEL ERROR",
-    "late_decision": "DECISIONS LATE",
-    "queue_full": "INSPECTION QUEUE FULL",
-    "record_dropped": "RECORD NOT SAVED",
-    "storage_error": "STORAGE ERROR",
-    "disk_low": "DISK NEARLY FULL",
-    "model_refused": "MODEL REFUSED",
-    "disk_critical": "DISK FULL",
-    "record_not_durable": "RECORDS NOT SAVED: NO PART PASSES",
-    "file_access": "FILES READABLE BY OTHERS",
-    "station": "STATION",
+TITLES = {  # alarm kind -> its title (tr() where shown); the message under it is the runtime's, in English
+    "camera_lost": tr_noop("CAMERA LOST"),
+    "no_frame": tr_noop("NO CAMERA FRAME"),
+    "model_error": tr_noop("MODEL ERROR"),
+    "late_decision": tr_noop("DECISIONS LATE"),
+    "queue_full": tr_noop("INSPECTION QUEUE FULL"),
+    "record_dropped": tr_noop("RECORD NOT SAVED"),
+    "storage_error": tr_noop("STORAGE ERROR"),
+    "disk_low": tr_noop("DISK NEARLY FULL"),
+    "model_refused": tr_noop("MODEL REFUSED"),
+    "disk_critical": tr_noop("DISK FULL"),
+    "record_not_durable": tr_noop("RECORDS NOT SAVED: NO PART PASSES"),
+    "file_access": tr_noop("FILES READABLE BY OTHERS"),
+    "station": tr_noop("STATION"),
 }
 SHOWN = 3  # the most rows; more alarms than rows fold into the last button
 ROW_HEIGHT = 480  # one row of alarms per this many px of window height
-TAP = "▸ TAP TO ACKNOWLEDGE"
+TAP = tr_noop("TAP TO ACKNOWLEDGE")
+TAP_SHORT = tr_noop("TAP")
 
 
 def alarm_title(alarm: Alarm, more: int = 0) -> str:
@@ -43,18 +45,19 @@ def alarm_title(alarm: Alarm, more: int = 0) -> str:
         clock = datetime.fromisoformat(alarm.raised_at).astimezone().strftime("%H:%M:%S")
     except ValueError:
         clock = ""
-    waiting = f"  ·  +{more} more" if more > 0 else ""
-    return f"⚠ {TITLES.get(alarm.kind, alarm.kind.upper())}{repeat}  {clock}{waiting}"
+    waiting = "  ·  " + tr("+{n} more").format(n=more) if more > 0 else ""
+    title = tr(TITLES[alarm.kind]) if alarm.kind in TITLES else alarm.kind.upper()
+    return f"⚠ {title}{repeat}  {clock}{waiting}"
 
 
 def alarm_text(alarm: Alarm, metrics: QFontMetrics | None = None, width: int = 10_000, more: int = 0) -> str:
     """The button's two lines, each fitted to ``width`` px in ``metrics`` (no fitting without metrics)."""
-    title, message = alarm_title(alarm, more), alarm.message
+    title, message, tap_full = alarm_title(alarm, more), alarm.message, "▸ " + tr(TAP)
     if metrics is None:
-        return f"{title}   {TAP}\n{message}"
+        return f"{title}   {tap_full}\n{message}"
     spaces = metrics.horizontalAdvance(" ")
     room = width - metrics.horizontalAdvance(title)
-    tap = TAP if room >= metrics.horizontalAdvance(TAP) + 3 * spaces else "▸ TAP"
+    tap = tap_full if room >= metrics.horizontalAdvance(tap_full) + 3 * spaces else "▸ " + tr(TAP_SHORT)
     pad = max(3, (width - metrics.horizontalAdvance(title) - metrics.horizontalAdvance(tap)) // spaces)
     first = f"{title}{' ' * pad}{tap}"
     while metrics.horizontalAdvance(first) > width and pad > 3:

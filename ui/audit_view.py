@@ -16,12 +16,15 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 from inspector.api.protocol import ApiError
 from inspector.audit import Entry
 from ui import theme
+from ui.i18n import tr, tr_noop
+
 from ui.sheet import Sheet
 
-COLUMNS = ("Time", "User", "Action", "Target", "Reason", "Change")  # before → after; one short word keeps every column narrow
+COLUMNS = (tr_noop("Time"), tr_noop("User"), tr_noop("Action"), tr_noop("Target"), tr_noop("Reason"),
+           tr_noop("Change"))  # before → after; one short word keeps every column narrow (headers: tr() each)
 SHOWN = 100  # entries a page; VERIFY CHAIN always checks the whole trail
 MAX_FINDINGS_SHOWN = 8  # findings of the record check listed under the verdict; all of them in its tooltip
-ALL_USERS, ALL_ACTIONS = "All users", "All actions"
+ALL_USERS, ALL_ACTIONS = tr_noop("All users"), tr_noop("All actions")
 
 
 def change_text(entry: Entry) -> str:
@@ -47,11 +50,11 @@ def action_choices(actions: list[str]) -> list[tuple[str, str]]:
     """(shown, filter) for the action pick list: each kind of change (``model.``: all model changes) before the
     actions of that kind."""
     kinds = sorted({a.split(".")[0] for a in actions if "." in a})
-    choices = [(ALL_ACTIONS, "")]
+    choices = [(tr(ALL_ACTIONS), "")]
     for kind in kinds:
         mine = [a for a in actions if a.startswith(kind + ".")]
         if len(mine) > 1:
-            choices.append((f"{kind} (all)", f"{kind}."))
+            choices.append((tr("{kind} (all)").format(kind=kind), f"{kind}."))
         choices += [(a, a) for a in mine]
     return choices + [(a, a) for a in actions if "." not in a]
 
@@ -67,12 +70,12 @@ class AuditView(Sheet):
         self.newer: list[int | None] = []  # the pages before this one, to go back
         self.next_before: int | None = None
         self.total = self.skipped = 0
-        self.setWindowTitle("Audit trail")
+        self.setWindowTitle(tr("Audit trail"))
         touch = max(theme.TOUCH_MIN_PX, round(48 * scale))
         self.setStyleSheet(theme.style_sheet(scale)
                            + f"QComboBox {{ min-height: {touch}px; font-size: {round(14 * scale)}px; }}")
         self.table = QTableWidget(0, len(COLUMNS), objectName="audit")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
@@ -86,16 +89,16 @@ class AuditView(Sheet):
         self.what.activated.connect(lambda _=0: self.first_page())
         self.where = QLabel(objectName="caption")
         self.result = QLabel(objectName="status", wordWrap=True)
-        self.newer_button = QPushButton("◀  NEWER", objectName="auditNewer")
+        self.newer_button = QPushButton("◀  " + tr("NEWER"), objectName="auditNewer")
         self.newer_button.clicked.connect(self.newer_page)
-        self.older_button = QPushButton("OLDER  ▶", objectName="auditOlder")
+        self.older_button = QPushButton(tr("OLDER") + "  ▶", objectName="auditOlder")
         self.older_button.clicked.connect(self.older_page)
-        self.verify_button = QPushButton("VERIFY CHAIN", objectName="start")
+        self.verify_button = QPushButton(tr("VERIFY CHAIN"), objectName="start")
         self.verify_button.clicked.connect(self.verify)
-        self.close_button = QPushButton("CLOSE")
+        self.close_button = QPushButton(tr("CLOSE"))
         self.close_button.clicked.connect(self.accept)
         top = QHBoxLayout()
-        top.addWidget(QLabel("AUDIT TRAIL", objectName="title"))
+        top.addWidget(QLabel(tr("AUDIT TRAIL"), objectName="title"))
         top.addWidget(self.who, 1)
         top.addWidget(self.what, 1)
         top.addWidget(self.where)
@@ -147,7 +150,7 @@ class AuditView(Sheet):
     def _fill_choices(self, facets: dict[str, list[str]]) -> None:
         user, action = self.who.currentData(), self.what.currentData()
         self.who.clear()
-        self.who.addItem(ALL_USERS, "")
+        self.who.addItem(tr(ALL_USERS), "")
         for name in facets["users"]:
             self.who.addItem(name, name)
         self.what.clear()
@@ -160,14 +163,15 @@ class AuditView(Sheet):
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
             who = f"{entry.user} ({entry.role})"
-            reason = entry.reason + ("  ✍ signed" if entry.signed else "")
+            reason = entry.reason + ("  ✍ " + tr("signed") if entry.signed else "")
             for column, text in enumerate((entry.time.replace("T", " ")[:19], who, entry.action, entry.target,
                                            reason, change_text(entry))):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(row, column, item)
-        self.where.setText(f"{self.skipped + 1}–{self.skipped + len(self.entries)} of {self.total}" if self.entries
-                           else f"0 of {self.total}")
+        self.where.setText(tr("{first}–{last} of {total}").format(
+            first=self.skipped + 1, last=self.skipped + len(self.entries), total=self.total) if self.entries
+            else tr("0 of {total}").format(total=self.total))
         self.newer_button.setEnabled(bool(self.newer))
         self.older_button.setEnabled(self.next_before is not None)
 
@@ -186,19 +190,21 @@ class AuditView(Sheet):
         findings = records["findings"]
         shown = findings[:MAX_FINDINGS_SHOWN]
         more = len(findings) - len(shown)
-        details = "".join(f"\n{finding}" for finding in shown) + (f"\n… and {more} more" if more > 0 else "")
+        details = "".join(f"\n{finding}" for finding in shown) + (
+            "\n… " + tr("and {n} more").format(n=more) if more > 0 else "")
         self.result.setToolTip("\n".join(findings) or records["summary"])
         if chain["ok"]:
             self.reload()
-            self._say(f"Chain OK: {chain['entries']} entries, none changed, deleted or reordered\n"
-                      f"{records['summary']}{details}", "ok" if records["ok"] else "bad")
+            self._say(tr("Chain OK: {n} entries, none changed, deleted or reordered").format(n=chain["entries"])
+                      + f"\n{records['summary']}{details}", "ok" if records["ok"] else "bad")
             return bool(records["ok"])
         broken = chain["broken"]
         self.who.setCurrentIndex(0)
         self.what.setCurrentIndex(0)
         self.before, self.newer = broken["entry_id"] + 1, [None]  # its page starts at it; NEWER leads back
         self.reload()
-        self._say(f"Chain BROKEN at {broken['text']}\n{records['summary']}{details}", "bad")
+        self._say(tr("Chain BROKEN at {where}").format(where=broken["text"]) + f"\n{records['summary']}{details}",
+                  "bad")
         row = self.row_of(broken["entry_id"])
         if row is not None:
             self.table.selectRow(row)

@@ -23,12 +23,15 @@ from ui import theme
 from ui.calibration_io import IoPanel
 from ui.calibration_remote import Preview, RemoteCalibration
 from ui.calibration_controls import ControlPanel
-from ui.calibration_widgets import ConfirmDialog, Histogram, RoiPreview
+from ui.i18n import tr, tr_noop
+
+from ui.calibration_widgets import ConfirmDialog, Histogram, RoiPreview, control_label
 from ui.login import SignDialog
 from ui.sheet import Sheet
 
-REASONS = ("New camera, lens or light", "Image drifted (focus / exposure)", "Product or fixture change",
-           "Conveyor or pusher timing changed", "Routine check")
+REASONS = (tr_noop("New camera, lens or light"), tr_noop("Image drifted (focus / exposure)"),
+           tr_noop("Product or fixture change"), tr_noop("Conveyor or pusher timing changed"),
+           tr_noop("Routine check"))  # shown (and audited) in the window's language
 REFRESH_MS = 150
 log = logging.getLogger(__name__)
 
@@ -65,7 +68,7 @@ class CalibrationScreen(QWidget):
         self.warning_label.setWordWrap(True)
         self.warning_label.setStyleSheet("color: #fbbf24; font-weight: 700;")
         self.histogram = Histogram()
-        self.clear_roi_button = QPushButton("WHOLE FRAME")
+        self.clear_roi_button = QPushButton(tr("WHOLE FRAME"))
         self.clear_roi_button.clicked.connect(lambda: self.set_roi(None))
 
         self.panel = ControlPanel(self.controls, opened["resolutions"], self.reference)
@@ -95,21 +98,21 @@ class CalibrationScreen(QWidget):
                           budget_s=opened["inference_budget_s"])
         self.io.message.connect(self.say)
         self.tabs = QTabWidget()
-        self.tabs.addTab(camera_tab, "CAMERA")
-        self.tabs.addTab(self.io, "I/O + TIMING")
+        self.tabs.addTab(camera_tab, tr("CAMERA"))
+        self.tabs.addTab(self.io, tr("I/O + TIMING"))
         self.tabs.setStyleSheet(f"QTabBar::tab {{ min-height: {theme.TOUCH_MIN_PX}px; min-width: 140px; "
                                 "padding: 0 12px; font-weight: 700; background: #1f2630; }"
                                 "QTabBar::tab:selected { background: #3b4656; }")
 
         self.message = QLabel(objectName="status")
         self.message.setWordWrap(True)
-        self.save_button = QPushButton("SAVE", objectName="start")
+        self.save_button = QPushButton(tr("SAVE"), objectName="start")
         self.save_button.clicked.connect(self.ask_save)
         self.reason_dialog: SignDialog | None = None
         self.confirm_dialog: ConfirmDialog | None = None
-        self.restore_button = QPushButton("RESTORE")
+        self.restore_button = QPushButton(tr("RESTORE"))
         self.restore_button.clicked.connect(self.restore)
-        self.close_button = QPushButton("CLOSE")
+        self.close_button = QPushButton(tr("CLOSE"))
         self.close_button.clicked.connect(self.finish)
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
@@ -124,7 +127,8 @@ class CalibrationScreen(QWidget):
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.tick)
         self.timer.start(REFRESH_MS)
-        self.say(f"opened with the camera's values; SAVE applies and writes {self.path.rsplit('/', 1)[-1]}", False)
+        self.say(tr("opened with the camera's values; SAVE applies and writes {file}").format(
+            file=self.path.rsplit("/", 1)[-1]), False)
 
     # -- trial controls ----------------------------------------------------------------------------------------
     def set_control(self, name: str, value: float) -> bool:
@@ -136,7 +140,8 @@ class CalibrationScreen(QWidget):
             return False
         self.panel.show_values(self.controls, sliders=False)
         spec = RANGES[name]
-        self.say(f"trying {spec.label.lower()} {value:g}{spec.unit and ' ' + spec.unit} (not applied)", False)
+        self.say(tr("trying {control} {value} (not applied)").format(
+            control=control_label(spec).lower(), value=f"{value:g}{spec.unit and ' ' + spec.unit}"), False)
         return True
 
     def set_resolution(self, width: int, height: int) -> bool:
@@ -151,7 +156,7 @@ class CalibrationScreen(QWidget):
             x, y, w, h = self.roi
             self.set_roi((int(x * sx), int(y * sy), int(w * sx), int(h * sy)), quiet=True)
         self.panel.show_values(self.controls, sliders=False)
-        self.say(f"trying resolution {width} x {height} (not applied)", False)
+        self.say(tr("trying resolution {width} x {height} (not applied)").format(width=width, height=height), False)
         return True
 
     def _refused(self, text: str) -> None:
@@ -171,7 +176,7 @@ class CalibrationScreen(QWidget):
         self.preview.roi = self.roi
         self.preview.update()
         if not quiet:
-            self.say("roi " + (" ".join(map(str, self.roi)) if self.roi else "whole frame"), False)
+            self.say(tr("roi") + " " + (" ".join(map(str, self.roi)) if self.roi else tr("whole frame")), False)
         return True
 
     # -- preview -----------------------------------------------------------------------------------------------
@@ -203,17 +208,18 @@ class CalibrationScreen(QWidget):
         self.last, self.running = preview, preview.running
         self.preview.show_frame(preview.image, preview.frame_size)
         self.last_focus, self.last_exposure = preview.focus_score, preview.exposure
-        self.focus_label.setText(f"Focus {preview.focus_score:,.0f}")
+        self.focus_label.setText(tr("Focus {score}").format(score=f"{preview.focus_score:,.0f}"))
         if preview.mode == "camera":
-            self.mode_label.setText("PREVIEW on the camera (line stopped)")
+            self.mode_label.setText(tr("PREVIEW on the camera (line stopped)"))
             self.mode_label.setStyleSheet("color: #86efac;")
         else:
-            missing = f"; {', '.join(preview.not_previewed)} shown only with the line stopped" \
-                if preview.not_previewed else ""
-            self.mode_label.setText(f"LINE RUNNING: preview drawn on its last frame, camera untouched{missing}")
+            missing = "; " + tr("{controls} shown only with the line stopped").format(
+                controls=", ".join(preview.not_previewed)) if preview.not_previewed else ""
+            self.mode_label.setText(tr("LINE RUNNING: preview drawn on its last frame, camera untouched") + missing)
             self.mode_label.setStyleSheet("color: #fbbf24; font-weight: 700;")
         exp = preview.exposure
-        text = f"mean {exp['mean']:.0f}   clipped dark {exp['dark_fraction']:.1%}   white {exp['bright_fraction']:.1%}"
+        text = tr("mean {mean}   clipped dark {dark}   white {white}").format(
+            mean=f"{exp['mean']:.0f}", dark=f"{exp['dark_fraction']:.1%}", white=f"{exp['bright_fraction']:.1%}")
         self.exposure_label.setText("⚠ " + " · ".join(exp["warnings"]) if exp["warnings"] else text)
         self.exposure_label.setStyleSheet("color: #fbbf24;" if exp["warnings"] else "")
         self.warning_label.setText("⚠ " + "\n⚠ ".join(preview.warnings) if preview.warnings else "")
@@ -234,16 +240,17 @@ class CalibrationScreen(QWidget):
             return self._ask_reason(False, False)
         lines = list(warnings)
         if running:
-            lines.insert(0, "The line is running: the camera changes for the next parts as soon as this is applied. "
-                            "Stopping the line first is safer.")
-        title = "Apply to the running line?" if running else "Save values far from the reference?"
-        self.confirm_dialog = ConfirmDialog(title, lines, "APPLY ANYWAY" if running else "SAVE ANYWAY", self)
+            lines.insert(0, tr("The line is running: the camera changes for the next parts as soon as this is "
+                               "applied. Stopping the line first is safer."))
+        title = tr("Apply to the running line?") if running else tr("Save values far from the reference?")
+        self.confirm_dialog = ConfirmDialog(title, lines, tr("APPLY ANYWAY") if running else tr("SAVE ANYWAY"), self)
         self.confirm_dialog.accepted.connect(lambda: self._ask_reason(running, bool(warnings)))
         self.confirm_dialog.open()
         return self.confirm_dialog
 
     def _ask_reason(self, confirm: bool, accept_warnings: bool) -> SignDialog:
-        self.reason_dialog = SignDialog(self.session, f"Save calibration to {self.path}", list(REASONS), self,
+        self.reason_dialog = SignDialog(self.session, tr("Save calibration to {path}").format(path=self.path),
+                                        [tr(reason) for reason in REASONS], self,
                                         ask_pin=False)
         self.reason_dialog.accepted.connect(
             lambda d=self.reason_dialog: self.save(d.reason, confirm=confirm, accept_warnings=accept_warnings))
@@ -260,8 +267,10 @@ class CalibrationScreen(QWidget):
             return False
         self.applied = self.controls = CameraControls(**done["controls"])
         refused = done.get("refused") or {}
-        note = "; camera did not take: " + "; ".join(f"{k}: {v}" for k, v in refused.items()) if refused else ""
-        self.say(f"applied and saved to {done['saved']} ({done['note']}){note}", bool(refused))
+        note = "; " + tr("camera did not take:") + " " + "; ".join(f"{k}: {v}" for k, v in refused.items()) \
+            if refused else ""
+        self.say(tr("applied and saved to {path} ({note})").format(path=done["saved"], note=done["note"]) + note,
+                 bool(refused))
         return True
 
     def restore(self) -> bool:
@@ -276,7 +285,7 @@ class CalibrationScreen(QWidget):
         self.preview.roi = self.roi
         self.io.set_values(saved["travel_s"], saved["pulse_s"])
         self._show_controls()
-        self.say("the saved values, as a preview: SAVE applies them", False)
+        self.say(tr("the saved values, as a preview: SAVE applies them"), False)
         return True
 
     def _show_controls(self) -> None:
@@ -314,7 +323,7 @@ class CalibrationDialog(Sheet):
 
     def __init__(self, screen: CalibrationScreen, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Calibration")
+        self.setWindowTitle(tr("Calibration"))
         self.screen_widget = screen
         self.layout().setContentsMargins(0, 0, 0, 0)  # the screen is the whole sheet, its own buttons in it
         layout = QVBoxLayout(self.body)

@@ -10,11 +10,12 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QStac
 
 from inspector.camera_controls import RANGES, CameraControls
 from ui import theme
-from ui.calibration_widgets import ControlSlider
+from ui.calibration_widgets import ControlSlider, control_label
+from ui.i18n import tr, tr_noop
 from ui.number_pad import NumberPad
 
 SLIDERS = ("exposure", "gain", "focus", "wb_temperature", "brightness", "fps")  # most used first
-TILE_NAMES = {"wb_temperature": "White bal."}
+TILE_NAMES = {"wb_temperature": tr_noop("White bal.")}  # a shorter name on the tile (tr() where shown)
 TILE_STYLE = ("QPushButton { text-align: left; padding: 0 6px; font-weight: 600; }"
               "QPushButton:checked { background: #3b4656; border: 2px solid #3b82f6; }")
 COLUMNS = 3
@@ -49,15 +50,17 @@ class ControlPanel(QWidget):
         self.size_page = QWidget()
         size_column = QVBoxLayout(self.size_page)
         size_column.setContentsMargins(0, 0, 0, 0)
-        size_column.addWidget(QLabel("Resolution (width x height)", objectName="caption"))
+        size_column.addWidget(QLabel(tr("Resolution (width x height)"), objectName="caption"))
         size_column.addWidget(self.resolution)
         self.editor.addWidget(self.size_page)
         self.size_tile = self._tile(lambda _=False: self.pick("size"))
         tiles.addWidget(self.size_tile, len(SLIDERS) // COLUMNS, len(SLIDERS) % COLUMNS)
 
-        self.reference_label = QLabel(f"reference ({reference['source']}): focus {_g(reference.get('focus'))} "
-                                      f"±{reference['focus_tolerance']:g}, exposure {_g(reference.get('exposure'))} "
-                                      f"ms ×/÷{reference['exposure_factor']:g}", objectName="dim", wordWrap=True)
+        self.reference_label = QLabel(tr("reference ({source}): focus {focus} ±{tolerance}, exposure {exposure} ms "
+                                         "×/÷{factor}").format(
+            source=reference["source"], focus=_g(reference.get("focus")), tolerance=f"{reference['focus_tolerance']:g}",
+            exposure=_g(reference.get("exposure")), factor=f"{reference['exposure_factor']:g}"),
+            objectName="dim", wordWrap=True)
         main = QWidget()
         column = QVBoxLayout(main)
         column.setSpacing(4)
@@ -103,14 +106,15 @@ class ControlPanel(QWidget):
             index = self.resolution.count() - 1
         self.resolution.setCurrentIndex(index)
         for name, tile in self.tiles.items():
-            tile.setText(f"{TILE_NAMES.get(name, RANGES[name].label)}\n{self.sliders[name].text()}")
-        self.size_tile.setText(f"Size\n{controls.width} x {controls.height}")
+            short = tr(TILE_NAMES[name]) if name in TILE_NAMES else control_label(RANGES[name])
+            tile.setText(f"{short}\n{self.sliders[name].text()}")
+        self.size_tile.setText(tr("Size") + f"\n{controls.width} x {controls.height}")
 
     def type_value(self, name: str) -> None:
         """The number pad over the tiles, for control ``name`` in its shown unit (ms, dB, K)."""
         slider = self.sliders[name]
         self.typing = name
-        self.pad.ask(slider.spec.label, slider.shown(slider.value), slider.shown(slider.spec.low),
+        self.pad.ask(control_label(slider.spec), slider.shown(slider.value), slider.shown(slider.spec.low),
                      slider.shown(slider.spec.high), unit=slider.dial.unit, decimals=slider.dial.decimals)
         self.pages.setCurrentWidget(self.pad)
 

@@ -12,6 +12,7 @@ from inspector.api.protocol import ApiError
 from inspector.calibration import CalibrationError, check_pulse
 from inspector.camera_controls import Range
 from ui.calibration_widgets import ControlSlider, Lamp
+from ui.i18n import tr
 
 PULSE = Range("pulse", 0.01, 0.5, 0.05, "s", 0.005, "Pusher pulse")
 TRIALS = 5
@@ -32,17 +33,17 @@ class IoPanel(QWidget):
         self.lamp = Lamp()
         self.pulse = ControlSlider(PULSE, pulse_s)
         self.pulse.moved.connect(self._pulse_moved)
-        self.fire_button = QPushButton("FIRE PUSHER ONCE", objectName="fire")
+        self.fire_button = QPushButton(tr("FIRE PUSHER ONCE"), objectName="fire")
         self.fire_button.clicked.connect(self.fire)
         self.travel_label = QLabel(objectName="title")
         self.budget_label = QLabel(objectName="dim")
         self.budget_label.setWordWrap(True)
 
-        self.start_button = QPushButton("START TRAVEL MEASUREMENT")
+        self.start_button = QPushButton(tr("START TRAVEL MEASUREMENT"))
         self.start_button.clicked.connect(self.start_measurement)
-        self.confirm_button = QPushButton("PART AT PUSHER", objectName="start")
+        self.confirm_button = QPushButton(tr("PART AT PUSHER"), objectName="start")
         self.confirm_button.clicked.connect(self.confirm)
-        self.use_button = QPushButton("USE RESULT")
+        self.use_button = QPushButton(tr("USE RESULT"))
         self.use_button.clicked.connect(self.use_result)
         self.step = QLabel(objectName="caption")
         self.step.setWordWrap(True)
@@ -94,11 +95,11 @@ class IoPanel(QWidget):
 
     def fire(self) -> None:
         if self._ask("fire", pulse_s=self.pulse_s, travel_s=self.travel_s):
-            self.message.emit(f"pusher fired once for {self.pulse_s * 1000:.0f} ms", False)
+            self.message.emit(tr("pusher fired once for {ms} ms").format(ms=f"{self.pulse_s * 1000:.0f}"), False)
 
     def start_measurement(self) -> None:
         if self._ask("travel_start", trials=TRIALS):
-            self.message.emit("measuring: run parts one at a time", False)
+            self.message.emit(tr("measuring: run parts one at a time"), False)
 
     def stop_measurement(self) -> None:
         self._ask("travel_stop")
@@ -121,7 +122,8 @@ class IoPanel(QWidget):
         self.travel_s = result["accepted_s"]
         self.stop_measurement()
         self.travel_changed.emit(self.travel_s)
-        self.message.emit(f"travel time {self.travel_s:.3f} s taken (SAVE to keep it)", False)
+        self.message.emit(tr("travel time {seconds} s taken (SAVE to keep it)").format(seconds=f"{self.travel_s:.3f}"),
+                          False)
         self.refresh()
 
     def set_values(self, travel_s: float, pulse_s: float) -> None:
@@ -131,23 +133,27 @@ class IoPanel(QWidget):
 
     def refresh(self) -> None:
         self.lamp.set_state(bool(self.state.get("beam_broken")))
-        self.travel_label.setText(f"Travel {self.travel_s:.3f} s")
-        self.budget_label.setText(f"inference budget {self.budget_s:.3f} s (frame wait + models); "
-                                  "the travel must be longer")
+        self.travel_label.setText(tr("Travel {seconds} s").format(seconds=f"{self.travel_s:.3f}"))
+        self.budget_label.setText(tr("inference budget {seconds} s (frame wait + models); the travel must be longer")
+                                  .format(seconds=f"{self.budget_s:.3f}"))
         m = self.state.get("measurement")
         self.confirm_button.setEnabled(bool(m) and m["confirm_by_hand"] and not m["done"])
         self.use_button.setEnabled(bool(m) and m["result"] is not None)
         if not m:
-            self.step.setText("Stop the line, tap START, then send parts one at a time.")
+            self.step.setText(tr("Stop the line, tap START, then send parts one at a time."))
             self.trials_label.setText("")
             return
         n = len(m["trials"])
         if m["done"]:
-            self.step.setText(f"{n} trials done: {m['result']['message']}")
+            self.step.setText(tr("{n} trials done: {result}").format(n=n, result=m["result"]["message"]))
         elif not m["confirm_by_hand"]:
-            self.step.setText(f"Trial {n + 1} of {m['wanted']}: the sensor at the pusher times each part.")
+            self.step.setText(tr("Trial {n} of {wanted}: the sensor at the pusher times each part.").format(
+                n=n + 1, wanted=m["wanted"]))
         elif m["waiting"]:
-            self.step.setText(f"Trial {n + 1} of {m['wanted']}: tap PART AT PUSHER when it reaches the pusher.")
+            self.step.setText(tr("Trial {n} of {wanted}: tap PART AT PUSHER when it reaches the pusher.").format(
+                n=n + 1, wanted=m["wanted"]))
         else:
-            self.step.setText(f"Trial {n + 1} of {m['wanted']}: send a part through the beam.")
-        self.trials_label.setText("trials: " + ", ".join(f"{t:.3f}" for t in m["trials"]) if m["trials"] else "")
+            self.step.setText(tr("Trial {n} of {wanted}: send a part through the beam.").format(
+                n=n + 1, wanted=m["wanted"]))
+        trials = ", ".join(f"{t:.3f}" for t in m["trials"])
+        self.trials_label.setText(tr("trials:") + " " + trials if m["trials"] else "")

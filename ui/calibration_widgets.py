@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QDoubleSpinBox, QHBoxLayout, QL
 
 from inspector.calibration import BRIGHT_LEVEL, DARK_LEVEL
 from inspector.camera_controls import Range
+from ui.i18n import tr, tr_noop
 from ui.pictures import fit_rect, to_qimage
 from ui.sheet import Sheet
 from ui.theme import TOUCH_MIN_PX
@@ -38,6 +39,18 @@ class Dial:
     scale: float = 1.0  # shown = value x scale (the pusher pulse: s shown as ms)
     log: bool = False  # slider positions spread over ratios
     db: bool = False  # gain in dB (20 station gain steps double the signal: 6.02 dB)
+
+
+LABELS = {  # control -> its name on screen (the runtime's Range.label, marked here; tr() where shown)
+    "exposure": tr_noop("Exposure"), "gain": tr_noop("Gain"), "wb_temperature": tr_noop("White balance"),
+    "focus": tr_noop("Focus"), "brightness": tr_noop("Brightness"), "width": tr_noop("Width"),
+    "height": tr_noop("Height"), "fps": tr_noop("Frame rate"), "pulse": tr_noop("Pusher pulse"),
+}
+
+
+def control_label(spec: Range) -> str:
+    """A control's name in the window's language."""
+    return tr(LABELS[spec.name]) if spec.name in LABELS else spec.label
 
 
 DB_PER_GAIN_STEP = 20 * math.log10(2.0) / 20
@@ -169,7 +182,7 @@ class ControlSlider(QWidget):
 
     def _label(self) -> None:
         extra = f"  ×{2.0 ** (self._value / 20.0):.2f}" if self.dial.db else ""
-        self.caption.setText(f"{self.spec.label}{extra}")
+        self.caption.setText(f"{control_label(self.spec)}{extra}")
 
     def _change(self, value: float) -> None:
         value = round(float(value), 6)
@@ -293,7 +306,7 @@ class Lamp(QLabel):
             return
         self.state = broken
         colour = "#f59e0b" if broken else "#15803d"
-        self.setText("●  BEAM BROKEN" if broken else "●  BEAM CLEAR")
+        self.setText("●  " + (tr("BEAM BROKEN") if broken else tr("BEAM CLEAR")))
         self.setStyleSheet(f"color: {colour}; font-weight: 800; border: 2px solid {colour}; border-radius: 6px;")
 
 
@@ -312,7 +325,7 @@ class ConfirmDialog(Sheet):
         self.text.setWordWrap(True)
         self.text.setStyleSheet("color: #fbbf24; font-size: 16px; font-weight: 700;")
         self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.yes_button, self.no_button = QPushButton(yes, objectName="start"), QPushButton("CANCEL")
+        self.yes_button, self.no_button = QPushButton(yes, objectName="start"), QPushButton(tr("CANCEL"))
         buttons = QHBoxLayout()
         for button in (self.no_button, self.yes_button):
             button.setMinimumHeight(TOUCH_MIN_PX)

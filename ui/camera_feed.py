@@ -14,6 +14,7 @@ from inspector.types import Frame
 from ui.model import StationModel
 from ui.pictures import fit_rect, to_qimage
 from ui.renderer import Renderer
+from ui.i18n import tr
 
 
 def _render(frame: Frame, size: QSize):
@@ -103,16 +104,16 @@ class CameraFeed(QWidget):
             font.setPixelSize(max(11, rect.height() // 9))
             font.setBold(True)
             painter.setFont(font)
-            tag = QRect(rect.x(), rect.y(), painter.fontMetrics().horizontalAdvance("LIVE") + font.pixelSize() // 2,
+            tag = QRect(rect.x(), rect.y(), painter.fontMetrics().horizontalAdvance(tr("LIVE")) + font.pixelSize() // 2,
                         painter.fontMetrics().height())
             painter.fillRect(tag, QColor(0, 0, 0, 190))
             painter.setPen(QColor("#22c55e"))
-            painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, "LIVE")
+            painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, tr("LIVE"))
             if self._fresh:
                 self._fresh = False
                 self.frames_drawn += 1
                 self._paints.append(time.monotonic())
         else:
             painter.setPen(QColor("#b4bfcc"))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "waiting for the camera")
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, tr("waiting for the camera"))
         painter.end()

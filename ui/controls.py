@@ -5,6 +5,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout,
                                QWidget)
 
+from ui.i18n import tr
 from ui.model import StationModel
 from ui.sheet import Sheet
 
@@ -30,7 +31,7 @@ class ChoicePicker(Sheet):
         column.addStretch(1)
         scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(inner)
-        cancel = QPushButton("CANCEL")
+        cancel = QPushButton(tr("CANCEL"))
         cancel.clicked.connect(self.reject)
         layout = QVBoxLayout(self.body)
         layout.addWidget(QLabel(title, objectName="title"))
@@ -51,7 +52,7 @@ class RecipePicker(ChoicePicker):
     """One big button per recipe; no keyboard needed."""
 
     def __init__(self, recipes: list[str], current: str, parent: QWidget | None = None):
-        super().__init__("Choose the product on the line", recipes, current, parent)
+        super().__init__(tr("Choose the product on the line"), recipes, current, parent)
 
 
 class ControlBar(QWidget):
@@ -69,7 +70,7 @@ class ControlBar(QWidget):
         self.run_button.clicked.connect(lambda: (self.stop if self.model.running else self.start).emit())
         self.recipe_button = QPushButton()
         self.recipe_button.clicked.connect(self.pick_recipe.emit)
-        self.charts_button = QPushButton("CHARTS")
+        self.charts_button = QPushButton(tr("CHARTS"))
         self.charts_button.setCheckable(True)
         self.charts_button.clicked.connect(self.toggle_charts.emit)
         self.busy = QLabel(objectName="title")
@@ -86,12 +87,12 @@ class ControlBar(QWidget):
 
     def refresh(self, *_: object) -> None:
         running, busy = self.model.running, self.model.busy
-        self.run_button.setText("■  STOP" if running else "▶  START")
+        self.run_button.setText("■  " + tr("STOP") if running else "▶  " + tr("START"))
         self.run_button.setObjectName("stop" if running else "start")
         self.run_button.style().unpolish(self.run_button)
         self.run_button.style().polish(self.run_button)
         self.run_button.setEnabled(not busy)
-        self.recipe_button.setText(f"RECIPE: {self.model.info.recipe or '–'}")
+        self.recipe_button.setText(tr("RECIPE: {recipe}").format(recipe=self.model.info.recipe or "–"))
         self.recipe_button.setEnabled(not busy)
         self.busy.setText(busy)
         self.busy.setVisible(bool(busy))

@@ -13,15 +13,16 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontInfo, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout
 
+from ui.i18n import tr, tr_noop
 from ui.model import ShiftCounters, StationModel
 
 TILES = (  # key, caption, colour of the figure
-    ("inspected", "INSPECTED", "#f2f5f8"),
-    ("passed", "PASSED", "#4ade80"),
-    ("rejected", "REJECTED", "#f87171"),
-    ("check", "CHECK", "#fbbf24"),
-    ("fail_safe", "FAIL-SAFE", "#d8b4fe"),
-    ("yield", "YIELD", "#f2f5f8"),
+    ("inspected", tr_noop("INSPECTED"), "#f2f5f8"),
+    ("passed", tr_noop("PASSED"), "#4ade80"),
+    ("rejected", tr_noop("REJECTED"), "#f87171"),
+    ("check", tr_noop("CHECK"), "#fbbf24"),
+    ("fail_safe", tr_noop("FAIL-SAFE"), "#d8b4fe"),
+    ("yield", tr_noop("YIELD"), "#f2f5f8"),
 )
 
 
@@ -103,7 +104,7 @@ class CountersPanel(QFrame):
         for i, (key, caption, colour) in enumerate(TILES):
             value = FittedLabel("0", alignment=Qt.AlignmentFlag.AlignCenter, objectName="counterValue")
             value.setStyleSheet(f"color: {colour};")
-            label = FittedLabel(caption, alignment=Qt.AlignmentFlag.AlignCenter, objectName="caption")
+            label = FittedLabel(tr(caption), alignment=Qt.AlignmentFlag.AlignCenter, objectName="caption")
             tile = QVBoxLayout()
             tile.setSpacing(0)
             tile.addWidget(value)
@@ -142,8 +143,10 @@ class CountersPanel(QFrame):
         self.values["yield"].setText(yield_text(c))
         shift, lot = self.model.counters, self.model.lot_counters
         if lot is None:
-            self.period_line.setText(f"SHIFT since {since(shift)}")
+            self.period_line.setText(tr("SHIFT since {time}").format(time=since(shift)))
         elif c is lot:
-            self.period_line.setText(f"LOT {lot.lot} since {since(lot)}   ▸ SHIFT")
+            self.period_line.setText(tr("LOT {lot} since {time}").format(lot=lot.lot, time=since(lot)) + "   ▸ "
+                                     + tr("SHIFT"))
         else:
-            self.period_line.setText(f"SHIFT since {since(shift)}   ▸ LOT {lot.lot}")
+            self.period_line.setText(tr("SHIFT since {time}").format(time=since(shift)) + "   ▸ "
+                                     + tr("LOT {lot}").format(lot=lot.lot))

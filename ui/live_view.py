@@ -19,6 +19,7 @@ from ui.camera_feed import CameraFeed
 from ui.model import InspectedPart, StationModel
 from ui.pictures import fit_rect, to_qimage
 from ui.renderer import Renderer
+from ui.i18n import tr
 
 
 def _render_part(part: InspectedPart, size: QSize):
@@ -123,8 +124,8 @@ class LiveView(QWidget):
             if self._picture is not None:
                 painter.drawImage(pane.topLeft(), self._picture[0])
             else:
-                self._text(painter, pane, "no camera frame for this part", QColor("#fbbf24"), pane.height() // 16)
-            held = "  HELD" if drawn is self.model.hold.part else ""
+                self._text(painter, pane, tr("no camera frame for this part"), QColor("#fbbf24"), pane.height() // 16)
+            held = "  " + tr("HELD") if drawn is self.model.hold.part else ""
             self._tag(painter, pane.topLeft(), f"#{drawn.record.part_id}{held}", pane.height() // 13)
         painter.end()
 

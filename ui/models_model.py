@@ -18,6 +18,8 @@ from PySide6.QtCore import QObject, Signal
 
 from inspector.api.protocol import ApiError
 from inspector.models.lifecycle import Entry
+from ui.i18n import tr
+
 from ui.models_text import table_order
 
 POLL_S = 0.2  # how often a running evaluation's progress is asked for
@@ -124,8 +126,8 @@ class ModelsModel(QObject):
         return entry
 
     def import_folder(self, folder: str) -> Entry | None:
-        return self._do("model_import", lambda e: f"Imported {_named(e)} as a candidate: EVALUATE it on this "
-                                                  "station's QA-verified parts next",
+        return self._do("model_import", lambda e: tr("Imported {package} as a candidate: EVALUATE it on this "
+                                                     "station's QA-verified parts next").format(package=_named(e)),
                         folder=folder, reason="imported at the station")
 
     def upload(self, path: str | Path) -> Entry | None:
@@ -141,20 +143,22 @@ class ModelsModel(QObject):
         entry = entry_of(row)
         self.selected_id = entry.package_id
         self.reload()
-        self.said.emit(f"Uploaded {_named(entry)} as a candidate: EVALUATE it next")
+        self.said.emit(tr("Uploaded {package} as a candidate: EVALUATE it next").format(package=_named(entry)))
         return entry
 
     def shadow(self, entry: Entry) -> Entry | None:
-        return self._do("model_shadow", lambda e: f"{_named(e)} runs in shadow beside the live model on line parts, "
-                                                  "never acting",
+        return self._do("model_shadow", lambda e: tr("{package} runs in shadow beside the live model on line "
+                                                     "parts, never acting").format(package=_named(e)),
                         package_id=entry.package_id, reason="shadow at the station")
 
     def promote(self, entry: Entry, *, pin: str | None = None, reason: str) -> Entry | None:
-        return self._do("model_promote", lambda e: f"{_named(e)} is live: the line swaps it in between two parts",
+        return self._do("model_promote", lambda e: tr("{package} is live: the line swaps it in between two "
+                                                     "parts").format(package=_named(e)),
                         package_id=entry.package_id, pin=pin, reason=reason)
 
     def rollback(self, entry: Entry, *, pin: str | None = None, reason: str) -> Entry | None:
-        return self._do("model_rollback", lambda e: f"Rolled back: {_named(e)} is live again",
+        return self._do("model_rollback", lambda e: tr("Rolled back: {package} is live again").format(
+            package=_named(e)),
                         name=entry.name, pin=pin, reason=reason)
 
     # -- evaluation (a job of the runtime; this screen polls it on a thread) ---------------------------------------
@@ -165,7 +169,7 @@ class ModelsModel(QObject):
     def evaluate(self, entry: Entry) -> bool:
         """Ask the runtime to score QA-verified images with ``entry`` and the live model; False if refused."""
         if self.evaluating:
-            self.failed.emit("An evaluation is running: wait for it to finish")
+            self.failed.emit(tr("An evaluation is running: wait for it to finish"))
             return False
         job = self._call("model_evaluate", package_id=entry.package_id)
         if job is None:
@@ -191,13 +195,13 @@ class ModelsModel(QObject):
                     break
                 time.sleep(POLL_S)
         except ApiError as err:
-            self.failed.emit(f"Evaluation: {err.message}")
+            self.failed.emit(tr("Evaluation:") + f" {err.message}")
             state = None
         finally:
             self._running = False
             self.evaluating_changed.emit(False)
         if state is not None and state["state"] == "failed":
-            self.failed.emit(state["error"] or "the evaluation failed")
+            self.failed.emit(state["error"] or tr("the evaluation failed"))
         elif state is not None and state["state"] == "done":
             self.evaluated.emit(state["result"])
 
@@ -208,8 +212,8 @@ class ModelsModel(QObject):
             return
         self.reload()
         candidate = result.get("candidate") or {}
-        self.said.emit(f"Evaluated on {result.get('images', 0)} QA-verified images "
-                       f"({candidate.get('judged', 0)} judged)")
+        self.said.emit(tr("Evaluated on {n} QA-verified images ({judged} judged)").format(
+            n=result.get("images", 0), judged=candidate.get("judged", 0)))
 
     def close(self) -> None:
         """Stop following an evaluation (the runtime finishes and records it all the same)."""

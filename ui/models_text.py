@@ -6,17 +6,24 @@ from html import escape
 from typing import Any
 
 from inspector.models.lifecycle import Entry
+from ui.i18n import tr, tr_noop
 
-# state -> (word, background, text colour)
+
+# state -> (word, background, text colour): tr() the word where it is shown
 STATES = {
-    "live": ("LIVE", "#15803d", "#ffffff"),
-    "shadow": ("SHADOW", "#7c3aed", "#ffffff"),
-    "candidate": ("CANDIDATE", "#f59e0b", "#000000"),
-    "retired": ("RETIRED", "#4b5563", "#e5e7eb"),
+    "live": (tr_noop("LIVE"), "#15803d", "#ffffff"),
+    "shadow": (tr_noop("SHADOW"), "#7c3aed", "#ffffff"),
+    "candidate": (tr_noop("CANDIDATE"), "#f59e0b", "#000000"),
+    "retired": (tr_noop("RETIRED"), "#4b5563", "#e5e7eb"),
 }
 ORDER = ("live", "shadow", "candidate", "retired")
 OUTCOMES = ("pass", "uncertain", "reject")
-OUTCOME_WORDS = {"pass": "PASS", "uncertain": "CHECK", "reject": "REJECT", "fail_safe": "FAIL-SAFE"}
+OUTCOME_WORDS = {"pass": tr_noop("PASS"), "uncertain": tr_noop("CHECK"), "reject": tr_noop("REJECT"),
+                 "fail_safe": tr_noop("FAIL-SAFE")}
+
+
+def outcome_word(outcome: str) -> str:
+    return tr(OUTCOME_WORDS[outcome]) if outcome in OUTCOME_WORDS else outcome.upper()
 
 
 def table_order(entries: list[Entry]) -> list[Entry]:
@@ -49,13 +56,14 @@ def metrics_text(entry: Entry, *, full: bool = False, sep: str = " · ") -> str:
     metrics = entry.test_metrics or {}
     if entry.task == "count":
         exact, passed = _find(metrics, "count_exact"), _find(metrics, "bad_boxes_passed")
-        words = [f"exact {_pct(exact)}" if exact is not None else "", f"{passed} bad passed" if passed is not None else ""]
+        words = [tr("exact {pct}").format(pct=_pct(exact)) if exact is not None else "",
+                 tr("{n} bad passed").format(n=passed) if passed is not None else ""]
     else:
         auc, accuracy, passed = _find(metrics, "auc"), _find(metrics, "accuracy_at_reject"), _find(metrics,
                                                                                                      "defects_passed")
         words = [f"AUC {auc:.3f}" if isinstance(auc, (int, float)) and full else "",
-                 f"acc {_pct(accuracy)}" if accuracy is not None else "",
-                 f"{passed} defects passed" if passed is not None else ""]
+                 tr("acc {pct}").format(pct=_pct(accuracy)) if accuracy is not None else "",
+                 tr("{n} defects passed").format(n=passed) if passed is not None else ""]
     text = sep.join(w for w in words if w)
     if not text:  # a package whose builder wrote other figures: its first plain numbers
         plain = [(k, v) for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
@@ -65,20 +73,22 @@ def metrics_text(entry: Entry, *, full: bool = False, sep: str = " · ") -> str:
 
 def _headline(task: str, summary: dict[str, Any]) -> str:
     if task == "count":
-        return f"exact {_pct(summary.get('exact'))}"
-    return f"acc {_pct(summary.get('accuracy'))}, {summary.get('defects_passed', '–')} defects passed"
+        return tr("exact {pct}").format(pct=_pct(summary.get("exact")))
+    return tr("acc {pct}").format(pct=_pct(summary.get("accuracy"))) + ", " + tr("{n} defects passed").format(
+        n=summary.get("defects_passed", "–"))
 
 
 def evaluation_text(entry: Entry, *, sep: str = " · ") -> str:
     """One line for the table: this package's figures vs the live model's on the same images."""
     evaluation = entry.evaluation
     if not evaluation:
-        return "not evaluated" if entry.state in ("candidate", "shadow") else "–"
+        return tr("not evaluated") if entry.state in ("candidate", "shadow") else "–"
     this, live = evaluation.get("candidate") or {}, evaluation.get("live") or {}
     if entry.task == "count":
-        return f"exact {_pct(this.get('exact'))} vs {_pct(live.get('exact'))}"
-    return (f"acc {_pct(this.get('accuracy'))} vs {_pct(live.get('accuracy'))}{sep}defects passed "
-            f"{this.get('defects_passed', '–')} vs {live.get('defects_passed', '–')}")
+        return tr("exact {this} vs {live}").format(this=_pct(this.get("exact")), live=_pct(live.get("exact")))
+    return (tr("acc {this} vs {live}").format(this=_pct(this.get("accuracy")), live=_pct(live.get("accuracy"))) + sep
+            + tr("defects passed {this} vs {live}").format(this=this.get("defects_passed", "–"),
+                                                           live=live.get("defects_passed", "–")))
 
 
 def approval_text(entry: Entry, *, sep: str = ", ") -> str:
@@ -107,15 +117,15 @@ def confusion_html(title: str, summary: dict[str, Any]) -> str:
     outcomes = [o for o in OUTCOMES if any(o in row for row in matrix.values())] or list(OUTCOMES)
     outcomes += sorted({o for row in matrix.values() for o in row} - set(outcomes))
     rows = [f"<tr><th align=\"left\">{_nb(title)}</th>"
-            + "".join(_cell(OUTCOME_WORDS.get(o, o.upper()), head=True) for o in outcomes) + "</tr>"]
-    for truth in ("good", "defect"):
+            + "".join(_cell(outcome_word(o), head=True) for o in outcomes) + "</tr>"]
+    for truth, truth_word in (("good", tr("QA good")), ("defect", tr("QA defect"))):
         row = matrix.get(truth, {})
         cells = []
         for o in outcomes:
             n = row.get(o, 0)
             wrong = n and ((truth == "defect" and o == "pass") or (truth == "good" and o == "reject"))
             cells.append(_cell(n, colour="#f87171" if wrong else None))
-        rows.append(f"<tr><td>QA&nbsp;{truth}</td>{''.join(cells)}</tr>")
+        rows.append(f"<tr><td>{_nb(truth_word)}</td>{''.join(cells)}</tr>")
     rows.append(f"<tr><td colspan=\"{len(outcomes) + 1}\">{_nb(_headline('classify', summary))}</td></tr>")
     return TABLE + "".join(rows) + "</table>"
 
@@ -123,11 +133,12 @@ def confusion_html(title: str, summary: dict[str, Any]) -> str:
 def count_errors_html(title: str, summary: dict[str, Any]) -> str:
     """How often the count was off by how much (counted − QA's count)."""
     errors = summary.get("count_errors") or {}
+    judged = tr("{headline} of {n}").format(headline=_headline("count", summary), n=summary.get("judged", 0))
     cells = "".join(f"<tr><td>{'+' if int(k) > 0 else ''}{escape(k)}</td>"
                     f"{_cell(v, colour=None if int(k) == 0 else '#f87171')}</tr>" for k, v in errors.items())
     return (f"{TABLE}<tr><th align=\"left\">{_nb(title)}</th>"
-            f"{_cell('parts', head=True)}</tr>{cells}"
-            f"<tr><td colspan=\"2\">{_nb(_headline('count', summary))}&nbsp;of&nbsp;{summary.get('judged', 0)}</td></tr>"
+            f"{_cell(tr('parts'), head=True)}</tr>{cells}"
+            f"<tr><td colspan=\"2\">{_nb(judged)}</td></tr>"
             "</table>")
 
 
@@ -136,13 +147,13 @@ def evaluation_html(entry: Entry) -> str:
     evaluation = entry.evaluation
     if not evaluation:
         if entry.state in ("candidate", "shadow"):
-            return ("Not evaluated on this station yet: EVALUATE scores it and the live model on the QA-verified "
-                    "parts before it may be promoted.")
+            return tr("Not evaluated on this station yet: EVALUATE scores it and the live model on the QA-verified "
+                      "parts before it may be promoted.")
         return ""
     render = count_errors_html if entry.task == "count" else confusion_html
     live = evaluation.get("live") or {}
-    left = render(f"{entry.version} (this)", evaluation.get("candidate") or {})
-    right = render("live", live)
+    left = render(tr("{version} (this)").format(version=entry.version), evaluation.get("candidate") or {})
+    right = render(tr("live"), live)
     return (f"<table cellspacing=\"0\" cellpadding=\"0\"><tr><td>{left}</td><td width=\"8\"></td>"
             f"<td>{right}</td></tr></table>")
 
@@ -152,19 +163,21 @@ def evaluated_on(entry: Entry) -> str:
     evaluation = entry.evaluation or {}
     if not evaluation:
         return ""
-    return (f"evaluated on {evaluation.get('images', 0)} QA-verified images"
-            + (f", {evaluation['no_image_kept']} without a kept image" if evaluation.get("no_image_kept") else "")
-            + (f", {evaluation['unreadable']} unreadable" if evaluation.get("unreadable") else ""))
+    return (tr("evaluated on {n} QA-verified images").format(n=evaluation.get("images", 0))
+            + (", " + tr("{n} without a kept image").format(n=evaluation["no_image_kept"])
+               if evaluation.get("no_image_kept") else "")
+            + (", " + tr("{n} unreadable").format(n=evaluation["unreadable"]) if evaluation.get("unreadable") else ""))
 
 
 def agreement_html(agreement: dict[str, dict[str, int]]) -> str:
     """Per live outcome: parts the shadow saw, how many it agreed on with the live model and with QA."""
     if not agreement:
-        return "<div style=\"color:#b4bfcc\">No line parts scored in shadow yet (it runs while the line has time).</div>"
-    rows = ["<tr><th align=\"left\">shadow&nbsp;on&nbsp;line</th>" + _cell("parts", head=True)
-            + _cell("= live", head=True) + _cell("QA", head=True) + _cell("= QA", head=True) + "</tr>"]
+        return ("<div style=\"color:#b4bfcc\">" + escape(tr("No line parts scored in shadow yet (it runs while the "
+                                                             "line has time).")) + "</div>")
+    rows = [f"<tr><th align=\"left\">{_nb(tr('shadow on line'))}</th>" + _cell(tr("parts"), head=True)
+            + _cell(tr("= live"), head=True) + _cell(tr("QA"), head=True) + _cell(tr("= QA"), head=True) + "</tr>"]
     for outcome, n in agreement.items():
-        rows.append(f"<tr><td>live&nbsp;{_nb(OUTCOME_WORDS.get(outcome, outcome.upper()))}</td>{_cell(n['parts'])}"
+        rows.append(f"<tr><td>{_nb(tr('live {outcome}').format(outcome=outcome_word(outcome)))}</td>{_cell(n['parts'])}"
                     f"{_cell(_share(n['agree_live'], n['parts']))}{_cell(n['qa'])}"
                     f"{_cell(_share(n['agree_qa'], n['qa']))}</tr>")
     return TABLE + "".join(rows) + "</table>"

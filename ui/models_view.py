@@ -22,19 +22,23 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHea
 
 from inspector.permissions import MODEL_APPROVE
 from ui import theme
+from ui.i18n import tr, tr_noop
+
 from ui.login import SignDialog
 from ui.models_model import ModelsModel
 from ui.sheet import Sheet
 from ui.models_text import (STATES, agreement_html, approval_text, evaluated_on, evaluation_html, evaluation_text,
                             metrics_text, who)
 
-COLUMNS = ("Name", "Version", "Id", "Task", "State", "Test metrics", "On this station vs live", "Approved")
+COLUMNS = (tr_noop("Name"), tr_noop("Version"), tr_noop("Id"), tr_noop("Task"), tr_noop("State"),
+           tr_noop("Test metrics"), tr_noop("On this station vs live"), tr_noop("Approved"))  # headers: tr() each
 WIDE_ONLY = ("Task", "Test metrics", "On this station vs live")  # in the panel under the table on a small screen
 WIDE_MIN_WIDTH = 1280
-PROMOTE_REASONS = ("Better on our QA-verified parts", "New product or defect type", "Supplier's model update",
-                   "Fixes parts the live model missed")
-ROLLBACK_REASONS = ("More rejects or checks than evaluated", "Defects passed on the line", "Promoted by mistake")
-HINT = "Tap a package, then an action. The same from a shell: inspector models list | evaluate | promote …"
+PROMOTE_REASONS = (tr_noop("Better on our QA-verified parts"), tr_noop("New product or defect type"),
+                   tr_noop("Supplier's model update"), tr_noop("Fixes parts the live model missed"))
+ROLLBACK_REASONS = (tr_noop("More rejects or checks than evaluated"), tr_noop("Defects passed on the line"),
+                    tr_noop("Promoted by mistake"))  # shown (and audited) in the window's language
+HINT = tr_noop("Tap a package, then an action. The same from a shell: inspector models list | evaluate | promote …")
 
 
 class StateCell(QStyledItemDelegate):
@@ -56,19 +60,19 @@ class ModelsView(Sheet):
         super().__init__(parent)
         self.model, self.login, self.scale = model, login, scale
         self.sign_dialog: SignDialog | None = None
-        self.setWindowTitle("Models")
+        self.setWindowTitle(tr("Models"))
         self.setStyleSheet(theme.style_sheet(scale) + _style(scale))
 
-        self.message = QLabel(HINT, objectName="modelsMessage", wordWrap=True)
-        self.close_button = QPushButton("✕  CLOSE", objectName="modelsClose")
+        self.message = QLabel(tr(HINT), objectName="modelsMessage", wordWrap=True)
+        self.close_button = QPushButton("✕  " + tr("CLOSE"), objectName="modelsClose")
         self.close_button.clicked.connect(self.accept)
         top = QHBoxLayout()
-        top.addWidget(QLabel("MODELS", objectName="title"))
+        top.addWidget(QLabel(tr("MODELS"), objectName="title"))
         top.addWidget(self.message, 1)
         top.addWidget(self.close_button)
 
         self.table = QTableWidget(0, len(COLUMNS), objectName="models")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -86,14 +90,14 @@ class ModelsView(Sheet):
         scroll = QScrollArea(objectName="modelsDetailArea", widgetResizable=True)
         scroll.setWidget(self.detail)
         self.progress = QProgressBar(objectName="modelsProgress", textVisible=True)
-        self.progress.setFormat("evaluating: %v of %m images")
+        self.progress.setFormat(tr("evaluating: %v of %m images"))
         self.progress.hide()
 
         self.buttons: dict[str, QPushButton] = {}
         actions = QHBoxLayout()
-        for key, text, slot in (("evaluate", "EVALUATE", self.evaluate), ("shadow", "SHADOW", self.shadow),
-                                ("promote", "PROMOTE", self.promote), ("rollback", "ROLLBACK", self.rollback),
-                                ("import", "IMPORT…", self.show_incoming)):
+        for key, text, slot in (("evaluate", tr("EVALUATE"), self.evaluate), ("shadow", tr("SHADOW"), self.shadow),
+                                ("promote", tr("PROMOTE"), self.promote), ("rollback", tr("ROLLBACK"), self.rollback),
+                                ("import", tr("IMPORT") + "…", self.show_incoming)):
             button = QPushButton(text, objectName="start" if key == "promote" else f"models_{key}")
             button.clicked.connect(slot)
             actions.addWidget(button)
@@ -107,11 +111,11 @@ class ModelsView(Sheet):
         column.addLayout(actions)
 
         self.incoming_list = QListWidget(objectName="incoming")
-        self.import_button = QPushButton("IMPORT", objectName="start")
+        self.import_button = QPushButton(tr("IMPORT"), objectName="start")
         self.import_button.clicked.connect(self.import_selected)
-        self.back_button = QPushButton("◀  BACK", objectName="models_back")
+        self.back_button = QPushButton("◀  " + tr("BACK"), objectName="models_back")
         self.back_button.clicked.connect(self.show_table)
-        self.upload_button = QPushButton("FROM THIS COMPUTER…", objectName="models_upload")
+        self.upload_button = QPushButton(tr("FROM THIS COMPUTER") + "…", objectName="models_upload")
         self.upload_button.clicked.connect(self.pick_upload)
         incoming_page = QWidget()
         column = QVBoxLayout(incoming_page)
@@ -156,7 +160,7 @@ class ModelsView(Sheet):
         self.table.blockSignals(True)
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
-            word, background, colour = STATES.get(entry.state, (entry.state.upper(), "#4b5563", "#ffffff"))
+            word, background, colour = state_look(entry.state)
             texts = (entry.name, entry.version, entry.short_id, entry.task, word, metrics_text(entry, sep="\n"),
                      evaluation_text(entry, sep="\n"), approval_text(entry, sep="\n"))
             for column, text in enumerate(texts):
@@ -198,11 +202,13 @@ class ModelsView(Sheet):
         """The selected package: what it is, then its evaluation beside the live model's and, for a shadow, its
         agreement on line parts (side by side: the 480 px screen has the height for one row of tables)."""
         if entry is None:
-            return "No package on this station yet: IMPORT one."
-        word = STATES.get(entry.state, (entry.state.upper(),))[0]
+            return escape(tr("No package on this station yet: IMPORT one."))
+        word = state_look(entry.state)[0]
+        imported = tr("imported {when} by {who}").format(when=entry.imported_at[:16].replace("T", " "),
+                                                         who=who(entry.imported_by))
         head = (f"<b>{escape(entry.name)} {escape(entry.version)}</b> · {entry.short_id} · {escape(entry.task)} · "
-                f"<b>{word}</b> · imported {entry.imported_at[:16].replace('T', ' ')} by {escape(who(entry.imported_by))}"
-                f" · test: {escape(metrics_text(entry, full=True))}")
+                f"<b>{escape(word)}</b> · {escape(imported)}"
+                f" · {escape(tr('test:'))} {escape(metrics_text(entry, full=True))}")
         if entry.evaluation:
             head += f" · {escape(evaluated_on(entry))}"
         parts = [evaluation_html(entry)]
@@ -225,7 +231,7 @@ class ModelsView(Sheet):
         self.progress.setVisible(running)  # when done, the line at the top and the panel say what came out
         if running:
             self.progress.setValue(0)
-            self.say("Evaluating on the QA-verified images (the line keeps running)…", "ok")
+            self.say(tr("Evaluating on the QA-verified images (the line keeps running)…"), "ok")
         self.refresh_selected()
 
     # -- taps ------------------------------------------------------------------------------------------------------
@@ -258,7 +264,8 @@ class ModelsView(Sheet):
         go, session = self._admin(self.promote)
         if entry is None or not go:
             return None
-        return self._sign(f"Promote {entry.name} {entry.version} ({entry.short_id}) to live", PROMOTE_REASONS, session,
+        return self._sign(tr("Promote {name} {version} ({id}) to live").format(
+            name=entry.name, version=entry.version, id=entry.short_id), PROMOTE_REASONS, session,
                           lambda d: self.model.promote(entry, pin=d.pin, reason=d.reason))
 
     def rollback(self) -> SignDialog | None:
@@ -266,13 +273,14 @@ class ModelsView(Sheet):
         go, session = self._admin(self.rollback)
         if entry is None or not go:
             return None
-        return self._sign(f"Roll {entry.name} back from {entry.version} to the version it replaced",
+        return self._sign(tr("Roll {name} back from {version} to the version it replaced").format(
+            name=entry.name, version=entry.version),
                           ROLLBACK_REASONS, session,
                           lambda d: self.model.rollback(entry, pin=d.pin, reason=d.reason))
 
     def _sign(self, what: str, reasons, session, then) -> SignDialog:
         """The signature: PIN and reason for a logged-in admin, the reason alone on a station without users."""
-        self.sign_dialog = SignDialog(session, what, list(reasons), self, scale=self.scale,
+        self.sign_dialog = SignDialog(session, what, [tr(r) for r in reasons], self, scale=self.scale,
                                       ask_pin=session is not None)
         self.sign_dialog.accepted.connect(lambda d=self.sign_dialog: then(d))
         self.sign_dialog.open()
@@ -289,11 +297,11 @@ class ModelsView(Sheet):
             self.incoming_list.setCurrentRow(0)
         where = self.model.incoming_dir
         self.incoming_note.setText(
-            (f"Package folders in {where} (copy them there from a USB stick)." if found else
-             f"No new package folder in {where}: copy one there from a USB stick.")
-            + " IMPORT checks its signature and golden cases and holds it as a candidate, never live; "
-              "`inspector models import PKG` does the same from a shell. FROM THIS COMPUTER sends a package "
-              "folder's zip from where this screen runs.")
+            (tr("Package folders in {where} (copy them there from a USB stick).") if found else
+             tr("No new package folder in {where}: copy one there from a USB stick.")).format(where=where)
+            + " " + tr("IMPORT checks its signature and golden cases and holds it as a candidate, never live; "
+                       "`inspector models import PKG` does the same from a shell. FROM THIS COMPUTER sends a "
+                       "package folder's zip from where this screen runs."))
         self.import_button.setEnabled(bool(found))
         self.pages.setCurrentIndex(1)
 
@@ -313,7 +321,8 @@ class ModelsView(Sheet):
         go, _ = self._admin(self.pick_upload)
         if not go:
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Model package (.zip)", str(Path.home()), "Packages (*.zip)",
+        path, _ = QFileDialog.getOpenFileName(self, tr("Model package (.zip)"), str(Path.home()),
+                                              tr("Packages (*.zip)"),
                                               options=QFileDialog.Option.DontUseNativeDialog)
         if path:
             self.upload(path)
@@ -321,6 +330,12 @@ class ModelsView(Sheet):
     def upload(self, path: str | Path) -> None:
         if self.model.upload(path) is not None:
             self.show_table()
+
+
+def state_look(state: str) -> tuple[str, str, str]:
+    """(word in the window's language, background, text colour) of a package state."""
+    word, background, colour = STATES.get(state, (state.upper(), "#4b5563", "#ffffff"))
+    return (tr(word) if state in STATES else word), background, colour
 
 
 def _style(scale: float) -> str:

@@ -5,6 +5,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from ui import theme
+from ui.i18n import tr
 
 MAX_DIGITS = 8
 FILLED, EMPTY = "●", "○"
@@ -49,12 +50,12 @@ class PinPad(QWidget):
         grid.setSpacing(6)
         for i, digit in enumerate("123456789"):
             grid.addWidget(self._key(digit), i // 3, i % 3)
-        self.clear_button = self._key("CLEAR", "pinEdit", self.clear)
+        self.clear_button = self._key(tr("CLEAR"), "pinEdit", self.clear)
         self.back_button = self._key("⌫", "pinEdit", self.back)
         grid.addWidget(self.clear_button, 3, 0)
         grid.addWidget(self._key("0"), 3, 1)
         grid.addWidget(self.back_button, 3, 2)
-        self.enter_button = self._key("ENTER  ✔", "pinEnter", self.enter)
+        self.enter_button = self._key(tr("ENTER") + "  ✔", "pinEnter", self.enter)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(6)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from ui.model import InspectedPart, StationModel
 from ui.part_image import part_picture
 from ui.renderer import Renderer
+from ui.i18n import tr
 from ui.verdict import verdict_of
 
 MAX_TILES = 16  # rendered at once (the most a row shows on a wide screen)
@@ -217,8 +218,8 @@ class ResultsStrip(QWidget):
     def _paint_live_tile(self, painter: QPainter) -> None:
         rect = self.live_rect()
         painter.fillRect(rect, QColor("#1d4ed8"))
-        back = f"{self.offset} back" if self.offset else ""
-        self._label(painter, rect, f"◀ LIVE\n{back}", "#ffffff")
+        back = tr("{n} back").format(n=self.offset) if self.offset else ""
+        self._label(painter, rect, "◀ " + tr("LIVE") + f"\n{back}", "#ffffff")
 
     def _label(self, painter: QPainter, rect: QRect, text: str, colour: str) -> None:
         font = QFont(self.font())

@@ -4,19 +4,20 @@ from __future__ import annotations
 from string import Template
 
 from inspector import shipped
+from ui.i18n import tr_noop
 
 STYLE_SHEET = shipped.resource("theme/operator.qss")
 TOUCH_MIN_PX = 48
 
-# outcome -> (word on the banner, background, text colour)
+# outcome -> (word on the banner, background, text colour): tr() the word where it is shown
 VERDICTS = {
-    "pass": ("PASS", "#15803d", "#ffffff"),
-    "reject": ("REJECT", "#c81e1e", "#ffffff"),
-    "uncertain": ("CHECK", "#f59e0b", "#000000"),
-    "fail_safe": ("FAIL-SAFE", "#7e22ce", "#ffffff"),
+    "pass": (tr_noop("PASS"), "#15803d", "#ffffff"),
+    "reject": (tr_noop("REJECT"), "#c81e1e", "#ffffff"),
+    "uncertain": (tr_noop("CHECK"), "#f59e0b", "#000000"),
+    "fail_safe": (tr_noop("FAIL-SAFE"), "#7e22ce", "#ffffff"),
 }
-STOPPED = ("STOPPED", "#4b5563", "#ffffff")
-WAITING = ("READY", "#1f2630", "#f2f5f8")
+STOPPED = (tr_noop("STOPPED"), "#4b5563", "#ffffff")
+WAITING = (tr_noop("READY"), "#1f2630", "#f2f5f8")
 
 
 def whole_headers(table) -> None:
@@ -35,7 +36,15 @@ def whole_headers(table) -> None:
 
 
 def verdict(outcome: str) -> tuple[str, str, str]:
-    return VERDICTS.get(outcome, (outcome.upper(), "#4b5563", "#ffffff"))
+    """(word in the window's language, background, text colour) of an outcome."""
+    return translated(VERDICTS.get(outcome, (outcome.upper(), "#4b5563", "#ffffff")))
+
+
+def translated(entry: tuple[str, str, str]) -> tuple[str, str, str]:
+    """A (word, background, colour) entry with its word in the window's language."""
+    from ui.i18n import tr
+
+    return (tr(entry[0]), *entry[1:])
 
 
 def scale_for(width: int, height: int) -> float:

@@ -18,18 +18,22 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QDialog, QGridLa
 from inspector.api.protocol import ApiError
 from inspector.permissions import USERS_MANAGE
 from ui import theme
+from ui.i18n import tr, tr_noop
+
 from ui.login import ROLE_WORDS, SignDialog
 from ui.pin_pad import PinPad, pad_style
 
-COLUMNS = ("Name", "Role", "Active", "Log-in")
+COLUMNS = (tr_noop("Name"), tr_noop("Role"), tr_noop("Active"), tr_noop("Log-in"))  # headers: tr() each
+ROLE_NAMES = (tr_noop("Operator"), tr_noop("QA"), tr_noop("Technician"), tr_noop("Admin"))  # ui.login's ROLE_WORDS
 ROLES = ("operator", "qa", "technician", "admin")
-REASONS = {
-    "unlock": ("Identity checked in person", "Mistyped, PIN confirmed", "Lock-out by someone else's tries"),
-    "role": ("New duties", "Moved to another team", "Corrected a wrong role"),
-    "deactivate": ("Left the company", "Long absence", "PIN may be known to others"),
-    "activate": ("Back at work", "Deactivated by mistake"),
-    "pin": ("Forgot the PIN", "PIN may be known to others", "First PIN set by the admin"),
-    "add": ("New at the station", "Temporary cover", "Replaces a colleague"),
+REASONS = {  # shown (and audited) in the window's language
+    "unlock": (tr_noop("Identity checked in person"), tr_noop("Mistyped, PIN confirmed"),
+               tr_noop("Lock-out by someone else's tries")),
+    "role": (tr_noop("New duties"), tr_noop("Moved to another team"), tr_noop("Corrected a wrong role")),
+    "deactivate": (tr_noop("Left the company"), tr_noop("Long absence"), tr_noop("PIN may be known to others")),
+    "activate": (tr_noop("Back at work"), tr_noop("Deactivated by mistake")),
+    "pin": (tr_noop("Forgot the PIN"), tr_noop("PIN may be known to others"), tr_noop("First PIN set by the admin")),
+    "add": (tr_noop("New at the station"), tr_noop("Temporary cover"), tr_noop("Replaces a colleague")),
 }
 REFRESH_MS = 2000  # the table is read again while it is shown (lock-outs end, other screens change users)
 
@@ -37,10 +41,15 @@ REFRESH_MS = 2000  # the table is read again while it is shown (lock-outs end, o
 def lockout_text(user: dict[str, Any]) -> str:
     if user["locked_s"] > 0:
         s = int(user["locked_s"] + 0.999)
-        return f"LOCKED {s // 60}:{s % 60:02d}"
+        return tr("LOCKED {time}").format(time=f"{s // 60}:{s % 60:02d}")
     if user["failures"]:
-        return f"{user['failures']} wrong PIN{'s' if user['failures'] > 1 else ''}"
-    return "ok"
+        return tr("1 wrong PIN") if user["failures"] == 1 else tr("{n} wrong PINs").format(n=user["failures"])
+    return tr("ok")
+
+
+def role_word(role: str) -> str:
+    """A role's name in the window's language."""
+    return tr(ROLE_WORDS[role]) if role in ROLE_WORDS else role
 
 
 class UsersView(QDialog):
@@ -53,19 +62,19 @@ class UsersView(QDialog):
         self.users: list[dict[str, Any]] = []
         self.reason_dialog: SignDialog | None = None
         self.session = None  # the admin acting (the login's), for the reason dialog's "done by"
-        self.setWindowTitle("Users")
+        self.setWindowTitle(tr("Users"))
         self.setStyleSheet(theme.style_sheet(scale) + pad_style(scale) + _style(scale))
 
         self.message = QLabel(objectName="usersMessage", wordWrap=True)
-        self.close_button = QPushButton("✕  CLOSE", objectName="usersClose")
+        self.close_button = QPushButton("✕  " + tr("CLOSE"), objectName="usersClose")
         self.close_button.clicked.connect(self.accept)
         top = QHBoxLayout()
-        top.addWidget(QLabel("USERS", objectName="title"))
+        top.addWidget(QLabel(tr("USERS"), objectName="title"))
         top.addWidget(self.message, 1)
         top.addWidget(self.close_button)
 
         self.table = QTableWidget(0, len(COLUMNS), objectName="users")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -75,9 +84,10 @@ class UsersView(QDialog):
         self.table.itemSelectionChanged.connect(self.refresh_buttons)
         self.buttons: dict[str, QPushButton] = {}
         actions = QHBoxLayout()
-        for key, text, slot in (("unlock", "UNLOCK", self.unlock), ("role", "ROLE…", self.show_roles),
-                                ("active", "DEACTIVATE", self.toggle_active), ("pin", "NEW PIN…", self.show_pin),
-                                ("add", "ADD…", self.show_add)):
+        for key, text, slot in (("unlock", tr("UNLOCK"), self.unlock), ("role", tr("ROLE") + "…", self.show_roles),
+                                ("active", tr("DEACTIVATE"), self.toggle_active),
+                                ("pin", tr("NEW PIN") + "…", self.show_pin),
+                                ("add", tr("ADD") + "…", self.show_add)):
             button = QPushButton(text, objectName="start" if key == "unlock" else f"users_{key}")
             button.clicked.connect(slot)
             actions.addWidget(button)
@@ -92,20 +102,20 @@ class UsersView(QDialog):
         self.role_group = QButtonGroup(self)
         roles = QGridLayout()
         for i, role in enumerate(ROLES):
-            button = QPushButton(ROLE_WORDS[role], objectName="userChoice", checkable=True)
+            button = QPushButton(role_word(role), objectName="userChoice", checkable=True)
             self.role_group.addButton(button)
             roles.addWidget(button, i // 2, i % 2)
             self.role_buttons[role] = button
         self.role_group.buttonClicked.connect(lambda _b: self.refresh_form())
-        self.name_field = QLineEdit(objectName="userName", placeholderText="name of the new user")
+        self.name_field = QLineEdit(objectName="userName", placeholderText=tr("name of the new user"))
         self.name_field.setMinimumHeight(theme.TOUCH_MIN_PX)
         self.name_field.textChanged.connect(lambda _t: self.refresh_form())
         self.form_note = QLabel(objectName="caption", wordWrap=True)
         self.pad = PinPad()
         self.pad.submitted.connect(self.form_done)
-        self.form_ok = QPushButton("OK", objectName="start")
+        self.form_ok = QPushButton(tr("OK"), objectName="start")
         self.form_ok.clicked.connect(lambda: self.form_done(None))
-        self.back_button = QPushButton("◀  BACK", objectName="users_back")
+        self.back_button = QPushButton("◀  " + tr("BACK"), objectName="users_back")
         self.back_button.clicked.connect(self.show_table)
         form_page = QWidget()
         form = QHBoxLayout(form_page)
@@ -152,7 +162,7 @@ class UsersView(QDialog):
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.users))
         for row, user in enumerate(self.users):
-            texts = (user["name"], ROLE_WORDS.get(user["role"], user["role"]), "yes" if user["active"] else "NO",
+            texts = (user["name"], role_word(user["role"]), tr("yes") if user["active"] else tr("NO"),
                      lockout_text(user))
             for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)
@@ -184,7 +194,7 @@ class UsersView(QDialog):
         self.buttons["unlock"].setEnabled(user is not None and (user["locked_s"] > 0 or user["failures"] > 0))
         for key in ("role", "active", "pin"):
             self.buttons[key].setEnabled(user is not None)
-        self.buttons["active"].setText("DEACTIVATE" if user is None or user["active"] else "ACTIVATE")
+        self.buttons["active"].setText(tr("DEACTIVATE") if user is None or user["active"] else tr("ACTIVATE"))
 
     def say(self, text: str, tone: str) -> None:
         self.message.setText(text)
@@ -202,7 +212,7 @@ class UsersView(QDialog):
         return self.session is not None
 
     def _ask_reason(self, kind: str, what: str, then) -> SignDialog:
-        self.reason_dialog = SignDialog(self.session, what, list(REASONS[kind]), self, scale=self.scale,
+        self.reason_dialog = SignDialog(self.session, what, [tr(r) for r in REASONS[kind]], self, scale=self.scale,
                                         ask_pin=False)
         self.reason_dialog.accepted.connect(lambda d=self.reason_dialog: then(d.reason))
         self.reason_dialog.resize(self.size())
@@ -223,8 +233,9 @@ class UsersView(QDialog):
         user = self.selected
         if user is None or not self._admin(self.unlock):
             return
-        self._ask_reason("unlock", f"Unlock {user['name']}", lambda reason: self._act(
-            "user_unlock", f"{user['name']} may log in again (wrong PINs forgotten)", name=user["name"],
+        self._ask_reason("unlock", tr("Unlock {name}").format(name=user["name"]), lambda reason: self._act(
+            "user_unlock", tr("{name} may log in again (wrong PINs forgotten)").format(name=user["name"]),
+            name=user["name"],
             reason=reason))
 
     def toggle_active(self) -> None:
@@ -233,8 +244,10 @@ class UsersView(QDialog):
             return
         active = not user["active"]
         kind = "activate" if active else "deactivate"
-        self._ask_reason(kind, f"{kind.capitalize()} {user['name']}", lambda reason: self._act(
-            "user_set_active", f"{user['name']} {'may log in again' if active else 'can no longer log in'}",
+        what = tr("Activate {name}") if active else tr("Deactivate {name}")
+        self._ask_reason(kind, what.format(name=user["name"]), lambda reason: self._act(
+            "user_set_active", (tr("{name} may log in again") if active else tr("{name} can no longer log in")).format(
+                name=user["name"]),
             name=user["name"], active=active, reason=reason))
 
     def show_roles(self) -> None:
@@ -260,10 +273,11 @@ class UsersView(QDialog):
         self.pad.clear()
         self.pad.setVisible(kind in ("pin", "add"))
         self.form_ok.setVisible(kind == "role")
-        self.form_note.setText({"role": f"The role of {user and user['name']}: tap one, then OK",
-                                "pin": f"A new PIN for {user and user['name']}: type it, then ENTER "
-                                       "(tell it to them in person)",
-                                "add": "Type the name, tap the role, then type the first PIN and ENTER"}[kind])
+        name = user and user["name"]
+        self.form_note.setText({"role": tr("The role of {name}: tap one, then OK").format(name=name),
+                                "pin": tr("A new PIN for {name}: type it, then ENTER (tell it to them in person)")
+                                .format(name=name),
+                                "add": tr("Type the name, tap the role, then type the first PIN and ENTER")}[kind])
         self.refresh_form()
         self.pages.setCurrentIndex(1)
 
@@ -278,19 +292,22 @@ class UsersView(QDialog):
     def form_done(self, pin: str | None) -> None:
         user, kind, role = self.selected, self.form, self.picked_role()
         if kind == "role" and user is not None and role is not None:
-            self._ask_reason("role", f"{user['name']}: {ROLE_WORDS[user['role']]} → {ROLE_WORDS[role]}",
-                             lambda reason: self._act("user_set_role", f"{user['name']} is {ROLE_WORDS[role]} now",
+            self._ask_reason("role", f"{user['name']}: {role_word(user['role'])} → {role_word(role)}",
+                             lambda reason: self._act("user_set_role", tr("{name} is {role} now").format(
+                                 name=user["name"], role=role_word(role)),
                                                       name=user["name"], role=role, reason=reason)
                              and self.show_table())
         elif kind == "pin" and user is not None and pin:
-            self._ask_reason("pin", f"A new PIN for {user['name']}",
-                             lambda reason: self._act("user_reset_pin", f"{user['name']} has a new PIN",
+            self._ask_reason("pin", tr("A new PIN for {name}").format(name=user["name"]),
+                             lambda reason: self._act("user_reset_pin", tr("{name} has a new PIN").format(
+                                 name=user["name"]),
                                                       name=user["name"], pin=pin, reason=reason)
                              and self.show_table())
         elif kind == "add" and role is not None and pin:
             name = self.name_field.text().strip()
-            self._ask_reason("add", f"Add {name} ({ROLE_WORDS[role]})",
-                             lambda reason: self._act("user_add", f"{name} added as {ROLE_WORDS[role]}", name=name,
+            self._ask_reason("add", tr("Add {name} ({role})").format(name=name, role=role_word(role)),
+                             lambda reason: self._act("user_add", tr("{name} added as {role}").format(
+                                 name=name, role=role_word(role)), name=name,
                                                       role=role, pin=pin, reason=reason) and self.show_table())
 
     def show_table(self) -> bool:

@@ -16,11 +16,13 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from inspector.qa.risk import is_covered
 from ui import theme
+from ui.i18n import tr, tr_noop
 from ui.model import InspectedPart, StationModel
 
-COVERED = ("COVERED", "#f59e0b", "#000000")
-COVERED_DO = ("remove the obstruction", "or set the box aside")
-NOT_READY = ("NOT READY", "#92400e", "#ffffff")
+COVERED = (tr_noop("COVERED"), "#f59e0b", "#000000")
+COVERED_DO = (tr_noop("remove the obstruction"), tr_noop("or set the box aside"))
+NOT_READY = (tr_noop("NOT READY"), "#92400e", "#ffffff")
+# every banner word (tr() each where measured)
 WORDS = [w for w, _, _ in theme.VERDICTS.values()] + [COVERED[0], NOT_READY[0], theme.STOPPED[0], theme.WAITING[0]]
 ROW_FLAGS = Qt.AlignmentFlag.AlignCenter  # one line per band, fitted (see fitted): never wrapped
 ROWS = ((0.0, 0.50), (0.50, 0.19), (0.69, 0.16), (0.85, 0.15))  # (top, share of the height): word, detail, reason, foot
@@ -31,24 +33,27 @@ def detail_line(part: InspectedPart) -> str:
     (its count and confidence mean nothing: the model could not see the box)."""
     record = part.record
     if is_covered(record):
-        return COVERED_DO[0]
+        return tr(COVERED_DO[0])
     bits = []
     if record.count is not None and record.expected is not None:
         bits.append(f"{record.count} / {record.expected}")
     elif record.label:
         bits.append(record.label)
-    bits.append(f"confidence {record.confidence:.2f}")
+    bits.append(tr("confidence {value}").format(value=f"{record.confidence:.2f}"))
     return "  ·  ".join(bits)
 
 
 def verdict_of(part: InspectedPart) -> tuple[str, str, str]:
-    """(word, background, text colour) of a part: COVERED for a covered box, else its outcome's."""
-    return COVERED if is_covered(part.record) else theme.verdict(part.outcome)
+    """(word in the window's language, background, text colour) of a part: COVERED for a covered box, else its
+    outcome's."""
+    return theme.translated(COVERED) if is_covered(part.record) else theme.verdict(part.outcome)
 
 
 def reason_line(part: InspectedPart) -> str:
     record = part.record
-    return f"{COVERED_DO[1]}  ·  #{record.part_id}" if is_covered(record) else f"#{record.part_id}  {record.reason}"
+    if is_covered(record):
+        return f"{tr(COVERED_DO[1])}  ·  #{record.part_id}"
+    return f"#{record.part_id}  {record.reason}"
 
 
 def widest_fit(font: QFont, size: int, width: int) -> int:
@@ -56,7 +61,7 @@ def widest_fit(font: QFont, size: int, width: int) -> int:
     font = QFont(font)
     font.setWeight(QFont.Weight.Black)
     font.setPixelSize(max(8, size))
-    longest = max(QFontMetrics(font).horizontalAdvance(w) for w in WORDS)
+    longest = max(QFontMetrics(font).horizontalAdvance(tr(w)) for w in WORDS)
     return max(12, min(size, int(size * width / max(1, longest))))
 
 
@@ -107,21 +112,24 @@ class VerdictBanner(QWidget):
         if not model.ready or model.busy:
             why = model.not_ready_why if not model.ready else model.busy
             what, _, more = why.partition(": ")  # "no connection to the runtime: reconnecting…" on two lines
-            self._show("not_ready", *NOT_READY, what, more, "")
+            self._show("not_ready", *theme.translated(NOT_READY), what, more, "")
         elif not model.running:
-            last = f"last part #{latest.record.part_id}  {verdict_of(latest)[0]}" if latest is not None else ""
-            self._show("stopped", *theme.STOPPED, "the line is not inspecting", "parts that arrive are rejected", last)
+            last = tr("last part #{part}  {verdict}").format(
+                part=latest.record.part_id, verdict=verdict_of(latest)[0]) if latest is not None else ""
+            self._show("stopped", *theme.translated(theme.STOPPED), tr("the line is not inspecting"),
+                       tr("parts that arrive are rejected"), last)
         elif held is not None:
             self.outcome, self.part_id = held.outcome, held.record.part_id
             n = model.hold.newer
-            newer = f"{n} newer part{'s' if n != 1 else ''}  ·  " if n else ""
-            foot = f"HELD {model.hold.remaining_s:.0f} s  ·  {newer}tap to clear"
+            newer = (tr("1 newer part") if n == 1 else tr("{n} newer parts").format(n=n)) + "  ·  " if n else ""
+            foot = tr("HELD {seconds} s").format(seconds=f"{model.hold.remaining_s:.0f}") + "  ·  " + newer + tr(
+                "tap to clear")
             self._show("held", *verdict_of(held), detail_line(held), reason_line(held), foot)
         elif latest is not None:
             self.outcome, self.part_id = latest.outcome, latest.record.part_id
             self._show("part", *verdict_of(latest), detail_line(latest), reason_line(latest), "")
         else:
-            self._show("waiting", *theme.WAITING, "waiting for the first part", "", "")
+            self._show("waiting", *theme.translated(theme.WAITING), tr("waiting for the first part"), "", "")
         if self.state == "held" and not self._tick.isActive():
             self._tick.start()
         elif self.state != "held":

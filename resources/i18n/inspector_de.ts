@@ -4,6 +4,506 @@
   <context>
     <name>station</name>
     <message>
+      <location filename="ui/alarms.py" />
+      <source>CAMERA LOST</source>
+      <translation>KAMERA VERLOREN</translation>
+    </message>
+    <message>
+      <location filename="ui/alarms.py" />
+      <source>NO CAMERA FRAME</source>
+      <translation>KEIN KAMERABILD</translation>
+    </message>
+    <message>
+      <location filename="ui/alarms.py" />
+      <source>MODEL ERROR</source>
+      <translation>MODELLFEHLER</translation>
+    </message>
+    <message>
+      <location filename="ui/alarms.py" />
+      <source>DECISIONS LATE</source>
+      <translation>ENTSCHEIDUNGEN VERSPÄTET</translation>
+    </message>
+    <message>
+      <location filename="ui/alarms.py" />
+      <source>INSPECTION QUEUE FULL</source>
+      <translation>PRÜFWARTESCHLANGE VOLL</translation>
+    </message>
+    <message>
+      <location filename="ui/alarms.py" />
+      <source>RECORD NOT SAVED</source>
+      <translation>DATENSATZ NICHT GESPEICHERT</translation>
+    </message>
+    <message>
+      <location filename="ui/alarms.py" />
+      <source>STORAGE ERROR</source>
+      <translation>SPEICHERFEHLER</translation>
+    </message>
+    <message>
+      <location filename="ui/alarms.py" />
+      <source>DISK NEARLY FULL</source>
+      <translation>SPEICHER FAST VOLL</translation>
+    </message>
+    <message>
+      <location filename="ui/alarms.py" />
+      <source>MODEL REFUSED</source>
+      <translation>MODELL ABGELEHNT</translation>
+    </message>
+    <message>
+      <location filename="ui/alarms.py" />
+      <source>DISK FULL</source>
+      <translation>SPEICHER VOLL</translation>
+    </message>
+    <message>
+      <location filename="ui/alarms.py" />
+      <source>RECORDS NOT SAVED: NO PART PASSES</source>
+      <translation>DATEN NICHT GESPEICHERT: KEIN TEIL IO</translation>
+    </message>
+    <message>
+      <location filename="ui/alarms.py" />
+      <source>FILES READABLE BY OTHERS</source>
+      <translation>DATEIEN FÜR ANDERE LESBAR</translation>
+    </message>
+    <message>
+      <location filename="ui/alarms.py" />
+      <source>STATION</source>
+      <translation>STATION</translation>
+    </message>
+    <message>
+      <location filename="ui/alarms.py" />
+      <source>TAP TO ACKNOWLEDGE</source>
+      <translation>ZUM QUITTIEREN TIPPEN</translation>
+    </message>
+    <message>
+      <location filename="ui/alarms.py" />
+      <source>TAP</source>
+      <translation>TIPPEN</translation>
+    </message>
+    <message>
+      <location filename="ui/alarms.py" />
+      <source>+{n} more</source>
+      <translation>+{n} weitere</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>Time</source>
+      <translation>Zeit</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>User</source>
+      <translation>Benutzer</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>Action</source>
+      <translation>Aktion</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>Target</source>
+      <translation>Ziel</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>Reason</source>
+      <translation>Grund</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>Change</source>
+      <translation>Änderung</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>All users</source>
+      <translation>Alle Benutzer</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>All actions</source>
+      <translation>Alle Aktionen</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>{kind} (all)</source>
+      <translation>{kind} (alle)</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>Audit trail</source>
+      <translation>Audit-Trail</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>NEWER</source>
+      <translation>NEUER</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>OLDER</source>
+      <translation>ÄLTER</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>VERIFY CHAIN</source>
+      <translation>KETTE PRÜFEN</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>CLOSE</source>
+      <translation>SCHLIESSEN</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>AUDIT TRAIL</source>
+      <translation>AUDIT-TRAIL</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>signed</source>
+      <translation>signiert</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>{first}–{last} of {total}</source>
+      <translation>{first}–{last} von {total}</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>0 of {total}</source>
+      <translation>0 von {total}</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>and {n} more</source>
+      <translation>und {n} weitere</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>Chain OK: {n} entries, none changed, deleted or reordered</source>
+      <translation>Kette OK: {n} Einträge, keiner geändert, gelöscht oder umsortiert</translation>
+    </message>
+    <message>
+      <location filename="ui/audit_view.py" />
+      <source>Chain BROKEN at {where}</source>
+      <translation>Kette GEBROCHEN bei {where}</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>New camera, lens or light</source>
+      <translation>Neue Kamera, Optik oder Beleuchtung</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>Image drifted (focus / exposure)</source>
+      <translation>Bild verändert (Fokus / Belichtung)</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>Product or fixture change</source>
+      <translation>Produkt- oder Vorrichtungswechsel</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>Conveyor or pusher timing changed</source>
+      <translation>Förderband- oder Auswerfer-Timing geändert</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>Routine check</source>
+      <translation>Routineprüfung</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>WHOLE FRAME</source>
+      <translation>GANZES BILD</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>CAMERA</source>
+      <translation>KAMERA</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>I/O + TIMING</source>
+      <translation>E/A + TIMING</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>SAVE</source>
+      <translation>SPEICHERN</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>RESTORE</source>
+      <translation>ZURÜCKSETZEN</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>opened with the camera's values; SAVE applies and writes {file}</source>
+      <translation>mit den Werten der Kamera geöffnet; SPEICHERN wendet an und schreibt {file}</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>trying {control} {value} (not applied)</source>
+      <translation>teste {control} {value} (nicht angewendet)</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>trying resolution {width} x {height} (not applied)</source>
+      <translation>teste Auflösung {width} x {height} (nicht angewendet)</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>roi</source>
+      <translation>ROI</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>whole frame</source>
+      <translation>ganzes Bild</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>Focus {score}</source>
+      <translation>Fokus {score}</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>PREVIEW on the camera (line stopped)</source>
+      <translation>VORSCHAU an der Kamera (Linie gestoppt)</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>{controls} shown only with the line stopped</source>
+      <translation>{controls} nur bei gestoppter Linie sichtbar</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>LINE RUNNING: preview drawn on its last frame, camera untouched</source>
+      <translation>LINIE LÄUFT: Vorschau auf dem letzten Bild, Kamera unverändert</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>mean {mean}   clipped dark {dark}   white {white}</source>
+      <translation>Mittel {mean}   abgeschnitten dunkel {dark}   weiß {white}</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>The line is running: the camera changes for the next parts as soon as this is applied. Stopping the line first is safer.</source>
+      <translation>Die Linie läuft: Die Kamera ändert sich für die nächsten Teile, sobald dies angewendet wird. Sicherer ist es, die Linie zuerst zu stoppen.</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>Apply to the running line?</source>
+      <translation>Auf die laufende Linie anwenden?</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>Save values far from the reference?</source>
+      <translation>Werte weit abseits der Referenz speichern?</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>APPLY ANYWAY</source>
+      <translation>TROTZDEM ANWENDEN</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>SAVE ANYWAY</source>
+      <translation>TROTZDEM SPEICHERN</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>Save calibration to {path}</source>
+      <translation>Kalibrierung in {path} speichern</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>camera did not take:</source>
+      <translation>von der Kamera nicht übernommen:</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>applied and saved to {path} ({note})</source>
+      <translation>angewendet und in {path} gespeichert ({note})</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>the saved values, as a preview: SAVE applies them</source>
+      <translation>die gespeicherten Werte als Vorschau: SPEICHERN wendet sie an</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration.py" />
+      <source>Calibration</source>
+      <translation>Kalibrierung</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_controls.py" />
+      <source>White bal.</source>
+      <translation>Weißabgl.</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_controls.py" />
+      <source>Resolution (width x height)</source>
+      <translation>Auflösung (Breite x Höhe)</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_controls.py" />
+      <source>reference ({source}): focus {focus} ±{tolerance}, exposure {exposure} ms ×/÷{factor}</source>
+      <translation>Referenz ({source}): Fokus {focus} ±{tolerance}, Belichtung {exposure} ms ×/÷{factor}</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_controls.py" />
+      <source>Size</source>
+      <translation>Größe</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_io.py" />
+      <source>FIRE PUSHER ONCE</source>
+      <translation>AUSWERFER EINMAL AUSLÖSEN</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_io.py" />
+      <source>START TRAVEL MEASUREMENT</source>
+      <translation>LAUFZEITMESSUNG STARTEN</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_io.py" />
+      <source>PART AT PUSHER</source>
+      <translation>TEIL AM AUSWERFER</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_io.py" />
+      <source>USE RESULT</source>
+      <translation>ERGEBNIS ÜBERNEHMEN</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_io.py" />
+      <source>pusher fired once for {ms} ms</source>
+      <translation>Auswerfer einmal für {ms} ms ausgelöst</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_io.py" />
+      <source>measuring: run parts one at a time</source>
+      <translation>Messung: Teile einzeln durchlaufen lassen</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_io.py" />
+      <source>travel time {seconds} s taken (SAVE to keep it)</source>
+      <translation>Laufzeit {seconds} s übernommen (SPEICHERN, um sie zu behalten)</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_io.py" />
+      <source>Travel {seconds} s</source>
+      <translation>Laufzeit {seconds} s</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_io.py" />
+      <source>inference budget {seconds} s (frame wait + models); the travel must be longer</source>
+      <translation>Auswertezeit {seconds} s (Bildwartezeit + Modelle); die Laufzeit muss länger sein</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_io.py" />
+      <source>Stop the line, tap START, then send parts one at a time.</source>
+      <translation>Linie stoppen, START tippen, dann Teile einzeln durchschicken.</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_io.py" />
+      <source>{n} trials done: {result}</source>
+      <translation>{n} Versuche fertig: {result}</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_io.py" />
+      <source>Trial {n} of {wanted}: the sensor at the pusher times each part.</source>
+      <translation>Versuch {n} von {wanted}: der Sensor am Auswerfer misst jedes Teil.</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_io.py" />
+      <source>Trial {n} of {wanted}: tap PART AT PUSHER when it reaches the pusher.</source>
+      <translation>Versuch {n} von {wanted}: TEIL AM AUSWERFER tippen, wenn es den Auswerfer erreicht.</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_io.py" />
+      <source>Trial {n} of {wanted}: send a part through the beam.</source>
+      <translation>Versuch {n} von {wanted}: ein Teil durch die Lichtschranke schicken.</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_io.py" />
+      <source>trials:</source>
+      <translation>Versuche:</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_widgets.py" />
+      <source>Exposure</source>
+      <translation>Belichtung</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_widgets.py" />
+      <source>Gain</source>
+      <translation>Verstärkung</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_widgets.py" />
+      <source>White balance</source>
+      <translation>Weißabgleich</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_widgets.py" />
+      <source>Focus</source>
+      <translation>Fokus</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_widgets.py" />
+      <source>Brightness</source>
+      <translation>Helligkeit</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_widgets.py" />
+      <source>Width</source>
+      <translation>Breite</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_widgets.py" />
+      <source>Height</source>
+      <translation>Höhe</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_widgets.py" />
+      <source>Frame rate</source>
+      <translation>Bildrate</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_widgets.py" />
+      <source>Pusher pulse</source>
+      <translation>Auswerferimpuls</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_widgets.py" />
+      <source>BEAM BROKEN</source>
+      <translation>LICHTSCHRANKE UNTERBROCHEN</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_widgets.py" />
+      <source>BEAM CLEAR</source>
+      <translation>LICHTSCHRANKE FREI</translation>
+    </message>
+    <message>
+      <location filename="ui/calibration_widgets.py" />
+      <source>CANCEL</source>
+      <translation>ABBRECHEN</translation>
+    </message>
+    <message>
+      <location filename="ui/camera_feed.py" />
+      <source>LIVE</source>
+      <translation>LIVE</translation>
+    </message>
+    <message>
+      <location filename="ui/camera_feed.py" />
+      <source>waiting for the camera</source>
+      <translation>warte auf die Kamera</translation>
+    </message>
+    <message>
       <location filename="ui/charts.py" />
       <source>Parts / min</source>
       <translation>Teile / min</translation>
@@ -34,6 +534,81 @@
       <translation>Entscheidung ms</translation>
     </message>
     <message>
+      <location filename="ui/controls.py" />
+      <source>Choose the product on the line</source>
+      <translation>Produkt auf der Linie wählen</translation>
+    </message>
+    <message>
+      <location filename="ui/controls.py" />
+      <source>CHARTS</source>
+      <translation>DIAGRAMME</translation>
+    </message>
+    <message>
+      <location filename="ui/controls.py" />
+      <source>STOP</source>
+      <translation>STOPP</translation>
+    </message>
+    <message>
+      <location filename="ui/controls.py" />
+      <source>START</source>
+      <translation>START</translation>
+    </message>
+    <message>
+      <location filename="ui/controls.py" />
+      <source>RECIPE: {recipe}</source>
+      <translation>REZEPT: {recipe}</translation>
+    </message>
+    <message>
+      <location filename="ui/counters.py" />
+      <source>INSPECTED</source>
+      <translation>GEPRÜFT</translation>
+    </message>
+    <message>
+      <location filename="ui/counters.py" />
+      <source>PASSED</source>
+      <translation>GUT</translation>
+    </message>
+    <message>
+      <location filename="ui/counters.py" />
+      <source>REJECTED</source>
+      <translation>AUSSCHUSS</translation>
+    </message>
+    <message>
+      <location filename="ui/counters.py" />
+      <source>CHECK</source>
+      <translation>PRÜFEN</translation>
+    </message>
+    <message>
+      <location filename="ui/counters.py" />
+      <source>FAIL-SAFE</source>
+      <translation>FAIL-SAFE</translation>
+    </message>
+    <message>
+      <location filename="ui/counters.py" />
+      <source>YIELD</source>
+      <translation>AUSBEUTE</translation>
+    </message>
+    <message>
+      <location filename="ui/counters.py" />
+      <source>SHIFT since {time}</source>
+      <translation>SCHICHT seit {time}</translation>
+    </message>
+    <message>
+      <location filename="ui/counters.py" />
+      <source>LOT {lot} since {time}</source>
+      <translation>CHARGE {lot} seit {time}</translation>
+    </message>
+    <message>
+      <location filename="ui/counters.py" />
+      <source>SHIFT</source>
+      <translation>SCHICHT</translation>
+    </message>
+    <message>
+      <location filename="ui/counters.py" />
+      <source>LOT {lot}</source>
+      <translation>CHARGE {lot}</translation>
+    </message>
+    <message>
       <location filename="ui/header.py" />
       <source>parts per minute, rejects, timing</source>
       <translation>Teile pro Minute, Ausschuss, Zeiten</translation>
@@ -59,9 +634,399 @@
       <translation>MENÜ</translation>
     </message>
     <message>
-      <location filename="ui/header.py" />
-      <source>CLOSE</source>
-      <translation>SCHLIESSEN</translation>
+      <location filename="ui/live_view.py" />
+      <source>no camera frame for this part</source>
+      <translation>kein Kamerabild zu diesem Teil</translation>
+    </message>
+    <message>
+      <location filename="ui/live_view.py" />
+      <source>HELD</source>
+      <translation>GEHALTEN</translation>
+    </message>
+    <message>
+      <location filename="ui/models_model.py" />
+      <source>Imported {package} as a candidate: EVALUATE it on this station's QA-verified parts next</source>
+      <translation>{package} als Kandidat importiert: als Nächstes auf den QS-geprüften Teilen dieser Station BEWERTEN</translation>
+    </message>
+    <message>
+      <location filename="ui/models_model.py" />
+      <source>Uploaded {package} as a candidate: EVALUATE it next</source>
+      <translation>{package} als Kandidat hochgeladen: als Nächstes BEWERTEN</translation>
+    </message>
+    <message>
+      <location filename="ui/models_model.py" />
+      <source>{package} runs in shadow beside the live model on line parts, never acting</source>
+      <translation>{package} läuft im Schatten neben dem Live-Modell auf Linienteilen, ohne zu handeln</translation>
+    </message>
+    <message>
+      <location filename="ui/models_model.py" />
+      <source>{package} is live: the line swaps it in between two parts</source>
+      <translation>{package} ist live: die Linie wechselt es zwischen zwei Teilen ein</translation>
+    </message>
+    <message>
+      <location filename="ui/models_model.py" />
+      <source>Rolled back: {package} is live again</source>
+      <translation>Zurückgesetzt: {package} ist wieder live</translation>
+    </message>
+    <message>
+      <location filename="ui/models_model.py" />
+      <source>An evaluation is running: wait for it to finish</source>
+      <translation>Eine Bewertung läuft: bitte warten, bis sie fertig ist</translation>
+    </message>
+    <message>
+      <location filename="ui/models_model.py" />
+      <source>Evaluation:</source>
+      <translation>Bewertung:</translation>
+    </message>
+    <message>
+      <location filename="ui/models_model.py" />
+      <source>the evaluation failed</source>
+      <translation>die Bewertung ist fehlgeschlagen</translation>
+    </message>
+    <message>
+      <location filename="ui/models_model.py" />
+      <source>Evaluated on {n} QA-verified images ({judged} judged)</source>
+      <translation>Bewertet auf {n} QS-geprüften Bildern ({judged} beurteilt)</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>SHADOW</source>
+      <translation>SCHATTEN</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>CANDIDATE</source>
+      <translation>KANDIDAT</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>RETIRED</source>
+      <translation>AUSGEMUSTERT</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>PASS</source>
+      <translation>GUT</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>REJECT</source>
+      <translation>AUSSCHUSS</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>{n} bad passed</source>
+      <translation>{n} schlechte durchgelassen</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>exact {pct}</source>
+      <translation>exakt {pct}</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>{n} defects passed</source>
+      <translation>{n} Fehler durchgelassen</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>acc {pct}</source>
+      <translation>Gen. {pct}</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>not evaluated</source>
+      <translation>nicht bewertet</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>exact {this} vs {live}</source>
+      <translation>exakt {this} vs {live}</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>acc {this} vs {live}</source>
+      <translation>Gen. {this} vs {live}</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>defects passed {this} vs {live}</source>
+      <translation>Fehler durchgelassen {this} vs {live}</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>QA good</source>
+      <translation>QS gut</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>QA defect</source>
+      <translation>QS Fehler</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>{headline} of {n}</source>
+      <translation>{headline} von {n}</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>parts</source>
+      <translation>Teile</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>Not evaluated on this station yet: EVALUATE scores it and the live model on the QA-verified parts before it may be promoted.</source>
+      <translation>Auf dieser Station noch nicht bewertet: BEWERTEN prüft es und das Live-Modell auf den QS-geprüften Teilen, bevor es freigegeben werden kann.</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>{version} (this)</source>
+      <translation>{version} (dieses)</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>live</source>
+      <translation>live</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>evaluated on {n} QA-verified images</source>
+      <translation>bewertet auf {n} QS-geprüften Bildern</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>{n} without a kept image</source>
+      <translation>{n} ohne gespeichertes Bild</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>{n} unreadable</source>
+      <translation>{n} unlesbar</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>No line parts scored in shadow yet (it runs while the line has time).</source>
+      <translation>Noch keine Linienteile im Schatten bewertet (läuft, wenn die Linie Zeit hat).</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>shadow on line</source>
+      <translation>Schatten auf Linie</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>= QA</source>
+      <translation>= QS</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>QA</source>
+      <translation>QS</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>= live</source>
+      <translation>= live</translation>
+    </message>
+    <message>
+      <location filename="ui/models_text.py" />
+      <source>live {outcome}</source>
+      <translation>live {outcome}</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>Version</source>
+      <translation>Version</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>Id</source>
+      <translation>ID</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>Task</source>
+      <translation>Aufgabe</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>State</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>Test metrics</source>
+      <translation>Testwerte</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>On this station vs live</source>
+      <translation>Auf dieser Station vs live</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>Approved</source>
+      <translation>Freigegeben</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>Better on our QA-verified parts</source>
+      <translation>Besser auf unseren QS-geprüften Teilen</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>New product or defect type</source>
+      <translation>Neues Produkt oder neue Fehlerart</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>Supplier's model update</source>
+      <translation>Modell-Update des Lieferanten</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>Fixes parts the live model missed</source>
+      <translation>Erkennt Teile, die das Live-Modell verpasst hat</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>More rejects or checks than evaluated</source>
+      <translation>Mehr Ausschuss oder Prüfungen als bewertet</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>Defects passed on the line</source>
+      <translation>Fehler auf der Linie durchgelassen</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>Promoted by mistake</source>
+      <translation>Versehentlich freigegeben</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>Tap a package, then an action. The same from a shell: inspector models list | evaluate | promote …</source>
+      <translation>Ein Paket tippen, dann eine Aktion. Dasselbe in einer Shell: inspector models list | evaluate | promote …</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>Models</source>
+      <translation>Modelle</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>MODELS</source>
+      <translation>MODELLE</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>evaluating: %v of %m images</source>
+      <translation>Bewertung: %v von %m Bildern</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>EVALUATE</source>
+      <translation>BEWERTEN</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>PROMOTE</source>
+      <translation>FREIGEBEN</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>ROLLBACK</source>
+      <translation>ZURÜCKROLLEN</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>IMPORT</source>
+      <translation>IMPORTIEREN</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>BACK</source>
+      <translation>ZURÜCK</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>FROM THIS COMPUTER</source>
+      <translation>VON DIESEM RECHNER</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>No package on this station yet: IMPORT one.</source>
+      <translation>Noch kein Paket auf dieser Station: eines IMPORTIEREN.</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>imported {when} by {who}</source>
+      <translation>importiert {when} von {who}</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>test:</source>
+      <translation>Test:</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>Evaluating on the QA-verified images (the line keeps running)…</source>
+      <translation>Bewertung auf den QS-geprüften Bildern (die Linie läuft weiter)…</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>Promote {name} {version} ({id}) to live</source>
+      <translation>{name} {version} ({id}) live schalten</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>Roll {name} back from {version} to the version it replaced</source>
+      <translation>{name} von {version} auf die ersetzte Version zurückrollen</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>Package folders in {where} (copy them there from a USB stick).</source>
+      <translation>Paketordner in {where} (vom USB-Stick dorthin kopieren).</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>No new package folder in {where}: copy one there from a USB stick.</source>
+      <translation>Kein neuer Paketordner in {where}: einen vom USB-Stick dorthin kopieren.</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>IMPORT checks its signature and golden cases and holds it as a candidate, never live; `inspector models import PKG` does the same from a shell. FROM THIS COMPUTER sends a package folder's zip from where this screen runs.</source>
+      <translation>IMPORTIEREN prüft Signatur und Referenzfälle und hält das Paket als Kandidat, nie live; `inspector models import PKG` tut dasselbe in einer Shell. VON DIESEM RECHNER sendet das Zip eines Paketordners von dem Rechner, auf dem dieser Bildschirm läuft.</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>Model package (.zip)</source>
+      <translation>Modellpaket (.zip)</translation>
+    </message>
+    <message>
+      <location filename="ui/models_view.py" />
+      <source>Packages (*.zip)</source>
+      <translation>Pakete (*.zip)</translation>
+    </message>
+    <message>
+      <location filename="ui/pin_pad.py" />
+      <source>CLEAR</source>
+      <translation>LÖSCHEN</translation>
+    </message>
+    <message>
+      <location filename="ui/pin_pad.py" />
+      <source>ENTER</source>
+      <translation>OK</translation>
+    </message>
+    <message>
+      <location filename="ui/results_strip.py" />
+      <source>{n} back</source>
+      <translation>{n} zurück</translation>
     </message>
     <message>
       <location filename="ui/status.py" />
@@ -87,6 +1052,341 @@
       <location filename="ui/status.py" />
       <source>run {run}</source>
       <translation>Lauf {run}</translation>
+    </message>
+    <message>
+      <location filename="ui/theme.py" />
+      <source>STOPPED</source>
+      <translation>GESTOPPT</translation>
+    </message>
+    <message>
+      <location filename="ui/theme.py" />
+      <source>READY</source>
+      <translation>BEREIT</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Role</source>
+      <translation>Rolle</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Active</source>
+      <translation>Aktiv</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Log-in</source>
+      <translation>Anmeldung</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Operator</source>
+      <translation>Bediener</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Technician</source>
+      <translation>Techniker</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Admin</source>
+      <translation>Admin</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Identity checked in person</source>
+      <translation>Identität persönlich geprüft</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Mistyped, PIN confirmed</source>
+      <translation>Vertippt, PIN bestätigt</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Lock-out by someone else's tries</source>
+      <translation>Sperre durch Versuche eines anderen</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>New duties</source>
+      <translation>Neue Aufgaben</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Moved to another team</source>
+      <translation>In ein anderes Team gewechselt</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Corrected a wrong role</source>
+      <translation>Falsche Rolle korrigiert</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Left the company</source>
+      <translation>Hat das Unternehmen verlassen</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Long absence</source>
+      <translation>Lange Abwesenheit</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>PIN may be known to others</source>
+      <translation>PIN evtl. anderen bekannt</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Back at work</source>
+      <translation>Wieder im Dienst</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Deactivated by mistake</source>
+      <translation>Versehentlich deaktiviert</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Forgot the PIN</source>
+      <translation>PIN vergessen</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>First PIN set by the admin</source>
+      <translation>Erste PIN vom Admin gesetzt</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>New at the station</source>
+      <translation>Neu an der Station</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Temporary cover</source>
+      <translation>Vorübergehende Vertretung</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Replaces a colleague</source>
+      <translation>Vertritt einen Kollegen</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>LOCKED {time}</source>
+      <translation>GESPERRT {time}</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>1 wrong PIN</source>
+      <translation>1 falsche PIN</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>{n} wrong PINs</source>
+      <translation>{n} falsche PINs</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>ok</source>
+      <translation>ok</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Users</source>
+      <translation>Benutzer</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>USERS</source>
+      <translation>BENUTZER</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>UNLOCK</source>
+      <translation>ENTSPERREN</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>ROLE</source>
+      <translation>ROLLE</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>DEACTIVATE</source>
+      <translation>DEAKTIVIEREN</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>NEW PIN</source>
+      <translation>NEUE PIN</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>ADD</source>
+      <translation>NEU</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>name of the new user</source>
+      <translation>Name des neuen Benutzers</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>OK</source>
+      <translation>OK</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>yes</source>
+      <translation>ja</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>NO</source>
+      <translation>NEIN</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>ACTIVATE</source>
+      <translation>AKTIVIEREN</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Unlock {name}</source>
+      <translation>{name} entsperren</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>{name} may log in again (wrong PINs forgotten)</source>
+      <translation>{name} kann sich wieder anmelden (falsche PINs vergessen)</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Activate {name}</source>
+      <translation>{name} aktivieren</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Deactivate {name}</source>
+      <translation>{name} deaktivieren</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>{name} may log in again</source>
+      <translation>{name} kann sich wieder anmelden</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>{name} can no longer log in</source>
+      <translation>{name} kann sich nicht mehr anmelden</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>The role of {name}: tap one, then OK</source>
+      <translation>Rolle von {name}: eine tippen, dann OK</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>A new PIN for {name}: type it, then ENTER (tell it to them in person)</source>
+      <translation>Neue PIN für {name}: eingeben, dann OK (persönlich mitteilen)</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Type the name, tap the role, then type the first PIN and ENTER</source>
+      <translation>Namen eingeben, Rolle tippen, dann erste PIN eingeben und OK</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>{name} is {role} now</source>
+      <translation>{name} ist jetzt {role}</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>A new PIN for {name}</source>
+      <translation>Neue PIN für {name}</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>{name} has a new PIN</source>
+      <translation>{name} hat eine neue PIN</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>Add {name} ({role})</source>
+      <translation>{name} anlegen ({role})</translation>
+    </message>
+    <message>
+      <location filename="ui/users_view.py" />
+      <source>{name} added as {role}</source>
+      <translation>{name} angelegt als {role}</translation>
+    </message>
+    <message>
+      <location filename="ui/verdict.py" />
+      <source>COVERED</source>
+      <translation>VERDECKT</translation>
+    </message>
+    <message>
+      <location filename="ui/verdict.py" />
+      <source>remove the obstruction</source>
+      <translation>Hindernis entfernen</translation>
+    </message>
+    <message>
+      <location filename="ui/verdict.py" />
+      <source>or set the box aside</source>
+      <translation>oder die Kiste beiseitestellen</translation>
+    </message>
+    <message>
+      <location filename="ui/verdict.py" />
+      <source>NOT READY</source>
+      <translation>NICHT BEREIT</translation>
+    </message>
+    <message>
+      <location filename="ui/verdict.py" />
+      <source>confidence {value}</source>
+      <translation>Sicherheit {value}</translation>
+    </message>
+    <message>
+      <location filename="ui/verdict.py" />
+      <source>last part #{part}  {verdict}</source>
+      <translation>letztes Teil #{part}  {verdict}</translation>
+    </message>
+    <message>
+      <location filename="ui/verdict.py" />
+      <source>the line is not inspecting</source>
+      <translation>die Linie prüft nicht</translation>
+    </message>
+    <message>
+      <location filename="ui/verdict.py" />
+      <source>parts that arrive are rejected</source>
+      <translation>ankommende Teile werden ausgeschleust</translation>
+    </message>
+    <message>
+      <location filename="ui/verdict.py" />
+      <source>1 newer part</source>
+      <translation>1 neueres Teil</translation>
+    </message>
+    <message>
+      <location filename="ui/verdict.py" />
+      <source>{n} newer parts</source>
+      <translation>{n} neuere Teile</translation>
+    </message>
+    <message>
+      <location filename="ui/verdict.py" />
+      <source>tap to clear</source>
+      <translation>zum Löschen tippen</translation>
+    </message>
+    <message>
+      <location filename="ui/verdict.py" />
+      <source>HELD {seconds} s</source>
+      <translation>GEHALTEN {seconds} s</translation>
+    </message>
+    <message>
+      <location filename="ui/verdict.py" />
+      <source>waiting for the first part</source>
+      <translation>warte auf das erste Teil</translation>
     </message>
   </context>
 </TS>
