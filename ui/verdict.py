@@ -73,12 +73,18 @@ def fitted(font: QFont, text: str, width: int, height: int, *, min_px: int = 11,
     font.setBold(bold)
     size = max(min_px, int(height * 0.8))
     font.setPixelSize(size)
-    while size > min_px and QFontMetrics(font).horizontalAdvance(text) > width:
+    while size > min_px and inked_width(QFontMetrics(font), text) > width:
         size -= 1
         font.setPixelSize(size)
     metrics = QFontMetrics(font)
-    return font, text if metrics.horizontalAdvance(text) <= width else metrics.elidedText(
-        text, Qt.TextElideMode.ElideRight, width)
+    return font, text if inked_width(metrics, text) <= width else metrics.elidedText(
+        text, Qt.TextElideMode.ElideRight, width - 2)
+
+
+def inked_width(metrics: QFontMetrics, text: str) -> int:
+    """The width ``text`` takes when drawn in a rectangle (fractional advances rounded up: a pixel or two more than
+    ``horizontalAdvance`` says)."""
+    return max(metrics.horizontalAdvance(text), metrics.boundingRect(QRect(0, 0, 1 << 20, 1 << 10), 0, text).width())
 
 
 class VerdictBanner(QWidget):
