@@ -13,12 +13,14 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from tests.api import conftest as api
 from tests.ui import fit_checks
 from tests.ui.admin_clients import ClientLogin, remote
-from tests.ui.test_models_view import held, open_view, recorded, served_models, station  # noqa: F401 (fixtures)
+from tests.ui import test_models_view as models_screen
 from ui import i18n
 from ui.audit_view import AuditView
 from ui.users_view import COLUMNS, UsersView
 
 served, socket_dir = api.served, api.socket_dir  # fixtures
+held, served_models = models_screen.held, models_screen.served_models  # the MODELS screen's station, as it tests it
+recorded, station = models_screen.recorded, models_screen.station
 PI = (800, 480)
 
 

@@ -11,13 +11,15 @@ import pytest
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 from tests.ui import fit_checks
-from tests.ui.test_fit import fits, open_sheet, served, window  # noqa: F401 (fixtures)
+from tests.ui import test_fit
+from tests.ui.test_fit import fits, open_sheet
 from ui import i18n
 from ui.calibration import CalibrationDialog, for_client
 from ui.alarms import AlarmBanner
 from ui.counters import CountersPanel
 from ui.verdict import ROW_FLAGS, VerdictBanner
 
+served, window = test_fit.served, test_fit.window  # fixtures: test_fit's window over a served station
 PI = (800, 480)
 
 
@@ -29,7 +31,7 @@ def german():
 
 
 @pytest.fixture
-def german_window(german, window):  # noqa: F811 (test_fit's fixture): made once German is chosen
+def german_window(german, window):  # made once German is chosen
     return window
 
 
