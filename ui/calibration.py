@@ -140,8 +140,8 @@ class CalibrationScreen(QWidget):
             return False
         self.panel.show_values(self.controls, sliders=False)
         spec = RANGES[name]
-        self.say(tr("trying {control} {value} (not applied)").format(
-            control=control_label(spec).lower(), value=f"{value:g}{spec.unit and ' ' + spec.unit}"), False)
+        self.say(tr("{control}: trying {value} (not applied)").format(
+            control=control_label(spec), value=f"{value:g}{spec.unit and ' ' + spec.unit}"), False)
         return True
 
     def set_resolution(self, width: int, height: int) -> bool:

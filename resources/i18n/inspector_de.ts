@@ -245,8 +245,8 @@
     </message>
     <message>
       <location filename="ui/calibration.py" />
-      <source>trying {control} {value} (not applied)</source>
-      <translation>teste {control} {value} (nicht angewendet)</translation>
+      <source>{control}: trying {value} (not applied)</source>
+      <translation>{control}: teste {value} (nicht angewendet)</translation>
     </message>
     <message>
       <location filename="ui/calibration.py" />
