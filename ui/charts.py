@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from ui.model import StationModel
+from ui.i18n import tr
 
 WINDOW_S = 600.0  # the last 10 minutes
 BIN_S = 10.0
@@ -52,8 +53,8 @@ class ChartsPanel(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(4)
         self.plots: dict[str, pg.PlotWidget] = {}
-        for i, (key, title) in enumerate((("throughput", "Parts / min"), ("rejects", "Reject rate %"),
-                                          ("latency", "Decision ms"), ("confidence", "Confidence"))):
+        for i, (key, title) in enumerate((("throughput", tr("Parts / min")), ("rejects", tr("Reject rate %")),
+                                          ("latency", tr("Decision ms")), ("confidence", tr("Confidence")))):
             plot = pg.PlotWidget(title=title)
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
@@ -72,8 +73,8 @@ class ChartsPanel(QWidget):
         self.plots["confidence"].addItem(self.histogram)
         self.plots["confidence"].setXRange(0.5, 1, padding=0.02)  # a decision is at least 0.5 sure of itself
         for key in ("throughput", "rejects"):
-            self.plots[key].setLabel("bottom", "minutes ago")
-        self.plots["latency"].setLabel("bottom", "last parts")
+            self.plots[key].setLabel("bottom", tr("minutes ago"))
+        self.plots["latency"].setLabel("bottom", tr("last parts"))
         for plot in self.plots.values():
             for side in ("left", "bottom"):
                 plot.getAxis(side).enableAutoSIPrefix(False)
@@ -144,7 +145,7 @@ class ChartsPanel(QWidget):
             self.deadline.setValue(deadline)
             top = max(top, deadline * 1.05) if deadline < top * 1.5 else top
         self.plots["latency"].setYRange(0, top, padding=0)
-        title = "Decision ms"  # trigger to decision; the pusher's deadline is drawn when it is near
+        title = tr("Decision ms")  # trigger to decision; the pusher's deadline is drawn when it is near
         if latency.size:
             title += f" · p99 {np.percentile(latency, 99):.0f}"
         self.plots["latency"].getPlotItem().titleLabel.setText(title, size=f"{self._title_px}px")

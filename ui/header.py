@@ -11,12 +11,13 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from ui.controls import ControlBar
+from ui.i18n import tr, tr_noop
 
 CAPTIONS = {  # objectName -> the line under the menu's button
-    "charts": "parts per minute, rejects, timing",
-    "review": "QA: check the parts the line flagged",
-    "calibrate": "technician: camera, light, pusher",
-    "audit": "QA, admin: who changed what",
+    "charts": tr_noop("parts per minute, rejects, timing"),
+    "review": tr_noop("QA: check the parts the line flagged"),
+    "calibrate": tr_noop("technician: camera, light, pusher"),
+    "audit": tr_noop("QA, admin: who changed what"),
 }
 
 
@@ -34,8 +35,8 @@ class MenuPanel(QFrame):
         self.window_ = window
         column = QVBoxLayout(self)
         top = QHBoxLayout()
-        top.addWidget(QLabel("MENU", objectName="title"), 1)
-        self.close_button = keep_words(QPushButton("✕  CLOSE", objectName="menuClose"))
+        top.addWidget(QLabel(tr("MENU"), objectName="title"), 1)
+        self.close_button = keep_words(QPushButton("✕  " + tr("CLOSE"), objectName="menuClose"))
         self.close_button.clicked.connect(self.hide)
         top.addWidget(self.close_button)
         column.addLayout(top)
@@ -50,7 +51,7 @@ class MenuPanel(QFrame):
         """A screen's button in the panel (its objectName kept); a tap closes the panel, then opens the screen."""
         button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         button.clicked.connect(self.hide)
-        text = CAPTIONS.get(button.objectName(), "") if caption is None else caption
+        text = tr(CAPTIONS.get(button.objectName(), "")) if caption is None else caption
         self.captions[button] = QLabel(text, self, objectName="menuCaption", wordWrap=True)
         self.items.append(button)
         self._place()
@@ -107,7 +108,7 @@ class Header:
         controls.charts_button.setObjectName("charts")
         self.row.removeWidget(controls.charts_button)
         menu.add(controls.charts_button)
-        self.menu_button = keep_words(QPushButton("☰  MENU", objectName="menu"))
+        self.menu_button = keep_words(QPushButton("☰  " + tr("MENU"), objectName="menu"))
         self.menu_button.clicked.connect(menu.open)
         self.session_button = session_button
         if session_button is not None:

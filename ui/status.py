@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QLabel
 
 from ui.camera_feed import CameraFeed
 from ui.model import StationModel
+from ui.i18n import tr
 
 
 class StatusLine(QLabel):
@@ -26,12 +27,12 @@ class StatusLine(QLabel):
         health = self.health() or {}
         models = ", ".join(f"{name} {version.split()[0]}" for name, version in info.models.items())
         bits = [
-            f"display {self.view.display_fps:.0f} fps",
-            f"skipped {self.view.skipped_frames}",  # camera frames the screen did not draw
-            f"camera lost {health.get('camera_dropped', 0)}",  # frames the station never got
-            f"saved {health.get('saved', 0)}",
+            tr("display {fps} fps").format(fps=f"{self.view.display_fps:.0f}"),
+            tr("skipped {n}").format(n=self.view.skipped_frames),  # camera frames the screen did not draw
+            tr("camera lost {n}").format(n=health.get("camera_dropped", 0)),  # frames the station never got
+            tr("saved {n}").format(n=health.get("saved", 0)),
             models,
-            f"run {info.run_id}",
+            tr("run {run}").format(run=info.run_id),
         ]
         self.setText("  ·  ".join(b for b in bits if b))
         self.setToolTip("\n".join(f"{k} {v}" for k, v in info.models.items()))
