@@ -10,6 +10,7 @@ so there is no compiled ``.qm`` to build or to fall out of date. English is the 
 """
 from __future__ import annotations
 
+import os
 import xml.etree.ElementTree as ET
 from importlib import resources
 from pathlib import Path
@@ -33,7 +34,10 @@ def tr_noop(text: str) -> str:
 
 
 def ts_path(language: str) -> Path:
-    return Path(str(resources.files("inspector_resources") / "i18n" / f"inspector_{language}.ts"))
+    """The language's ``.ts``: the package's, or under ``$INSPECTOR_I18N_DIR`` (a translator trying a new text)."""
+    folder = os.environ.get("INSPECTOR_I18N_DIR")
+    base = Path(folder) if folder else Path(str(resources.files("inspector_resources") / "i18n"))
+    return base / f"inspector_{language}.ts"
 
 
 def read_ts(path: Path) -> dict[str, str]:
