@@ -266,22 +266,22 @@
     <message>
       <location filename="ui/review/model.py" />
       <source>RISK FIRST</source>
-      <translation>RISIKO ZUERST</translation>
+      <translation>NACH RISIKO</translation>
     </message>
     <message>
       <location filename="ui/review/model.py" />
       <source>LOWEST FIRST</source>
-      <translation>NIEDRIGSTE ZUERST</translation>
+      <translation>UNSICHERSTE</translation>
     </message>
     <message>
       <location filename="ui/review/model.py" />
       <source>HIGHEST FIRST</source>
-      <translation>HÖCHSTE ZUERST</translation>
+      <translation>SICHERSTE</translation>
     </message>
     <message>
       <location filename="ui/review/model.py" />
       <source>NEWEST FIRST</source>
-      <translation>NEUESTE ZUERST</translation>
+      <translation>NEUESTE</translation>
     </message>
     <message>
       <location filename="ui/review/model.py" />
@@ -371,7 +371,7 @@
     <message>
       <location filename="ui/review/queue_panel.py" />
       <source>LAST HOUR</source>
-      <translation>LETZTE STUNDE</translation>
+      <translation>LETZTE 1 H</translation>
     </message>
     <message>
       <location filename="ui/review/queue_panel.py" />

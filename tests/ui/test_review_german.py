@@ -60,22 +60,41 @@ def test_the_review_screens_buttons_speak_german(qtbot, store, german):
     assert not texts & {"CONFIRM", "FILTERS", "REPORTS", "UNSURE", "POINT"}
 
 
-def test_the_german_review_screen_fits_800x480_with_whole_words(qtbot, store, german):
+@pytest.fixture(params=["en", "de"])
+def language(request):
+    yield i18n.use_language(request.param)
+    i18n.use_language("en")
+
+
+def test_the_review_screen_fits_800x480_with_whole_words_in_either_language(qtbot, store, language):
     screen = open_screen(qtbot, store, reviewer="alexandra-marie-louise")  # a long name: the header must cope
     settle(qtbot)
     assert not (found := fit_checks.problems(screen)), "\n".join(found)
     show_box(screen, 22)  # a counted part: COUNT ± on show
     screen.model.step_count(+1)  # edited: SAVE CORRECTION, UNDO EDIT
     settle(qtbot)
-    assert screen.verdicts.buttons["confirm"].text() == "KORREKTUR SICHERN"
+    assert screen.verdicts.buttons["confirm"].text() == {"en": "SAVE CORRECTION", "de": "KORREKTUR SICHERN"}[language]
     assert not (found := fit_checks.problems(screen)), "\n".join(found)
     screen.model.confirm()  # saved: the next part's UNDO takes it back; the message names the verdict and reviewer
     settle(qtbot)
-    assert screen.verdicts.buttons["undo"].text() == "STORNO" and "STORNO:" in screen.info.text.text()
+    undo = {"en": "UNDO LAST", "de": "STORNO"}[language]
+    assert screen.verdicts.buttons["undo"].text() == undo and f"{undo}:" in screen.info.text.text()
     assert not (found := fit_checks.problems(screen)), "\n".join(found)
     screen.toggle_filters()  # the filters' page of the small screen
     settle(qtbot)
     assert not (found := fit_checks.problems(screen)), "\n".join(found)
+
+
+@pytest.mark.parametrize("size", [SMALL, (1920, 1080)])
+def test_every_german_filter_choice_fits_its_picker_button(qtbot, store, german, size):
+    screen = open_screen(qtbot, store, size=size, reviewer="alice")
+    if screen.filters_button.isVisible():
+        screen.toggle_filters()  # the small screen's filters page
+    for name in ("time", "confidence", "sort", "state"):
+        for choice in screen.filters.choices(name)[0]:
+            screen.filters.choose(name, choice)
+            settle(qtbot)
+            assert not (found := fit_checks.cut_texts(screen.filters)), "\n".join(found)
 
 
 def test_the_german_reports_fit_800x480(qtbot, store, german):
@@ -94,7 +113,7 @@ def test_a_picked_german_filter_filters_by_its_english_key(qtbot, store, german)
     assert screen.model.filters.max_confidence == 0.95 and screen.filters.confidence == "BELOW 0.95"
     assert all(i.record.confidence < 0.95 for i in screen.model.items)
     picker = screen.filters.pick("sort")
-    qtbot.mouseClick(picker.buttons["NIEDRIGSTE ZUERST"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(picker.buttons["UNSICHERSTE"], Qt.MouseButton.LeftButton)
     assert screen.model.sort == "confidence"
 
 

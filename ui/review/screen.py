@@ -140,8 +140,9 @@ class ReviewScreen(QWidget):
                        self.audits_button, self.overlays_button, self.point_button, self.prev_button,
                        self.next_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        for button in (self.prev_button, self.next_button):  # the room goes to the comment
+        for button in (self.prev_button, self.next_button):  # the room goes to the comment, POINT and OVERLAYS
             button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+            button.setStyleSheet("padding: 0 2px;")  # an arrow needs no text margin: still the touch size wide
 
         self.left = QVBoxLayout()
         self.left.setContentsMargins(0, 0, 0, 0)
