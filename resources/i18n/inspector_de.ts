@@ -251,12 +251,12 @@
     <message>
       <location filename="ui/review/item_view.py" />
       <source>{n} missing not marked</source>
-      <translation>{n} fehlende nicht markiert</translation>
+      <translation>{n} fehlend ohne Kreuz</translation>
     </message>
     <message>
       <location filename="ui/review/item_view.py" />
       <source>POINT: a tap adds or removes a cartridge</source>
-      <translation>PUNKT: Tippen setzt oder entfernt eine Patrone</translation>
+      <translation>PUNKT: Tippen setzt/entfernt Patrone</translation>
     </message>
     <message>
       <location filename="ui/review/item_view.py" />
@@ -297,6 +297,21 @@
       <location filename="ui/review/model.py" />
       <source>covered</source>
       <translation>verdeckt</translation>
+    </message>
+    <message>
+      <location filename="ui/review/model.py" />
+      <source>complete</source>
+      <translation>vollständig</translation>
+    </message>
+    <message>
+      <location filename="ui/review/model.py" />
+      <source>missing</source>
+      <translation>fehlt</translation>
+    </message>
+    <message>
+      <location filename="ui/review/model.py" />
+      <source>extra</source>
+      <translation>zu viel</translation>
     </message>
     <message>
       <location filename="ui/review/model.py" />

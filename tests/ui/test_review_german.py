@@ -2,6 +2,7 @@
 the Pi's 800 x 480, and what is recorded (reasons, filters) stays the runtime's English vocabulary."""
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QPushButton
 
 from inspector.review import Review
@@ -95,6 +96,24 @@ def test_every_german_filter_choice_fits_its_picker_button(qtbot, store, german,
             screen.filters.choose(name, choice)
             settle(qtbot)
             assert not (found := fit_checks.cut_texts(screen.filters)), "\n".join(found)
+
+
+def test_the_german_notes_on_the_picture_are_whole_at_800x480(qtbot, store, german):
+    screen = open_screen(qtbot, store, reviewer="alice")
+    show_box(screen, 22)
+    view = screen.item
+    screen.model.set_tool("point")
+    screen.model.step_count(-1)  # below what is seen: "… fehlend ohne Kreuz"
+    view.set_zoom(2.5)
+    settle(qtbot)
+    rect = view.image_rect()
+    font = QFont()
+    font.setPixelSize(max(12, min(22, rect.height() // 18)))  # as ItemView._badges draws them
+    font.setBold(True)
+    notes = [text for text, _ in view.badge_texts()]
+    assert notes[0].startswith("ANZAHL 21 / 24") and notes[1].startswith("PUNKT") and notes[2].startswith("ZOOM")
+    for text in notes:
+        assert QFontMetrics(font).horizontalAdvance(text) <= rect.width() - 16, text  # drawn whole, not elided
 
 
 def test_the_german_reports_fit_800x480(qtbot, store, german):

@@ -30,7 +30,8 @@ TOOLS = ("look", "point")  # what a tap on the picture does: nothing (zoom and p
 SORT_NAMES = {"risk": tr_noop("RISK FIRST"), "confidence": tr_noop("LOWEST FIRST"),
               "-confidence": tr_noop("HIGHEST FIRST"), "newest": tr_noop("NEWEST FIRST")}  # tr() where shown
 # the fixed words of the review in the reviewer's language (the records keep the English)
-CLASS_WORDS = {"good": tr_noop("good"), "defect": tr_noop("defect"), COVERED: tr_noop("covered")}
+CLASS_WORDS = {"good": tr_noop("good"), "defect": tr_noop("defect"), COVERED: tr_noop("covered"),
+               "complete": tr_noop("complete"), "missing": tr_noop("missing"), "extra": tr_noop("extra")}
 VERDICT_WORDS = {"confirm": tr_noop("confirm"), "correct": tr_noop("correct"), "inconclusive": tr_noop("inconclusive")}
 FIELD_WORDS = {"label": tr_noop("class"), "count": tr_noop("count"), "points": tr_noop("count")}
 
