@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QPushButton
 from inspector.review import Review
 from tests.ui import fit_checks
 from tests.ui.review_data import StepClock, label_rows, review_store
-from ui import i18n
+from ui import i18n, theme
 from ui.keyboard import Keyboard
 from ui.number_pad import NumberPad
 from ui.review.screen import ReviewScreen
@@ -190,3 +190,22 @@ def test_the_number_pad_names_a_value_out_of_range_in_german(qtbot, german):
         pad.press(key)
     assert not pad.enter()
     assert pad.title.text() == "Belichtung 999 µs liegt über dem Maximum 500 µs"
+
+
+def test_a_fail_safe_parts_detail_in_german_names_the_cause_and_keeps_the_runtimes_reason(qtbot, german):
+    from tests.ui.conftest import no_frame_record
+    from ui.model import InspectedPart
+    from ui.part_detail import PartDetail
+
+    record = no_frame_record()
+    detail = PartDetail(InspectedPart(record, None))
+    detail.setStyleSheet(theme.style_sheet(1.0))  # the station window's look at 800 x 480
+    qtbot.addWidget(detail)
+    detail.resize(*SMALL)
+    detail.show()
+    settle(qtbot)
+    assert detail.rows["FAIL-SAFE"].text() == "kein Bild" and detail.rows["Ausgeworfen"].text() == "ja"
+    assert detail.rows["Grund"].text() == record.reason  # free-form words of the runtime stay as written
+    assert {"SCHLIESSEN", "Teil", "Zeit", "Rezept"} <= {w.text() for w in detail.findChildren(QPushButton)} | set(
+        detail.rows)
+    assert not (found := fit_checks.problems(detail)), "\n".join(found)
