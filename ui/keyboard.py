@@ -1,10 +1,13 @@
 """An on-screen keyboard for the touchscreen, which has no keyboard of its own: names, comments and reasons.
 
-``attach(edit, phrases=...)`` makes a tap on a line edit open the keyboard docked at the bottom of the edit's window
-(an in-window panel, no second window). It shows the text being typed in its own echo line (the field may lie under
-it), a row of common phrases to pick instead of typing, and keys of at least 48 px. Keys reach the edit as real key
-events, so the edit behaves exactly as with a physical keyboard, which keeps working beside it. DONE sends Enter and
-closes the panel; ✕ only closes it.
+``attach(edit, phrases=...)`` makes a tap on a line edit open the keyboard docked at the bottom of the edit's window,
+or of the sheet (in-window dialog) the edit is on: an in-window panel, no second window. It shows the text being typed
+in its own echo line (the field may lie under it), a row of common phrases to pick instead of typing, and keys of at
+least 48 px. Keys reach the edit as real key events, so the edit behaves exactly as with a physical keyboard, which
+keeps working beside it. DONE sends Enter and closes the panel; ✕ only closes it.
+
+The keys follow the window's language when the keyboard is made: QWERTY in English, QWERTZ with Ä Ö Ü ß in German
+(a keyboard made before the language changed is made anew on its next use).
 """
 from __future__ import annotations
 
@@ -16,8 +19,18 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEd
                                QSizePolicy, QVBoxLayout, QWidget)
 
 from ui import theme
+from ui.i18n import current_language, tr
+from ui.sheet import Sheet
 
-LETTERS = ("1234567890", "qwertyuiop", "asdfghjkl-", "zxcvbnm,.:")
+LAYOUTS = {
+    "en": ("1234567890", "qwertyuiop", "asdfghjkl-", "zxcvbnm,.:"),
+    "de": ("1234567890ß", "qwertzuiopü", "asdfghjklöä", "yxcvbnm,.-:"),  # QWERTZ, the umlauts where a German finds them
+}
+LETTERS = LAYOUTS["en"]
+
+
+def layout_for(language: str) -> tuple[str, ...]:
+    return LAYOUTS.get(language, LETTERS)
 MAX_WIDTH = 1100  # on a big screen the keys stay a hand's width apart
 STYLE = """
 QFrame#keyboard { background: #111827; border-top: 2px solid #374151; }
@@ -38,6 +51,8 @@ class Keyboard(QFrame):
         self.setStyleSheet(STYLE)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.target: QLineEdit | None = None
+        self.language = current_language()
+        self.rows = layout_for(self.language)
         self.echo = QLabel(objectName="keyboardEcho")
         self.echo.setTextFormat(Qt.TextFormat.PlainText)
         self.phrase_row = QHBoxLayout()
@@ -45,19 +60,20 @@ class Keyboard(QFrame):
         self.keys: dict[str, QPushButton] = {}
         grid = QGridLayout()
         grid.setSpacing(4)
-        for row, letters in enumerate(LETTERS):
+        for row, letters in enumerate(self.rows):
             for col, letter in enumerate(letters):
                 grid.addWidget(self._key(letter, letter, lambda _=False, t=letter: self.type_text(self._cased(t))),
                                row, col)
-        self.shift = self._key("shift", "⇧ SHIFT", None, wide=True)
+        self.shift = self._key("shift", "⇧ " + tr("SHIFT"), None, wide=True)
         self.shift.setCheckable(True)
-        bottom = [(self.shift, 2), (self._key("space", "SPACE", lambda: self.type_text(" "), wide=True), 4),
+        extra = max(len(r) for r in self.rows) - 10  # the bottom row spans the letters' width: German's 11th to SHIFT
+        bottom = [(self.shift, 2 + extra), (self._key("space", tr("SPACE"), lambda: self.type_text(" "), wide=True), 4),
                   (self._key("backspace", "⌫", lambda: self._send(Qt.Key.Key_Backspace), wide=True), 1),
                   (self._key("hide", "✕", self.close_keyboard, wide=True), 1),
-                  (self._key("done", "DONE", self.done, wide=True), 2)]
+                  (self._key("done", tr("DONE"), self.done, wide=True), 2)]
         col = 0
         for button, span in bottom:
-            grid.addWidget(button, len(LETTERS), col, 1, span)
+            grid.addWidget(button, len(self.rows), col, 1, span)
             col += span
         column = QVBoxLayout(self)
         column.setContentsMargins(6, 6, 6, 6)
@@ -81,7 +97,8 @@ class Keyboard(QFrame):
     def _cased(self, text: str) -> str:
         if self.shift.isChecked():
             self.shift.setChecked(False)  # one letter, as on a phone
-            return text.upper()
+            upper = text.upper()
+            return upper if len(upper) == 1 else text  # ß has no one-letter capital on the keys: it stays ß
         return text
 
     # -- what the keys do ----------------------------------------------------------------------------------------
@@ -121,11 +138,11 @@ class Keyboard(QFrame):
             self.phrase_row.takeAt(0).widget().deleteLater()
         self.phrases = {}
         for phrase in phrases:
-            button = QPushButton(phrase, objectName="phrase")
+            button = QPushButton(tr(phrase), objectName="phrase")  # typed as shown: in the window's language
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setMinimumHeight(theme.TOUCH_MIN_PX)
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            button.clicked.connect(lambda _=False, p=phrase: self.pick(p))
+            button.clicked.connect(lambda _=False, p=tr(phrase): self.pick(p))
             self.phrase_row.addWidget(button)
             self.phrases[phrase] = button
         self.place()
@@ -136,7 +153,7 @@ class Keyboard(QFrame):
 
     def place(self) -> None:
         window = self.parentWidget()
-        rows = len(LETTERS) + 2 + bool(self.phrases)
+        rows = len(self.rows) + 2 + bool(self.phrases)
         key = max(theme.TOUCH_MIN_PX, min(64, window.height() * 62 // 100 // rows - 4))
         height = min(window.height(), rows * (key + 4) + 12)
         width = min(window.width(), MAX_WIDTH)
@@ -167,18 +184,34 @@ class _Opener(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if event.type() == QEvent.Type.MouseButtonRelease and self.edit.isEnabled():
-            keyboard_of(self.edit.window()).open_for(self.edit, self.phrases)
+            keyboard_of(host_of(self.edit)).open_for(self.edit, self.phrases)
         return False
 
     def _changed(self) -> None:
-        keyboard = self.edit.window().findChild(Keyboard, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        keyboard = host_of(self.edit).findChild(Keyboard, options=Qt.FindChildOption.FindDirectChildrenOnly)
         if keyboard is not None and keyboard.target is self.edit:
             keyboard._echo()
 
 
+def host_of(edit: QLineEdit) -> QWidget:
+    """Where the keyboard docks: the sheet (in-window dialog) the edit is on, else the edit's window."""
+    widget = edit.parentWidget()
+    while widget is not None and not widget.isWindow():
+        if isinstance(widget, Sheet):
+            return widget
+        widget = widget.parentWidget()
+    return edit.window()
+
+
 def keyboard_of(window: QWidget) -> Keyboard:
-    """The window's keyboard panel (made on first use)."""
+    """The window's keyboard panel (made on first use, and anew when the window's language has changed since)."""
     found = window.findChild(Keyboard, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    if found is not None and found.language != current_language():
+        found.close_keyboard()
+        window.removeEventFilter(found)
+        found.setParent(None)
+        found.deleteLater()
+        found = None
     return found if found is not None else Keyboard(window)
 
 

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from ui import theme
+from ui.i18n import tr
 
 KEYS = ("7", "8", "9", "4", "5", "6", "1", "2", "3", "±", "0", ".")
 
@@ -28,9 +29,9 @@ class NumberPad(QWidget):
         for i, key in enumerate(KEYS):
             grid.addWidget(self._key(key, lambda _=False, k=key: self.press(k)), i // 3, i % 3)
         grid.addWidget(self._key("⌫", self.back), 0, 3)
-        grid.addWidget(self._key("CLEAR", self.clear), 1, 3)
-        grid.addWidget(self._key("CANCEL", self.cancelled.emit), 2, 3)
-        self.enter_button = self._key("ENTER", self.enter)
+        grid.addWidget(self._key("CLEAR", self.clear, tr("CLEAR")), 1, 3)
+        grid.addWidget(self._key("CANCEL", self.cancelled.emit, tr("CANCEL")), 2, 3)
+        self.enter_button = self._key("ENTER", self.enter, tr("ENTER"))
         self.enter_button.setObjectName("start")
         grid.addWidget(self.enter_button, 3, 3)
         top = QHBoxLayout()
@@ -42,20 +43,23 @@ class NumberPad(QWidget):
         column.addLayout(top)
         column.addLayout(grid, 1)
 
-    def _key(self, text: str, action) -> QPushButton:
-        button = QPushButton(text)
+    def _key(self, name: str, action, text: str | None = None) -> QPushButton:
+        """A key, ``keys[name]`` (its English name), showing ``text`` (the name in the window's language)."""
+        button = QPushButton(text or name)
         button.setMinimumHeight(theme.TOUCH_MIN_PX)
         button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         button.clicked.connect(action)
-        self.keys[text] = button
+        self.keys[name] = button
         return button
 
     def ask(self, name: str, value: float, low: float, high: float, *, unit: str = "", decimals: int = 0) -> None:
         """Start typing a value for ``name`` (now ``value``), allowed ``low``..``high``."""
         self.name, self.low, self.high, self.unit, self.decimals = name, low, high, unit, decimals
         self.text = ""
-        self._say(f"{name}: now {value:.{decimals}f}{self._unit}, allowed {low:.{decimals}f}–{high:.{decimals}f}", False)
+        self._say(tr("{name}: now {value}, allowed {low}–{high}").format(
+            name=name, value=f"{value:.{decimals}f}{self._unit}", low=f"{low:.{decimals}f}",
+            high=f"{high:.{decimals}f}"), False)
         self._show()
 
     @property
@@ -83,11 +87,14 @@ class NumberPad(QWidget):
         try:
             value = float(self.text)
         except ValueError:
-            self._say(f"{self.name}: type a number", True)
+            self._say(tr("{name}: type a number").format(name=self.name), True)
             return False
         if not self.low <= value <= self.high:
-            side = f"below the minimum {self.low:g}" if value < self.low else f"above the maximum {self.high:g}"
-            self._say(f"{self.name} {value:g}{self._unit} is {side}{self._unit}", True)
+            text = (tr("{name} {value} is below the minimum {limit}") if value < self.low else
+                    tr("{name} {value} is above the maximum {limit}"))
+            limit = self.low if value < self.low else self.high
+            self._say(text.format(name=self.name, value=f"{value:g}{self._unit}", limit=f"{limit:g}{self._unit}"),
+                      True)
             return False
         self.entered.emit(value)
         return True

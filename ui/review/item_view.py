@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from inspector.config import ConfigError, load_recipe
 from inspector.record import PartRecord
+from ui.i18n import tr
 from ui.overlay import Overlay, draw_overlay
 from ui.pictures import fit_rect
 from ui.review.model import ReviewModel
@@ -251,7 +252,7 @@ class ItemView(QWidget):
             self._last_tap = None
             self.toggle_zoom(at)
         elif self.model.counted:
-            self.looked.emit("Looking: pinch or double-tap to zoom. To add or remove cartridges choose POINT.")
+            self.looked.emit(tr("Looking: pinch or double-tap to zoom. To add or remove cartridges choose POINT."))
 
     def mousePressEvent(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton or self.image is None:
@@ -340,7 +341,7 @@ class ItemView(QWidget):
             font = QFont()
             font.setPixelSize(max(14, self.height() // 16))
             painter.setFont(font)
-            text = "No image was kept for this part" if self.model.current else "Nothing to review"
+            text = tr("No image was kept for this part") if self.model.current else tr("Nothing to review")
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, text)
         else:
             rect = self.image_rect()
@@ -357,15 +358,17 @@ class ItemView(QWidget):
         texts = []
         if self.model.counted and self.model.count is not None:
             expected = self.expected()
-            of = f" / {expected}" if expected is not None else ""
+            count = tr("COUNT {n} / {expected}") if expected is not None else tr("COUNT {n}")
+            text = count.format(n=self.model.count, expected=expected)
             unplaced = self.unplaced()
-            extra = f" · {unplaced} missing not marked" if unplaced else ""
+            if unplaced:
+                text += " · " + tr("{n} missing not marked").format(n=unplaced)
             good = expected is None or self.model.count == expected
-            texts.append((f"COUNT {self.model.count}{of}{extra}", "#22c55e" if good else "#ef4444"))
+            texts.append((text, "#22c55e" if good else "#ef4444"))
         if self.model.tool == "point":
-            texts.append(("POINT: a tap adds or removes a cartridge", "#fbbf24"))
+            texts.append((tr("POINT: a tap adds or removes a cartridge"), "#fbbf24"))
         if self.zoom > 1.0:
-            texts.append((f"ZOOM ×{self.zoom:.1f} · double-tap: whole picture", "#e5e7eb"))
+            texts.append((tr("ZOOM ×{zoom} · double-tap: whole picture").format(zoom=f"{self.zoom:.1f}"), "#e5e7eb"))
         return texts
 
     def _badges(self, painter: QPainter, rect: QRect) -> None:

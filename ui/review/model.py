@@ -23,11 +23,22 @@ from inspector.qa.risk import COVERED, is_covered
 from inspector.review import PAGE_SIZE, ItemTimer, Label, QueueFilter, QueueItem, Review, ReviewError
 from inspector.permissions import PermissionDenied
 from inspector.users import LoginError
+from ui.i18n import tr, tr_noop
 
 CLASSES = ("good", "defect")
 TOOLS = ("look", "point")  # what a tap on the picture does: nothing (zoom and pan only), or add / remove a point
-SORT_NAMES = {"risk": "RISK FIRST", "confidence": "LOWEST FIRST", "-confidence": "HIGHEST FIRST",
-              "newest": "NEWEST FIRST"}
+SORT_NAMES = {"risk": tr_noop("RISK FIRST"), "confidence": tr_noop("LOWEST FIRST"),
+              "-confidence": tr_noop("HIGHEST FIRST"), "newest": tr_noop("NEWEST FIRST")}  # tr() where shown
+# the fixed words of the review in the reviewer's language (the records keep the English)
+CLASS_WORDS = {"good": tr_noop("good"), "defect": tr_noop("defect"), COVERED: tr_noop("covered"),
+               "complete": tr_noop("complete"), "missing": tr_noop("missing"), "extra": tr_noop("extra")}
+VERDICT_WORDS = {"confirm": tr_noop("confirm"), "correct": tr_noop("correct"), "inconclusive": tr_noop("inconclusive")}
+FIELD_WORDS = {"label": tr_noop("class"), "count": tr_noop("count"), "points": tr_noop("count")}
+
+
+def word(value, table: dict[str, str]) -> str:
+    """A value of the runtime's fixed vocabulary in the window's language (anything else as it is)."""
+    return tr(table[value]) if value in table else str(value)
 
 
 @dataclass
@@ -299,8 +310,9 @@ class ReviewModel(QObject):
         kwargs = {"comment": d.comment.strip() or None, "seconds_spent": min(self.timer.seconds, 86399.0), **values}
         if self.session is not None and verdict == "correct":
             self.pending = (item.record.part_id, verdict, kwargs)
-            what = ", ".join(f"{k} → {len(v) if k == 'points' else v}" for k, v in values.items())
-            self.signature_needed.emit(f"Correct part #{item.record.part_id}: {what.replace('points', 'count')}")
+            what = ", ".join(f"{word(k, FIELD_WORDS)} → {len(v) if k == 'points' else word(v, CLASS_WORDS)}"
+                             for k, v in values.items())
+            self.signature_needed.emit(tr("Correct part #{part}: {what}").format(part=item.record.part_id, what=what))
             return None
         return self._write(item.record.part_id, verdict, kwargs)
 
@@ -374,7 +386,8 @@ class ReviewModel(QObject):
             return False
         self.undoing = target
         label, item = target
-        self.undo_needed.emit(f"Undo the verdict on part #{item.record.part_id}: {label.verdict} by {label.reviewer}")
+        self.undo_needed.emit(tr("Undo the verdict on part #{part}: {verdict} by {reviewer}").format(
+            part=item.record.part_id, verdict=word(label.verdict, VERDICT_WORDS), reviewer=label.reviewer))
         return True
 
     def finish_undo(self, pin: str | None, reason: str | None) -> Label | None:

@@ -15,15 +15,28 @@ from inspector.qa.risk import COVERED_TEXT, is_covered
 from inspector.review import QUEUE_OUTCOMES, ReviewError
 from ui import theme
 from ui.controls import ChoicePicker
+from ui.i18n import tr, tr_noop
 from ui.review.model import SORT_NAMES, ReviewModel
 
-CONFIDENCE_RANGES = {"ALL": (None, None), "BELOW 0.6": (None, 0.6), "BELOW 0.7": (None, 0.7),
-                     "BELOW 0.8": (None, 0.8), "BELOW 0.9": (None, 0.9), "BELOW 0.95": (None, 0.95),
-                     "0.95 AND UP": (0.95, None)}
-TIME_RANGES = ("ALL", "LAST HOUR", "TODAY", "LAST 24 H", "LAST 7 DAYS")
-STATES = {"open": "TO REVIEW", "reviewed": "REVIEWED", "all": "ALL"}
-PICKER_CAPTIONS = {"time": "TIME", "recipe": "RECIPE", "model": "MODEL", "confidence": "CONFIDENCE", "sort": "SORT",
-                   "state": "SHOW"}
+# the names are the filters' keys (in English); tr() shows them in the window's language
+CONFIDENCE_RANGES = {tr_noop("ALL"): (None, None), tr_noop("BELOW 0.6"): (None, 0.6), tr_noop("BELOW 0.7"): (None, 0.7),
+                     tr_noop("BELOW 0.8"): (None, 0.8), tr_noop("BELOW 0.9"): (None, 0.9),
+                     tr_noop("BELOW 0.95"): (None, 0.95), tr_noop("0.95 AND UP"): (0.95, None)}
+TIME_RANGES = (tr_noop("ALL"), tr_noop("LAST HOUR"), tr_noop("TODAY"), tr_noop("LAST 24 H"), tr_noop("LAST 7 DAYS"))
+STATES = {"open": tr_noop("TO REVIEW"), "reviewed": tr_noop("REVIEWED"), "all": tr_noop("ALL")}
+PICKER_CAPTIONS = {"time": tr_noop("TIME"), "recipe": tr_noop("RECIPE"), "model": tr_noop("MODEL"),
+                   "confidence": tr_noop("CONFIDENCE"), "sort": tr_noop("SORT"), "state": tr_noop("SHOW")}
+TRANSLATED_CHOICES = ("time", "confidence", "sort", "state")  # a fixed vocabulary; recipes and models keep their names
+COVERED_WORDS = {COVERED_TEXT: tr_noop("covered: recount")}  # the runtime's words for a covered box
+
+
+def covered_text() -> str:
+    return tr(COVERED_WORDS[COVERED_TEXT])
+
+
+def outcome_word(outcome: str) -> str:
+    """The outcome's word (PASS, REJECT, …) in the window's language."""
+    return tr(theme.verdict(outcome)[0])
 
 
 def since_for(name: str, now: datetime | None = None) -> datetime | None:
@@ -55,7 +68,7 @@ class FilterPanel(QWidget):
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.chips: dict[str, QPushButton] = {}
         for outcome in QUEUE_OUTCOMES:
-            chip = QPushButton(theme.verdict(outcome)[0], objectName="chip", checkable=True)
+            chip = QPushButton(outcome_word(outcome), objectName="chip", checkable=True)
             chip.clicked.connect(self._outcomes_changed)
             self.chips[outcome] = chip
         self.pickers: dict[str, QPushButton] = {}
@@ -116,9 +129,15 @@ class FilterPanel(QWidget):
         return list(states), STATES[f.state], lambda c: {"state": states[c]}
 
     def pick(self, name: str) -> ChoicePicker:
+        """One picker's dialog, its choices in the window's language (ALL too); the choice goes back as its key."""
         choices, current, _ = self.choices(name)
-        self.picker = ChoicePicker(name.upper(), choices, current, self)
-        self.picker.accepted.connect(lambda: self.choose(name, self.picker.chosen))
+        if name in TRANSLATED_CHOICES:
+            shown = {tr(c): c for c in choices}
+        else:
+            shown = {(tr(c) if c == "ALL" else c): c for c in choices}
+        said = {key: text for text, key in shown.items()}
+        self.picker = ChoicePicker(tr(PICKER_CAPTIONS[name]), list(shown), said.get(current, current), self)
+        self.picker.accepted.connect(lambda: self.choose(name, shown.get(self.picker.chosen, self.picker.chosen)))
         self.picker.open()
         return self.picker
 
@@ -145,8 +164,10 @@ class FilterPanel(QWidget):
         values = {"time": self.time_range, "recipe": f.recipe or "ALL", "model": f.model_key or "ALL",
                   "confidence": self.confidence, "sort": SORT_NAMES[self.model.sort], "state": STATES[f.state]}
         for name, value in values.items():
+            if name in TRANSLATED_CHOICES or value == "ALL":
+                value = tr(value)
             short = value if len(value) <= 18 else value[:17] + "…"
-            self.pickers[name].setText(f"{PICKER_CAPTIONS[name]}\n{short}")
+            self.pickers[name].setText(f"{tr(PICKER_CAPTIONS[name])}\n{short}")
             self.pickers[name].setToolTip(value)
 
 
@@ -173,10 +194,10 @@ class QueueList(QListWidget):
         self.clear()
         for item in self.model.items:
             r = item.record
-            word, background, _ = theme.verdict(r.outcome)
+            _, background, _ = theme.verdict(r.outcome)
             done = " ✔" if item.label is not None else ""
-            disputed = " · DISPUTED" if r.part_id in self.model.disputed else ""
-            said = COVERED_TEXT.upper() if is_covered(r) else f"{r.confidence:.3f} {word}"
+            disputed = " · " + tr("DISPUTED") if r.part_id in self.model.disputed else ""
+            said = covered_text().upper() if is_covered(r) else f"{r.confidence:.3f} {outcome_word(r.outcome)}"
             row = QListWidgetItem(f"{said}{done}{disputed}")
             row.setToolTip(f"#{r.part_id} {r.reason}")
             row.setForeground(QColor(background if r.outcome != "pass" else "#4ade80"))

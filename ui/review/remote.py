@@ -29,6 +29,7 @@ from inspector.record import PartRecord
 from inspector.review import PAGE_SIZE, Label, QueueFilter, QueueItem, QueuePage, ReviewError, utc_text
 from inspector.review_reports import Agreement
 from inspector.users import Role
+from ui.i18n import tr
 
 _RECORD_FIELDS = {f.name for f in dataclasses.fields(PartRecord)}
 IMAGES_KEPT = 16  # pictures of parts kept on the desk PC at a time (in a private temporary folder)
@@ -46,7 +47,9 @@ def core_error(error: ApiError, op: str) -> Exception:
     """No login or a role that may not: ``PermissionDenied``; anything else: ``ReviewError`` (the message says why)."""
     if error.code in ("unauthorized", "forbidden"):
         return PermissionDenied(error.message, action=op)
-    return ReviewError(error.message if error.code != "connection" else f"the station does not answer: {error.message}")
+    if error.code == "connection":  # shown on the screen; the runtime's own message stays as it wrote it
+        return ReviewError(tr("the station does not answer: {why}").format(why=error.message))
+    return ReviewError(error.message)
 
 
 def record_of(part: dict[str, Any]) -> PartRecord:
@@ -317,8 +320,8 @@ class RemoteReports:
                 while offset < offered["size"]:
                     header, chunk = call(self.client, "download", download=offered["download"], offset=offset)
                     if not chunk:
-                        raise ReviewError(f"{offered['name']}: the download stopped at {offset} of "
-                                          f"{offered['size']} bytes")
+                        raise ReviewError(tr("{name}: the download stopped at {offset} of {size} bytes").format(
+                            name=offered["name"], offset=offset, size=offered["size"]))
                     f.write(chunk)
                     offset += len(chunk)
             partial.replace(path)

@@ -23,13 +23,16 @@ from inspector.review import ReviewError
 from inspector.store import Store
 from ui import theme
 from ui.controls import ChoicePicker
+from ui.i18n import tr, tr_noop
+from ui.review.model import CLASS_WORDS, word
 from ui.review.remote import BatchSummary
 from ui.review.queue_panel import TIME_RANGES, since_for
 
-ALL_MODELS = "ALL MODELS"
-REVIEWER_COLUMNS = {"Reviewer": None, "Items": "items", "Min\ns": "min_seconds", "Mean\ns": "mean_seconds",
-                    "Median\ns": "median_seconds", "Max\ns": "max_seconds", "Audits": "audited",
-                    "Audit\npass": "audit_pass_rate", "Model\nagrees": "model_agreement"}
+ALL_MODELS = tr_noop("ALL MODELS")  # the key of every version together; tr() where shown
+REVIEWER_COLUMNS = {tr_noop("Reviewer"): None, tr_noop("Items"): "items", tr_noop("Min\ns"): "min_seconds",
+                    tr_noop("Mean\ns"): "mean_seconds", tr_noop("Median\ns"): "median_seconds",
+                    tr_noop("Max\ns"): "max_seconds", tr_noop("Audits"): "audited",
+                    tr_noop("Audit\npass"): "audit_pass_rate", tr_noop("Model\nagrees"): "model_agreement"}
 REVIEWER_COLOURS = ("#38bdf8", "#a78bfa", "#f472b6", "#fbbf24", "#4ade80", "#fb923c", "#94a3b8")
 
 
@@ -125,9 +128,9 @@ class ReportsView(QWidget):
         self.model_button.clicked.connect(self.pick_model)
         self.time_button = QPushButton(objectName="picker")
         self.time_button.clicked.connect(self.pick_time)
-        self.export_button = QPushButton("EXPORT CSV")
+        self.export_button = QPushButton(tr("EXPORT CSV"))
         self.export_button.clicked.connect(self.export)
-        self.batch_button = QPushButton("BATCH REPORT", objectName="batchReport")  # a lot's PDF, to sign
+        self.batch_button = QPushButton(tr("BATCH REPORT"), objectName="batchReport")  # a lot's PDF, to sign
         self.batch_button.clicked.connect(self.pick_lot)
         self.summary = QLabel(objectName="dim", wordWrap=True)
         self.message = QLabel(objectName="message", wordWrap=True)
@@ -138,11 +141,11 @@ class ReportsView(QWidget):
         top.addWidget(self.export_button, 0)
         top.addWidget(self.batch_button, 0)
 
-        self.per_day = _plot("Items reviewed per reviewer per day")
+        self.per_day = _plot(tr("Items reviewed per reviewer per day"))
         self.legend = self.per_day.addLegend(offset=(-4, 4))
-        self.errors = _plot("Count error (model − QA)")
-        self.errors.setLabel("left", "parts")
-        self.reviewers = _table(list(REVIEWER_COLUMNS))
+        self.errors = _plot(tr("Count error (model − QA)"))
+        self.errors.setLabel("left", tr("parts"))
+        self.reviewers = _table([tr(c) for c in REVIEWER_COLUMNS])
         self.reviewers.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)  # names
         self.confusion = _table([])
         grid = QGridLayout()
@@ -183,23 +186,25 @@ class ReportsView(QWidget):
                 self.model_key = None
             self.days, self.totals = self.source.reviewer_report(**self.filters())
         except (ValueError, OSError) as e:  # the runtime refused or is gone: say so, keep what was shown
-            self.message.setText(f"The reports could not be read: {e}")
+            self.message.setText(tr("The reports could not be read: {error}").format(error=e))
             return
-        self.time_button.setText(f"TIME: {self.time_range}")
+        self.time_button.setText(tr("TIME: {range}").format(range=tr(self.time_range)))
         self._per_day()
         self._reviewer_table()
         self._agreement()
 
     def pick_model(self) -> ChoicePicker:
-        current = self.model_key if self.model_key is not None else ALL_MODELS
-        self.picker = ChoicePicker("MODEL VERSION", [ALL_MODELS, *sorted(self.models)], current, self)
-        self.picker.accepted.connect(lambda: self.set_model(self.picker.chosen))
+        current = self.model_key if self.model_key is not None else tr(ALL_MODELS)
+        self.picker = ChoicePicker(tr("MODEL VERSION"), [tr(ALL_MODELS), *sorted(self.models)], current, self)
+        self.picker.accepted.connect(lambda: self.set_model(
+            ALL_MODELS if self.picker.chosen == tr(ALL_MODELS) else self.picker.chosen))
         self.picker.open()
         return self.picker
 
     def pick_time(self) -> ChoicePicker:
-        self.picker = ChoicePicker("VERDICTS GIVEN", list(TIME_RANGES), self.time_range, self)
-        self.picker.accepted.connect(lambda: self.set_time_range(self.picker.chosen))
+        shown = {tr(name): name for name in TIME_RANGES}  # the window's language; the range's key back
+        self.picker = ChoicePicker(tr("VERDICTS GIVEN"), list(shown), tr(self.time_range), self)
+        self.picker.accepted.connect(lambda: self.set_time_range(shown.get(self.picker.chosen, self.picker.chosen)))
         self.picker.open()
         return self.picker
 
@@ -220,9 +225,10 @@ class ReportsView(QWidget):
         try:
             self.exported = self.source.write_csv(folder, **self.filters())
         except (OSError, ReviewError) as e:  # PermissionDenied is an OSError: the runtime refused
-            self.message.setText(f"Export to {folder} failed: {getattr(e, 'strerror', None) or e}")
+            self.message.setText(tr("Export to {folder} failed: {error}").format(
+                folder=folder, error=getattr(e, 'strerror', None) or e))
             return []
-        self.message.setText(f"Wrote {len(self.exported)} CSV files to {folder}")
+        self.message.setText(tr("Wrote {n} CSV files to {folder}").format(n=len(self.exported), folder=folder))
         return self.exported
 
     def pick_lot(self) -> ChoicePicker:
@@ -231,12 +237,12 @@ class ReportsView(QWidget):
             lots = self.source.lots()
         except (OSError, ReviewError) as e:
             lots = []
-            self.message.setText(f"The lots could not be read: {e}")
-        self.picker = ChoicePicker("BATCH REPORT OF LOT", lots, None, self)
+            self.message.setText(tr("The lots could not be read: {error}").format(error=e))
+        self.picker = ChoicePicker(tr("BATCH REPORT OF LOT"), lots, None, self)
         self.picker.accepted.connect(lambda: self.picker.chosen and self.batch_report(self.picker.chosen))
         self.picker.open()
         if not lots:
-            self.message.setText("No lot recorded yet: a lot is given at START (or inspector run --lot L)")
+            self.message.setText(tr("No lot recorded yet: a lot is given at START (or inspector run --lot L)"))
         return self.picker
 
     def batch_report(self, lot: str) -> Path | None:
@@ -245,10 +251,12 @@ class ReportsView(QWidget):
         try:
             report = self.source.batch_report(lot, path)
         except (ValueError, OSError) as e:  # BatchReportError, ReviewError: a ValueError naming the cause
-            self.message.setText(f"Batch report of lot {lot} failed: {getattr(e, 'strerror', None) or e}")
+            self.message.setText(tr("Batch report of lot {lot} failed: {error}").format(
+                lot=lot, error=getattr(e, 'strerror', None) or e))
             return None
-        chain = "records intact" if report.chain_ok else "RECORDS CHAIN BROKEN: " + report.chain
-        self.message.setText(f"Wrote the batch report of lot {lot} ({report.parts} parts; {chain}) to {path}")
+        chain = tr("records intact") if report.chain_ok else tr("RECORDS CHAIN BROKEN: {why}").format(why=report.chain)
+        self.message.setText(tr("Wrote the batch report of lot {lot} ({n} parts; {chain}) to {path}").format(
+            lot=lot, n=report.parts, chain=chain, path=path))
         return path
 
     # -- charts -----------------------------------------------------------------------------------------------------
@@ -291,30 +299,31 @@ class ReportsView(QWidget):
             a = review_reports.Agreement.merged(ALL_MODELS, list(self.models.values())) if self.models else None
         else:
             a = self.models.get(self.model_key)
-        key = self.model_key if self.model_key is not None else ALL_MODELS.lower()
-        self.model_button.setText(f"MODEL: {key if len(key) <= 40 else key[:39] + '…'}")
+        key = self.model_key if self.model_key is not None else tr(ALL_MODELS).lower()
+        self.model_button.setText(tr("MODEL: {name}").format(name=key if len(key) <= 40 else key[:39] + '…'))
         self.model_button.setEnabled(len(self.models) > 1)
         if a is None or not a.reviewed:
-            self.summary.setText("No verdicts with a value yet.")
+            self.summary.setText(tr("No verdicts with a value yet."))
             self.confusion.setRowCount(0)
             self.confusion.setColumnCount(0)
             self.errors.clear()
             return
-        self.summary.setText(f"{a.reviewed} parts reviewed · model and QA agree on {100 * (a.agreement or 0):.1f} %")
+        self.summary.setText(tr("{n} parts reviewed · model and QA agree on {percent} %").format(
+            n=a.reviewed, percent=f"{100 * (a.agreement or 0):.1f}"))
         classes = sorted({m for m in a.confusion} | {q for row in a.confusion.values() for q in row})
         self.confusion.setRowCount(len(classes))
         self.confusion.setColumnCount(len(classes) + 1)
-        self.confusion.setHorizontalHeaderLabels(["model ↓ QA →", *classes])
+        self.confusion.setHorizontalHeaderLabels([tr("model ↓ QA →"), *(word(c, CLASS_WORDS) for c in classes)])
         theme.whole_headers(self.confusion)
         for r, m in enumerate(classes):
-            self.confusion.setItem(r, 0, _cell(m))
+            self.confusion.setItem(r, 0, _cell(word(m, CLASS_WORDS)))
             for c, q in enumerate(classes):
                 n = a.confusion.get(m, {}).get(q, 0)
                 tint = None if n == 0 else ("#14532d" if m == q else "#7f1d1d")
                 self.confusion.setItem(r, c + 1, _cell(n, background=tint))
         self.errors.clear()
         errors = sorted(a.count_errors.items())
-        title = "Count error (model − QA)" + ("" if errors else ": this model counts nothing")
+        title = tr("Count error (model − QA)") if errors else tr("Count error (model − QA): this model counts nothing")
         self.errors.getPlotItem().titleLabel.setText(title)
         if errors:
             x, n = zip(*errors)

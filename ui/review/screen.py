@@ -21,7 +21,8 @@ from inspector.qa.audits import ReviewAudits
 from inspector.review import Review
 from ui import keyboard, theme
 from ui.review.item_view import ItemView
-from ui.review.model import ReviewModel
+from ui.i18n import tr, tr_noop
+from ui.review.model import VERDICT_WORDS, ReviewModel, word
 from ui.controls import ChoicePicker
 from ui.review.queue_panel import FilterPanel, QueueList
 from ui.review.verdict_bar import ItemInfo, VerdictBar
@@ -29,10 +30,12 @@ from ui.review.verdict_bar import ItemInfo, VerdictBar
 REVIEW_QSS = shipped.resource("theme/review.qss")
 WIDE_MIN = (1280, 720)  # from this size on, the filters stay beside the list
 
-CORRECTION_REASONS = ("Model missed a defect", "Model called a good part defect", "Count was wrong",
-                      "Other: see the comment")
-UNDO_REASONS = ("Tapped the wrong verdict", "Wrong part on show", "Miscounted", "Other: see the details")
-COMMENT_PHRASES = ("glare", "blurred", "partly covered", "second look needed")
+# shown in the reviewer's language; recorded in English (a fixed vocabulary the reports and audits read)
+CORRECTION_REASONS = (tr_noop("Model missed a defect"), tr_noop("Model called a good part defect"),
+                      tr_noop("Count was wrong"), tr_noop("Other: see the comment"))
+UNDO_REASONS = (tr_noop("Tapped the wrong verdict"), tr_noop("Wrong part on show"), tr_noop("Miscounted"),
+                tr_noop("Other: see the details"))
+COMMENT_PHRASES = (tr_noop("glare"), tr_noop("blurred"), tr_noop("partly covered"), tr_noop("second look needed"))
 
 SHORTCUTS = {
     "confirm": ("Return", "Enter"), "defect": ("D",), "good": ("G",), "inconclusive": ("I",),
@@ -46,6 +49,17 @@ def style_sheet(scale: float) -> str:
     sizes = {"touch": max(theme.TOUCH_MIN_PX, round(52 * scale)), "radius": round(6 * scale),
              "pad": round(12 * scale), "base": round(16 * scale), "small": round(13 * scale), "bar": round(20 * scale)}
     return theme.style_sheet(scale) + Template(REVIEW_QSS.read_text()).substitute(sizes)
+
+
+def recorded_reason(shown: str | None, reasons: tuple[str, ...]) -> str | None:
+    """The reason as recorded: a picked reason back in English, the details typed after it kept as typed."""
+    if shown is None:
+        return None
+    for reason in reasons:
+        said = tr(reason)
+        if shown == said or shown.startswith(said + ":"):
+            return reason + shown[len(said):]
+    return shown
 
 
 def known_reviewers(review: Review) -> list[str]:
@@ -77,19 +91,19 @@ class ReviewScreen(QWidget):
         self.picker: ChoicePicker | None = None
         self.scale, self.wide = 0.0, None
 
-        self.back_button = QPushButton("◀  LINE")
+        self.back_button = QPushButton("◀  " + tr("LINE"))
         self.back_button.clicked.connect(self.back.emit)
         self.reviewer_button = QPushButton()
         self.reviewer_button.clicked.connect(self.pick_reviewer)
-        self.filters_button = QPushButton("FILTERS", checkable=True)
+        self.filters_button = QPushButton(tr("FILTERS"), checkable=True)
         self.filters_button.clicked.connect(self.toggle_filters)
-        self.reports_button = QPushButton("REPORTS", checkable=True)
+        self.reports_button = QPushButton(tr("REPORTS"), checkable=True)
         self.reports_button.clicked.connect(self.toggle_reports)
-        self.audits_button = QPushButton("AUDITS", checkable=True)
+        self.audits_button = QPushButton(tr("AUDITS"), checkable=True)
         self.audits_button.clicked.connect(self.toggle_audits)
         self.audits_button.setVisible(audits is not None)
         self.counter = QLabel(objectName="caption", wordWrap=True)  # two short lines rather than squeezed buttons
-        self.message = QLabel(objectName="message")
+        self.message = QLabel(objectName="message", wordWrap=True)  # a long name (or German) wraps, never squeezes
         news = QVBoxLayout()
         news.setSpacing(0)
         news.addWidget(self.counter)
@@ -108,26 +122,27 @@ class ReviewScreen(QWidget):
         self.item = ItemView(self.model)
         self.info = ItemInfo(self.model)
         self.verdicts = VerdictBar(self.model)
-        self.overlays_button = QPushButton("OVERLAYS", checkable=True, checked=True)
+        self.overlays_button = QPushButton(tr("OVERLAYS"), checkable=True, checked=True)
         self.overlays_button.toggled.connect(self.item.set_overlays)
         self.item.toggled.connect(self.overlays_button.setChecked)
         self.prev_button = QPushButton("◀")
         self.next_button = QPushButton("▶")
         self.prev_button.clicked.connect(self.model.prev)
         self.next_button.clicked.connect(self.model.next)
-        self.point_button = QPushButton("POINT", checkable=True)
-        self.point_button.setToolTip("POINT tool (P): a tap on the picture adds or removes a cartridge")
+        self.point_button = QPushButton(tr("POINT"), checkable=True)
+        self.point_button.setToolTip(tr("POINT tool (P): a tap on the picture adds or removes a cartridge"))
         self.point_button.clicked.connect(self.model.toggle_point_tool)
         self.model.tool_changed.connect(lambda tool: self.point_button.setChecked(tool == "point"))
         self.item.looked.connect(self.message.setText)
-        self.comment = keyboard.attach(QLineEdit(placeholderText="Comment"), phrases=COMMENT_PHRASES)
+        self.comment = keyboard.attach(QLineEdit(placeholderText=tr("Comment")), phrases=COMMENT_PHRASES)
         self.comment.textEdited.connect(self.model.set_comment)
         for button in (self.back_button, self.reviewer_button, self.filters_button, self.reports_button,
                        self.audits_button, self.overlays_button, self.point_button, self.prev_button,
                        self.next_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        for button in (self.prev_button, self.next_button):  # the room goes to the comment
+        for button in (self.prev_button, self.next_button):  # the room goes to the comment, POINT and OVERLAYS
             button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+            button.setStyleSheet("padding: 0 2px;")  # an arrow needs no text margin: still the touch size wide
 
         self.left = QVBoxLayout()
         self.left.setContentsMargins(0, 0, 0, 0)
@@ -185,11 +200,14 @@ class ReviewScreen(QWidget):
         self.model.signature_needed.connect(self.sign)
         self.model.undo_needed.connect(self.ask_undo)
         self.model.undone.connect(lambda label: self.message.setText(
-            f"#{label.part_id}: verdict undone by {label.reviewer} ({label.comment})"))
+            tr("#{part}: verdict undone by {reviewer} ({reason})").format(
+                part=label.part_id, reviewer=label.reviewer, reason=label.comment)))
         self.model.current_changed.connect(self._tool_allowed)
         self.signing = None
         self.model.submitted.connect(lambda label: self.message.setText(
-            f"#{label.part_id}: {label.verdict} by {label.reviewer} ({label.seconds_spent:.1f} s)"))
+            tr("#{part}: {verdict} by {reviewer} ({seconds} s)").format(
+                part=label.part_id, verdict=word(label.verdict, VERDICT_WORDS), reviewer=label.reviewer,
+                seconds=f"{label.seconds_spent:.1f}")))
         self._reviewer_changed(self.model.reviewer)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.model.reload()
@@ -264,8 +282,8 @@ class ReviewScreen(QWidget):
         if getattr(self.model.session, "user", None) is not None:
             return None
         names = list(dict.fromkeys([*self.reviewers, *known_reviewers(self.review)]))
-        self.picker = ChoicePicker("WHO IS REVIEWING?", names, self.model.reviewer or None, self,
-                                   new_text=None if names else "No reviewers yet: type your name, then Enter")
+        self.picker = ChoicePicker(tr("WHO IS REVIEWING?"), names, self.model.reviewer or None, self,
+                                   new_text=None if names else tr("No reviewers yet: type your name, then Enter"))
         self.picker.accepted.connect(lambda: self.picker.chosen and self.model.set_reviewer(self.picker.chosen))
         if self.picker.new is not None:
             keyboard.attach(self.picker.new)
@@ -273,7 +291,7 @@ class ReviewScreen(QWidget):
         return self.picker
 
     def _reviewer_changed(self, name: str) -> None:
-        self.reviewer_button.setText(f"REVIEWER: {name}" if name else "REVIEWER: TAP TO PICK")
+        self.reviewer_button.setText(tr("REVIEWER: {name}").format(name=name) if name else tr("REVIEWER: TAP TO PICK"))
         if self.model.auditing:  # another reviewer may take other audits
             self.model.reload()
         elif hasattr(self, "counter"):
@@ -296,8 +314,10 @@ class ReviewScreen(QWidget):
         """A logged-in user's correction is signed: PIN again and a reason, on the login helper's dialog."""
         from ui.login import SignDialog
 
-        self.signing = SignDialog(self.model.session, what, list(CORRECTION_REASONS), self, scale=self.scale or 1.0)
-        self.signing.accepted.connect(lambda d=self.signing: self.model.finish_signed(d.pin, d.reason))
+        self.signing = SignDialog(self.model.session, what, [tr(r) for r in CORRECTION_REASONS], self,
+                                  scale=self.scale or 1.0)
+        self.signing.accepted.connect(lambda d=self.signing: self.model.finish_signed(
+            d.pin, recorded_reason(d.reason, CORRECTION_REASONS)))
         self.signing.rejected.connect(lambda: self.model.finish_signed(None, None))
         keyboard.attach(self.signing.details)
         self.signing.open()
@@ -308,9 +328,10 @@ class ReviewScreen(QWidget):
         from ui.login import SignDialog
 
         session = self.model.session
-        self.signing = SignDialog(session, what, list(UNDO_REASONS), self, scale=self.scale or 1.0,
+        self.signing = SignDialog(session, what, [tr(r) for r in UNDO_REASONS], self, scale=self.scale or 1.0,
                                   ask_pin=session is not None)
-        self.signing.accepted.connect(lambda d=self.signing: self.model.finish_undo(d.pin, d.reason))
+        self.signing.accepted.connect(lambda d=self.signing: self.model.finish_undo(
+            d.pin, recorded_reason(d.reason, UNDO_REASONS)))
         self.signing.rejected.connect(lambda: self.model.finish_undo(None, None))
         keyboard.attach(self.signing.details)
         self.signing.open()
@@ -320,14 +341,17 @@ class ReviewScreen(QWidget):
     def _count(self) -> None:
         """How many parts the filters take in all (not only the pages loaded), and the verdicts given here."""
         pending = self.model.pending_audits()
-        self.audits_button.setText(f"AUDITS {pending}" if pending else "AUDITS")
-        if self.model.auditing:
-            self.counter.setText(f"{pending} blind audits for {self.model.reviewer or 'you'} · "
-                                 f"{self.model.reviewed} done here")  # short: whole at 800 px
+        self.audits_button.setText(tr("AUDITS {n}").format(n=pending) if pending else tr("AUDITS"))
+        if self.model.auditing:  # short: whole at 800 px
+            who = self.model.reviewer
+            text = (tr("{n} blind audits for {name} · {done} done here") if who else
+                    tr("{n} blind audits for you · {done} done here"))
+            self.counter.setText(text.format(n=pending, name=who, done=self.model.reviewed))
             return
         total = self.review.count(self.model.filters)
-        word = {"open": "to review", "reviewed": "reviewed"}.get(self.model.filters.state, "listed")
-        self.counter.setText(f"{total} {word} · {self.model.reviewed} done here")
+        text = {"open": tr("{n} to review · {done} done here"), "reviewed": tr("{n} reviewed · {done} done here")}.get(
+            self.model.filters.state, tr("{n} listed · {done} done here"))
+        self.counter.setText(text.format(n=total, done=self.model.reviewed))
 
     def _item_changed(self) -> None:
         self.comment.setText("")

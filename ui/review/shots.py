@@ -1,6 +1,6 @@
 """Screenshots of the review screen (800 x 480, 1920 x 1080) and the reports (1920 x 1080), deterministic.
 
-    .venv/bin/python -m ui.review.shots [--out resources/screenshots]
+    .venv/bin/python -m ui.review.shots [--out resources/screenshots] [--language de]
 
 Two short runs of the real station on the simulated line (cartridge boxes, then surface parts) fill one database;
 verdicts by three reviewers over three days feed the reports, a fifth of them audited blind by another reviewer. At 800 x 480 a box with an empty slot is on show with
@@ -83,13 +83,18 @@ def fill(data: Path) -> Path:
     return db
 
 
-def shoot_review(out: Path) -> list[Path]:
+def shoot_review(out: Path, language: str = "en") -> list[Path]:
+    """The screenshots into ``out``; in another language than English named ``…_{language}_WxH.png``."""
     from inspector.store import Store
     from ui.gui_gc import application
     from ui.review.screen import ReviewScreen
     from ui.screenshots import save_png, wait_until
 
+    from ui.i18n import use_language
+
     app = application()
+    use_language(language)
+    tag = "" if language == "en" else f"_{language}"
     paths = []
     with tempfile.TemporaryDirectory() as folder:
         db = fill(Path(folder))
@@ -101,7 +106,7 @@ def shoot_review(out: Path) -> list[Path]:
 
             def grab(name: str, size: tuple[int, int]) -> None:
                 wait_until(app, lambda: False, 0.6)
-                path = out / f"{name}_{size[0]}x{size[1]}.png"
+                path = out / f"{name}{tag}_{size[0]}x{size[1]}.png"
                 picture = screen.grab()
                 print(f"  {path} {picture.width()}x{picture.height()} {save_png(picture, path) // 1000} kB",
                       file=sys.stderr)
@@ -138,9 +143,10 @@ def shoot_review(out: Path) -> list[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--language", default="en", help="the window's language (en, de)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    shoot_review(args.out)
+    shoot_review(args.out, args.language)
 
 
 if __name__ == "__main__":

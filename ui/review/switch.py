@@ -21,6 +21,7 @@ from inspector.permissions import REVIEW_LABEL, allowed, roles_for
 from inspector.qa.audits import ReviewAudits
 from inspector.review import Review, ReviewError
 from inspector.store import Store
+from ui.i18n import tr
 from ui.review.remote import RemoteAudits, RemoteReview
 from ui.review.screen import ReviewScreen
 
@@ -50,7 +51,7 @@ class ReviewSwitch(QObject):
         self.stack = QStackedWidget()
         self.stack.addWidget(window.takeCentralWidget())  # taken, not replaced: setCentralWidget would delete it
         window.setCentralWidget(self.stack)
-        self.button = QPushButton("REVIEW", objectName="review")
+        self.button = QPushButton(tr("REVIEW"), objectName="review")
         self.button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)  # never narrower than its word
         self.button.clicked.connect(self.open)
         header.addWidget(self.button, 0)
@@ -67,14 +68,16 @@ class ReviewSwitch(QObject):
     def open(self) -> bool:
         session = self.login.keeper.session if self.login is not None else None
         if self.login is not None and (session is None or not allowed(session.user.role, REVIEW_LABEL)):
-            who = f"{session.user.name} ({session.user.role.value}) may not review. " if session else ""
-            self.login.ask(f"{who}Review needs: {', '.join(roles_for(REVIEW_LABEL))}", then=self.open)
+            roles = ", ".join(roles_for(REVIEW_LABEL))
+            self.login.ask(tr("{name} ({role}) may not review. Review needs: {roles}").format(
+                name=session.user.name, role=session.user.role.value, roles=roles) if session else
+                tr("Review needs: {roles}").format(roles=roles), then=self.open)
             return False
         try:
             self._show(session)
         except (PermissionError, ReviewError) as e:  # the runtime refused (the login ended) or is not reachable
             if self.login is not None and isinstance(e, PermissionError):
-                self.login.ask(f"Review: {e}", then=self.open)
+                self.login.ask(tr("Review: {error}").format(error=e), then=self.open)
             else:
                 log.warning("the review could not open: %s", e)
             return False

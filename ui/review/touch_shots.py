@@ -1,7 +1,7 @@
 """Screenshots of the review screen's touch tools at 800 x 480 (#21): zoom with the POINT tool, the crosses after
 COUNT +, the on-screen keyboard, the undo of a saved verdict.
 
-    .venv/bin/python -m ui.review.touch_shots [--out resources/screenshots]
+    .venv/bin/python -m ui.review.touch_shots [--out resources/screenshots] [--language de]
 
 The database is the one ``ui.review.shots`` fills (two short runs of the simulated line, verdicts by three people).
 """
@@ -20,19 +20,24 @@ from ui.review.shots import OUT, fill
 SIZE = (800, 480)
 
 
-def shoot_touch(out: Path) -> list[Path]:
+def shoot_touch(out: Path, language: str = "en") -> list[Path]:
+    """The screenshots into ``out``; in another language than English named ``…_{language}_WxH.png``."""
     from inspector.store import Store
     from ui.gui_gc import application
     from ui.keyboard import Keyboard
     from ui.review.screen import ReviewScreen
     from ui.screenshots import save_png, wait_until
 
+    from ui.i18n import tr, use_language
+
     app = application()
+    use_language(language)
+    tag = "" if language == "en" else f"_{language}"
     paths: list[Path] = []
 
     def grab(widget, name: str) -> None:
         wait_until(app, lambda: False, 0.5)
-        path = out / f"{name}_{SIZE[0]}x{SIZE[1]}.png"
+        path = out / f"{name}{tag}_{SIZE[0]}x{SIZE[1]}.png"
         picture = widget.grab()
         print(f"  {path} {picture.width()}x{picture.height()} {save_png(picture, path) // 1000} kB", file=sys.stderr)
         paths.append(path)
@@ -67,7 +72,7 @@ def shoot_touch(out: Path) -> list[Path]:
 
             QTest.mouseClick(screen.comment, Qt.MouseButton.LeftButton)
             board = screen.findChild(Keyboard)
-            board.pick("glare")
+            board.pick(tr("glare"))
             grab(screen, "review_keyboard")
             board.close_keyboard()
 
@@ -85,9 +90,10 @@ def shoot_touch(out: Path) -> list[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--language", default="en", help="the window's language (en, de)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    shoot_touch(args.out)
+    shoot_touch(args.out, args.language)
 
 
 if __name__ == "__main__":

@@ -7,19 +7,20 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from inspector.qa.risk import COVERED_TEXT, is_covered
-from ui import theme
-from ui.review.model import ReviewModel
+from inspector.qa.risk import is_covered
+from ui.i18n import tr, tr_noop
+from ui.review.model import CLASS_WORDS, VERDICT_WORDS, ReviewModel, word
+from ui.review.queue_panel import covered_text, outcome_word
 
-# name -> (text, key hint, object name for the style sheet)
+# name -> (text, tooltip, key hint, object name for the style sheet)
 BUTTONS = {
-    "confirm": ("CONFIRM", "Enter", "confirm"),
-    "defect": ("DEFECT", "D", "defect"),
-    "good": ("GOOD", "G", "good"),
-    "minus": ("COUNT −", "−", ""),
-    "plus": ("COUNT +", "+", ""),
-    "inconclusive": ("UNSURE", "I", ""),
-    "undo": ("UNDO", "Z", ""),
+    "confirm": (tr_noop("CONFIRM"), tr_noop("Confirm"), "Enter", "confirm"),
+    "defect": (tr_noop("DEFECT"), tr_noop("Defect"), "D", "defect"),
+    "good": (tr_noop("GOOD"), tr_noop("Good"), "G", "good"),
+    "minus": (tr_noop("COUNT −"), tr_noop("Count −"), "−", ""),
+    "plus": (tr_noop("COUNT +"), tr_noop("Count +"), "+", ""),
+    "inconclusive": (tr_noop("UNSURE"), tr_noop("Unsure"), "I", ""),
+    "undo": (tr_noop("UNDO"), tr_noop("Undo"), "Z", ""),
 }
 
 
@@ -32,9 +33,9 @@ class VerdictBar(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         places = {"confirm": (0, 0, 1, 2), "defect": (1, 0, 1, 1), "good": (1, 1, 1, 1), "minus": (2, 0, 1, 1),
                   "plus": (2, 1, 1, 1), "inconclusive": (3, 0, 1, 1), "undo": (3, 1, 1, 1)}
-        for name, (text, key, style) in BUTTONS.items():
-            button = QPushButton(text)
-            button.setToolTip(f"{text.title()} ({key})")
+        for name, (text, tip, key, style) in BUTTONS.items():
+            button = QPushButton(tr(text))
+            button.setToolTip(f"{tr(tip)} ({key})")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the screen's shortcuts
             button.setObjectName(style or "verdict")
             grid.addWidget(button, *places[name])
@@ -60,10 +61,12 @@ class VerdictBar(QWidget):
         target = None if edited else self.model.undo_target()
         undo = self.buttons["undo"]
         undo.setEnabled(edited or target is not None)  # the last verdict can be taken back with the queue empty
-        undo.setText("UNDO EDIT" if edited else ("UNDO LAST" if target is not None else "UNDO"))
-        undo.setToolTip("Undo the unsaved edits (Z)" if edited else (
-            f"Undo the {target[0].verdict} on part #{target[1].record.part_id} (Z)" if target else "Nothing to undo"))
-        self.buttons["confirm"].setText("SAVE CORRECTION" if edited else "CONFIRM")
+        undo.setText(tr("UNDO EDIT") if edited else (tr("UNDO LAST") if target is not None else tr("UNDO")))
+        undo.setToolTip(tr("Undo the unsaved edits (Z)") if edited else (
+            tr("Undo the {verdict} on part #{part} (Z)").format(verdict=word(target[0].verdict, VERDICT_WORDS),
+                                                              part=target[1].record.part_id)
+            if target else tr("Nothing to undo")))
+        self.buttons["confirm"].setText(tr("SAVE CORRECTION") if edited else tr("CONFIRM"))
         counted = self.model.counted
         self.buttons["minus"].setVisible(counted)
         self.buttons["plus"].setVisible(counted)
@@ -79,40 +82,45 @@ def item_rows(model: ReviewModel) -> list[tuple[str, str]]:
         return []
     r, shown = item.record, model.shown
     covered = is_covered(r)
-    rows = [("Part", f"#{r.part_id}  {theme.verdict(r.outcome)[0]}"),
-            ("Confidence", "–" if covered else f"{r.confidence:.3f}")]
+    rows = [(tr("Part"), f"#{r.part_id}  {outcome_word(r.outcome)}"),
+            (tr("Confidence"), "–" if covered else f"{r.confidence:.3f}")]
     said = []
     if covered:  # what was found under the hand is not shown as a count
-        said.append(f"{COVERED_TEXT} (count unknown" + (f", {r.expected} expected)" if r.expected is not None else ")"))
+        said.append(tr("{covered} (count unknown, {n} expected)").format(covered=covered_text(), n=r.expected)
+                    if r.expected is not None else tr("{covered} (count unknown)").format(covered=covered_text()))
     if r.label is not None:
-        said.append(r.label + (f" (p {r.p_defect:.2f})" if r.p_defect is not None else ""))
+        said.append(word(r.label, CLASS_WORDS) + (f" (p {r.p_defect:.2f})" if r.p_defect is not None else ""))
     if r.count is not None and not covered:
-        said.append(f"{r.count} counted" + (f" of {r.expected}" if r.expected is not None else ""))
-    rows.append(("Model said", ", ".join(said) or r.reason))
+        said.append(tr("{n} counted of {expected}").format(n=r.count, expected=r.expected)
+                    if r.expected is not None else tr("{n} counted").format(n=r.count))
+    rows.append((tr("Model said"), ", ".join(said) or r.reason))  # the runtime's reason stays as it wrote it
     if model.auditing:
-        rows.append(("Audit", "second look: give your own verdict; the first one is not shown"))
+        rows.append((tr("Audit"), tr("second look: give your own verdict; the first one is not shown")))
     elif r.part_id in model.disputed:
-        rows.append(("Disputed", "the audit disagreed: a third look decides"))
+        rows.append((tr("Disputed"), tr("the audit disagreed: a third look decides")))
     if shown.source == "qa":
-        rows.append(("QA said", ", ".join(str(v) for v in (shown.label, shown.count) if v is not None)))
+        rows.append((tr("QA said"), ", ".join(word(v, CLASS_WORDS) for v in (shown.label, shown.count)
+                                               if v is not None)))
     now = []
     if model.draft.label is not None:
-        now.append(f"class → {model.draft.label}")
+        now.append(tr("class → {value}").format(value=word(model.draft.label, CLASS_WORDS)))
     if model.draft.points is not None or model.draft.count is not None:
-        now.append(f"count → {model.count}")
+        now.append(tr("count → {value}").format(value=model.count))
     if now:
-        rows.append(("Your edit", ", ".join(now)))
+        rows.append((tr("Your edit"), ", ".join(now)))
     if item.label is not None and not model.auditing:
-        undone = " (an undo)" if item.label.undoes is not None else ""
-        rows.append(("Reviewed", f"{item.label.verdict} by {item.label.reviewer}{undone}"))
+        text = tr("{verdict} by {reviewer} (an undo)") if item.label.undoes is not None else tr("{verdict} by {reviewer}")
+        rows.append((tr("Reviewed"), text.format(verdict=word(item.label.verdict, VERDICT_WORDS),
+                                                 reviewer=item.label.reviewer)))
     target = model.undo_target()
     if target is not None and not model.draft.edited and target[1].record.part_id != r.part_id:
-        rows.append(("UNDO LAST", f"takes back the {target[0].verdict} on #{target[1].record.part_id}"))
+        rows.append((tr("UNDO LAST"), tr("takes back the {verdict} on #{part}").format(
+            verdict=word(target[0].verdict, VERDICT_WORDS), part=target[1].record.part_id)))
     try:
-        rows.append(("Time", datetime.fromisoformat(r.wall_time).astimezone().strftime("%d %b %H:%M:%S")))
+        rows.append((tr("Time"), datetime.fromisoformat(r.wall_time).astimezone().strftime("%d.%m. %H:%M:%S")))
     except ValueError:
         pass
-    rows.append(("Recipe", r.recipe))
+    rows.append((tr("Recipe"), r.recipe))
     rows += [(name, version) for name, version in r.models.items()]
     return rows
 
@@ -138,10 +146,12 @@ class ItemInfo(QWidget):
     def refresh(self) -> None:
         rows = item_rows(self.model)
         if not rows:
-            self.text.setText("<span style='color:#b4bfcc'>The queue is empty for these filters.</span>")
+            self.text.setText(f"<span style='color:#b4bfcc'>{html.escape(tr('The queue is empty for these filters.'))}"
+                              "</span>")
             return
         self.text.setText("".join(f"<span style='color:#b4bfcc'>{html.escape(c)}:</span> <b>{html.escape(v)}</b><br>"
                                   for c, v in rows))
 
     def row(self, caption: str) -> str | None:
-        return dict(item_rows(self.model)).get(caption)
+        """The value of the row ``caption`` (its English caption, shown in the window's language)."""
+        return dict(item_rows(self.model)).get(tr(caption))
