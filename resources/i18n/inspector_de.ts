@@ -601,7 +601,7 @@
     <message>
       <location filename="ui/counters.py" />
       <source>SHIFT</source>
-      <translation>SCHICHT</translation>
+      <translation>UMSCHALT</translation>
     </message>
     <message>
       <location filename="ui/counters.py" />
@@ -632,6 +632,16 @@
       <location filename="ui/header.py" />
       <source>MENU</source>
       <translation>MENÜ</translation>
+    </message>
+    <message>
+      <location filename="ui/keyboard.py" />
+      <source>SPACE</source>
+      <translation>LEERTASTE</translation>
+    </message>
+    <message>
+      <location filename="ui/keyboard.py" />
+      <source>DONE</source>
+      <translation>FERTIG</translation>
     </message>
     <message>
       <location filename="ui/live_view.py" />
@@ -1014,44 +1024,9 @@
       <translation>Pakete (*.zip)</translation>
     </message>
     <message>
-      <location filename="ui/pin_pad.py" />
-      <source>CLEAR</source>
-      <translation>LÖSCHEN</translation>
-    </message>
-    <message>
-      <location filename="ui/pin_pad.py" />
-      <source>ENTER</source>
-      <translation>OK</translation>
-    </message>
-    <message>
-      <location filename="ui/results_strip.py" />
-      <source>{n} back</source>
-      <translation>{n} zurück</translation>
-    </message>
-    <message>
-      <location filename="ui/keyboard.py" />
-      <source>SHIFT</source>
-      <translation>UMSCHALT</translation>
-    </message>
-    <message>
-      <location filename="ui/keyboard.py" />
-      <source>SPACE</source>
-      <translation>LEERTASTE</translation>
-    </message>
-    <message>
-      <location filename="ui/keyboard.py" />
-      <source>DONE</source>
-      <translation>FERTIG</translation>
-    </message>
-    <message>
       <location filename="ui/number_pad.py" />
       <source>CLEAR</source>
       <translation>LÖSCHEN</translation>
-    </message>
-    <message>
-      <location filename="ui/number_pad.py" />
-      <source>CANCEL</source>
-      <translation>ABBRECHEN</translation>
     </message>
     <message>
       <location filename="ui/number_pad.py" />
@@ -1135,11 +1110,6 @@
     </message>
     <message>
       <location filename="ui/part_detail.py" />
-      <source>Time</source>
-      <translation>Zeit</translation>
-    </message>
-    <message>
-      <location filename="ui/part_detail.py" />
       <source>Decided in</source>
       <translation>Entschieden in</translation>
     </message>
@@ -1187,6 +1157,11 @@
       <location filename="ui/part_detail.py" />
       <source>Part #{part}</source>
       <translation>Teil #{part}</translation>
+    </message>
+    <message>
+      <location filename="ui/results_strip.py" />
+      <source>{n} back</source>
+      <translation>{n} zurück</translation>
     </message>
     <message>
       <location filename="ui/review/item_view.py" />
@@ -1509,11 +1484,6 @@ Modell</translation>
       <location filename="ui/review/reports.py" />
       <source>Count error (model − QA)</source>
       <translation>Zählfehler (Modell − QS)</translation>
-    </message>
-    <message>
-      <location filename="ui/review/reports.py" />
-      <source>parts</source>
-      <translation>Teile</translation>
     </message>
     <message>
       <location filename="ui/review/reports.py" />
@@ -2184,11 +2154,6 @@ Modell</translation>
       <location filename="ui/users_view.py" />
       <source>OK</source>
       <translation>OK</translation>
-    </message>
-    <message>
-      <location filename="ui/users_view.py" />
-      <source>yes</source>
-      <translation>ja</translation>
     </message>
     <message>
       <location filename="ui/users_view.py" />
