@@ -1,7 +1,8 @@
 """The operator screen's model: the parts the line finished, shift counters, alarms and the station's state.
 
-Lives on the GUI thread; views take it in ``__init__`` and subscribe to its signals. Records arrive through the
-bridge (``ui.bridge``), or directly from tests with :meth:`StationModel.add`.
+Lives on the GUI thread; views take it in ``__init__`` and subscribe to its signals. Records arrive from the runtime
+through the station link (``ui.link``), or directly from tests with :meth:`StationModel.add`. The counters are the
+runtime's (``set_counters``): a restarted window shows the same figures.
 """
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from inspector.alarms import Alarm
-from inspector.deciding import Deciding
 from inspector.record import PartRecord
 from inspector.types import Frame
 from ui.line_first import LineFirst
@@ -114,7 +114,7 @@ class StationModel(QObject):
         self.busy = ""
         self.info = StationInfo()
         self._frames: Callable[[], Frame | None] = lambda: None
-        self.line_first = LineFirst()  # the window's work waits while a part is being decided
+        self.line_first = LineFirst()  # attached to nothing: the line runs in another process (see ui.line_first)
 
     @property
     def latest(self) -> InspectedPart | None:
@@ -131,13 +131,15 @@ class StationModel(QObject):
         self.add_parts([part])
         return part
 
-    def add_parts(self, parts: list[InspectedPart]) -> None:
+    def add_parts(self, parts: list[InspectedPart], *, count: bool = True) -> None:
+        """Parts the line finished, oldest first; ``count=False`` when the runtime's counters follow them."""
         if not parts:
             return
         now = time.monotonic()
         for part in parts:
             record = part.record
-            self.counters.add(record.outcome)
+            if count:
+                self.counters.add(record.outcome)
             self.samples.append(Sample(now, record.outcome, record.timings_ms.get("trigger_to_decision"),
                                        record.confidence))
             self.history.append(part)
@@ -156,13 +158,29 @@ class StationModel(QObject):
         self.busy = what
         self.busy_changed.emit(what)
 
-    def set_station(self, info: StationInfo, frames: Callable[[], Frame | None] | None = None,
-                    deciding: Deciding | None = None) -> None:
+    def set_station(self, info: StationInfo, frames: Callable[[], Frame | None] | None = None) -> None:
         self.info = info
-        self.line_first.attach(deciding)
         if frames is not None:
             self._frames = frames
         self.station_changed.emit(info)
+
+    def set_frames(self, frames: Callable[[], Frame | None]) -> None:
+        """Where the live view takes the camera's newest frame from (the link's last received)."""
+        self._frames = frames
+
+    def set_counters(self, counters: ShiftCounters) -> None:
+        """The runtime's counters (it owns them: they survive a window restart)."""
+        counters.started = self.counters.started
+        self.counters = counters
+        self.parts_added.emit([])
+
+    def restore(self, parts: list[InspectedPart], counters: ShiftCounters) -> None:
+        """After a (re)connect: the last results as recorded and the runtime's counters, replacing what was shown."""
+        shown = self.latest.record.part_id if self.latest is not None else None
+        self.history.clear()
+        self.history.extend(parts)
+        self.counters = counters
+        self.parts_added.emit([p for p in parts if shown is None or p.record.part_id > shown])
 
     def new_shift(self) -> None:
         """Counters and charts start again from zero (the strip keeps its parts)."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from inspector import actions
+from inspector.api.ops_window import WindowOps
 from inspector.api.protocol import ApiError, part_event
 from inspector.audit import AuditError
 from inspector.permissions import (ALARM_ACKNOWLEDGE, AUDIT_READ, LINE_START, LINE_STOP, REVIEW_LABEL,
@@ -40,7 +41,7 @@ class Binary:
         self.header, self.payload = header, payload
 
 
-class Operations:
+class Operations(WindowOps):
     def __init__(self, station: Any, store: Any, logins: Any, *, counters: Callable[[], dict[str, Any]],
                  layout: tuple[int, int] | None = None) -> None:
         self.station, self.store, self.logins, self.counters_of, self.layout = station, store, logins, counters, layout
