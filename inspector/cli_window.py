@@ -139,7 +139,13 @@ class Runtime:
         return self.process.poll() is None
 
     def stop(self, timeout: float = SERVE_STOP_S) -> int:
-        """SIGTERM (every part recorded), then wait; SIGKILL only when it does not end in ``timeout``."""
+        """SIGTERM (every part recorded), then wait; SIGKILL only when it does not end in ``timeout``. A runtime that
+        has already said its run ended (``--parts``) is let finish on its own."""
+        if self.summary is not None:
+            try:
+                self.process.wait(5.0)
+            except subprocess.TimeoutExpired:
+                pass
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -178,7 +184,9 @@ def run_with_runtime(args: argparse.Namespace, config) -> int:
         args.report.parent.mkdir(parents=True, exist_ok=True)
         args.report.write_text(text + "\n")
     print(text)
-    return code if code else (0 if summary.get("clean_shutdown", True) else 1)
+    if summary:
+        return 0 if summary.get("clean_shutdown") else 1
+    return code if code and code > 0 else 1 if code else 0
 
 
 def _records(db: Path, run_id: str | None) -> int | None:
