@@ -93,6 +93,13 @@ class RunStats:
                     values.append(record.timings_ms[key])
             self.truth[_truth_verdict(record)] += 1
 
+    def counts(self) -> dict:
+        """Recorded parts, outcomes and fail-safe causes only: cheap enough for every part event (``report`` also
+        sorts the latency samples, holding the lock the line's record listener waits for)."""
+        with self._lock:
+            return {"recorded": self.recorded, "outcomes": dict(self.outcomes),
+                    "fail_safe_causes": dict(self.causes)}
+
     def report(self, *, parts: int, dropped_frames: int, extra: dict | None = None) -> dict:
         with self._lock:
             span = (self.last_trigger - self.first_trigger) if self.recorded > 1 else 0.0

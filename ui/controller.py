@@ -2,15 +2,14 @@
 
 Each is an API call over the station link (``ui.link``); the runtime checks the role and writes the audit entry, as
 for any other screen. A refusal comes back as ``ApiError`` (``unauthorized`` / ``forbidden``: the login gate asks
-for a login and repeats the tap). A recipe switch takes seconds (new models, new run): it is asked on a worker thread
-so the window keeps drawing, and the new station comes back as a ``station`` event.
+for a login and repeats the tap). A recipe switch takes seconds (new models, new run): the runtime answers at once
+and its ``station`` events say when the new station runs, so the window keeps drawing.
 """
 from __future__ import annotations
 
 import logging
-import threading
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from inspector.api.protocol import ApiError
 from ui.link import StationLink
@@ -21,14 +20,11 @@ log = logging.getLogger(__name__)
 
 class StationController(QObject):
     refused = Signal(str)  # a request the runtime refused, in words
-    _switched = Signal(str, str)  # recipe, refusal ("" when done)
 
     def __init__(self, model: StationModel, link: StationLink, *, parent: QObject | None = None):
         super().__init__(parent)
         self.model, self.link = model, link
-        self.switcher: threading.Thread | None = None
         self.last_refusal = ""
-        self._switched.connect(self._on_switched, Qt.ConnectionType.QueuedConnection)
 
     @property
     def client(self):
@@ -79,35 +75,20 @@ class StationController(QObject):
         return self._ask("set_lot", lot=lot, reason=reason) is not None
 
     def switch_recipe(self, name: str) -> bool:
-        """Start switching to recipe ``name``; False when it cannot now (busy, same recipe)."""
+        """Ask the runtime to switch to recipe ``name``; False when it cannot now (busy, same recipe, refused). The
+        runtime's ``station`` events then say it is switching and which station runs after it (a refused recipe:
+        the old one again, with the ``model_refused`` alarm)."""
         if self.model.busy or name == self.model.info.recipe:
             return False
-        self.model.set_busy(f"switching to {name}…")
-
-        def ask() -> None:
-            try:
-                self.link.call("switch_recipe", recipe=name)
-                self._switched.emit(name, "")
-            except ApiError as e:
-                self._switched.emit(name, f"recipe {name} refused: {e.message or e.code}")
-
-        self.switcher = threading.Thread(target=ask, name="recipe-switch", daemon=True)
-        self.switcher.start()
+        reply = self._ask("switch_recipe", name=name, reason="RECIPE picked at the line", wait=False)
+        if reply is None:
+            return False
+        if reply.get("switching") and not self.model.busy:
+            self.model.set_busy(f"switching to {name}…")  # until the station event says so
         return True
-
-    @Slot(str, str)
-    def _on_switched(self, name: str, refusal: str) -> None:
-        if self.model.busy.startswith("switching"):
-            self.model.set_busy("")
-        if refusal:
-            self.last_refusal = refusal
-            self.refused.emit(refusal)
 
     def close(self, timeout: float = 2.0) -> bool:
         """The window leaves; the runtime goes on. True when the link's reader stopped within ``timeout``."""
-        switcher, self.switcher = self.switcher, None
-        if switcher is not None:
-            switcher.join(timeout)
         ok = self.link.close(timeout)
         self.model.set_running(False)
         return ok

@@ -250,7 +250,7 @@ class StationLink(QObject):
             station = _station_from_recipe(client)  # a runtime without the station op
         self.station = station
         self.station_changed.emit(station)
-        self._post(info=info_of(station))
+        self._post(info=info_of(station), busy=station.get("busy") or "")
 
     def _poll_health(self, client: Client) -> None:
         try:
@@ -313,9 +313,13 @@ class StationLink(QObject):
         elif kind == "alarms":
             self._post(alarms=[Alarm(**{k: v for k, v in a.items() if k in Alarm.__dataclass_fields__})
                                for a in event.get("active", [])])
-        elif kind == "station":
-            self._refresh_station(client)
-            self._post(busy="")
+        elif kind == "station":  # a recipe switch began or ended: the event carries op station's fields
+            station = {k: v for k, v in event.items() if k != "event"}
+            self.station = station
+            self.station_changed.emit(station)
+            self._post(info=info_of(station), busy=station.get("busy") or "")
+            if "running" in station:
+                self._post(running=bool(station["running"]))
         elif kind == "logged_out":
             self.token = client.token = None
             self.logged_out.emit(str(event.get("why") or "logged out"))

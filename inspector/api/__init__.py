@@ -42,8 +42,27 @@ Operations (``op``; who may; result)
     recipe           viewer       the recipe in use (name, sha256, models, thresholds, layout)
     parts            viewer       {after, limit<=500}: part events from the records, part_id > after, oldest first
     part_image       viewer       {part_id}: the kept image as a binary reply (not_found when none was kept)
-    subscribe        viewer       {events: bool, frames_fps: float}: part, counter and alarm events; live frames
-    start / stop     line.start / line.stop (operator, technician)      audited as at the station
+    subscribe        viewer       {events: bool, frames_fps: float, part_images: bool}: part, counter, alarm and
+                                  station events; live frames; with part_images each part's picture after its event
+    station          viewer       {api, station_id, recipe, product, expected, run_id, models: {key: version},
+                                  deadline_ms, running, halted, busy, switching, lot, lots_required, recipes, layout,
+                                  roi, users_configured}: what the line screen's header and status line show
+    recipes          viewer       {recipes: [name], current}: the recipes in the station's recipes folder
+    health           viewer       {camera_dropped, saved, writer: {queued, pending, dropped, images_written,
+                                  images_lost, errors, last_error, alive}, latency_ms (the run's p50/p99/max/n),
+                                  recent_ms {n, trigger_to_decision|inference|queue|…: {p50, p99, max}} (last 256
+                                  parts), throughput_pps, late, in_transit, deciding, frames_sent,
+                                  part_images: {encoded, dropped, failed}}
+    start / stop     line.start / line.stop (operator, technician)      audited as at the station; on the simulated
+                     line the conveyor starts / stops too ({parts: n} there only: that many parts)
+    switch_recipe    recipe.switch {name, reason, wait=true}: through ``actions.switch_recipe`` (audited). The
+                     station is closed (every part recorded) and one built for ``name`` keeping the lot; it runs
+                     again if it was running. Reply: the new station's info with switched: true (false: it was on
+                     already), or refused with why (the old recipe was built again and the ``model_refused`` alarm
+                     raised); not_found for a recipe not in ``recipes``. wait=false: {switching: name} at once.
+                     A local client on a station without users may switch.
+    set_lot          recipe.switch {lot, reason}: through ``lots.change_lot`` (audited, the record chain sealed);
+                     -> {lot, changed}; null / blank clears it (refused where lots.required)
     alarm_ack        alarm.acknowledge {kind}                           audited as at the station
     review_queue     review.label (qa) {outcomes, state, since, until, recipe, model_key, sort, after, limit}
                      -> {items: [{part, label}], next_after, open}
@@ -60,6 +79,12 @@ Events (JSON text frames without an id, after ``subscribe``)
     {"event": "resync", "after": part_id, "dropped": n}: this client fell behind (its bounded queue was full) or
     the runtime's own fan-out did; events were dropped, never waited for: fetch ``parts {after}`` from the records
     {"event": "logged_out", "why": ...}: the login ended; the stream stops
+    {"event": "station", ...op station's fields}: the station changed: a switch began (busy "switching to X…",
+    switching true) or ended (new run_id, recipe…; busy "NO STATION: …" when neither recipe could be built)
+    binary {"event": "part_image", "part_id", "type": "image/jpeg", "width", "height"} + JPEG (subscribe
+    part_images): the frame the part was decided on, scaled to api.frame_width, after that part's event; a client
+    that is behind loses pictures (counted in health.part_images.dropped), never parts; none for a part without a
+    frame
     A reconnecting client asks ``parts {after: last part it has}``: missed parts come from the records, not memory.
 """
 from __future__ import annotations

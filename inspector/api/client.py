@@ -137,14 +137,37 @@ class Client:
         header, payload = self.call("part_image", part_id=part_id)
         return payload
 
-    def start(self, reason: str | None = None) -> dict[str, Any]:
-        return self.call("start", reason=reason)
+    def start(self, reason: str | None = None, *, parts: int | None = None) -> dict[str, Any]:
+        """Start inspecting; ``parts``: on the simulated line, its conveyor brings that many."""
+        return self.call("start", reason=reason) if parts is None else self.call("start", reason=reason, parts=parts)
 
     def stop(self, reason: str | None = None) -> dict[str, Any]:
         return self.call("stop", reason=reason)
 
     def acknowledge(self, kind: str) -> dict[str, Any]:
         return self.call("alarm_ack", kind=kind)
+
+    def station(self) -> dict[str, Any]:
+        return self.call("station")
+
+    def recipes(self) -> dict[str, Any]:
+        return self.call("recipes")
+
+    def switch_recipe(self, name: str, *, reason: str | None = None, wait: bool = True,
+                      timeout: float = 180.0) -> dict[str, Any]:
+        """Switch the line to recipe ``name``; with ``wait``, returns the new station's info once it runs (a switch
+        builds a station: this call waits up to ``timeout`` s, beyond the client's usual timeout)."""
+        saved, self.timeout = self.timeout, max(self.timeout, timeout) if wait else self.timeout
+        try:
+            return self.call("switch_recipe", name=name, reason=reason, wait=wait)
+        finally:
+            self.timeout = saved
+
+    def set_lot(self, lot: str | None, *, reason: str | None = None) -> dict[str, Any]:
+        return self.call("set_lot", lot=lot, reason=reason)
+
+    def health(self) -> dict[str, Any]:
+        return self.call("health")
 
     def review_queue(self, **filters: Any) -> dict[str, Any]:
         return self.call("review_queue", **filters)
@@ -160,8 +183,10 @@ class Client:
         return self.call("audit", limit=limit)
 
     # -- events ----------------------------------------------------------------------------------------------
-    def subscribe(self, *, events: bool = True, frames_fps: float = 0.0) -> dict[str, Any]:
-        return self.call("subscribe", events=events, frames_fps=frames_fps)
+    def subscribe(self, *, events: bool = True, frames_fps: float = 0.0, part_images: bool = False) -> dict[str, Any]:
+        """Events (parts, counters, alarms, station), live frames at ``frames_fps``, and with ``part_images`` each
+        part's picture after its event (``{"event": "part_image", "part_id", "width", "height", "data": jpeg}``)."""
+        return self.call("subscribe", events=events, frames_fps=frames_fps, part_images=part_images)
 
     def next_event(self, timeout: float | None = None) -> dict[str, Any] | None:
         """The next event (None after ``timeout``), parts in order and each once. A ``resync`` (this client fell

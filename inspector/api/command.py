@@ -47,6 +47,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise ConfigError(f"--rate {args.rate}: must be > 0")
     if not (config.api.unix_socket or config.api.tls):
         raise ConfigError("api.unix_socket = false and api.tls = false: serve needs at least one listener")
+    from inspector.api.host import StationHost
     from inspector.api.server import ApiServer
     from inspector.assemble import build_station
 
@@ -61,15 +62,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     station = build_station(config, recipe=recipe, simulate=args.simulate, rate_hz=args.rate, seed=args.seed,
                             lot=args.lot, notifier=notifier)
     started = time.monotonic()
+
+    def build(name: str, lot: str | None = None):
+        """A station for recipe ``name`` with the same settings (a recipe switch from a screen)."""
+        return build_station(config, recipe=load_recipe(name, config.recipes_dir), simulate=args.simulate,
+                             rate_hz=args.rate, seed=args.seed, lot=lot, notifier=notifier)
+
+    host = StationHost(station, build, recipes_dir=Path(config.recipes_dir), parts=args.parts)
     try:
-        server = ApiServer(station).start()
+        server = ApiServer(host).start()
     except BaseException:
         station.close()
         raise
     print(json.dumps({"run_id": station.line.run_id, "recipe": station.recipe.name,
                       "socket": str(server.socket_path) if config.api.unix_socket else None,
                       "tls_port": server.port, "fingerprint": server.fingerprint}), flush=True)
-    ok = run_until_stopped(station, notifier, parts=args.parts, tick_s=0.5, before_close=server.stop)
+    ok = run_until_stopped(station, notifier, parts=args.parts, tick_s=0.5, before_close=server.stop, host=host)
+    station = host.station or station
     print(json.dumps({"parts": station.line.triggered, "recorded": station.stats.recorded,
                       "wall_s": round(time.monotonic() - started, 2), "clean_shutdown": ok}), file=sys.stderr)
     return 0 if ok else 1

@@ -19,6 +19,7 @@ from inspector.api import protocol
 from inspector.record import PartRecord
 
 INBOX_SIZE = 4096
+IMAGES_HELD = 8  # part pictures held for one client; a newer one is dropped (and counted) rather than queued
 YIELD_S = 0.01  # the fan-out waits up to this long for the part being decided (shared cores: see inspector.deciding)
 YIELD_STEP_S = 0.002
 
@@ -27,9 +28,12 @@ class Subscriber:
     """One client's bounded queue of messages (JSON text), filled by the hub, emptied by the client's sender (both
     on the server's event loop)."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, *, part_images: bool = False) -> None:
         self.size = size
-        self._queue: collections.deque[tuple[str, int | None]] = collections.deque()
+        self.part_images = part_images  # also the picture of each part (binary frames after the part's event)
+        self.images_held = 0
+        self.images_dropped = 0
+        self._queue: collections.deque[tuple[str | bytes, int | None]] = collections.deque()
         self._ready = asyncio.Event()
         self.last_part_id: int | None = None  # the newest part put in the queue (before a drop: delivered or not)
         self._delivered_part_id: int | None = None
@@ -44,9 +48,20 @@ class Subscriber:
             self.last_part_id = part_id if self.last_part_id is None else max(self.last_part_id, part_id)
         self._ready.set()
 
+    def offer_image(self, message: bytes) -> bool:
+        """A part's picture; False (dropped and counted) when ``IMAGES_HELD`` wait already or the queue is full."""
+        if self.images_held >= IMAGES_HELD or len(self._queue) >= self.size:
+            self.images_dropped += 1
+            return False
+        self.images_held += 1
+        self._queue.append((message, None))
+        self._ready.set()
+        return True
+
     def resync(self, dropped: int) -> None:
         """Drop what is held; tell the client from which part on to read the records."""
         self._queue.clear()
+        self.images_held = 0
         self.dropped += dropped
         self.resyncs += 1
         after = self._delivered_part_id
@@ -54,12 +69,16 @@ class Subscriber:
         self.last_part_id = after
         self._ready.set()
 
-    async def next(self) -> tuple[str, int | None]:
-        """The next message and the part it is about (None for other events); call ``delivered`` once sent."""
+    async def next(self) -> tuple[str | bytes, int | None]:
+        """The next message (text, or a binary frame for a picture) and the part it is about (None for other
+        events); call ``delivered`` once sent."""
         while not self._queue:
             self._ready.clear()
             await self._ready.wait()
-        return self._queue.popleft()
+        message, part_id = self._queue.popleft()
+        if isinstance(message, bytes):
+            self.images_held -= 1
+        return message, part_id
 
     def delivered(self, part_id: int | None) -> None:
         if part_id is not None:
@@ -86,6 +105,8 @@ class EventHub:
         self._overflowed = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self.subscribers: set[Subscriber] = set()
+        self.image_subscribers = 0  # how many want part pictures (read by the line's thread: an int, never the set)
+        self.images_dropped = 0  # part pictures a subscriber could not take (all subscribers, ever)
         self.published = 0
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -102,6 +123,16 @@ class EventHub:
         if self.subscribers:
             self._put("alarms", [asdict(a) for a in active])
 
+    def on_image(self, header: dict[str, Any], payload: bytes) -> None:
+        """A part's picture (from the encoder thread): after the part's event, to subscribers that asked."""
+        if self.image_subscribers:
+            self._put("image", protocol.binary(header, payload))
+
+    def publish(self, message: dict[str, Any]) -> None:
+        """Any other event (e.g. ``station``), from any thread, to every subscriber."""
+        if self.subscribers:
+            self._put("event", message)
+
     def _put(self, kind: str, value: Any) -> None:
         loop = self._loop
         with self._lock:
@@ -117,13 +148,18 @@ class EventHub:
                 pass
 
     # -- the loop's side -------------------------------------------------------------------------------------
-    def subscribe(self) -> Subscriber:
-        subscriber = Subscriber(self.client_queue)
+    def subscribe(self, *, part_images: bool = False) -> Subscriber:
+        subscriber = Subscriber(self.client_queue, part_images=part_images)
         self.subscribers.add(subscriber)
+        self._count_image_subscribers()
         return subscriber
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
         self.subscribers.discard(subscriber)
+        self._count_image_subscribers()
+
+    def _count_image_subscribers(self) -> None:
+        self.image_subscribers = sum(1 for s in self.subscribers if s.part_images)
 
     def _drain(self) -> None:
         if self.busy is not None and self.busy() and self._loop is not None:
@@ -148,6 +184,14 @@ class EventHub:
                 for subscriber in self.subscribers:
                     subscriber.offer(message, value.part_id)
                 parts = True
+            elif kind == "image":
+                for subscriber in self.subscribers:
+                    if subscriber.part_images and not subscriber.offer_image(value):
+                        self.images_dropped += 1
+            elif kind == "event":
+                message = protocol.text({**value, "t_emit": t_put})
+                for subscriber in self.subscribers:
+                    subscriber.offer(message)
             else:
                 message = protocol.text({"event": "alarms", "active": value, "t_emit": t_put})
                 for subscriber in self.subscribers:

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from inspector import actions
+from inspector.api.host import StationHost
+from inspector.api.ops_station import StationOps
 from inspector.api.ops_window import WindowOps
 from inspector.api.protocol import ApiError, part_event
 from inspector.audit import AuditError
@@ -41,11 +43,26 @@ class Binary:
         self.header, self.payload = header, payload
 
 
-class Operations(WindowOps):
-    def __init__(self, station: Any, store: Any, logins: Any, *, counters: Callable[[], dict[str, Any]],
-                 layout: tuple[int, int] | None = None) -> None:
-        self.station, self.store, self.logins, self.counters_of, self.layout = station, store, logins, counters, layout
+class Operations(StationOps, WindowOps):
+    def __init__(self, host: Any, store: Any, logins: Any, *, counters: Callable[[], dict[str, Any]],
+                 health: Callable[[], dict[str, Any]] | None = None) -> None:
+        self.host = host if isinstance(host, StationHost) else StationHost(host)
+        self.store, self.logins, self.counters_of = store, logins, counters
+        self.health_of = health or (lambda: {})
         self.review = actions.guard_review(Review(store))  # a verdict without a session's audit entry is refused
+
+    @property
+    def station(self) -> Any:
+        """The CURRENT station: a recipe switch replaces it, so read it anew in every call."""
+        station = self.host.station
+        if station is None:
+            raise ApiError("refused", self.host.busy or "no station")
+        return station
+
+    @property
+    def layout(self) -> tuple[int, int] | None:
+        station = self.host.station
+        return getattr(station.recipe, "layout", None) if station is not None else None
 
     # -- who asks --------------------------------------------------------------------------------------------
     def session(self, caller: Caller) -> Session | None:
@@ -145,20 +162,36 @@ class Operations(WindowOps):
 
     # -- acting ----------------------------------------------------------------------------------------------
     def op_start(self, args: dict, caller: Caller) -> dict:
+        """{reason?, parts?}: start inspecting; on the simulated line its conveyor too (``parts``: that many, for
+        tests and demonstrations; refused on a real line)."""
         who = self.actor(caller, LINE_START)
+        if self.host.switching:
+            raise ApiError("refused", f"start: {self.host.busy or 'a recipe switch is running'}")
+        station = self.station
+        parts = args.get("parts")
+        if parts is not None and (station.simulator is None or not isinstance(parts, int) or parts <= 0):
+            raise ApiError("bad_request", f"parts = {parts!r}: only on the simulated line, a count > 0")
         if who is actions.NO_USERS:
-            self.station.line.start()
+            station.line.start()
         else:
-            actions.start_line(who, self.station.line, self.store, reason=args.get("reason") or "started from a client")
-        return {"running": self.station.line.running}
+            actions.start_line(who, station.line, self.store, reason=args.get("reason") or "started from a client")
+        if station.watchdog is not None:
+            station.watchdog.start()
+        if station.simulator is not None and station.simulator.join(0):  # its conveyor is not running
+            station.simulator.start(parts)
+        return {"running": station.line.running}
 
     def op_stop(self, args: dict, caller: Caller) -> dict:
+        """Stop inspecting (parts still arriving are rejected fail-safe); on the simulated line its conveyor stops."""
         who = self.actor(caller, LINE_STOP)
+        station = self.station
+        if station.simulator is not None:
+            station.simulator.stop(0.5)
         if who is actions.NO_USERS:
-            self.station.line.stop()
+            station.line.stop()
         else:
-            actions.stop_line(who, self.station.line, self.store, reason=args.get("reason") or "stopped from a client")
-        return {"running": self.station.line.running}
+            actions.stop_line(who, station.line, self.store, reason=args.get("reason") or "stopped from a client")
+        return {"running": station.line.running}
 
     def op_alarm_ack(self, args: dict, caller: Caller) -> dict:
         who = self.actor(caller, ALARM_ACKNOWLEDGE)

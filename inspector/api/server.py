@@ -24,6 +24,8 @@ from websockets.exceptions import ConnectionClosed
 
 from inspector.api import PATH, protocol, tls
 from inspector.api.events import EventHub
+from inspector.api.host import StationHost
+from inspector.api.pictures import PartPictures, RecentTimings
 from inspector.api.logins import Logins
 from inspector.api.operations import Binary, Caller, Operations
 from inspector.api.protocol import ApiError
@@ -40,18 +42,25 @@ JUST_DECIDED_S = 0.01
 
 
 class ApiServer:
+    """``station``: a :class:`inspector.assemble.Station`, or a :class:`StationHost` whose station a recipe switch
+    replaces (the server follows it: listeners moved, clients told with a ``station`` event)."""
+
     def __init__(self, station: Any, settings: ApiSettings | None = None) -> None:
-        self.station = station
-        self.settings = settings or station.config.api
-        data_dir = Path(station.config.data_dir)
+        self.host = station if isinstance(station, StationHost) else StationHost(station)
+        first = self.host.station
+        self.settings = settings or first.config.api
+        self.config = first.config
+        data_dir = Path(first.config.data_dir)
         self.socket_path = Path(self.settings.socket_path or data_dir / "api.sock")
         self.cert_dir = data_dir / "api"
         self.store = Store.open(data_dir / "inspector.db", images_dir=data_dir / "images")
         self.logins = Logins(UserDirectory(self.store), ttl_s=self.settings.token_ttl_s)
-        layout = getattr(station.recipe, "layout", None)
-        self.hub = EventHub(counters=self.counters, layout=layout, client_queue=self.settings.client_queue,
-                            busy=lambda: station.line.deciding.busy)
-        self.operations = Operations(station, self.store, self.logins, counters=self.counters, layout=layout)
+        self.hub = EventHub(counters=self.counters, layout=self._layout(first), client_queue=self.settings.client_queue,
+                            busy=self._deciding)
+        self.operations = Operations(self.host, self.store, self.logins, counters=self.counters,
+                                     health=self.health)
+        self.recent = RecentTimings()
+        self.pictures = PartPictures(self, self.hub)
         self.last_part_id: int | None = None
         self.port: int | None = None
         self.fingerprint: str | None = None
@@ -64,12 +73,25 @@ class ApiServer:
         self._failure: BaseException | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping: asyncio.Event | None = None
+        self._attached: Any = None
+
+    @property
+    def station(self) -> Any:
+        """The current station (replaced on a recipe switch; None only when none could be built)."""
+        return self.host.station
+
+    @staticmethod
+    def _layout(station: Any) -> tuple[int, int] | None:
+        return getattr(station.recipe, "layout", None) if station is not None else None
+
+    def _deciding(self) -> bool:
+        station = self.station
+        return station is not None and station.line.deciding.busy
 
     # -- life cycle ------------------------------------------------------------------------------------------
     def start(self, timeout: float = 10.0) -> "ApiServer":
-        line = self.station.line
-        line.listeners.append(self._on_record)
-        line.alarms.listeners.append(self.hub.on_alarms)
+        self._attach(self.station)
+        self.host.watchers.append(self._on_station)
         self._thread = threading.Thread(target=self._run, name="api", daemon=True)
         self._thread.start()
         if not self._ready.wait(timeout):
@@ -95,15 +117,43 @@ class ApiServer:
         self.store.close()
         return not alive
 
+    def _attach(self, station: Any) -> None:
+        if station is None:
+            return
+        self._attached = station
+        station.line.listeners.append(self._on_record)
+        station.line.alarms.listeners.append(self.hub.on_alarms)
+
     def _detach(self) -> None:
-        line = self.station.line
+        if self._on_station in self.host.watchers:
+            self.host.watchers.remove(self._on_station)
+        self._let_go(self._attached)
+
+    def _let_go(self, station: Any) -> None:
+        if station is None:
+            return
+        line = station.line
         for listeners, fn in ((line.listeners, self._on_record), (line.alarms.listeners, self.hub.on_alarms)):
             if fn in listeners:
                 listeners.remove(fn)
+        if self._attached is station:
+            self._attached = None
+
+    def _on_station(self, old: Any, new: Any) -> None:
+        """The host's station changed (or is about to: ``old is new`` while it switches): listeners move to the new
+        one, clients get a ``station`` event."""
+        if old is not new:
+            self._let_go(old)
+            self._attach(new)
+            self.hub.layout = self._layout(new)
+            self.recent.clear()
+        self.hub.publish({"event": "station", **self.operations.station_info()})
 
     def _on_record(self, record: Any, frame: Any = None, results: Any = None) -> None:
         self.last_part_id = record.part_id if self.last_part_id is None else max(self.last_part_id, record.part_id)
+        self.recent.add(record)
         self.hub.on_record(record)
+        self.pictures.offer(record, frame)
 
     def _run(self) -> None:
         try:
@@ -128,7 +178,7 @@ class ApiServer:
                                                 **options))
                 os.chmod(self.socket_path, 0o660)
             if self.settings.tls:
-                cert, key = tls.station_certificate(self.cert_dir, self.station.config.station_id)
+                cert, key = tls.station_certificate(self.cert_dir, self.config.station_id)
                 self.fingerprint = tls.certificate_fingerprint(cert)
                 server = await serve(lambda ws: self._connection(ws, local=False), self.settings.host,
                                      self.settings.port, ssl=tls.server_context(cert, key), **options)
@@ -149,12 +199,34 @@ class ApiServer:
 
     # -- counters --------------------------------------------------------------------------------------------
     def counters(self) -> dict[str, Any]:
-        station, line = self.station, self.station.line
-        report = station.stats.report(parts=line.triggered, dropped_frames=0)
+        """The run's counts, cheap enough for the event loop (no latency percentiles: see ``health``)."""
+        station = self.station
+        if station is None:
+            return {"run_id": None, "recipe": None, "running": False, "halted": False, "triggered": 0, "recorded": 0,
+                    "outcomes": {}, "fail_safe_causes": {}, "last_part_id": self.last_part_id, "alarms": []}
+        line = station.line
+        counts = station.stats.counts()
         return {"run_id": line.run_id, "recipe": station.recipe.name, "running": line.running,
-                "halted": line.halted, "triggered": line.triggered, "recorded": report["recorded"],
-                "outcomes": report["outcomes"], "fail_safe_causes": report["fail_safe_causes"],
+                "halted": line.halted, "triggered": line.triggered, "recorded": counts["recorded"],
+                "outcomes": counts["outcomes"], "fail_safe_causes": counts["fail_safe_causes"],
                 "last_part_id": self.last_part_id, "alarms": [a.kind for a in line.alarms.active]}
+
+    def health(self) -> dict[str, Any]:
+        """What the status line shows: frames the camera lost, records saved, recent timings; and the API's own drops."""
+        station = self.station
+        out: dict[str, Any] = {"frames_sent": self.frames_sent, "part_images": self.pictures.stats(),
+                               "recent_ms": self.recent.summary()}
+        if station is None:
+            return out
+        line, writer = station.line, station.writer.stats()
+        report = station.stats.report(parts=line.triggered, dropped_frames=line.frames.dropped_frames)
+        out.update({"camera_dropped": line.frames.dropped_frames, "saved": writer.written,
+                    "writer": {"queued": writer.queued, "pending": writer.pending, "dropped": writer.dropped,
+                               "images_written": writer.images_written, "images_lost": writer.images_lost,
+                               "errors": writer.errors, "last_error": writer.last_error, "alive": writer.alive},
+                    "latency_ms": report["latency_ms"], "throughput_pps": report["throughput_pps"],
+                    "late": report["late"], "in_transit": line.in_transit(), "deciding": line.deciding.busy})
+        return out
 
     # -- one client ------------------------------------------------------------------------------------------
     async def _connection(self, ws: ServerConnection, *, local: bool) -> None:
@@ -196,12 +268,14 @@ class ApiServer:
         """(Re)start this connection's event and frame streams as asked."""
         stream.end(self.hub)
         if request.get("events", True):
-            stream.subscriber = self.hub.subscribe()
+            stream.subscriber = self.hub.subscribe(part_images=bool(request.get("part_images")))
             stream.tasks.append(asyncio.create_task(self._events(ws, stream.subscriber, caller)))
         fps = min(float(request.get("frames_fps") or 0), self.settings.frames_fps)
         if fps > 0:
             stream.tasks.append(asyncio.create_task(self._frames(ws, fps, caller)))
-        return {"events": stream.subscriber is not None, "frames_fps": fps, "counters": self.counters()}
+        return {"events": stream.subscriber is not None, "frames_fps": fps,
+                "part_images": bool(stream.subscriber is not None and stream.subscriber.part_images),
+                "counters": self.counters()}
 
     def _allowed(self, caller: Caller) -> str | None:
         """Why this stream must stop (the login ended); None while it may go on."""
@@ -232,7 +306,8 @@ class ApiServer:
                 await asyncio.sleep(1.0 / fps)
                 if self._allowed(caller):
                     return
-                frame = self.station.line.frames.latest()
+                station = self.station
+                frame = station.line.frames.latest() if station is not None else None
                 if frame is None or frame.t == last_t:
                     continue
                 last_t = frame.t
@@ -247,27 +322,43 @@ class ApiServer:
     def _just_decided(self, max_wait_s: float) -> None:
         """Wait (at most ``max_wait_s``) for the moment right after a decision: at a steady rate the next part is
         then furthest away, so the encoding (a few ms on another core, sharing its caches) slows no inference."""
-        deciding = self.station.line.deciding
+        station = self.station
+        if station is None:
+            return
+        deciding = station.line.deciding
         end = time.monotonic() + max_wait_s
         while time.monotonic() < end:
             if not deciding.busy and time.monotonic() - deciding.idle_since < JUST_DECIDED_S:
                 return
             time.sleep(0.002)
 
-    def _jpeg(self, frame: Any) -> tuple[bytes, int, int]:
-        cached = self._frame_cache
-        image = frame.image
+    def submit_encoding(self, job: Any) -> Any:
+        """Run ``job`` on the encoder thread (idle priority); RuntimeError once the server stopped."""
+        return self._encoder.submit(job)
+
+    def scaled_size(self, image: Any) -> tuple[int, int]:
         height, width = image.shape[:2]
         if width > self.settings.frame_width:
             scale = self.settings.frame_width / width
             width, height = self.settings.frame_width, max(1, round(height * scale))
-        if cached is not None and cached[0] == frame.t:
-            return cached[1], width, height
-        self._just_decided(1.0 / max(self.settings.frames_fps, 1.0))
+        return width, height
+
+    def encode(self, image: Any, max_wait_s: float | None = None) -> tuple[bytes, int, int]:
+        """``image`` (BGR) scaled to ``api.frame_width`` at most, as JPEG, right after a decision; on the encoder
+        thread only."""
+        width, height = self.scaled_size(image)
+        self._just_decided(1.0 / max(self.settings.frames_fps, 1.0) if max_wait_s is None else max_wait_s)
         if image.shape[1] != width:
             image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
         ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, FRAME_QUALITY])
-        jpeg = data.tobytes() if ok else b""
+        return (data.tobytes() if ok else b""), width, height
+
+    def _jpeg(self, frame: Any) -> tuple[bytes, int, int]:
+        cached = self._frame_cache
+        if cached is not None and cached[0] == frame.t:
+            width, height = self.scaled_size(frame.image)
+            return cached[1], width, height
+        jpeg, width, height = self.encode(frame.image)
         self._frame_cache = (frame.t, jpeg)
         return jpeg, width, height
 
