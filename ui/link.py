@@ -229,7 +229,7 @@ class StationLink(QObject):
         self.connects += 1
         self.connected = True
         self._post(connected=True, restore=(restored, counters_of(counters), bool(counters.get("running"))),
-                   alarms=[Alarm(**a) for a in client.call("alarms")])
+                   alarms=self._alarms(client))
         next_health = 0.0
         while not self._stop.is_set():
             now = time.monotonic()
@@ -311,8 +311,7 @@ class StationLink(QObject):
         elif kind == "counters":
             self._post(counters=counters_of(event), running=bool(event.get("running")))
         elif kind == "alarms":
-            self._post(alarms=[Alarm(**{k: v for k, v in a.items() if k in Alarm.__dataclass_fields__})
-                               for a in event.get("active", [])])
+            self._post(alarms=_alarms_of(event.get("active", [])))
         elif kind == "station":  # a recipe switch began or ended: the event carries op station's fields
             station = {k: v for k, v in event.items() if k != "event"}
             self.station = station
@@ -320,10 +319,15 @@ class StationLink(QObject):
             self._post(info=info_of(station), busy=station.get("busy") or "")
             if "running" in station:
                 self._post(running=bool(station["running"]))
+            self._post(alarms=self._alarms(client))  # a new station's alarms (model_refused: a refused recipe)
         elif kind == "logged_out":
             self.token = client.token = None
             self.logged_out.emit(str(event.get("why") or "logged out"))
             client.call("subscribe", events=True, frames_fps=self.frames_fps, part_images=self.part_images)
+
+    @staticmethod
+    def _alarms(client: Client) -> list[Alarm]:
+        return _alarms_of(client.call("alarms"))
 
     def _release_before(self, part_id: int) -> None:
         """Parts older than ``part_id`` still held got no picture (none was sent): shown without, in order."""
@@ -372,6 +376,10 @@ class StationLink(QObject):
             model.set_running(pending["running"])
         if "alarms" in pending:
             model.set_alarms(pending["alarms"])
+
+
+def _alarms_of(active: list[dict[str, Any]]) -> list[Alarm]:
+    return [Alarm(**{k: v for k, v in a.items() if k in Alarm.__dataclass_fields__}) for a in active]
 
 
 def _station_from_recipe(client: Client) -> dict[str, Any]:

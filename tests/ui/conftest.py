@@ -98,23 +98,37 @@ def socket_dir():
 
 
 class Served:
-    """A real station on the simulated line with its API server (``inspector serve`` in this process): the window
-    under test only talks to it over the unix socket."""
+    """A real station on the simulated line with its API server (``inspector serve`` in this process), switchable
+    between recipes (``StationHost``): the window under test only talks to it over the unix socket."""
 
     def __init__(self, tmp_path: Path, socket_dir: Path):
         self.tmp_path, self.socket_dir = tmp_path, socket_dir
-        self.station = self.server = None
+        self.host = self.server = None
 
-    def serve(self, recipe: str = "cartridge-box", rate_hz: float = 20.0, users=None, **kw):
+    def serve(self, recipe: str = "cartridge-box", rate_hz: float = 20.0, users=None, recipes_dir=None, lot=None):
+        from inspector.api.host import StationHost
         from inspector.api.server import ApiServer
 
         config = StationConfig(recipe=recipe, data_dir=self.tmp_path / "data", timing={"travel_s": 0.3},
                                api=ApiSettings(socket_path=self.socket_dir / "api.sock"))
-        self.station = build_station(config, simulate=True, rate_hz=rate_hz, seed=3, **kw)
+        if recipes_dir is not None:
+            config = config.model_copy(update={"recipes_dir": recipes_dir})
+
+        def build(name: str, lot: str | None = None):
+            return build_station(config, recipe=load_recipe(name, config.recipes_dir), simulate=True,
+                                 rate_hz=rate_hz, seed=3, lot=lot)
+
+        station = build(recipe, lot=lot)
         if users is not None:
-            users(self.station.store)
-        self.server = ApiServer(self.station).start()
-        return self.station
+            users(station.store)
+        self.host = StationHost(station, build)
+        self.server = ApiServer(self.host).start()
+        return station
+
+    @property
+    def station(self):
+        """The current station (a recipe switch replaces it)."""
+        return self.host.station
 
     @property
     def socket(self) -> Path:
@@ -123,9 +137,9 @@ class Served:
     def close(self) -> None:
         if self.server is not None:
             self.server.stop()
-        if self.station is not None:
-            self.station.close()
-        self.server = self.station = None
+        if self.host is not None:
+            self.host.close()
+        self.server = self.host = None
 
 
 @pytest.fixture

@@ -1,10 +1,15 @@
 """The whole window as a client of a real runtime (station + API server) on the simulated line: what it shows
 follows what the line recorded, and the window holds nothing of the station."""
+import shutil
 import sqlite3
 import threading
+import time
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+
+from inspector.config import SHIPPED_RECIPES
 
 from tests.ui.conftest import connect_window
 
@@ -43,6 +48,8 @@ def test_the_window_shows_what_the_line_decided(qtbot, window, served):
     assert window.counters.text("inspected") == str(station.stats.recorded)
     assert window.strip.parts[0].record.part_id == window.model.latest.record.part_id
     assert len(window.live.overlay.items) == (window.model.latest.record.count or 0)
+    assert window.model.latest.frame is not None  # the picture the part was decided on, sent after its event
+    assert window.model.latest.frame.image.shape[1] <= served.server.settings.frame_width
     assert window.model.info.run_id == station.line.run_id
     qtbot.waitUntil(lambda: window.preview.frames_drawn > 3, timeout=4000)  # live frames over the socket
     qtbot.waitUntil(lambda: "cartridge_counter" in window.status.text(), timeout=2000)
@@ -90,6 +97,54 @@ def test_tapping_a_result_opens_it_full_size_with_its_reason(qtbot, window):
     assert detail.rows["Why"].text() == tapped.record.reason
     assert detail.verdict.text() in ("PASS", "REJECT", "CHECK", "FAIL-SAFE")
     detail.accept()
+
+
+def recipes_with_a_broken_one(folder: Path) -> Path:
+    """The shipped recipes, and one whose model package does not exist (the runtime refuses it)."""
+    folder.mkdir()
+    for path in Path(SHIPPED_RECIPES).glob("*.toml"):
+        shutil.copy(path, folder / path.name)
+    text = (folder / "cartridge-box.toml").read_text().replace('name = "cartridge-box"', 'name = "broken-box"')
+    (folder / "broken-box.toml").write_text(text.replace('models = ["cartridge_counter"]', 'models = ["no_such_model"]'))
+    return folder
+
+
+def test_switching_recipe_is_asked_of_the_runtime_without_freezing_the_window(qtbot, window, served):
+    parts_seen(window, 3, qtbot)
+    old = served.station
+    stalls, last = [], [time.monotonic()]
+
+    def beat():
+        now = time.monotonic()
+        stalls.append(now - last[0])
+        last[0] = now
+
+    heart = QTimer()
+    heart.timeout.connect(beat)
+    heart.start(5)
+    window.pick_recipe()
+    assert set(window.picker.buttons) >= {"cartridge-box", "surface-part"}  # the runtime's recipes folder
+    qtbot.mouseClick(window.picker.buttons["surface-part"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.model.busy.startswith("switching"), timeout=2000)
+    assert not window.controls.run_button.isEnabled()
+    qtbot.waitUntil(lambda: window.model.info.recipe == "surface-part" and not window.model.busy, timeout=20000)
+    heart.stop()
+    assert old.closed and served.station is not old
+    assert max(stalls) < 0.25, f"the event loop stalled {max(stalls) * 1000:.0f} ms during the switch"
+    assert window.model.info.run_id == served.station.line.run_id
+    qtbot.waitUntil(lambda: window.model.latest.record.recipe == "surface-part", timeout=8000)
+    qtbot.waitUntil(lambda: "surface_classifier" in window.status.text(), timeout=2000)
+
+
+def test_a_refused_recipe_keeps_the_old_one_and_says_why(qtbot, served, tmp_path):
+    served.serve("cartridge-box", recipes_dir=recipes_with_a_broken_one(tmp_path / "recipes"))
+    window = connect_window(qtbot, served.socket)
+    assert window.controller.switch_recipe("broken-box")
+    qtbot.waitUntil(lambda: "model_refused" in window.alarms.kinds, timeout=20000)
+    qtbot.waitUntil(lambda: not window.model.busy, timeout=20000)
+    assert window.model.info.recipe == "cartridge-box"
+    assert "broken-box refused" in window.alarms.buttons[0].text()
+    window.close()
 
 
 def test_a_window_that_loses_the_runtime_says_not_connected_and_comes_back(qtbot, served, tmp_path):
