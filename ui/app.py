@@ -119,6 +119,10 @@ class StationWindow(QMainWindow):
         self.models_view = None
         self.strip.part_tapped.connect(self.show_part)
         self.live.part_tapped.connect(self.show_part)
+        self.first_picture_at: float | None = None  # time.time() of the first camera frame drawn
+        self._first_picture = QTimer(self)
+        self._first_picture.timeout.connect(self._check_first_picture)
+        self._first_picture.start(10)
         self.setMinimumSize(640, 400)  # not the layout's: sizes follow the screen (fit_screen), not the other way round
         self.resize(1280, 800)
 
@@ -228,6 +232,11 @@ class StationWindow(QMainWindow):
         self.calibration = CalibrationDialog(screen, self)
         self.calibration.open()
 
+    def _check_first_picture(self) -> None:
+        if self.preview.frames_drawn:
+            self.first_picture_at = time.time()
+            self._first_picture.stop()
+
     def state(self) -> dict:
         """What the window shows, for the record (``inspector window --dump-state``) and tests."""
         c = self.model.counters
@@ -237,7 +246,9 @@ class StationWindow(QMainWindow):
                 "shown": {k: self.counters.text(k) for k in ("inspected", "passed", "rejected", "check", "fail_safe")},
                 "strip": [p.record.part_id for p in self.strip.parts],
                 "verdict": {"part_id": self.verdict.part_id, "outcome": self.verdict.outcome},
-                "alarms": list(self.alarms.kinds), "connects": self.controller.link.connects}
+                "alarms": list(self.alarms.kinds), "connects": self.controller.link.connects,
+                "first_picture_at": self.first_picture_at, "frames_drawn": self.preview.frames_drawn,
+                "display_fps": self.preview.display_fps}
 
     def closeEvent(self, event) -> None:
         if self.closed_ok is None:
