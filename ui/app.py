@@ -95,7 +95,8 @@ class StationWindow(QMainWindow):
 
         start, stop, acknowledge = controller.start, controller.stop, controller.acknowledge
         self.login: LoginGate | None = None
-        if users if users is not None else bool(controller.link.users):  # a tap that changes the line needs a login
+        link = controller.link
+        if users if users is not None else bool(link.users) or link.needs_login:  # taps that change the line need a login
             self.login = LoginGate(self, controller)
             start, stop, acknowledge = self.login.start, self.login.stop, self.login.acknowledge
         self.lot_gate = LotGate(self, controller, start, login=self.login)  # START asks the lot first

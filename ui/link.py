@@ -38,6 +38,7 @@ HEALTH_EVERY_S = 1.0
 BACKOFF_S = (0.1, 2.0)  # first and longest wait between connection attempts
 RECORD_WAIT_S = 3.0  # the runtime commits a record within storage.max_commit_lag_s
 NOT_CONNECTED = "NOT CONNECTED"
+LOG_IN = "LOG IN to see the line"  # over the network: connected, nothing shown before a login
 _RECORD_FIELDS = {f.name for f in dataclasses.fields(PartRecord)}
 _OUTCOME_COUNTERS = {"pass": "passed", "reject": "rejected", "uncertain": "check", "fail_safe": "fail_safe"}
 
@@ -92,6 +93,7 @@ class StationLink(QObject):
         self.station: dict[str, Any] = {}
         self.users: list[dict[str, Any]] = []
         self.health: dict[str, Any] = {}
+        self.needs_login = False  # the runtime shows nothing without a login (a client over TLS)
         self.connects = 0  # successful connections (1 + reconnects)
         self.batches = 0  # deliveries to the GUI thread
         self.frames_received = 0
@@ -214,9 +216,10 @@ class StationLink(QObject):
             except ApiError as e:
                 if e.code != "unauthorized":
                     raise
-                self.token = client.token = None
-                self.logged_out.emit("the station ended the login")
-        reply = client.call("subscribe", events=True, frames_fps=self.frames_fps, part_images=self.part_images)
+                self._forget_login(client, "the station ended the login")
+        reply = self._subscribe(client)
+        if reply is None:
+            return
         images = bool(reply.get("part_images")) and self.part_images
         self._refresh_station(client)
         try:
@@ -240,6 +243,34 @@ class StationLink(QObject):
             self._release_held(images, time.monotonic())
             if event is not None:
                 self._on_event(client, event, images)
+
+    def _subscribe(self, client: Client) -> dict[str, Any] | None:
+        """Subscribe; over the network nothing is shown before a login: then the link waits, connected (the login
+        screen logs in over ``link.client``), and subscribes once there is a token. None when closed meanwhile."""
+        while not self._stop.is_set():
+            try:
+                return client.call("subscribe", events=True, frames_fps=self.frames_fps, part_images=self.part_images)
+            except ApiError as e:
+                if e.code != "unauthorized":
+                    raise
+            self.needs_login = True
+            self.connected = True
+            self._post(connected=True, busy=LOG_IN)
+            while not self._stop.is_set() and not client.token:
+                if not client._reader.is_alive():  # the connection ended
+                    raise ApiError("connection", "closed while waiting for a login")
+                time.sleep(0.1)
+        return None
+
+    def _forget_login(self, client: Client, why: str) -> None:
+        """The runtime ended the window's login: forget the token here and on the connection."""
+        self.token = client.token = None
+        try:
+            client.call("logout")  # clears the connection's token in the runtime (nothing to end there any more)
+        except ApiError as e:
+            if e.code == "connection":
+                raise
+        self.logged_out.emit(why)
 
     def _refresh_station(self, client: Client) -> None:
         try:
@@ -320,10 +351,10 @@ class StationLink(QObject):
             if "running" in station:
                 self._post(running=bool(station["running"]))
             self._post(alarms=self._alarms(client))  # a new station's alarms (model_refused: a refused recipe)
-        elif kind == "logged_out":
-            self.token = client.token = None
-            self.logged_out.emit(str(event.get("why") or "logged out"))
-            client.call("subscribe", events=True, frames_fps=self.frames_fps, part_images=self.part_images)
+        elif kind == "logged_out":  # the stream stopped: over TLS the next login starts it again
+            self._forget_login(client, str(event.get("why") or "logged out"))
+            if self._subscribe(client) is None:
+                raise ApiError("connection", "closed while waiting for a login")
 
     @staticmethod
     def _alarms(client: Client) -> list[Alarm]:
@@ -366,7 +397,7 @@ class StationLink(QObject):
         if "connected" in pending:
             model.set_busy("" if pending["connected"] else NOT_CONNECTED)
             self.connected_changed.emit(pending["connected"])
-        if "busy" in pending and model.busy != NOT_CONNECTED:
+        if "busy" in pending and (model.busy != NOT_CONNECTED or pending.get("connected")):
             model.set_busy(pending["busy"])
         if parts:
             model.add_parts(parts, count=False)

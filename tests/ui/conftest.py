@@ -105,12 +105,14 @@ class Served:
         self.tmp_path, self.socket_dir = tmp_path, socket_dir
         self.host = self.server = None
 
-    def serve(self, recipe: str = "cartridge-box", rate_hz: float = 20.0, users=None, recipes_dir=None, lot=None):
+    def serve(self, recipe: str = "cartridge-box", rate_hz: float = 20.0, users=None, recipes_dir=None, lot=None,
+              tls: bool = False):
         from inspector.api.host import StationHost
         from inspector.api.server import ApiServer
 
         config = StationConfig(recipe=recipe, data_dir=self.tmp_path / "data", timing={"travel_s": 0.3},
-                               api=ApiSettings(socket_path=self.socket_dir / "api.sock"))
+                               api=ApiSettings(socket_path=self.socket_dir / "api.sock", tls=tls, host="127.0.0.1",
+                                               port=0))
         if recipes_dir is not None:
             config = config.model_copy(update={"recipes_dir": recipes_dir})
 
@@ -149,17 +151,18 @@ def served(tmp_path, socket_dir):
     runtime.close()
 
 
-def connect_window(qtbot, socket, *, size=(1280, 800), recipes=None, users=None):
-    """A station window connected to the runtime at ``socket`` through a StationLink, shown and connected."""
+def connect_window(qtbot, socket, *, size=(1280, 800), recipes=None, users=None, link=None):
+    """A station window connected to the runtime at ``socket`` (or over ``link``), shown and connected."""
     from ui.app import StationWindow
     from ui.controller import StationController
     from ui.link import StationLink
     from ui.model import StationModel
 
-    model = StationModel()
-    link = StationLink.local(model, socket).start()
+    link = link or StationLink.local(StationModel(), socket)
+    model = link.model
+    link.start()
     assert link.wait_connected(10), link.why_not_connected
-    qtbot.waitUntil(lambda: not model.busy, timeout=5000)  # the first delivery (station, counters) arrived
+    qtbot.waitUntil(lambda: model.busy != "NOT CONNECTED", timeout=5000)  # the first delivery arrived
     win = StationWindow(model, StationController(model, link), recipes=recipes, users=users)
     qtbot.addWidget(win)
     win.resize(*size)

@@ -213,3 +213,21 @@ def test_a_pin_shorter_than_the_station_asks_is_flagged_beside_the_logged_in_nam
     assert button.text() == "olga\n⚠ PIN TOO SHORT · Operator · LOG OUT" and "8 digits" in button.toolTip()
     keeper.set(RemoteSession(link, link.login("olga", PEOPLE["olga"][1])))
     assert button.text() == "olga\nOperator · LOG OUT" and button.toolTip() == ""
+
+
+def test_over_tls_the_window_shows_nothing_before_a_login_and_the_line_after_it(qtbot, served):
+    station = served.serve("cartridge-box", users=add_people, tls=True)
+    station.start()
+    link = StationLink.tls(StationModel(), "127.0.0.1", served.server.port, served.server.fingerprint)
+    window = connect_window(qtbot, None, size=(800, 480), link=link)
+    qtbot.waitUntil(lambda: window.model.busy.startswith("LOG IN"), timeout=3000)
+    assert window.login is not None and window.model.counters.inspected == 0 and window.model.latest is None
+    window.login.ask()
+    dialog = window.login.dialog
+    assert dialog.name_field is not None and not dialog.user_buttons  # no names listed over the network
+    qtbot.keyClicks(dialog.name_field, "quinn")
+    with qtbot.waitSignal(dialog.accepted):
+        type_pin(qtbot, dialog.pad, PEOPLE["quinn"][1])
+    qtbot.waitUntil(lambda: window.model.busy == "" and window.model.counters.inspected > 0, timeout=5000)
+    assert window.model.info.run_id == station.line.run_id
+    window.close()
