@@ -1,6 +1,6 @@
 """The window as a client process of ``inspector serve``: what it costs the line, how fast it draws, how soon it shows.
 
-    python benchmarks/bench_window.py [--pairs 3] [--parts 150] [--fps-seconds 8]
+    PYTHONPATH=. python benchmarks/bench_window.py [--pairs 5] [--parts 300] [--fps-seconds 8]
 
 1. Decision latency (trigger -> decision, from the records) at 10 parts/s: ``inspector serve --simulate`` alone
    (headless) and with ``inspector window`` attached as another process, interleaved in pairs; p99 per run, the
@@ -95,6 +95,7 @@ def display_fps(folder: Path, sizes: list[tuple[int, int]], seconds: float, fram
 
     extra: list[str] = []
     if frames_fps is not None:
+        folder.mkdir(parents=True, exist_ok=True)
         config = folder / "station.toml"
         config.write_text(f'data_dir = "{(folder / "data").as_posix()}"\n[api]\nframes_fps = {frames_fps}\n')
         extra = ["--config", str(config)]
@@ -131,10 +132,14 @@ def display_fps(folder: Path, sizes: list[tuple[int, int]], seconds: float, fram
     return out
 
 
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pairs", type=int, default=3)
-    parser.add_argument("--parts", type=int, default=150)
+    parser.add_argument("--pairs", type=int, default=5)
+    parser.add_argument("--parts", type=int, default=300)
     parser.add_argument("--fps-seconds", type=float, default=8.0)
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="bw", dir="/tmp"))  # the unix socket's path must stay short
@@ -159,13 +164,13 @@ def main() -> int:
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
         "rate_pps": RATE, "parts_per_run": args.parts,
         "pairs": pairs,
-        "median_ratio_p99": statistics.median(p["ratio_p99"] for p in pairs),
-        "median_p99_ms": {"headless": statistics.median(p["headless"]["p99_ms"] for p in pairs),
-                          "window": statistics.median(p["window"]["p99_ms"] for p in pairs)},
+        "median_ratio_p99": _median([p["ratio_p99"] for p in pairs]),
+        "median_p99_ms": {"headless": _median([p["headless"]["p99_ms"] for p in pairs]),
+                          "window": _median([p["window"]["p99_ms"] for p in pairs])},
         "fail_safe": {"headless": sum(p["headless"]["fail_safe"] for p in pairs),
                       "window": sum(p["window"]["fail_safe"] for p in pairs)},
         "display_fps": {"api_default": fps_default, "api_30": fps_30},
-        "first_picture_s": {"median": statistics.median(firsts) if firsts else None, "max": max(firsts, default=None),
+        "first_picture_s": {"median": _median(firsts), "max": max(firsts, default=None),
                             "runs": firsts},
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
