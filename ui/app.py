@@ -93,20 +93,20 @@ class StationWindow(QMainWindow):
             self.column.addWidget(widget, stretch)
         self.setCentralWidget(central)
 
-        start, stop, acknowledge = controller.start, controller.stop, controller.acknowledge
         self.login: LoginGate | None = None
+        self._users = users
         link = controller.link
         if users if users is not None else bool(link.users) or link.needs_login:  # taps that change the line need a login
             self.login = LoginGate(self, controller)
-            start, stop, acknowledge = self.login.start, self.login.stop, self.login.acknowledge
-        self.lot_gate = LotGate(self, controller, start, login=self.login)  # START asks the lot first
+        self.lot_gate = LotGate(self, controller, self._start, login=self.login)  # START asks the lot first
         self.controls.start.connect(self.lot_gate.start)
-        self.controls.stop.connect(stop)
+        self.controls.stop.connect(self._stop)
         self.controls.pick_recipe.connect(self.pick_recipe)
         self.controls.toggle_charts.connect(self.toggle_charts)
-        self.alarms.acknowledge.connect(acknowledge)
+        self.alarms.acknowledge.connect(self._acknowledge)
         self.menu = MenuPanel(self)  # the other screens, behind MENU in the header
         self.header = Header(self.controls, self.menu, self.login.button if self.login is not None else None)
+        link.connected_changed.connect(self._connected)
         self.menu_button = self.header.menu_button
         self.review = ReviewSwitch(self, self.menu, controller, self.login)  # REVIEW (QA) and back
         self.calibrate_button = self.menu.add(QPushButton("CALIBRATE", objectName="calibrate"))
@@ -165,6 +165,26 @@ class StationWindow(QMainWindow):
         self.menu.captions[button].setText("back to the camera and the last part" if show else CAPTIONS["charts"])
 
     # -- taps ------------------------------------------------------------------------------------------------------
+    def _start(self) -> None:
+        (self.login.start if self.login is not None else self.controller.start)()
+
+    def _stop(self) -> None:
+        (self.login.stop if self.login is not None else self.controller.stop)()
+
+    def _acknowledge(self, kind: str) -> None:
+        (self.login.acknowledge if self.login is not None else self.controller.acknowledge)(kind)
+
+    def _connected(self, connected: bool) -> None:
+        """A window started before its runtime learns on connecting whether taps need a login (LOG IN appears)."""
+        link = self.controller.link
+        if connected and self.login is None and self._users is None and (link.users or link.needs_login):
+            from ui.header import keep_words
+
+            self.login = self.lot_gate.login = LoginGate(self, self.controller)
+            row = self.header.row
+            row.insertWidget(row.indexOf(self.header.menu_button), keep_words(self.login.button), 0)
+            self.header.session_button = self.login.button
+
     def show_part(self, part) -> None:
         if self.detail is not None:
             self.detail.close()

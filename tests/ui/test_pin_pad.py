@@ -231,3 +231,23 @@ def test_over_tls_the_window_shows_nothing_before_a_login_and_the_line_after_it(
     qtbot.waitUntil(lambda: window.model.busy == "" and window.model.counters.inspected > 0, timeout=5000)
     assert window.model.info.run_id == station.line.run_id
     window.close()
+
+
+def test_a_window_started_before_its_runtime_says_not_connected_then_asks_logins_once_it_knows(qtbot, served):
+    from ui.app import StationWindow
+    from ui.controller import StationController
+
+    model = StationModel()
+    link = StationLink.local(model, served.socket_dir / "api.sock").start()  # nobody listens there yet
+    window = StationWindow(model, StationController(model, link))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.wait(300)
+    assert model.busy == "NOT CONNECTED" and window.login is None and not window.controls.run_button.isVisible()
+    station = served.serve("cartridge-box", users=add_people)
+    station.start()
+    qtbot.waitUntil(lambda: model.busy == "" and model.counters.inspected > 0, timeout=8000)
+    assert window.login is not None and window.login.button in window.header.buttons()
+    tap(qtbot, window.controls.run_button)  # STOP needs a login: asked, not refused silently
+    assert window.login.dialog.isVisible() and station.line.running
+    window.close()
