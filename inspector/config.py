@@ -238,6 +238,7 @@ class ApiSettings(_Section):
     port: Annotated[int, Field(ge=0, le=65535)] = 8443  # 0: any free port (tests)
     token_ttl_s: Annotated[float, Field(gt=0, le=7 * 86_400)] = 8 * 3600.0  # a login's longest life (idle: users)
     frames_fps: Annotated[float, Field(ge=0, le=30)] = 5.0  # live camera frames per second, at most, per client
+    local_frames_fps: Annotated[float, Field(ge=0, le=60)] = 30.0  # the same for the line's own screen (local socket)
     frame_width: Annotated[int, Field(ge=64, le=8192)] = 960  # live frames larger than this are scaled down
     client_queue: Annotated[int, Field(ge=8, le=100_000)] = 512  # events held for a slow client, then a resync
 

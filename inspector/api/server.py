@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 MAX_REQUEST_BYTES = 256 * 1024
 FRAME_QUALITY = 75
 JUST_DECIDED_S = 0.01
+LINE_QUIET_S = 0.25  # no decision for this long: the line is stopped or slow, no moment is better than now
 
 
 class ApiServer:
@@ -270,7 +271,8 @@ class ApiServer:
         if request.get("events", True):
             stream.subscriber = self.hub.subscribe(part_images=bool(request.get("part_images")))
             stream.tasks.append(asyncio.create_task(self._events(ws, stream.subscriber, caller)))
-        fps = min(float(request.get("frames_fps") or 0), self.settings.frames_fps)
+        cap = self.settings.local_frames_fps if caller.local else self.settings.frames_fps
+        fps = min(float(request.get("frames_fps") or 0), cap)
         if fps > 0:
             stream.tasks.append(asyncio.create_task(self._frames(ws, fps, caller)))
         return {"events": stream.subscriber is not None, "frames_fps": fps,
@@ -299,11 +301,19 @@ class ApiServer:
             self.hub.unsubscribe(subscriber)
 
     async def _frames(self, ws: ServerConnection, fps: float, caller: Caller) -> None:
-        """The camera's latest frame as JPEG, at most ``fps`` a second; never queued (a frame not sent is gone)."""
+        """The camera's latest frame as JPEG, at most ``fps`` a second; never queued (a frame not sent is gone).
+        Paced by deadline: the encoding and the send fit in the period, a tick missed is skipped, not made up."""
         last_t = None
+        period = 1.0 / fps
+        loop = asyncio.get_running_loop()
+        next_at = loop.time()
         try:
             while True:
-                await asyncio.sleep(1.0 / fps)
+                next_at += period
+                delay = next_at - loop.time()
+                if delay < 0:  # behind (a slow send or encode): start again from now
+                    next_at, delay = loop.time(), 0.0
+                await asyncio.sleep(delay)
                 if self._allowed(caller):
                     return
                 station = self.station
@@ -311,8 +321,7 @@ class ApiServer:
                 if frame is None or frame.t == last_t:
                     continue
                 last_t = frame.t
-                jpeg, width, height = await asyncio.get_running_loop().run_in_executor(self._encoder, self._jpeg,
-                                                                                        frame)
+                jpeg, width, height = await loop.run_in_executor(self._encoder, self._jpeg, frame, period / 2)
                 await ws.send(protocol.binary({"event": "frame", "t": frame.t, "seq": frame.seq,
                                                "type": "image/jpeg", "width": width, "height": height}, jpeg))
                 self.frames_sent += 1
@@ -321,14 +330,15 @@ class ApiServer:
 
     def _just_decided(self, max_wait_s: float) -> None:
         """Wait (at most ``max_wait_s``) for the moment right after a decision: at a steady rate the next part is
-        then furthest away, so the encoding (a few ms on another core, sharing its caches) slows no inference."""
+        then furthest away, so the encoding (a few ms on another core, sharing its caches) slows no inference. On a
+        quiet line (no decision for ``LINE_QUIET_S``) there is no better moment: at once."""
         station = self.station
         if station is None:
             return
         deciding = station.line.deciding
         end = time.monotonic() + max_wait_s
         while time.monotonic() < end:
-            if not deciding.busy and time.monotonic() - deciding.idle_since < JUST_DECIDED_S:
+            if not deciding.busy and not JUST_DECIDED_S <= time.monotonic() - deciding.idle_since <= LINE_QUIET_S:
                 return
             time.sleep(0.002)
 
@@ -349,16 +359,19 @@ class ApiServer:
         width, height = self.scaled_size(image)
         self._just_decided(1.0 / max(self.settings.frames_fps, 1.0) if max_wait_s is None else max_wait_s)
         if image.shape[1] != width:
-            image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
+            # area averaging only for large reductions: at 1280 -> 960 it cost 14.7 ms a frame, bilinear 1.5 ms
+            # (benchmarks/bench_live_frames.py); a screen shows no difference at less than 2:1
+            area = image.shape[1] >= 2 * width
+            image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA if area else cv2.INTER_LINEAR)
         ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, FRAME_QUALITY])
         return (data.tobytes() if ok else b""), width, height
 
-    def _jpeg(self, frame: Any) -> tuple[bytes, int, int]:
+    def _jpeg(self, frame: Any, max_wait_s: float | None = None) -> tuple[bytes, int, int]:
         cached = self._frame_cache
         if cached is not None and cached[0] == frame.t:
             width, height = self.scaled_size(frame.image)
             return cached[1], width, height
-        jpeg, width, height = self.encode(frame.image)
+        jpeg, width, height = self.encode(frame.image, max_wait_s)
         self._frame_cache = (frame.t, jpeg)
         return jpeg, width, height
 

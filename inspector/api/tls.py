@@ -67,9 +67,18 @@ def station_certificate(folder: Path, station_id: str) -> tuple[Path, Path]:
 
 
 def server_context(cert_path: Path, key_path: Path) -> ssl.SSLContext:
+    """TLS 1.2+ with the station's certificate, and no TLS 1.3 session tickets.
+
+    Why no tickets: OpenSSL sends them after the handshake, and a client whose reader thread is inside ``SSL_read``
+    processing them while its other thread writes the WebSocket upgrade (the sync ``websockets`` client does exactly
+    that; one SSL object must never be used from two threads at once) can lose that write: the handshake then times
+    out with the TLS handshake done (``benchmarks/bench_api_connect.py``: a few in a thousand connects with
+    tickets, none without). The clients never resume sessions (each connect pins the certificate anew): nothing lost.
+    """
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(cert_path, key_path)
+    context.num_tickets = 0
     return context
 
 
