@@ -32,7 +32,7 @@ from ui.model import InspectedPart, ShiftCounters, StationInfo, StationModel
 
 log = logging.getLogger(__name__)
 
-FRAMES_FPS = 15.0  # live frames asked of the runtime (it caps them at api.frames_fps)
+FRAMES_FPS = 30.0  # live frames asked of the runtime (it caps them: api.local_frames_fps, api.frames_fps over TLS)
 IMAGE_WAIT_S = 0.3  # a part waits this long for its picture (sent right after it) before it is shown without
 HEALTH_EVERY_S = 1.0
 BACKOFF_S = (0.1, 2.0)  # first and longest wait between connection attempts
