@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import signal
 import sqlite3
@@ -26,6 +27,7 @@ from inspector.config import ConfigError
 
 SERVE_START_S = 120.0  # models, camera, pins and database; a Pi loading two ONNX models takes tens of seconds
 SERVE_STOP_S = 30.0  # SIGTERM -> every part in transit decided and recorded
+WINDOW_NICE = 5  # the window yields the CPU to the runtime when both want it (the line first, by the scheduler)
 
 
 def add_command(sub) -> None:
@@ -68,6 +70,15 @@ def _link(args: argparse.Namespace):
     return StationLink.local(StationModel(), socket)
 
 
+def yield_to_the_line() -> None:
+    """Lower this process's CPU priority (only ever lower): on a small board the window and the runtime share cores,
+    and where both want one the line's inspection should win. Children started after this inherit it."""
+    try:
+        os.nice(WINDOW_NICE)
+    except OSError:
+        pass
+
+
 def cmd_window(args: argparse.Namespace) -> int:
     from inspector.cli import _no_window_reason
 
@@ -77,7 +88,9 @@ def cmd_window(args: argparse.Namespace) -> int:
         raise ConfigError(f"the window needs a screen: {why}")
     from ui.app import run_window
 
-    return 0 if run_window(_link(args), kiosk=args.kiosk, size=size, dump_state=args.dump_state) else 1
+    link = _link(args)
+    yield_to_the_line()
+    return 0 if run_window(link, kiosk=args.kiosk, size=size, dump_state=args.dump_state) else 1
 
 
 def serve_arguments(args: argparse.Namespace) -> list[str]:
@@ -171,6 +184,7 @@ def run_with_runtime(args: argparse.Namespace, config) -> int:
         print(f"inspector: {e}", file=sys.stderr)
         return 2 if runtime.process.returncode == 2 else 1
     link = StationLink.local(StationModel(), ready["socket"])
+    yield_to_the_line()  # after the runtime child started: it keeps its own priority
     try:
         window_ok = run_window(link, kiosk=args.kiosk, until=lambda: not runtime.running())
     finally:
