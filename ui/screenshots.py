@@ -138,7 +138,7 @@ def shoot(recipe_name: str, out: Path, lead_in: int, rate: float) -> list[Path]:
         window.move(0, 0)
         window.resize(*SIZES[0])
         window.show()
-        if not wait_until(app, lambda: model.counters.inspected >= len(items), 30 + len(items) / rate):
+        if not wait_until(app, lambda: len(model.samples) >= len(items), 30 + len(items) / rate):  # all shown
             raise RuntimeError(f"only {model.counters.inspected} of {len(items)} parts were inspected")
         last = model.latest.record
         print(f"{recipe_name}: last part #{last.part_id} {last.outcome} ({last.reason})", file=sys.stderr)
