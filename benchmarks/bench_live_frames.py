@@ -5,8 +5,9 @@
    vs bilinear), JPEG encoding (quality 75, as the API), decoding (what the screen pays), and a raw copy (what a
    shared-memory path would cost instead).
 2. End to end: the simulated station at ``--rate`` parts/s with a 1280 x 960 camera under ``ApiServer``, one client
-   *process* on the local socket asking ``--fps`` live frames (and decoding each); runs alternate with a run without
-   the client (ABBA). Frames/s received, and the decision p99 with and without the stream.
+   *process* on the local socket asking ``--fps`` live frames, as JPEG (decoding each) and through shared memory
+   (``frames_shm``: copying each out); runs alternate with a run without the client. Frames/s received, and the
+   decision p99 with and without the stream.
 Writes ``benchmarks/results/live_frames.json``.
 
     python benchmarks/bench_live_frames.py [--fps 25] [--rate 10] [--seconds 20] [--repeats 2]
@@ -26,7 +27,8 @@ import cv2
 import numpy as np
 
 import inspector
-from inspector.api.server import FRAME_QUALITY, ApiServer
+from inspector.api.encoding import FRAME_QUALITY
+from inspector.api.server import ApiServer
 from inspector.assemble import build_station
 from inspector.config import ApiSettings, CameraSettings, StationConfig
 from inspector.report import percentiles
@@ -71,30 +73,39 @@ def frame_costs() -> dict:
     return out
 
 
-def client_main(socket_path: str, fps: float, seconds: float, out: str) -> int:
+def client_main(socket_path: str, fps: float, seconds: float, out: str, shm: bool) -> int:
     from inspector.api.client import Client
+    from inspector.api.shared_frames import SharedFrameReader
 
-    frames, decode_ms, sizes = 0, [], set()
+    frames, decode_ms, sizes, skipped = 0, [], set(), 0
+    reader = SharedFrameReader()
     with Client.local(socket_path) as client:
-        client.subscribe(events=False, frames_fps=fps)
+        client.subscribe(events=False, frames_fps=fps, frames_shm=shm)
         Path(out + ".ready").touch()
         started = time.monotonic()
         while time.monotonic() - started < seconds:
             event = client.next_event(timeout=0.5)
-            if event is None or event.get("event") != "frame":
+            if event is None or event.get("event") not in ("frame", "frame_shm"):
                 continue
             t = time.perf_counter()
-            image = cv2.imdecode(np.frombuffer(event["data"], np.uint8), cv2.IMREAD_COLOR)
+            if shm:
+                image = reader.read(event)
+            else:
+                image = cv2.imdecode(np.frombuffer(event["data"], np.uint8), cv2.IMREAD_COLOR)
             decode_ms.append((time.perf_counter() - t) * 1000)
+            if image is None:
+                skipped += 1
+                continue
             sizes.add(tuple(image.shape[:2]))
             frames += 1
         elapsed = time.monotonic() - started
-    Path(out).write_text(json.dumps({"frames": frames, "frames_per_s": round(frames / elapsed, 2),
+    reader.close()
+    Path(out).write_text(json.dumps({"frames": frames, "frames_per_s": round(frames / elapsed, 2), "skipped": skipped,
                                      "decode_ms": percentiles(decode_ms), "sizes": sorted(sizes)}))
     return 0
 
 
-def run_once(folder: Path, *, fps: float, rate: float, seconds: float, client: bool) -> dict:
+def run_once(folder: Path, *, fps: float, rate: float, seconds: float, client: str | None) -> dict:
     config = StationConfig(data_dir=folder / "data", api=ApiSettings(socket_path=folder / "api.sock"),
                            camera=CameraSettings(width=WIDTH, height=HEIGHT))
     station = build_station(config, simulate=True, rate_hz=rate, seed=5)
@@ -108,7 +119,7 @@ def run_once(folder: Path, *, fps: float, rate: float, seconds: float, client: b
             root = str(Path(inspector.__file__).parents[1])
             env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
             process = subprocess.Popen([sys.executable, __file__, "--client", str(server.socket_path), str(fps),
-                                        str(seconds), str(out)], env=env)
+                                        str(seconds), str(out), client], env=env)
             end = time.monotonic() + 30
             while not Path(str(out) + ".ready").exists():
                 if time.monotonic() > end or process.poll() is not None:
@@ -136,27 +147,30 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=10.0)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument("--client", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--client", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
-        return client_main(args.client[0], float(args.client[1]), float(args.client[2]), args.client[3])
+        return client_main(args.client[0], float(args.client[1]), float(args.client[2]), args.client[3],
+                           args.client[4] == "shm")
     cv2.setNumThreads(1)
     costs = frame_costs()
     print(json.dumps(costs, indent=1), flush=True)
     runs = []
     for repeat in range(args.repeats):
-        for client in (False, True) if repeat % 2 == 0 else (True, False):
+        for client in (None, "jpeg", "shm") if repeat % 2 == 0 else ("shm", "jpeg", None):
             with tempfile.TemporaryDirectory(prefix="live", dir="/tmp") as folder:
                 run = run_once(Path(folder), fps=args.fps, rate=args.rate, seconds=args.seconds, client=client)
             runs.append(run)
-            print(f"{'stream ' if client else 'without'} decision p50 {run['decision_ms']['p50']} p99 "
+            print(f"{client or 'without'} decision p50 {run['decision_ms']['p50']} p99 "
                   f"{run['decision_ms']['p99']} ms, fail-safe {run['fail_safe']}"
-                  + (f", {run['frames_per_s']} frames/s received, decode p50 {run['decode_ms']['p50']} ms"
+                  + (f", {run['frames_per_s']} frames/s received, client's decode/copy p50 {run['decode_ms']['p50']} ms"
                      if client else ""), f"load {run['load_avg_1min']}", flush=True)
-    pooled = {c: percentiles([x for r in runs if r["client"] == c for x in r.pop("samples")]) for c in (False, True)}
-    summary = {"fps_asked": args.fps, "frames_per_s": [r["frames_per_s"] for r in runs if r["client"]],
-               "decision_p99_ms": {"without_stream": pooled[False]["p99"], "with_stream": pooled[True]["p99"]},
-               "p99_ratio": round(pooled[True]["p99"] / pooled[False]["p99"], 3)}
+    pooled = {c: percentiles([x for r in runs if r["client"] == c for x in r.pop("samples")])
+              for c in (None, "jpeg", "shm")}
+    summary = {"fps_asked": args.fps,
+               "frames_per_s": {c: [r["frames_per_s"] for r in runs if r["client"] == c] for c in ("jpeg", "shm")},
+               "decision_p99_ms": {c or "without": pooled[c]["p99"] for c in pooled},
+               "p99_ratio": {c: round(pooled[c]["p99"] / pooled[None]["p99"], 3) for c in ("jpeg", "shm")}}
     print(json.dumps(summary), flush=True)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps({"benchmark": "bench_live_frames", "rate_hz": args.rate, "seconds": args.seconds,

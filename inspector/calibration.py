@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 import tomli_w
 
-from inspector.camera_controls import IMAGING, CameraControls
+from inspector.camera_controls import IMAGING, CameraControls, CameraReference
 from inspector.config import ConfigError, StationConfig, TimingSettings, parse_station
 
 CLIP_WARN_FRACTION = 0.01  # more than 1 % of the ROI's pixels at the ends of the range: a warning
@@ -149,6 +149,41 @@ class Calibration:
         check_travel(self.travel_s, inference_budget_s(timing, inference_s))
         check_pulse(self.pulse_s, self.travel_s)
         return Calibration(self.controls, roi, self.travel_s, self.pulse_s)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What a calibration is compared with before it is saved: the recipe's ``[camera_reference]``, or, where the
+    recipe has none, the values last saved in the station file (``source`` says which)."""
+
+    values: CameraReference
+    source: str  # "recipe <name>" or "last saved"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.values.model_dump(), "source": self.source}
+
+
+def reference_for(recipe: Any, saved: Calibration) -> Reference:
+    given = getattr(recipe, "camera_reference", None)
+    if given is not None and (given.focus is not None or given.exposure is not None):
+        return Reference(given, f"recipe {recipe.name}")
+    return Reference(CameraReference(focus=saved.controls.focus, exposure=saved.controls.exposure), "last saved")
+
+
+def reference_warnings(controls: CameraControls, reference: Reference) -> list[str]:
+    """Why ``controls`` look wrong for the product: focus or exposure far from the reference. Empty: none."""
+    ref, warnings = reference.values, []
+    if ref.focus is not None and abs(controls.focus - ref.focus) > ref.focus_tolerance:
+        warnings.append(f"focus {controls.focus:g} is {abs(controls.focus - ref.focus):g} steps from the "
+                        f"{reference.source} reference {ref.focus:g} (tolerance ±{ref.focus_tolerance:g}): "
+                        "parts may be out of focus and miscounted")
+    if ref.exposure is not None:
+        factor = max(controls.exposure / ref.exposure, ref.exposure / controls.exposure)
+        if factor > ref.exposure_factor:
+            side = "above" if controls.exposure > ref.exposure else "below"
+            warnings.append(f"exposure {controls.exposure:g} ms is {factor:.1f}x {side} the {reference.source} "
+                            f"reference {ref.exposure:g} ms (limit {ref.exposure_factor:g}x)")
+    return warnings
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Protocol
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 
 class ControlError(ValueError):
@@ -116,6 +116,18 @@ class CameraControls(ImagingControls):
         imaging = getattr(camera_settings, "controls", None) or ImagingControls()
         return cls(**imaging.model_dump(), width=camera_settings.width, height=camera_settings.height,
                    fps=min(camera_settings.fps, RANGES["fps"].high))
+
+
+class CameraReference(BaseModel):
+    """A recipe's reference imaging (``[camera_reference]``): the focus and exposure its product was set up with, and
+    how far a calibration may stray before saving it warns (a focus of 0 on a lens set at 128 is a mistake)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    focus: Annotated[float, _ranged("focus")] | None = None
+    exposure: Annotated[float, _ranged("exposure")] | None = None  # ms
+    focus_tolerance: Annotated[float, Field(gt=0, le=255)] = 24.0  # focus steps either side
+    exposure_factor: Annotated[float, Field(gt=1, le=100)] = 2.0  # times above or below
 
 
 def make_controls(values: dict[str, Any]) -> CameraControls:

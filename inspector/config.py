@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from inspector import shipped
-from inspector.camera_controls import ImagingControls
+from inspector.camera_controls import CameraReference, ImagingControls
 
 SHIPPED_MODELS = shipped.models_dir()
 SHIPPED_RECIPES = shipped.recipes_dir()
@@ -290,6 +290,9 @@ class Recipe(_Section):
     record_not_durable: Literal["reject", "stop"] = Field(
         "reject", description="while records cannot be made durable: reject every part fail-safe, or stop the line"
     )
+    camera_reference: CameraReference | None = Field(
+        None, description="the focus and exposure this product was set up with; calibration warns far from them"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> "Recipe":
@@ -303,7 +306,10 @@ class Recipe(_Section):
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+        dump = self.model_dump(mode="json")
+        if dump.get("camera_reference") is None:  # recipes without one keep the hash they had before it existed
+            dump.pop("camera_reference", None)
+        return hashlib.sha256(json.dumps(dump, sort_keys=True).encode()).hexdigest()
 
 
 def _explain(source: str, err: ValidationError) -> ConfigError:

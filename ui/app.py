@@ -241,16 +241,18 @@ class StationWindow(QMainWindow):
         return self.models_view
 
     def open_calibration(self) -> None:
-        """The technician's calibration screen over the runtime's camera and pins (a technician must be logged in
-        when the station has users)."""
+        """The technician's calibration screen, a client of the runtime through the window's link (a technician must
+        be logged in when the station has users); the screen never touches the camera or the pins itself."""
         from inspector.permissions import CALIBRATION_SAVE
         from ui.calibration import CalibrationDialog, for_client
 
+        client = self.controller.client
+        if client is None:
+            return
         ok, session = self._screen_session(CALIBRATION_SAVE, self.open_calibration)
         if not ok:
             return
-        screen = for_client(self.controller.client, running=lambda: self.model.running, session=session)
-        self.calibration = CalibrationDialog(screen, self)
+        self.calibration = CalibrationDialog(for_client(client, session=session), self)
         self.calibration.open()
 
     def _check_first_picture(self) -> None:

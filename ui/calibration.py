@@ -1,114 +1,97 @@
-"""The technician's calibration screen: live preview with the camera controls applied as they move, the ROI drawn on
-the image, focus score and exposure histogram with clipping warnings, and the I/O tab (beam, pusher, travel time).
+"""The technician's calibration screen, a client of the runtime: it opens with the camera's real values, shows a
+preview of the values being tried, measures focus and exposure on it, and applies them only when asked.
 
-SAVE asks why (big reason buttons, optional details) and writes everything, I/O timing included, into the station file
-(``inspector.calibration.save_calibration``: validated; technician permission once the station has users; an audit
-entry with the reason and the changed values); RESTORE puts back what was last saved, on the camera too.
+What reaches the line's camera is the runtime's decision (:mod:`inspector.api.ops_calibration`): on a stopped line the
+preview is the camera itself, on a running line the camera is not touched and the preview is rendered on its last
+frame. SAVE applies and saves: a running line needs an explicit confirmation, a focus or exposure far from the
+recipe's reference shows its warning first, then the reason is asked (audited by the runtime with the values changed).
+RESTORE brings back the values last saved (as a preview). CLOSE takes any trial off the camera.
 """
 from __future__ import annotations
 
 import logging
-from pathlib import Path
-from typing import Any, Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from inspector.audit import AuditError
-from inspector.calibration import (Calibration, CalibrationError, check_roi, exposure, focus_score,
-                                   restore_calibration, save_calibration)
-from inspector.camera_controls import RANGES, RESOLUTIONS, CameraControls, ControlError
-from inspector.config import ConfigError, StationConfig
-from inspector.types import Frame
+from inspector.api.protocol import ApiError
+from inspector.calibration import CalibrationError, check_roi
+from inspector.camera_controls import RANGES, CameraControls, ControlError
 from ui import theme
 from ui.calibration_io import IoPanel
-from ui.calibration_widgets import ControlSlider, Histogram, RoiPreview
+from ui.calibration_remote import Preview, RemoteCalibration
+from ui.calibration_controls import ControlPanel
+from ui.calibration_widgets import ConfirmDialog, Histogram, RoiPreview
 from ui.login import SignDialog
 
-SLIDERS = ("exposure", "gain", "wb_temperature", "focus", "brightness", "fps")
 REASONS = ("New camera, lens or light", "Image drifted (focus / exposure)", "Product or fixture change",
            "Conveyor or pusher timing changed", "Routine check")
-REFRESH_MS = 100
+REFRESH_MS = 150
 log = logging.getLogger(__name__)
 
 
 class CalibrationScreen(QWidget):
     closed = Signal()
+    _previewed = Signal(object)  # a Preview or an error text, from the preview thread
 
-    def __init__(self, *, camera: Any, frames: Callable[[], Frame | None], config: StationConfig, path: Path,
-                 beam: Any = None, pusher: Any = None, arrival: Any = None, clock=None,
-                 inference_s: float | None = None, running: Callable[[], bool] = lambda: False,
-                 session: Any = None, db: Any = None, parent: QWidget | None = None):
+    def __init__(self, calibration: RemoteCalibration, *, session: Any = None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.camera, self.frames, self.config, self.path = camera, frames, config, Path(path)
-        self.session, self.db, self.inference_s = session, db, inference_s
-        saved = Calibration.of(config)
-        self.controls = CameraControls.from_camera(config.camera)
-        if getattr(camera, "controls", None) is not None:  # what the camera does now (it may run faster than 120 fps)
-            self.controls = self.controls.with_(fps=min(camera.controls.fps, RANGES["fps"].high))
-        self.kept = self.controls  # what the camera goes back to when the screen closes without SAVE
-        self.roi = saved.roi
+        self.calibration, self.session = calibration, session
+        opened = calibration.settings()
+        self.ranges, self.reference = opened["ranges"], opened["reference"]
+        self.path, self.running = opened["path"], opened["running"]
+        self.controls = CameraControls(**opened["controls"])  # the camera's real values: the trial starts there
+        self.applied = self.controls
+        self.roi = tuple(opened["roi"]) if opened["roi"] else None
+        self.last: Preview | None = None
         self.last_focus: float | None = None
-        self.last_exposure = None
-        self._seq: int | None = None
+        self.last_exposure: dict | None = None
+        self._pending: Future | None = None
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="calibration-preview")
+        self._previewed.connect(self._show)
 
         self.preview = RoiPreview()
         self.preview.roi = self.roi
         self.preview.roi_drawn.connect(self.set_roi)
+        self.mode_label = QLabel(objectName="caption")
+        self.mode_label.setWordWrap(True)
         self.focus_label = QLabel(objectName="title")
         self.exposure_label = QLabel(objectName="caption")
         self.exposure_label.setWordWrap(True)
+        self.warning_label = QLabel(objectName="caption")
+        self.warning_label.setWordWrap(True)
+        self.warning_label.setStyleSheet("color: #fbbf24; font-weight: 700;")
         self.histogram = Histogram()
         self.clear_roi_button = QPushButton("WHOLE FRAME")
         self.clear_roi_button.clicked.connect(lambda: self.set_roi(None))
 
-        self.sliders: dict[str, ControlSlider] = {}
-        column = QVBoxLayout()
-        column.setSpacing(2)
-        for name in SLIDERS:
-            slider = ControlSlider(RANGES[name], getattr(self.controls, name))
-            slider.moved.connect(self.set_control)
-            self.sliders[name] = slider
-            column.addWidget(slider)
-        self.resolution = QComboBox(objectName="resolution")
-        self.resolution.setMinimumHeight(theme.TOUCH_MIN_PX)
-        sizes = list(RESOLUTIONS) + ([self.controls.size] if self.controls.size not in RESOLUTIONS else [])
-        for w, h in sorted(sizes):
-            self.resolution.addItem(f"{w} x {h}", f"{w}x{h}")
-        self._show_resolution()
-        self.resolution.activated.connect(self._resolution_picked)
-        res_row = QHBoxLayout()
-        res_row.addWidget(QLabel("Resolution", objectName="caption"))
-        res_row.addWidget(self.resolution, 1)
-        column.addLayout(res_row)
-        column.addStretch(1)
-        controls_box = QWidget()
-        controls_box.setLayout(column)
-        scroll = QScrollArea()
-        scroll.setWidget(controls_box)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.panel = ControlPanel(self.controls, opened["resolutions"], self.reference)
+        self.panel.moved.connect(self.set_control)
+        self.panel.resolution_picked.connect(self._resolution_picked)
+        self.sliders, self.tiles, self.resolution = self.panel.sliders, self.panel.tiles, self.panel.resolution
+        self.pick = self.panel.pick
 
         readout = QHBoxLayout()
         readout.addWidget(self.focus_label, 1)
         readout.addWidget(self.clear_roi_button)
         left = QVBoxLayout()
         left.setSpacing(2)
+        left.addWidget(self.mode_label)
         left.addWidget(self.preview, 5)
         left.addLayout(readout)
+        left.addWidget(self.warning_label)
         left.addWidget(self.exposure_label)
         left.addWidget(self.histogram, 2)
         camera_tab = QWidget()
         row = QHBoxLayout(camera_tab)
         row.setContentsMargins(2, 2, 2, 2)
-        row.addLayout(left, 11)
-        row.addWidget(scroll, 10)
+        row.addLayout(left, 10)
+        row.addWidget(self.panel, 11)
 
-        self.io = IoPanel(beam=beam, pusher=pusher, timing=config.timing, travel_s=saved.travel_s,
-                          pulse_s=saved.pulse_s, inference_s=inference_s, arrival=arrival, clock=clock,
-                          running=running)
+        self.io = IoPanel(calibration, travel_s=opened["travel_s"], pulse_s=opened["pulse_s"],
+                          budget_s=opened["inference_budget_s"])
         self.io.message.connect(self.say)
         self.tabs = QTabWidget()
         self.tabs.addTab(camera_tab, "CAMERA")
@@ -120,12 +103,13 @@ class CalibrationScreen(QWidget):
         self.message = QLabel(objectName="status")
         self.message.setWordWrap(True)
         self.save_button = QPushButton("SAVE", objectName="start")
-        self.save_button.clicked.connect(self.ask_reason)
-        self.reason_dialog = None
+        self.save_button.clicked.connect(self.ask_save)
+        self.reason_dialog: SignDialog | None = None
+        self.confirm_dialog: ConfirmDialog | None = None
         self.restore_button = QPushButton("RESTORE")
         self.restore_button.clicked.connect(self.restore)
         self.close_button = QPushButton("CLOSE")
-        self.close_button.clicked.connect(self.closed.emit)
+        self.close_button.clicked.connect(self.finish)
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
         for button in (self.restore_button, self.save_button, self.close_button):
@@ -137,19 +121,22 @@ class CalibrationScreen(QWidget):
         layout.addLayout(bottom)
 
         self.timer = QTimer(self)
-        self.timer.timeout.connect(self.refresh)
+        self.timer.timeout.connect(self.tick)
         self.timer.start(REFRESH_MS)
-        self.say(f"calibrating; SAVE writes {self.path.name}", False)
+        self.say(f"opened with the camera's values; SAVE applies and writes {self.path.rsplit('/', 1)[-1]}", False)
 
-    # -- controls --------------------------------------------------------------------------------------------------
+    # -- trial controls ----------------------------------------------------------------------------------------
     def set_control(self, name: str, value: float) -> bool:
-        """Apply one control to the camera now; a refused value leaves everything as it was and says why."""
+        """Try one control (in the preview); a refused value leaves everything as it was and says why."""
         try:
-            controls = self.controls.with_(**{name: value})
+            self.controls = self.controls.with_(**{name: value})
         except ControlError as e:
             self._refused(str(e))
             return False
-        return self._apply(controls, f"{RANGES[name].label.lower()} {value:g}{RANGES[name].unit and ' ' + RANGES[name].unit}")
+        self.panel.show_values(self.controls, sliders=False)
+        spec = RANGES[name]
+        self.say(f"trying {spec.label.lower()} {value:g}{spec.unit and ' ' + spec.unit} (not applied)", False)
+        return True
 
     def set_resolution(self, width: int, height: int) -> bool:
         try:
@@ -157,37 +144,22 @@ class CalibrationScreen(QWidget):
         except ControlError as e:
             self._refused(str(e))
             return False
-        old = self.controls.size
-        if self._apply(controls, f"resolution {width} x {height}"):
-            if self.roi is not None:  # the same part of the scene at the new resolution
-                sx, sy = width / old[0], height / old[1]
-                x, y, w, h = self.roi
-                self.set_roi((int(x * sx), int(y * sy), int(w * sx), int(h * sy)), quiet=True)
-            return True
-        return False
-
-    def _apply(self, controls: CameraControls, what: str) -> bool:
-        try:
-            refused = self.camera.apply_controls(controls) if self.camera is not None else {}
-        except Exception as e:  # the device itself failed: say so, keep the screen
-            self._refused(f"camera refused {what}: {e}")
-            return False
-        self.controls = controls
-        self._seq = None
-        if refused:
-            self.say("camera did not take: " + "; ".join(f"{k}: {v}" for k, v in refused.items()), True)
-        else:
-            self.say(what, False)
+        old, self.controls = self.controls.size, controls
+        if self.roi is not None:  # the same part of the scene at the new resolution
+            sx, sy = width / old[0], height / old[1]
+            x, y, w, h = self.roi
+            self.set_roi((int(x * sx), int(y * sy), int(w * sx), int(h * sy)), quiet=True)
+        self.panel.show_values(self.controls, sliders=False)
+        self.say(f"trying resolution {width} x {height} (not applied)", False)
         return True
 
     def _refused(self, text: str) -> None:
         self._show_controls()
         self.say(text, True)
 
-    def _resolution_picked(self, index: int) -> None:
-        width, height = map(int, self.resolution.itemData(index).split("x"))
+    def _resolution_picked(self, width: int, height: int) -> None:
         if not self.set_resolution(width, height):
-            self._show_resolution()
+            self.panel.show_values(self.controls, sliders=False)
 
     def set_roi(self, roi, *, quiet: bool = False) -> bool:
         try:
@@ -197,95 +169,139 @@ class CalibrationScreen(QWidget):
             return False
         self.preview.roi = self.roi
         self.preview.update()
-        self._seq = None
         if not quiet:
             self.say("roi " + (" ".join(map(str, self.roi)) if self.roi else "whole frame"), False)
         return True
 
-    # -- live measures ---------------------------------------------------------------------------------------------
-    def refresh(self) -> None:
-        self.io.poll()
-        frame = self.frames()
-        if frame is None or frame.seq == self._seq:
+    # -- preview -----------------------------------------------------------------------------------------------
+    def tick(self) -> None:
+        """The timer: one preview request at a time, on the preview thread; the I/O tab polls while it is shown."""
+        if self.tabs.currentWidget() is self.io:
+            self.io.poll()
             return
-        self._seq = frame.seq
-        image = frame.image
-        self.preview.show_frame(image)
-        roi = self.roi if self.roi and self.roi[0] + self.roi[2] <= image.shape[1] \
-            and self.roi[1] + self.roi[3] <= image.shape[0] else None
-        self.last_focus = focus_score(image, roi)
-        self.last_exposure = exp = exposure(image, roi)
-        self.focus_label.setText(f"Focus {self.last_focus:,.0f}")
-        text = f"mean {exp.mean:.0f}   clipped dark {exp.dark_fraction:.1%}   white {exp.bright_fraction:.1%}"
-        self.exposure_label.setText("⚠ " + " · ".join(exp.warnings) if exp.warnings else text)
-        self.exposure_label.setStyleSheet("color: #fbbf24;" if exp.warnings else "")
-        self.histogram.show_histogram(exp.histogram, exp.dark_fraction > 0.01, exp.bright_fraction > 0.01)
+        if self._pool is not None and (self._pending is None or self._pending.done()):
+            self._pending = self._pool.submit(self._fetch, self.controls, self.roi)
+            self._pending.add_done_callback(lambda f: f.cancelled() or self._previewed.emit(f.result()))
 
-    # -- save / restore --------------------------------------------------------------------------------------------
-    def calibration(self) -> Calibration:
-        return Calibration(self.controls, self.roi, self.io.travel_s, self.io.pulse_s)
+    def refresh(self) -> Preview | None:
+        """One preview now, on this thread (tests, screenshots)."""
+        self._show(self._fetch(self.controls, self.roi))
+        return self.last
 
-    def ask_reason(self):
-        """SAVE: the reason first (picked, no keyboard needed); the save runs once it is given."""
-        what = f"Save calibration to {self.path.name}"
-        self.reason_dialog = SignDialog(self.session, what, list(REASONS), self, ask_pin=False)
-        self.reason_dialog.accepted.connect(lambda d=self.reason_dialog: self.save(d.reason))
+    def _fetch(self, controls: CameraControls, roi) -> Preview | str:
+        try:
+            preview = self.calibration.preview(controls, roi)
+        except ApiError as e:
+            return e.message
+        return preview
+
+    def _show(self, preview: Preview | str) -> None:
+        if isinstance(preview, str):
+            self.say(preview, True)
+            return
+        self.last, self.running = preview, preview.running
+        self.preview.show_frame(preview.image, preview.frame_size)
+        self.last_focus, self.last_exposure = preview.focus_score, preview.exposure
+        self.focus_label.setText(f"Focus {preview.focus_score:,.0f}")
+        if preview.mode == "camera":
+            self.mode_label.setText("PREVIEW on the camera (line stopped)")
+            self.mode_label.setStyleSheet("color: #86efac;")
+        else:
+            missing = f"; {', '.join(preview.not_previewed)} shown only with the line stopped" \
+                if preview.not_previewed else ""
+            self.mode_label.setText(f"LINE RUNNING: preview drawn on its last frame, camera untouched{missing}")
+            self.mode_label.setStyleSheet("color: #fbbf24; font-weight: 700;")
+        exp = preview.exposure
+        text = f"mean {exp['mean']:.0f}   clipped dark {exp['dark_fraction']:.1%}   white {exp['bright_fraction']:.1%}"
+        self.exposure_label.setText("⚠ " + " · ".join(exp["warnings"]) if exp["warnings"] else text)
+        self.exposure_label.setStyleSheet("color: #fbbf24;" if exp["warnings"] else "")
+        self.warning_label.setText("⚠ " + "\n⚠ ".join(preview.warnings) if preview.warnings else "")
+        self.warning_label.setVisible(bool(preview.warnings))
+        self.histogram.show_histogram(preview.histogram, exp["dark_fraction"] > 0.01, exp["bright_fraction"] > 0.01)
+
+    # -- save / restore ----------------------------------------------------------------------------------------
+    def ask_save(self):
+        """SAVE: what needs a second look first (a running line, focus or exposure far from the reference), then
+        the reason (picked, no keyboard); the apply runs once both are given."""
+        try:
+            check = self.calibration.check(self.controls)
+        except ApiError as e:
+            self.say(e.message, True)
+            return None
+        running, warnings = check["running"], check["warnings"]
+        if not running and not warnings:
+            return self._ask_reason(False, False)
+        lines = list(warnings)
+        if running:
+            lines.insert(0, "The line is running: the camera changes for the next parts as soon as this is applied. "
+                            "Stopping the line first is safer.")
+        title = "Apply to the running line?" if running else "Save values far from the reference?"
+        self.confirm_dialog = ConfirmDialog(title, lines, "APPLY ANYWAY" if running else "SAVE ANYWAY", self)
+        self.confirm_dialog.accepted.connect(lambda: self._ask_reason(running, bool(warnings)))
+        self.confirm_dialog.open()
+        return self.confirm_dialog
+
+    def _ask_reason(self, confirm: bool, accept_warnings: bool) -> SignDialog:
+        self.reason_dialog = SignDialog(self.session, f"Save calibration to {self.path}", list(REASONS), self,
+                                        ask_pin=False)
+        self.reason_dialog.accepted.connect(
+            lambda d=self.reason_dialog: self.save(d.reason, confirm=confirm, accept_warnings=accept_warnings))
         self.reason_dialog.open()
         return self.reason_dialog
 
-    def save(self, reason: str) -> bool:
-        """Save as the screen's user with ``reason`` (the audit entry's); a refusal is shown, nothing written."""
+    def save(self, reason: str, *, confirm: bool = False, accept_warnings: bool = False) -> bool:
+        """Apply and save with ``reason``; the runtime's refusal (running, warnings, role, bad value) is shown."""
         try:
-            self.config = save_calibration(self.path, self.calibration(), session=self.session, db=self.db,
-                                           reason=reason, inference_s=self.inference_s)
-            self.kept = self.controls
-        except (CalibrationError, ConfigError, ControlError, PermissionError, AuditError) as e:
-            self.say(str(e), True)
+            done = self.calibration.apply(self.controls, self.roi, self.io.travel_s, self.io.pulse_s, reason,
+                                          confirm=confirm, accept_warnings=accept_warnings)
+        except ApiError as e:
+            self.say(e.message, True)
             return False
-        self.say(f"saved to {self.path} (camera now; ROI and timing from the next start)", False)
+        self.applied = self.controls = CameraControls(**done["controls"])
+        refused = done.get("refused") or {}
+        note = "; camera did not take: " + "; ".join(f"{k}: {v}" for k, v in refused.items()) if refused else ""
+        self.say(f"applied and saved to {done['saved']} ({done['note']}){note}", bool(refused))
         return True
 
     def restore(self) -> bool:
+        """The values last saved, as the preview (SAVE applies them)."""
         try:
-            saved = restore_calibration(self.path, self.config)
-        except ConfigError as e:
-            self.say(str(e), True)
+            saved = self.calibration.settings()["saved"]
+        except ApiError as e:
+            self.say(e.message, True)
             return False
-        self._apply(saved.controls.with_(fps=min(saved.controls.fps, RANGES["fps"].high)), "restored")
-        self.roi = saved.roi
-        self.preview.roi = saved.roi
-        self.io.set_values(saved.travel_s, saved.pulse_s)
+        self.controls = CameraControls(**saved["controls"])
+        self.roi = tuple(saved["roi"]) if saved["roi"] else None
+        self.preview.roi = self.roi
+        self.io.set_values(saved["travel_s"], saved["pulse_s"])
         self._show_controls()
-        self.say(f"restored the values saved in {self.path.name}", False)
+        self.say("the saved values, as a preview: SAVE applies them", False)
         return True
 
     def _show_controls(self) -> None:
-        for name, slider in self.sliders.items():
-            slider.set_value(getattr(self.controls, name))
-        self._show_resolution()
-
-    def _show_resolution(self) -> None:
-        key = f"{self.controls.width}x{self.controls.height}"
-        index = self.resolution.findData(key)
-        if index < 0:
-            self.resolution.addItem(f"{self.controls.width} x {self.controls.height}", key)
-            index = self.resolution.count() - 1
-        self.resolution.setCurrentIndex(index)
+        self.panel.show_values(self.controls)
 
     def say(self, text: str, refused: bool) -> None:
         self.message.setText(text)
         self.message.setStyleSheet("color: #f87171; font-weight: 700;" if refused else "color: #86efac;")
 
+    # -- closing -----------------------------------------------------------------------------------------------
+    def finish(self) -> None:
+        self.stop()
+        self.closed.emit()
+
     def stop(self) -> None:
-        """Closing: a camera change that was not saved (nor audited) is undone, so the line runs on saved values."""
+        """Closing: the runtime takes the trial off the camera (the applied values back) and gives the beam back."""
+        if self._pool is None:
+            return
         self.timer.stop()
-        self.io.stop_measurement()
-        if self.controls != self.kept and self.camera is not None:
-            try:
-                self.camera.apply_controls(self.kept)
-            except Exception:  # the device failed: the next start applies the saved values anyway
-                log.exception("putting the saved camera controls back failed")
-            self.controls = self.kept
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        try:
+            self.calibration.end()
+        except ApiError as e:  # gone: the trial's lease ends it in the runtime
+            log.warning("calibration end: %s", e)
 
     def closeEvent(self, event) -> None:
         self.stop()
@@ -293,7 +309,7 @@ class CalibrationScreen(QWidget):
 
 
 class CalibrationDialog(QDialog):
-    """The screen over the running station's camera and pins, full window."""
+    """The screen over the runtime, full window."""
 
     def __init__(self, screen: CalibrationScreen, parent: QWidget | None = None):
         super().__init__(parent)
@@ -312,12 +328,8 @@ class CalibrationDialog(QDialog):
         super().done(result)
 
 
-def for_station(station: Any, path: Path, *, running: Callable[[], bool] = lambda: False,
-                session: Any = None) -> CalibrationScreen:
-    """A calibration screen over a built station (``inspector.assemble.Station``)."""
-    line = station.line
-    inference = station.stats.latency.get("inference") or []
-    inference_s = sorted(inference)[int(0.99 * (len(inference) - 1))] / 1000 if inference else None
-    return CalibrationScreen(camera=line.frames.camera, frames=line.frames.latest, config=station.config, path=path,
-                             beam=station.io.beam, pusher=station.io.pusher, inference_s=inference_s,
-                             running=running, session=session, db=station.store)
+def for_client(client: Any, *, session: Any = None) -> CalibrationScreen:
+    """A calibration screen over the runtime that ``client`` (:class:`inspector.api.client.Client`) talks to; the
+    client's login is the technician's. ``session`` only names the user in the reason dialog."""
+    return CalibrationScreen(RemoteCalibration(client), session=session)
+

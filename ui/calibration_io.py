@@ -1,16 +1,16 @@
-"""The I/O tab of the calibration screen: live break-beam state, the pusher fired once with the configured pulse, and
-the guided travel-time measurement (``inspector.timing``). Values found here are saved with the screen's SAVE."""
+"""The I/O tab of the calibration screen, over the runtime: live break-beam state, the pusher fired once with the
+configured pulse, and the guided travel-time measurement (run by the runtime, :mod:`inspector.timing`). Firing and
+measuring are refused by the runtime while the line runs. Values found here are saved with the screen's SAVE."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from inspector.calibration import CalibrationError, check_pulse, inference_budget_s
+from inspector.api.protocol import ApiError
+from inspector.calibration import CalibrationError, check_pulse
 from inspector.camera_controls import Range
-from inspector.config import TimingSettings
-from inspector.timing import TravelMeasurement, fire_pulse
 from ui.calibration_widgets import ControlSlider, Lamp
 
 PULSE = Range("pulse", 0.01, 0.5, 0.05, "s", 0.005, "Pusher pulse")
@@ -21,17 +21,13 @@ class IoPanel(QWidget):
     travel_changed = Signal(float)
     pulse_changed = Signal(float)
     message = Signal(str, bool)  # text, is it a refusal
-    _measured = Signal()  # from the sensor's thread
 
-    def __init__(self, *, beam: Any, pusher: Any, timing: TimingSettings, travel_s: float, pulse_s: float,
-                 inference_s: float | None = None, arrival: Any = None, clock=None,
-                 running: Callable[[], bool] = lambda: False, parent: QWidget | None = None):
+    def __init__(self, calibration: Any, *, travel_s: float, pulse_s: float, budget_s: float,
+                 parent: QWidget | None = None):
         super().__init__(parent)
-        self.beam, self.pusher, self.arrival, self.clock, self.running = beam, pusher, arrival, clock, running
-        self.timing, self.inference_s = timing, inference_s
+        self.calibration, self.budget_s = calibration, budget_s
         self.travel_s, self.pulse_s = travel_s, pulse_s
-        self.measurement: TravelMeasurement | None = None
-        self.pulse_timer = None
+        self.state: dict[str, Any] = {"beam_broken": False, "running": False, "measurement": None}
 
         self.lamp = Lamp()
         self.pulse = ControlSlider(PULSE, pulse_s)
@@ -52,7 +48,6 @@ class IoPanel(QWidget):
         self.step.setWordWrap(True)
         self.trials_label = QLabel(objectName="dim")
         self.trials_label.setWordWrap(True)
-        self._measured.connect(self.refresh)
 
         left = QVBoxLayout()
         for w in (self.lamp, self.pulse, self.fire_button, self.travel_label, self.budget_label):
@@ -70,14 +65,18 @@ class IoPanel(QWidget):
         grid.setColumnStretch(1, 1)
         self.refresh()
 
-    @property
-    def budget_s(self) -> float:
-        return inference_budget_s(self.timing, self.inference_s)
+    def _ask(self, action: str, **args: Any) -> bool:
+        try:
+            self.state = self.calibration.io(action, **args)
+        except ApiError as e:
+            self.message.emit(e.message, True)
+            return False
+        self.refresh()
+        return True
 
     def poll(self) -> None:
-        """Called at display rate by the screen: the beam's live state."""
-        if self.beam is not None:
-            self.lamp.set_state(bool(self.beam.broken))
+        """Called at display rate by the screen while this tab is shown: the beam and the measurement."""
+        self._ask("state")
 
     def _pulse_moved(self, _name: str, value: float) -> None:
         try:
@@ -90,53 +89,39 @@ class IoPanel(QWidget):
         self.refresh()
 
     def _gap(self) -> float | None:
-        if self.measurement is None or len(self.measurement.edges) < 2:
-            return None
-        return self.measurement.result().part_gap_s if self.measurement.trials else None
+        m = self.state.get("measurement")
+        return (m.get("result") or {}).get("part_gap_s") if m else None
 
     def fire(self) -> None:
-        if self.running():
-            self.message.emit("stop the line before firing the pusher by hand", True)
-            return
-        try:
-            self.pulse_timer = fire_pulse(self.pusher, self.pulse_s, self.travel_s)
-        except CalibrationError as e:
-            self.message.emit(str(e), True)
-            return
-        self.message.emit(f"pusher fired once for {self.pulse_s * 1000:.0f} ms", False)
+        if self._ask("fire", pulse_s=self.pulse_s, travel_s=self.travel_s):
+            self.message.emit(f"pusher fired once for {self.pulse_s * 1000:.0f} ms", False)
 
     def start_measurement(self) -> None:
-        if self.running():
-            self.message.emit("stop the line before measuring: the measurement borrows the beam", True)
-            return
-        self.stop_measurement()
-        self.measurement = TravelMeasurement(self.beam, trials=TRIALS, arrival=self.arrival, clock=self.clock,
-                                             on_change=self._measured.emit)
-        self.message.emit("measuring: run parts one at a time", False)
-        self.refresh()
+        if self._ask("travel_start", trials=TRIALS):
+            self.message.emit("measuring: run parts one at a time", False)
 
     def stop_measurement(self) -> None:
-        if self.measurement is not None:
-            self.measurement.close()
+        self._ask("travel_stop")
 
     def confirm(self) -> None:
-        if self.measurement is None or self.measurement.confirm_arrival() is None:
-            self.message.emit("no part on its way: the beam has not seen one since the last confirmation", True)
+        self._ask("travel_confirm")
 
     def use_result(self) -> None:
-        if self.measurement is None:
+        m = self.state.get("measurement") or {}
+        result = m.get("result")
+        if not result:
             return
         try:
-            result = self.measurement.result()
-            travel = result.accepted(self.budget_s)
-            check_pulse(self.pulse_s, travel, result.part_gap_s)
+            if result["accepted_s"] is None:
+                raise CalibrationError(result["refusal"])
+            check_pulse(self.pulse_s, result["accepted_s"], result["part_gap_s"])
         except CalibrationError as e:
             self.message.emit(str(e), True)
             return
-        self.travel_s = travel
+        self.travel_s = result["accepted_s"]
         self.stop_measurement()
-        self.travel_changed.emit(travel)
-        self.message.emit(f"travel time {travel:.3f} s taken (SAVE to keep it)", False)
+        self.travel_changed.emit(self.travel_s)
+        self.message.emit(f"travel time {self.travel_s:.3f} s taken (SAVE to keep it)", False)
         self.refresh()
 
     def set_values(self, travel_s: float, pulse_s: float) -> None:
@@ -145,23 +130,24 @@ class IoPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        self.lamp.set_state(bool(self.state.get("beam_broken")))
         self.travel_label.setText(f"Travel {self.travel_s:.3f} s")
-        self.budget_label.setText(f"inference budget {self.budget_s:.3f} s (frame wait {self.timing.frame_timeout_s:g} s"
-                                  f" + models); the travel must be longer")
-        m = self.measurement
-        measuring = m is not None and m._open
-        self.confirm_button.setEnabled(measuring and self.arrival is None)
-        self.use_button.setEnabled(m is not None and bool(m.trials) and measuring)
-        if not measuring:
+        self.budget_label.setText(f"inference budget {self.budget_s:.3f} s (frame wait + models); "
+                                  "the travel must be longer")
+        m = self.state.get("measurement")
+        self.confirm_button.setEnabled(bool(m) and m["confirm_by_hand"] and not m["done"])
+        self.use_button.setEnabled(bool(m) and m["result"] is not None)
+        if not m:
             self.step.setText("Stop the line, tap START, then send parts one at a time.")
+            self.trials_label.setText("")
             return
-        n = len(m.trials)
-        if m.done:
-            self.step.setText(f"{n} trials done: {m.result().message}")
-        elif m.arrival is not None:
-            self.step.setText(f"Trial {n + 1} of {m.wanted}: the sensor at the pusher times each part.")
-        elif m.waiting:
-            self.step.setText(f"Trial {n + 1} of {m.wanted}: tap PART AT PUSHER when it reaches the pusher.")
+        n = len(m["trials"])
+        if m["done"]:
+            self.step.setText(f"{n} trials done: {m['result']['message']}")
+        elif not m["confirm_by_hand"]:
+            self.step.setText(f"Trial {n + 1} of {m['wanted']}: the sensor at the pusher times each part.")
+        elif m["waiting"]:
+            self.step.setText(f"Trial {n + 1} of {m['wanted']}: tap PART AT PUSHER when it reaches the pusher.")
         else:
-            self.step.setText(f"Trial {n + 1} of {m.wanted}: send a part through the beam.")
-        self.trials_label.setText("trials: " + ", ".join(f"{t:.3f}" for t in m.trials) if m.trials else "")
+            self.step.setText(f"Trial {n + 1} of {m['wanted']}: send a part through the beam.")
+        self.trials_label.setText("trials: " + ", ".join(f"{t:.3f}" for t in m["trials"]) if m["trials"] else "")

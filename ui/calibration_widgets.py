@@ -1,12 +1,16 @@
-"""Touch widgets of the calibration screen: a control slider with − / + steps, the preview on which the ROI is drawn,
-the exposure histogram and the beam lamp."""
+"""Touch widgets of the calibration screen: a control with a typed value and unit, − / + steps and a slider, the
+preview on which the ROI is drawn, the exposure histogram, the beam lamp and the confirmation before applying."""
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QWidget
+from PySide6.QtWidgets import (QAbstractSpinBox, QDialog, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
+                               QSizePolicy, QSlider, QVBoxLayout, QWidget)
 
 from inspector.calibration import BRIGHT_LEVEL, DARK_LEVEL
 from inspector.camera_controls import Range
@@ -22,56 +26,162 @@ QSlider::handle:horizontal {{ width: {TOUCH_MIN_PX}px; height: {TOUCH_MIN_PX}px;
 """
 
 
-class ControlSlider(QWidget):
-    """One camera control: name and value, − / + buttons a step each, and a slider over the control's range."""
+@dataclass(frozen=True)
+class Dial:
+    """How one control is shown, typed and stepped: unit, decimals, the − / + step and the slider's span."""
 
-    moved = Signal(str, float)  # control name, new value (on each slider step or button tap)
+    unit: str = ""
+    decimals: int = 0
+    step: float = 1.0  # the − / + step in shown units; with ``log`` a ratio (exposure: 6 % a tap)
+    span: float | None = None  # the slider covers value ÷/× span (log) or ± span (station units); None: the range
+    scale: float = 1.0  # shown = value x scale (the pusher pulse: s shown as ms)
+    log: bool = False  # slider positions spread over ratios
+    db: bool = False  # gain in dB (20 station gain steps double the signal: 6.02 dB)
+
+
+DB_PER_GAIN_STEP = 20 * math.log10(2.0) / 20
+LOG_POSITIONS = 400
+# A drag is for fine adjustment around the value (a full-width drag doubles exposure, moves focus 64 steps); a typed
+# value or − / + taps go further, and the slider re-centres on a value outside its span.
+DIALS = {"exposure": Dial("ms", 2, 1.06, span=2.0, log=True), "gain": Dial("dB", 2, 0.5, span=20, db=True),
+         "wb_temperature": Dial("K", 0, 100, span=1000), "focus": Dial("", 0, 1, span=32),
+         "brightness": Dial("", 0, 1, span=16), "fps": Dial("fps", 0, 1), "pulse": Dial("ms", 0, 5, scale=1000.0)}
+
+
+class ControlSlider(QWidget):
+    """One control: its name, a typed value with its unit and − / + steps on one line, a slider under them over a
+    span around the value (exposure by ratio), so a 65 px drag cannot take exposure from 10 to 200 ms."""
+
+    moved = Signal(str, float)  # control name, new value in station units (slider, typed value or a tap)
+    entry_tapped = Signal(str)  # the value box was tapped: a number pad may take the typing (no keyboard at the line)
 
     def __init__(self, spec: Range, value: float, parent: QWidget | None = None):
         super().__init__(parent)
-        self.spec = spec
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(4)
+        self.spec, self.dial = spec, DIALS.get(spec.name, Dial(spec.unit, 2 if spec.step < 1 else 0, spec.step))
+        self._value = float(value)
+        self.low, self.high = spec.low, spec.high  # the slider's span now
         self.caption = QLabel(objectName="caption")
-        self.caption.setFixedWidth(104)
+        self.caption.setWordWrap(True)
         self.slider = QSlider(Qt.Orientation.Horizontal, objectName=f"slider_{spec.name}")
         self.slider.setStyleSheet(SLIDER_STYLE)
-        self.slider.setRange(0, self._steps(spec.high))
-        self.slider.setPageStep(max(1, self.slider.maximum() // 10))
+        self.entry = QDoubleSpinBox(objectName=f"entry_{spec.name}")
+        self.entry.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
+        self.entry.setDecimals(self.dial.decimals)
+        self.entry.setRange(self.shown(spec.low), self.shown(spec.high))
+        self.entry.setSuffix(f" {self.dial.unit}" if self.dial.unit else "")
+        self.entry.setKeyboardTracking(False)
+        self.entry.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.entry.setFixedWidth(112)
+        self.entry.setMinimumHeight(TOUCH_MIN_PX)
+        self.entry.lineEdit().installEventFilter(self)
         self.minus, self.plus = QPushButton("−"), QPushButton("+")
         for button, sign in ((self.minus, -1), (self.plus, 1)):
             button.setStyleSheet(f"padding: 0; min-width: {TOUCH_MIN_PX}px; max-width: {TOUCH_MIN_PX}px;")
             button.setAutoRepeat(True)
-            button.clicked.connect(lambda _=False, s=sign: self.slider.setValue(self.slider.value() + s))
-        row.addWidget(self.caption)
-        row.addWidget(self.minus)
-        row.addWidget(self.slider, 1)
-        row.addWidget(self.plus)
+            button.clicked.connect(lambda _=False, s=sign: self.step(s))
+        top = QHBoxLayout()
+        top.setSpacing(4)
+        top.addWidget(self.caption, 1)
+        top.addWidget(self.minus)
+        top.addWidget(self.entry)
+        top.addWidget(self.plus)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 4)
+        column.setSpacing(0)
+        column.addLayout(top)
+        column.addWidget(self.slider)
+        self._centre(self._value)
         self.set_value(value)
-        self.slider.valueChanged.connect(self._moved)
+        self.slider.valueChanged.connect(self._slid)
+        self.entry.valueChanged.connect(self._typed)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.MouseButtonRelease:
+            self.entry_tapped.emit(self.spec.name)
+        return super().eventFilter(watched, event)
+
+    # -- units and span ----------------------------------------------------------------------------------------
+    def shown(self, value: float) -> float:
+        return value * DB_PER_GAIN_STEP if self.dial.db else value * self.dial.scale
+
+    def from_shown(self, shown: float) -> float:
+        return shown / DB_PER_GAIN_STEP if self.dial.db else shown / self.dial.scale
+
+    def _round(self, value: float) -> float:
+        return round(round(value / self.spec.step) * self.spec.step, 6)
+
+    def _centre(self, value: float) -> None:
+        span, spec = self.dial.span, self.spec
+        if span is None:
+            self.low, self.high = spec.low, spec.high
+        elif self.dial.log:
+            self.low, self.high = max(spec.low, value / span), min(spec.high, value * span)
+        else:
+            self.low, self.high = max(spec.low, value - span), min(spec.high, value + span)
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, self._steps(self.high))
+        self.slider.setPageStep(max(1, self.slider.maximum() // 10))
+        self.slider.blockSignals(False)
 
     def _steps(self, value: float) -> int:
-        return int(round((value - self.spec.low) / self.spec.step))
+        """The slider position of ``value`` in the span now."""
+        if self.dial.log:
+            return int(round(LOG_POSITIONS * math.log(max(value, self.low) / self.low) / math.log(self.high / self.low)))
+        return int(round((value - self.low) / self.spec.step))
 
+    def _at(self, position: int) -> float:
+        if self.dial.log:
+            return self._round(self.low * (self.high / self.low) ** (position / LOG_POSITIONS))
+        return self._round(self.low + position * self.spec.step)
+
+    # -- value -------------------------------------------------------------------------------------------------
     @property
     def value(self) -> float:
-        return round(self.spec.low + self.slider.value() * self.spec.step, 6)
+        return self._value
 
     def set_value(self, value: float) -> None:
-        """Show ``value`` without emitting ``moved`` (a restore, a refused change put back)."""
-        self.slider.blockSignals(True)
-        self.slider.setValue(self._steps(value))
-        self.slider.blockSignals(False)
+        """Show ``value`` without emitting ``moved`` (opening, a restore, a refused change put back); the slider
+        re-centres when the value is outside its span."""
+        self._value = float(value)
+        if not self.low <= value <= self.high:
+            self._centre(value)
+        for widget, shown in ((self.slider, self._steps(value)), (self.entry, self.shown(value))):
+            widget.blockSignals(True)
+            widget.setValue(shown)
+            widget.blockSignals(False)
         self._label()
+
+    def text(self) -> str:
+        """The value as the entry shows it, with its unit."""
+        return f"{self.shown(self._value):.{self.dial.decimals}f}{' ' + self.dial.unit if self.dial.unit else ''}"
+
+    def step(self, sign: int) -> None:
+        """One − / + tap: a ratio on a logarithmic dial, a fixed step in shown units otherwise."""
+        if self.dial.log:
+            value = self._round(self._value * self.dial.step ** sign)
+            if abs(value - self._value) < self.spec.step:
+                value = self._value + sign * self.spec.step
+        else:
+            value = self.from_shown(self.shown(self._value) + sign * self.dial.step)
+            value = value if self.dial.db or self.dial.scale != 1.0 else self._round(value)
+        self._change(min(max(value, self.spec.low), self.spec.high))
 
     def _label(self) -> None:
-        unit = f" {self.spec.unit}" if self.spec.unit else ""
-        self.caption.setText(f"{self.spec.label}\n{self.value:g}{unit}")
+        extra = f"  ×{2.0 ** (self._value / 20.0):.2f}" if self.dial.db else ""
+        self.caption.setText(f"{self.spec.label}{extra}")
 
-    def _moved(self, _: int) -> None:
-        self._label()
-        self.moved.emit(self.spec.name, self.value)
+    def _change(self, value: float) -> None:
+        value = round(float(value), 6)
+        changed = value != self._value
+        self.set_value(value)
+        if changed:
+            self.moved.emit(self.spec.name, value)
+
+    def _slid(self, position: int) -> None:
+        self._change(self._at(position))
+
+    def _typed(self, shown: float) -> None:
+        self._change(round(self.from_shown(shown), 6))
 
 
 class RoiPreview(QWidget):
@@ -88,8 +198,9 @@ class RoiPreview(QWidget):
         self._image: tuple[QImage, np.ndarray] | None = None
         self._drag: tuple[QPointF, QPointF] | None = None
 
-    def show_frame(self, image: np.ndarray) -> None:
-        self.frame_size = (image.shape[1], image.shape[0])
+    def show_frame(self, image: np.ndarray, frame_size: tuple[int, int] | None = None) -> None:
+        """Show ``image``; ``frame_size`` is the camera frame's when the image was scaled down (ROIs are in it)."""
+        self.frame_size = tuple(frame_size) if frame_size else (image.shape[1], image.shape[0])
         rect = self.image_rect()
         self._image = to_qimage(image, rect.size())
         self.update()
@@ -183,3 +294,32 @@ class Lamp(QLabel):
         colour = "#f59e0b" if broken else "#15803d"
         self.setText("●  BEAM BROKEN" if broken else "●  BEAM CLEAR")
         self.setStyleSheet(f"color: {colour}; font-weight: 800; border: 2px solid {colour}; border-radius: 6px;")
+
+
+class ConfirmDialog(QDialog):
+    """Before an apply that needs a second thought: what will happen and why, and two big buttons."""
+
+    def __init__(self, title: str, lines: list[str], yes: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setModal(True)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        heading = QLabel(title, objectName="title")
+        heading.setWordWrap(True)
+        self.text = QLabel("\n\n".join(lines), objectName="caption")
+        self.text.setWordWrap(True)
+        self.text.setStyleSheet("color: #fbbf24; font-size: 16px; font-weight: 700;")
+        self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.yes_button, self.no_button = QPushButton(yes, objectName="start"), QPushButton("CANCEL")
+        buttons = QHBoxLayout()
+        for button in (self.no_button, self.yes_button):
+            button.setMinimumHeight(TOUCH_MIN_PX)
+            buttons.addWidget(button)
+        self.yes_button.clicked.connect(self.accept)
+        self.no_button.clicked.connect(self.reject)
+        layout.addWidget(heading)
+        layout.addWidget(self.text, 1)
+        layout.addLayout(buttons)
+        if parent is not None:
+            self.setStyleSheet(parent.window().styleSheet())
+            self.resize(min(640, parent.window().width()), min(360, parent.window().height()))

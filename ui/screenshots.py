@@ -203,34 +203,11 @@ def shoot_pin_pad(out: Path) -> Path:
     return path
 
 
-def shoot_calibration(out: Path) -> Path:
-    """The technician's calibration screen at 800 x 480 over a simulated station: a box in view, the ROI on it,
-    exposure a little high so the histogram and its clipping warning show."""
-    from ui import theme
-    from ui.calibration import for_station
-    from ui.gui_gc import application
+def shoot_calibration(out: Path):
+    """The calibration screen at 800 x 480 over a simulated station's runtime (``ui.calibration_shots``)."""
+    from ui.calibration_shots import shoot_calibration as shoot
 
-    app = application()
-    with tempfile.TemporaryDirectory() as data:
-        station = build_station(StationConfig(data_dir=Path(data)), simulate=True)
-        try:
-            station.line.frames.camera.show(render_box(np.random.default_rng(7), layout=(4, 6)))
-            screen = for_station(station, Path(data) / "station.toml")
-            screen.setStyleSheet(theme.style_sheet(1.0))
-            screen.resize(*SIZES[1])
-            screen.show()
-            screen.set_roi((60, 50, 530, 395))
-            screen.sliders["exposure"].slider.setValue(screen.sliders["exposure"]._steps(11.5))
-            screen.sliders["focus"].slider.setValue(screen.sliders["focus"]._steps(126))
-            wait_until(app, lambda: False, 1.0)
-            path = out / f"calibration_{SIZES[1][0]}x{SIZES[1][1]}.png"
-            grab = screen.grab()
-            size = save_png(grab, path)
-            print(f"  {path} {grab.width()}x{grab.height()} {size // 1000} kB", file=sys.stderr)
-            screen.close()
-        finally:
-            station.close()
-    return path
+    return shoot(out)
 
 
 def main() -> None:

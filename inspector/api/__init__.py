@@ -42,8 +42,12 @@ Operations (``op``; who may; result)
     recipe           viewer       the recipe in use (name, sha256, models, thresholds, layout)
     parts            viewer       {after, limit<=500}: part events from the records, part_id > after, oldest first
     part_image       viewer       {part_id}: the kept image as a binary reply (not_found when none was kept)
-    subscribe        viewer       {events: bool, frames_fps: float, part_images: bool}: part, counter, alarm and
-                                  station events; live frames; with part_images each part's picture after its event
+    subscribe        viewer       {events: bool, frames_fps: float, part_images: bool, frames_shm: bool}: part,
+                                  counter, alarm and station events; live frames (JPEG; at most api.frames_fps over
+                                  TLS, api.local_frames_fps on the local socket); with part_images each part's
+                                  picture after its event; frames_shm (local socket only): live frames as raw pixels
+                                  in shared memory (``inspector.api.shared_frames``), told by frame_shm events
+                                  -> {events, frames_fps, frames_shm, part_images, counters}
     station          viewer       {api, station_id, recipe, product, expected, run_id, models: {key: version},
                                   deadline_ms, running, halted, busy, switching, lot, lots_required, recipes, layout,
                                   roi, users_configured}: what the line screen's header and status line show
@@ -71,6 +75,35 @@ Operations (``op``; who may; result)
                      of the line screen; a correction is signed (pin and reason)
     report           review.label or audit.read {kind: reviewers|agreement, since, until, model_key}
     audit            audit.read (qa, admin) {limit}: entries newest first; {verify: true}: the chain's verdict
+    review_count     review.label {the review_queue filters, lot} -> {count}
+    review_choices   review.label -> {recipes, model_keys, reviewers, lots}: what the review's pickers offer
+    review_history   review.label {part_id} -> [label, ...] oldest first
+    review_audits    review.label {limit} -> {items: [{audit, part}], pending}: the audits the caller may take (others'
+                     verdicts), blind (no label); review_audit_count -> {pending}; review_disputed {part_ids} -> [id]
+    review_audit_submit  review.label {audit_id, verdict, value..., pin, reason} -> {label, audit}: the blind second
+                     verdict, written as review_submit writes one; the audit decided in its transaction
+    review_export    review.label or audit.read {since, until, model_key, lot}: the reviewer report CSVs, written by
+                     the runtime under data_dir/reports/ -> {folder, files: [{download, name, size}]}
+    lots             review.label or audit.read -> [lot, ...] newest first
+    batch_report     review.label or audit.read {lot, format: pdf|csv}: written under data_dir/reports/ ->
+                     {download, name, size, lot, parts, chain_ok, chain}
+    part_image_chunk viewer {part_id, offset, limit<=512 KiB}: part_image in chunks ({size, offset} in the header)
+    download         review.label or audit.read {download, offset, limit<=512 KiB}: a binary reply, a chunk of a file
+                     offered to this login ({name, size, offset} in its header)
+    calibration      viewer       the camera's real controls, the saved roi / travel_s / pulse_s, ranges, resolutions,
+                                  the reference (recipe's [camera_reference] or the last saved values), running
+    calibration_check   viewer    {controls}: {warnings}: focus or exposure far from the reference
+    calibration_preview calibration.save (technician, admin) {controls, roi}: a JPEG (binary reply) at the trial
+                     controls; header {mode, not_previewed, focus_score, exposure, warnings, running}. Stopped line:
+                     the camera shows the trial (``mode: camera``), back on the applied values when the trial ends,
+                     its 15 s lease runs out, or the line starts. Running line: the camera is never touched; the trial
+                     is rendered on its latest frame (``mode: emulated``; focus and fps listed in not_previewed)
+    calibration_apply   calibration.save {controls, roi, travel_s, pulse_s, reason, confirm, accept_warnings}: saved
+                     to the station file (audited) and put on the camera; refused while running without confirm, and
+                     with reference warnings without accept_warnings
+    calibration_end     viewer    the trial taken off the camera, the beam given back
+    calibration_io   state: viewer; fire / travel_start / travel_confirm / travel_stop: calibration.save, refused
+                     while running {action, pulse_s, travel_s}: {beam_broken, running, measurement}
     "viewer" is any logged-in user (over TLS) or any local client.
 
 Events (JSON text frames without an id, after ``subscribe``)
@@ -80,11 +113,15 @@ Events (JSON text frames without an id, after ``subscribe``)
     the runtime's own fan-out did; events were dropped, never waited for: fetch ``parts {after}`` from the records
     {"event": "logged_out", "why": ...}: the login ended; the stream stops
     {"event": "station", ...op station's fields}: the station changed: a switch began (busy "switching to X…",
-    switching true) or ended (new run_id, recipe…; busy "NO STATION: …" when neither recipe could be built)
+    switching true) or ended (new run_id, recipe…; busy "NO STATION: …" when neither recipe could be built), the
+    line was started or stopped from a client, or the lot changed
     binary {"event": "part_image", "part_id", "type": "image/jpeg", "width", "height"} + JPEG (subscribe
     part_images): the frame the part was decided on, scaled to api.frame_width, after that part's event; a client
     that is behind loses pictures (counted in health.part_images.dropped), never parts; none for a part without a
     frame
+    {"event": "frame_shm", "name", "slot", "offset", "seq", "frame_seq", "t", "width", "height", "channels",
+    "format": "bgr24"}: a live frame in the shared-memory segment ``name`` (read it with ``SharedFrameReader``)
+    binary {"event": "frame", "t", "seq", "type": "image/jpeg", "width", "height"} + JPEG: a live frame
     A reconnecting client asks ``parts {after: last part it has}``: missed parts come from the records, not memory.
 """
 from __future__ import annotations

@@ -183,10 +183,14 @@ class Client:
         return self.call("audit", limit=limit)
 
     # -- events ----------------------------------------------------------------------------------------------
-    def subscribe(self, *, events: bool = True, frames_fps: float = 0.0, part_images: bool = False) -> dict[str, Any]:
+    def subscribe(self, *, events: bool = True, frames_fps: float = 0.0, part_images: bool = False,
+                  frames_shm: bool = False) -> dict[str, Any]:
         """Events (parts, counters, alarms, station), live frames at ``frames_fps``, and with ``part_images`` each
-        part's picture after its event (``{"event": "part_image", "part_id", "width", "height", "data": jpeg}``)."""
-        return self.call("subscribe", events=events, frames_fps=frames_fps, part_images=part_images)
+        part's picture after its event (``{"event": "part_image", "part_id", "width", "height", "data": jpeg}``).
+        ``frames_shm`` (local socket only): live frames as ``frame_shm`` events whose pixels a
+        :class:`inspector.api.shared_frames.SharedFrameReader` reads from shared memory (no JPEG)."""
+        return self.call("subscribe", events=events, frames_fps=frames_fps, part_images=part_images,
+                         frames_shm=frames_shm)
 
     def next_event(self, timeout: float | None = None) -> dict[str, Any] | None:
         """The next event (None after ``timeout``), parts in order and each once. A ``resync`` (this client fell

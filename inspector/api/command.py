@@ -71,6 +71,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host = StationHost(station, build, recipes_dir=Path(config.recipes_dir), parts=args.parts)
     try:
         server = ApiServer(host).start()
+        server.operations.station_path = args.config  # calibration saves where the station came from
     except BaseException:
         station.close()
         raise

@@ -126,17 +126,26 @@ class StationHost:
                 self.station = new
                 self.busy = "" if new is not None else f"NO STATION: {refusal}"
                 self.switches += 1
-            if new is not None and refusal:
+            self._tell(old, new)  # watchers attach before the new station records or raises anything
+            if new is None:
+                return
+            if refusal:
                 new.line.alarms.raise_("model_refused", refusal)
-            if new is not None and resume and not refusal:
+            elif resume:
                 try:
                     new.start(parts=self.parts)
                 except Exception as e:  # noqa: BLE001 - e.g. a lot the new recipe's station requires: stays stopped
                     log.warning("the new station did not start: %s", e)
-            self._tell(old, new)
+                self._tell(new, new)  # running now
         finally:
             self._outcome = SwitchOutcome(name, new.recipe.name if new is not None else None, refusal)
             self._done.set()
+
+    def changed(self) -> None:
+        """Something the screens show about the station changed (started, stopped, a new lot): tell the watchers."""
+        station = self.station
+        if station is not None:
+            self._tell(station, station)
 
     def _build(self, name: str, lot: str | None) -> Any:
         """A station for ``name`` keeping the lot in force."""

@@ -12,11 +12,14 @@ from typing import Any, Callable
 
 from inspector import actions
 from inspector.api.host import StationHost
+from inspector.api.ops_calibration import CalibrationOps
+from inspector.api.ops_review import ReviewOps, review_audits
 from inspector.api.ops_station import StationOps
 from inspector.api.ops_window import WindowOps
 from inspector.api.protocol import ApiError, part_event
 from inspector.audit import AuditError
-from inspector.permissions import (ALARM_ACKNOWLEDGE, AUDIT_READ, LINE_START, LINE_STOP, REVIEW_LABEL,
+from inspector.line.lots import LotError, check_lot_required
+from inspector.permissions import (ALARM_ACKNOWLEDGE, LINE_START, LINE_STOP, REVIEW_LABEL,
                                    PermissionDenied, SessionExpired, require)
 from inspector.review import QueueFilter, Review, ReviewError
 from inspector.review_reports import agreement, reviewer_report
@@ -25,7 +28,7 @@ from inspector.users import LoginError, Session
 MAX_PARTS = 500
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 _VALUE_KEYS = ("label", "count", "points", "defect_box", "comment", "seconds_spent")
-_FILTER_KEYS = ("outcomes", "since", "until", "recipe", "model_key", "min_confidence", "max_confidence", "state")
+_FILTER_KEYS = ("outcomes", "since", "until", "recipe", "model_key", "min_confidence", "max_confidence", "state", "lot")
 
 
 class Caller:
@@ -43,13 +46,14 @@ class Binary:
         self.header, self.payload = header, payload
 
 
-class Operations(StationOps, WindowOps):
+class Operations(StationOps, ReviewOps, CalibrationOps, WindowOps):
     def __init__(self, host: Any, store: Any, logins: Any, *, counters: Callable[[], dict[str, Any]],
                  health: Callable[[], dict[str, Any]] | None = None) -> None:
         self.host = host if isinstance(host, StationHost) else StationHost(host)
         self.store, self.logins, self.counters_of = store, logins, counters
         self.health_of = health or (lambda: {})
         self.review = actions.guard_review(Review(store))  # a verdict without a session's audit entry is refused
+        self.audits = review_audits(self.review, self.host.station)  # verdicts sampled for a blind second look, as at the line
 
     @property
     def station(self) -> Any:
@@ -171,6 +175,10 @@ class Operations(StationOps, WindowOps):
         parts = args.get("parts")
         if parts is not None and (station.simulator is None or not isinstance(parts, int) or parts <= 0):
             raise ApiError("bad_request", f"parts = {parts!r}: only on the simulated line, a count > 0")
+        try:  # before the audit entry: a start the line refuses is no start
+            check_lot_required(station.config, station.line.lot, source="start")
+        except LotError as e:
+            raise ApiError("refused", f"{e} (op set_lot first)") from None
         if who is actions.NO_USERS:
             station.line.start()
         else:
@@ -179,6 +187,7 @@ class Operations(StationOps, WindowOps):
             station.watchdog.start()
         if station.simulator is not None and station.simulator.join(0):  # its conveyor is not running
             station.simulator.start(parts)
+        self.host.changed()
         return {"running": station.line.running}
 
     def op_stop(self, args: dict, caller: Caller) -> dict:
@@ -191,6 +200,7 @@ class Operations(StationOps, WindowOps):
             station.line.stop()
         else:
             actions.stop_line(who, station.line, self.store, reason=args.get("reason") or "stopped from a client")
+        self.host.changed()
         return {"running": station.line.running}
 
     def op_alarm_ack(self, args: dict, caller: Caller) -> dict:
@@ -209,7 +219,7 @@ class Operations(StationOps, WindowOps):
         return session
 
     def op_review_queue(self, args: dict, caller: Caller) -> dict:
-        self.reviewer(caller)
+        self.qa(caller)
         filters = QueueFilter(**{k: args[k] for k in _FILTER_KEYS if args.get(k) is not None})
         after = tuple(args["after"]) if args.get("after") else None
         page = self.review.queue(filters, sort=args.get("sort") or "confidence", after=after,
@@ -219,21 +229,16 @@ class Operations(StationOps, WindowOps):
                 "next_after": list(page.next_after) if page.next_after else None, "open": self.review.count(filters)}
 
     def op_review_submit(self, args: dict, caller: Caller) -> dict:
-        session = self.reviewer(caller)
+        session = self.qa(caller)
         value = {k: args[k] for k in _VALUE_KEYS if args.get(k) is not None}
         label = actions.submit_label(session, self.review, int(args["part_id"]), str(args.get("verdict")),
-                                     pin=args.get("pin"), reason=args.get("reason"), **value)
+                                     pin=args.get("pin"), reason=args.get("reason"), reviewer=args.get("reviewer"),
+                                     **value)
         return asdict(label)
 
     def op_report(self, args: dict, caller: Caller) -> dict:
-        session = self.session(caller)
-        if session is None:
-            raise ApiError("unauthorized", "reports need a login")
-        try:
-            require(session, REVIEW_LABEL)
-        except PermissionDenied:
-            require(session, AUDIT_READ)
-        window = {k: args.get(k) for k in ("since", "until", "model_key")}
+        self.report_reader(caller)
+        window = {k: args.get(k) for k in ("since", "until", "model_key", "lot")}
         kind = args.get("kind") or "reviewers"
         if kind == "reviewers":
             days, totals = reviewer_report(self.store, **window)

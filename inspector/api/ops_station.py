@@ -94,4 +94,6 @@ class StationOps:
         changed = change_lot(None if who is actions.NO_USERS else who, self.store, station.line, args.get("lot"),
                              reason=str(args.get("reason") or "lot changed from a client"),
                              required=station.config.lots.required, sealer=getattr(station, "sealer", None))
+        if changed:
+            self.host.changed()
         return {"lot": station.line.lot, "changed": changed}

@@ -4,7 +4,7 @@
 The line's record listener only keeps a reference to the part's frame in a small bounded list (the oldest is dropped
 and counted when it is full: a frame is never queued without bound); the API's encoder thread, which the kernel runs
 only on otherwise idle cores, scales it to ``api.frame_width`` and encodes it as JPEG right after a decision (see
-``ApiServer.encode``), then hands it to the event hub, which sends it after the part's own event.
+``inspector.api.encoding``), then hands it to the event hub, which sends it after the part's own event.
 """
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ class PartPictures:
                 return
             self._scheduled = True
         try:
-            self.server.submit_encoding(self._encode_pending)
+            self.server.encoder.submit(self._encode_pending)
         except RuntimeError:  # the encoder was shut down: the server is stopping
             with self._lock:
                 self._scheduled = False
@@ -58,7 +58,7 @@ class PartPictures:
                     return
                 part_id, frame = self._pending.popleft()
             try:
-                jpeg, width, height = self.server.encode(frame.image)
+                jpeg, width, height = self.server.encoder.encode(frame.image)
             except Exception:  # noqa: BLE001 - a picture that cannot be made is skipped, never the part
                 log.exception("part %s: its picture could not be encoded", part_id)
                 self.failed += 1

@@ -12,13 +12,10 @@ import logging
 import os
 import stat
 import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-import cv2
 from websockets.asyncio.server import ServerConnection, serve, unix_serve
 from websockets.exceptions import ConnectionClosed
 
@@ -26,20 +23,17 @@ from inspector.api import PATH, protocol, tls
 from inspector.api.events import EventHub
 from inspector.api.host import StationHost
 from inspector.api.pictures import PartPictures, RecentTimings
+from inspector.api.encoding import Encoder
 from inspector.api.logins import Logins
 from inspector.api.operations import Binary, Caller, Operations
 from inspector.api.protocol import ApiError
 from inspector.config import ApiSettings
 from inspector.store import Store
 from inspector.users import UserDirectory
-from inspector.workers import idle_priority
 
 log = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = 256 * 1024
-FRAME_QUALITY = 75
-JUST_DECIDED_S = 0.01
-LINE_QUIET_S = 0.25  # no decision for this long: the line is stopped or slow, no moment is better than now
 
 
 class ApiServer:
@@ -62,13 +56,11 @@ class ApiServer:
                                      health=self.health)
         self.recent = RecentTimings()
         self.pictures = PartPictures(self, self.hub)
+        self.encoder = Encoder(lambda: self.host.station, self.settings)
         self.last_part_id: int | None = None
         self.port: int | None = None
         self.fingerprint: str | None = None
         self.frames_sent = 0
-        self._frame_cache: tuple[float, bytes] | None = None
-        # live frames are encoded on one thread the kernel runs only on otherwise idle cores
-        self._encoder = ThreadPoolExecutor(1, thread_name_prefix="api-frames", initializer=idle_priority)
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self._failure: BaseException | None = None
@@ -114,7 +106,7 @@ class ApiServer:
         if self._thread is not None:
             self._thread.join(timeout)
         alive = self._thread is not None and self._thread.is_alive()
-        self._encoder.shutdown(wait=False, cancel_futures=True)
+        self.encoder.close()
         self.store.close()
         return not alive
 
@@ -267,6 +259,9 @@ class ApiServer:
 
     def _subscribe(self, ws: ServerConnection, request: dict[str, Any], caller: Caller, stream: _Stream) -> dict:
         """(Re)start this connection's event and frame streams as asked."""
+        shm = bool(request.get("frames_shm"))
+        if shm and not caller.local:
+            raise ApiError("bad_request", "frames_shm: shared-memory frames are for the local socket only")
         stream.end(self.hub)
         if request.get("events", True):
             stream.subscriber = self.hub.subscribe(part_images=bool(request.get("part_images")))
@@ -274,8 +269,8 @@ class ApiServer:
         cap = self.settings.local_frames_fps if caller.local else self.settings.frames_fps
         fps = min(float(request.get("frames_fps") or 0), cap)
         if fps > 0:
-            stream.tasks.append(asyncio.create_task(self._frames(ws, fps, caller)))
-        return {"events": stream.subscriber is not None, "frames_fps": fps,
+            stream.tasks.append(asyncio.create_task(self._frames(ws, fps, caller, shm=shm)))
+        return {"events": stream.subscriber is not None, "frames_fps": fps, "frames_shm": shm and fps > 0,
                 "part_images": bool(stream.subscriber is not None and stream.subscriber.part_images),
                 "counters": self.counters()}
 
@@ -300,7 +295,7 @@ class ApiServer:
         finally:
             self.hub.unsubscribe(subscriber)
 
-    async def _frames(self, ws: ServerConnection, fps: float, caller: Caller) -> None:
+    async def _frames(self, ws: ServerConnection, fps: float, caller: Caller, *, shm: bool = False) -> None:
         """The camera's latest frame as JPEG, at most ``fps`` a second; never queued (a frame not sent is gone).
         Paced by deadline: the encoding and the send fit in the period, a tick missed is skipped, not made up."""
         last_t = None
@@ -321,60 +316,17 @@ class ApiServer:
                 if frame is None or frame.t == last_t:
                     continue
                 last_t = frame.t
-                jpeg, width, height = await loop.run_in_executor(self._encoder, self._jpeg, frame, period / 2)
-                await ws.send(protocol.binary({"event": "frame", "t": frame.t, "seq": frame.seq,
-                                               "type": "image/jpeg", "width": width, "height": height}, jpeg))
+                if shm:
+                    event = await asyncio.wrap_future(self.encoder.submit(self.encoder.shared, frame, period / 2))
+                    await ws.send(protocol.text(event))
+                else:
+                    jpeg, width, height = await asyncio.wrap_future(self.encoder.submit(self.encoder.jpeg, frame,
+                                                                                        period / 2))
+                    await ws.send(protocol.binary({"event": "frame", "t": frame.t, "seq": frame.seq,
+                                                   "type": "image/jpeg", "width": width, "height": height}, jpeg))
                 self.frames_sent += 1
         except ConnectionClosed:
             pass
-
-    def _just_decided(self, max_wait_s: float) -> None:
-        """Wait (at most ``max_wait_s``) for the moment right after a decision: at a steady rate the next part is
-        then furthest away, so the encoding (a few ms on another core, sharing its caches) slows no inference. On a
-        quiet line (no decision for ``LINE_QUIET_S``) there is no better moment: at once."""
-        station = self.station
-        if station is None:
-            return
-        deciding = station.line.deciding
-        end = time.monotonic() + max_wait_s
-        while time.monotonic() < end:
-            if not deciding.busy and not JUST_DECIDED_S <= time.monotonic() - deciding.idle_since <= LINE_QUIET_S:
-                return
-            time.sleep(0.002)
-
-    def submit_encoding(self, job: Any) -> Any:
-        """Run ``job`` on the encoder thread (idle priority); RuntimeError once the server stopped."""
-        return self._encoder.submit(job)
-
-    def scaled_size(self, image: Any) -> tuple[int, int]:
-        height, width = image.shape[:2]
-        if width > self.settings.frame_width:
-            scale = self.settings.frame_width / width
-            width, height = self.settings.frame_width, max(1, round(height * scale))
-        return width, height
-
-    def encode(self, image: Any, max_wait_s: float | None = None) -> tuple[bytes, int, int]:
-        """``image`` (BGR) scaled to ``api.frame_width`` at most, as JPEG, right after a decision; on the encoder
-        thread only."""
-        width, height = self.scaled_size(image)
-        self._just_decided(1.0 / max(self.settings.frames_fps, 1.0) if max_wait_s is None else max_wait_s)
-        if image.shape[1] != width:
-            # area averaging only for large reductions: at 1280 -> 960 it cost 14.7 ms a frame, bilinear 1.5 ms
-            # (benchmarks/bench_live_frames.py); a screen shows no difference at less than 2:1
-            area = image.shape[1] >= 2 * width
-            image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA if area else cv2.INTER_LINEAR)
-        ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, FRAME_QUALITY])
-        return (data.tobytes() if ok else b""), width, height
-
-    def _jpeg(self, frame: Any, max_wait_s: float | None = None) -> tuple[bytes, int, int]:
-        cached = self._frame_cache
-        if cached is not None and cached[0] == frame.t:
-            width, height = self.scaled_size(frame.image)
-            return cached[1], width, height
-        jpeg, width, height = self.encode(frame.image, max_wait_s)
-        self._frame_cache = (frame.t, jpeg)
-        return jpeg, width, height
-
 
 class _Stream:
     """One connection's subscription: its queue in the hub and the tasks sending events and frames."""

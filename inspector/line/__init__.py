@@ -122,6 +122,10 @@ class Line:
         for worker in self._workers:
             worker.stop_event = self._stop
         self.trigger_heartbeat = Heartbeat("trigger")
+        # Run under start_lock before the line inspects again: a calibration trial leaves the camera and the beam
+        # (inspector.calibration_trial); whoever changes the camera only while stopped holds start_lock to check.
+        self.before_start: list[Callable[[], None]] = []
+        self.start_lock = threading.RLock()
         self.running = False
         self.halted = False  # a reject_and_stop fail-safe happened: every part is rejected until restarted
         self.listeners: list[RecordListener] = []
@@ -157,7 +161,10 @@ class Line:
         from inspector.line.lots import check_lot_required
 
         check_lot_required(self.station, self.lot)
-        self.running, self.halted = True, False
+        with self.start_lock:
+            for hook in list(self.before_start):
+                hook()
+            self.running, self.halted = True, False
         self._show_light()
 
     def stop(self) -> None:

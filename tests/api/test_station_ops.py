@@ -115,10 +115,11 @@ def test_switching_recipe_over_the_api_is_audited_and_starts_a_new_run_whose_eve
         assert info["switched"] is True and info["recipe"] == "surface-part"
         assert info["run_id"] != old_run and info["lot"] == "L-100"  # the lot stays: a product change in a lot
         assert info["running"] is True  # it was running: the new station runs
-        station = next_of(screen, "station")
-        while station["busy"]:  # first "switching to …", then the new station
-            station = next_of(screen, "station")
-        assert station["recipe"] == "surface-part" and station["run_id"] == info["run_id"]
+        seen = [next_of(screen, "station")]  # started; "switching to …"; the new station (stopped, then running)
+        while seen[-1]["run_id"] != info["run_id"]:
+            seen.append(next_of(screen, "station"))
+        assert any(s["busy"] == "switching to surface-part…" and s["switching"] for s in seen)
+        assert seen[-1]["recipe"] == "surface-part" and seen[-1]["busy"] == ""
         part = next_of(screen, "part")["part"]
         assert part["recipe"] == "surface-part" and part["run_id"] == info["run_id"]
         assert screen.counters()["recipe"] == "surface-part"
@@ -131,10 +132,13 @@ def test_switching_recipe_over_the_api_is_audited_and_starts_a_new_run_whose_eve
 
 def test_a_refused_recipe_falls_back_to_the_old_one_and_raises_the_alarm(switchable):
     host, server = switchable
-    with tls(server) as operator:
+    with tls(server) as operator, local(server) as screen:
+        screen.subscribe()
         operator.login("otto", PINS["otto"])
         with pytest.raises(ApiError) as refused:
             operator.switch_recipe(BROKEN)
+        alarm_kinds = [a["kind"] for a in next_of(screen, "alarms")["active"]]
+        assert "model_refused" in alarm_kinds  # the screen hears of it (listeners moved before it was raised)
         assert refused.value.code == "refused" and f"recipe {BROKEN} refused" in refused.value.message
         info = operator.station()
         assert info["recipe"] == "cartridge-box" and info["busy"] == "" and info["lot"] == "L-100"
@@ -173,7 +177,9 @@ def test_a_lot_change_is_audited_and_stamped_on_the_next_parts(switchable):
             operator.set_lot("L-200")
         assert refused.value.code == "unauthorized"
         operator.login("otto", PINS["otto"])
+        operator.subscribe()
         assert operator.set_lot("L-200", reason="new order") == {"lot": "L-200", "changed": True}
+        assert next_of(operator, "station")["lot"] == "L-200"  # the screens hear of it
         assert operator.set_lot("L-200") == {"lot": "L-200", "changed": False}
         with pytest.raises(ApiError) as refused:
             operator.set_lot("bad\x07lot")
@@ -239,3 +245,92 @@ def test_health_gives_what_the_status_line_shows(switchable):
     assert health["recent_ms"]["n"] == 3 and health["recent_ms"]["trigger_to_decision"]["p99"] > 0
     assert health["latency_ms"]["trigger_to_decision"]["n"] == 3
     assert health["writer"]["alive"] is True and health["in_transit"] == 0
+
+
+def test_inspector_serve_switches_recipe_for_its_screen_and_stops_cleanly(tmp_path, socket_dir):
+    import json as _json
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    config = tmp_path / "station.toml"
+    config.write_text(f'data_dir = "{tmp_path / "data"}"\n\n[api]\nsocket_path = "{socket_dir / "api.sock"}"\n')
+    process = subprocess.Popen([sys.executable, "-m", "inspector", "serve", "--config", str(config), "--simulate",
+                                "--rate", "10"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               cwd=os.getcwd())
+    try:
+        started = _json.loads(process.stdout.readline())
+        with Client.local(started["socket"], timeout=30) as screen:
+            screen.subscribe()
+            info = screen.switch_recipe("surface-part")  # no users: the line's own screen may
+            assert info["recipe"] == "surface-part" and info["run_id"] != started["run_id"]
+            assert info["running"] is True
+            part = next_of(screen, "part")["part"]
+            while part["run_id"] != info["run_id"]:  # parts of the old run recorded at its close come first
+                part = next_of(screen, "part")["part"]
+            assert part["recipe"] == "surface-part"
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(60) == 0
+        summary = _json.loads(process.stderr.read().strip().splitlines()[-1])
+        assert summary["clean_shutdown"] and summary["parts"] == summary["recorded"] >= 1
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)
+
+
+def test_a_local_screen_may_take_live_frames_raw_through_shared_memory(switchable):
+    import os
+    import stat
+
+    from inspector.api.shared_frames import SharedFrameReader
+
+    host, server = switchable
+    reader = SharedFrameReader()
+    with local(server) as screen, tls(server) as desk:
+        desk.login("ana", PINS["ana"])
+        with pytest.raises(ApiError) as refused:
+            desk.subscribe(frames_fps=5, frames_shm=True)
+        assert refused.value.code == "bad_request"  # the network gets JPEG only
+        assert screen.subscribe(events=False, frames_fps=20, frames_shm=True)["frames_shm"] is True
+        matched = 0
+        end = time.monotonic() + 20
+        while matched < 3 and time.monotonic() < end:
+            event = screen.next_event(timeout=1)
+            if event is None or event["event"] != "frame_shm":
+                continue
+            image = reader.read(event)
+            latest = host.station.line.frames.latest()
+            if image is None or latest is None or latest.seq != event["frame_seq"]:
+                continue  # rewritten meanwhile (skipped, never torn) or the camera moved on: try the next
+            assert image.shape == latest.image.shape == (event["height"], event["width"], 3)
+            assert np.array_equal(image, latest.image)  # the camera's pixels, untouched
+            matched += 1
+        mode = stat.S_IMODE(os.stat(f"/dev/shm/{event['name']}").st_mode)
+    reader.close()
+    assert matched == 3 and mode == 0o660
+    server.stop()
+    assert not os.path.exists(f"/dev/shm/{event['name']}")  # the runtime removes its segment
+
+
+def test_where_lots_are_required_start_is_refused_until_a_lot_is_set(tmp_path, socket_dir):
+    host, server = serve(tmp_path, socket_dir, users=True, lots_required=True)
+    try:
+        host.station.line.lot = None  # as a station started without --lot
+        with tls(server) as operator:
+            operator.login("otto", PINS["otto"])
+            with pytest.raises(ApiError) as refused:
+                operator.start()
+            assert refused.value.code == "refused" and "lots.required" in refused.value.message
+            assert operator.station()["lots_required"] is True
+            with pytest.raises(ApiError):
+                operator.set_lot("")  # cannot be cleared either
+            operator.set_lot("L-7")
+            assert operator.start()["running"] is True
+            operator.stop()
+        starts = [e for e in audit.entries(host.station.store) if e.action == "line.start"]
+        assert len(starts) == 1  # the refused start left no entry
+    finally:
+        server.stop()
+        host.close()

@@ -98,8 +98,10 @@ class FilterPanel(QWidget):
         if name == "time":
             return list(TIME_RANGES), self.time_range, lambda c: {"since": since_for(c), "until": None}
         if name == "recipe":
-            recipes = [r["recipe"] for r in self.model.review.store.query(  # walks the (recipe, wall_time) index
-                "SELECT DISTINCT recipe FROM parts WHERE recipe IS NOT NULL ORDER BY recipe")]
+            review = self.model.review
+            recipes = review.recipes() if hasattr(review, "recipes") else [  # the runtime's list over the API
+                r["recipe"] for r in review.store.query(  # walks the (recipe, wall_time) index
+                    "SELECT DISTINCT recipe FROM parts WHERE recipe IS NOT NULL ORDER BY recipe")]
             return ["ALL", *recipes], f.recipe or "ALL", lambda c: {"recipe": None if c == "ALL" else c}
         if name == "model":
             keys = self.model.review.model_keys()

@@ -1,7 +1,10 @@
 """Reviewer and quality reports (pyqtgraph): items per reviewer per day; per reviewer items, min / mean / median /
 max seconds per item, the second-reviewer audit pass rate and agreement with the model; per model version the
 agreement of model and QA (confusion matrix, count-error histogram); EXPORT CSV writes them through
-``inspector.review_reports.write_csv``."""
+``inspector.review_reports.write_csv``.
+
+The figures come from a source: the runtime over the API (``ui.review.remote.RemoteReports``, the window's case) or
+a database on this machine (``LocalReports``: screenshots, benchmarks, tests of the charts)."""
 from __future__ import annotations
 
 import re
@@ -16,8 +19,10 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QLabel, QP
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from inspector import review_reports
+from inspector.review import ReviewError
 from inspector.store import Store
 from ui.controls import ChoicePicker
+from ui.review.remote import BatchSummary
 from ui.review.queue_panel import TIME_RANGES, since_for
 
 ALL_MODELS = "ALL MODELS"
@@ -66,13 +71,46 @@ def _shown(key: str, total: dict) -> object:
     return round(value, 1) if key.endswith("_seconds") else value
 
 
-class ReportsView(QWidget):
-    """The reports over one model version (or all) and one time range of verdicts; EXPORT CSV writes what is shown."""
+class LocalReports:
+    """The reports of a database on this machine, with the methods of ``RemoteReports``."""
 
-    def __init__(self, store: Store, *, export_dir: Path | None = None, parent=None):
-        super().__init__(parent)
+    def __init__(self, store: Store) -> None:
         self.store = store
-        self.export_dir = export_dir or ((store.path.parent if store.path else Path.cwd()) / "reports")
+
+    def default_dir(self) -> Path:
+        return (self.store.path.parent if self.store.path else Path.cwd()) / "reports"
+
+    def reviewer_report(self, **window) -> tuple[list[dict], dict[str, dict]]:
+        return review_reports.reviewer_report(self.store, **window)
+
+    def agreement(self, **window) -> dict[str, review_reports.Agreement]:
+        return review_reports.agreement(self.store, **window)
+
+    def write_csv(self, folder: Path, **window) -> list[Path]:
+        return review_reports.write_csv(self.store, folder, **window)
+
+    def lots(self) -> list[str]:
+        from inspector.store.lots import known_lots
+
+        return [row["lot"] for row in known_lots(self.store)]
+
+    def batch_report(self, lot: str, path: Path) -> BatchSummary:
+        from inspector.reports import batch_report, write_batch_pdf
+
+        report = batch_report(self.store, lot)
+        write_batch_pdf(report, path)
+        return BatchSummary(report.lot, report.parts, report.chain.ok, report.chain.text)
+
+
+class ReportsView(QWidget):
+    """The reports over one model version (or all) and one time range of verdicts; EXPORT CSV writes what is shown.
+
+    ``source``: where the figures come from (``RemoteReports`` or ``LocalReports``; a ``Store`` is read locally)."""
+
+    def __init__(self, source, *, export_dir: Path | None = None, parent=None):
+        super().__init__(parent)
+        self.source = source if hasattr(source, "reviewer_report") else LocalReports(source)
+        self.export_dir = export_dir or self.source.default_dir()
         self.model_key: str | None = None  # None: every model version
         self.time_range = TIME_RANGES[0]
         self.since: datetime | None = None
@@ -137,10 +175,14 @@ class ReportsView(QWidget):
 
     def refresh(self) -> None:
         self.since = since_for(self.time_range)
-        self.models = review_reports.agreement(self.store, since=self.since)
-        if self.model_key is not None and self.model_key not in self.models:
-            self.model_key = None
-        self.days, self.totals = review_reports.reviewer_report(self.store, **self.filters())
+        try:
+            self.models = self.source.agreement(since=self.since)
+            if self.model_key is not None and self.model_key not in self.models:
+                self.model_key = None
+            self.days, self.totals = self.source.reviewer_report(**self.filters())
+        except (ValueError, OSError) as e:  # the runtime refused or is gone: say so, keep what was shown
+            self.message.setText(f"The reports could not be read: {e}")
+            return
         self.time_button.setText(f"TIME: {self.time_range}")
         self._per_day()
         self._reviewer_table()
@@ -174,18 +216,20 @@ class ReportsView(QWidget):
     def export(self) -> list[Path]:
         folder = Path(self.export_dir) / datetime.now(timezone.utc).strftime("review-%Y%m%d-%H%M%S")
         try:
-            self.exported = review_reports.write_csv(self.store, folder, **self.filters())
-        except OSError as e:
-            self.message.setText(f"Export to {folder} failed: {e.strerror or e}")
+            self.exported = self.source.write_csv(folder, **self.filters())
+        except (OSError, ReviewError) as e:  # PermissionDenied is an OSError: the runtime refused
+            self.message.setText(f"Export to {folder} failed: {getattr(e, 'strerror', None) or e}")
             return []
         self.message.setText(f"Wrote {len(self.exported)} CSV files to {folder}")
         return self.exported
 
     def pick_lot(self) -> ChoicePicker:
         """The lots recorded, newest first; tapping one writes its batch report (PDF) beside the CSV exports."""
-        from inspector.store.lots import known_lots
-
-        lots = [row["lot"] for row in known_lots(self.store)]
+        try:
+            lots = self.source.lots()
+        except (OSError, ReviewError) as e:
+            lots = []
+            self.message.setText(f"The lots could not be read: {e}")
         self.picker = ChoicePicker("BATCH REPORT OF LOT", lots, None, self)
         self.picker.accepted.connect(lambda: self.picker.chosen and self.batch_report(self.picker.chosen))
         self.picker.open()
@@ -194,17 +238,14 @@ class ReportsView(QWidget):
         return self.picker
 
     def batch_report(self, lot: str) -> Path | None:
-        from inspector.reports import BatchReportError, batch_report, write_batch_pdf
-
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
         path = Path(self.export_dir) / f"batch-{re.sub(r'[^A-Za-z0-9._-]', '_', lot)}-{stamp}.pdf"
         try:
-            report = batch_report(self.store, lot)
-            write_batch_pdf(report, path)
-        except (BatchReportError, OSError) as e:
+            report = self.source.batch_report(lot, path)
+        except (ValueError, OSError) as e:  # BatchReportError, ReviewError: a ValueError naming the cause
             self.message.setText(f"Batch report of lot {lot} failed: {getattr(e, 'strerror', None) or e}")
             return None
-        chain = "records intact" if report.chain.ok else "RECORDS CHAIN BROKEN: " + report.chain.text
+        chain = "records intact" if report.chain_ok else "RECORDS CHAIN BROKEN: " + report.chain
         self.message.setText(f"Wrote the batch report of lot {lot} ({report.parts} parts; {chain}) to {path}")
         return path
 

@@ -45,6 +45,8 @@ def style_sheet(scale: float) -> str:
 
 def known_reviewers(review: Review) -> list[str]:
     """Names to pick from: the station's QA users (when users are set up), then everyone who has reviewed."""
+    if hasattr(review, "reviewers"):  # over the API (ui.review.remote): the runtime reads them
+        return review.reviewers()
     store = review.store
     names: list[str] = []
     try:
@@ -218,7 +220,8 @@ class ReviewScreen(QWidget):
         if self.reports is None:
             from ui.review.reports import ReportsView  # pyqtgraph only once the reports are asked for
 
-            self.reports = ReportsView(self.review.store, export_dir=self.export_dir)
+            source = getattr(self.review, "reports", None) or self.review.store  # the runtime's, or a database's
+            self.reports = ReportsView(source, export_dir=self.export_dir)
             self.reports.set_scale(self.scale or 1.0)
             self.reports_page.layout().addWidget(self.reports)
         showing = self.pages.currentIndex() == 2
