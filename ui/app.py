@@ -51,6 +51,7 @@ class StationWindow(QMainWindow):
         (default: whether the runtime has users)."""
         super().__init__()
         self.model, self.controller = model, controller
+        self.link = controller.link  # the runtime; ``link.client`` is what the other screens ask it through
         self._recipes = list(recipes) if recipes is not None else None
         self.calibration = None
         self.setWindowTitle("Inspection station")
@@ -217,28 +218,40 @@ class StationWindow(QMainWindow):
         session = self.login.session_for(action, then=then)
         return session is not None, session
 
+    # -- ADMIN screens over the runtime's API (helper admin) --------------------------------------------------------
+    def screen_client(self):
+        """The API client of the admin screens: the window's link to ``inspector serve`` (its login's token)."""
+        return getattr(getattr(self, "link", None), "client", None)
+
     def open_audit(self):
-        """The read-only audit trail (QA and admins once the station has users), read from the runtime."""
+        """The read-only audit trail (QA and admins once the station has users; the runtime checks)."""
         from inspector.permissions import AUDIT_READ
         from ui.audit_view import AuditView
 
-        ok, session = self._screen_session(AUDIT_READ, self.open_audit)
-        if not ok:
+        client = self.screen_client()
+        if client is None:
             return None
-        self.audit_view = AuditView(self.controller.client, session, self, scale=self.scale or 1.0)
+        if self.login is not None and self.login.session_for(AUDIT_READ, then=self.open_audit) is None:
+            return None
+        self.audit_view = AuditView(client, self, scale=self.scale or 1.0)
         self.audit_view.open()
         return self.audit_view
 
     def open_models(self):
-        """The station's model table, read and changed through the runtime (changes need an admin once the station
-        has users; the runtime asks and checks)."""
+        """The station's model table; changes need an admin once the station has users (asked when one is tapped).
+        An evaluation is the runtime's job (it leaves a core to the line while the line runs)."""
         from ui.models_model import ModelsModel
         from ui.models_view import ModelsView
 
-        model = ModelsModel(self.controller.client)
+        client = self.screen_client()
+        if client is None:
+            return None
+        model = ModelsModel(client)
         self.models_view = ModelsView(model, self, login=self.login, scale=self.scale or 1.0)
+        self.models_view.finished.connect(lambda _=0, m=model: m.close())
         self.models_view.open()
         return self.models_view
+    # -- end ADMIN screens -------------------------------------------------------------------------------------------
 
     def open_calibration(self) -> None:
         """The technician's calibration screen, a client of the runtime through the window's link (a technician must
@@ -246,7 +259,7 @@ class StationWindow(QMainWindow):
         from inspector.permissions import CALIBRATION_SAVE
         from ui.calibration import CalibrationDialog, for_client
 
-        client = self.controller.client
+        client = self.screen_client()
         if client is None:
             return
         ok, session = self._screen_session(CALIBRATION_SAVE, self.open_calibration)
