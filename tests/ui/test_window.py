@@ -12,6 +12,9 @@ from PySide6.QtCore import Qt, QTimer
 from inspector.config import SHIPPED_RECIPES
 
 from tests.ui.conftest import connect_window
+from ui.link import IMAGE_WAIT_S
+
+IMAGE_WAIT_MS = int(IMAGE_WAIT_S * 1000) + 100  # the last part's picture, or its wait for one, is over
 
 WINDOW_THREADS = {"station-link", "render-camera-view", "render-camera-preview", "render-part-view",
                   "render-thumbnails"}
@@ -88,8 +91,12 @@ def test_a_lost_camera_raises_its_alarm_on_the_screen(qtbot, window, served):
     served.station.line.frames.camera.replug()
 
 
-def test_tapping_a_result_opens_it_full_size_with_its_reason(qtbot, window):
+def test_tapping_a_result_opens_it_full_size_with_its_reason(qtbot, window, served):
     parts_seen(window, 4, qtbot)
+    served.station.simulator.stop(0.5)  # the strip holds still while it is tapped
+    served.station.line.stop()
+    qtbot.waitUntil(lambda: window.model.counters.inspected == served.station.stats.recorded, timeout=4000)
+    qtbot.wait(IMAGE_WAIT_MS)
     tapped = window.strip.parts[2]
     qtbot.mouseClick(window.strip, Qt.MouseButton.LeftButton, pos=window.strip.tile_rect(2).center())
     detail = window.detail
