@@ -1,5 +1,6 @@
 """The review screen's response to a reviewer: from a verdict key to the next part drawn, and from a tap on the
-picture to the edited count drawn, at 800 x 480 and 1920 x 1080 (offscreen Qt, real database and image files).
+picture to the edited count drawn (POINT tool), one zoom step and one pan step of the zoomed picture, at 800 x 480 and
+1920 x 1080 (offscreen Qt, real database and image files).
 
     PYTHONPATH=. .venv/bin/python benchmarks/bench_review_ui.py [--repeat 25]
 
@@ -21,6 +22,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PySide6.QtCore import QPointF  # noqa: E402
 
 from ui.gui_gc import application  # noqa: E402
 
@@ -48,6 +51,15 @@ def measure(screen, app, size, repeat: int) -> dict:
     model.set_filters(state="all", recipe=None, outcomes=None)
     next_ms = [timed(lambda: model.go((model.index + 1) % len(model.items)), screen, app) for _ in range(repeat + 1)][1:]
     model.set_filters(recipe="cartridge-box")
+    model.set_tool("point")  # taps edit points only with the POINT tool
+    view = screen.item
+    middle = QPointF(view.width() / 2, view.height() / 2)
+    zoom_ms = [timed(lambda k=k: view.set_zoom(1.5 + (k % 6) * 0.5, middle), screen, app) for k in range(repeat + 1)]
+    view.set_zoom(3.0, middle)
+    centre = view.view_centre()
+    pan_ms = [timed(lambda k=k: view._pan_from(centre, QPointF(4.0 * (k % 10) - 20, 3.0 * (k % 7) - 9)), screen, app)
+              for k in range(repeat + 1)]
+    view.reset_zoom()
     tap_ms = []
     for k in range(repeat + 1):
         x, y = 40.0 + 7 * (k % 20), 40.0 + 5 * (k % 13)
@@ -57,7 +69,8 @@ def measure(screen, app, size, repeat: int) -> dict:
     for _ in range(min(repeat, len(model.items) - 1) + 1):
         verdict_ms.append(timed(model.confirm, screen, app))
     return {"next_item_ms": round(statistics.median(next_ms), 2), "tap_point_ms": round(statistics.median(tap_ms[1:]), 2),
-            "verdict_to_next_ms": round(statistics.median(verdict_ms[1:]), 2)}
+            "verdict_to_next_ms": round(statistics.median(verdict_ms[1:]), 2),
+            "zoom_step_ms": round(statistics.median(zoom_ms[1:]), 2), "pan_step_ms": round(statistics.median(pan_ms[1:]), 2)}
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from inspector import audit
 from inspector.manifest import PackageError
 from inspector.models import audit_trail
 from inspector.config import Recipe, parse_recipe
+from inspector.review import REVIEW_UNDO
 from inspector.permissions import (ALARM_ACKNOWLEDGE, AUDIT_READ, LINE_START, LINE_STOP, MODEL_APPROVE, RECIPE_EDIT,
                                    RECIPE_SWITCH, REVIEW_LABEL, PermissionDenied, require, roles_for)
 
@@ -232,23 +233,71 @@ _reviewer: contextvars.ContextVar[tuple[Any, audit.Signature | None] | None] = c
     "reviewer", default=None)
 
 
+_undoing: contextvars.ContextVar[tuple[Any, audit.Signature | None] | None] = contextvars.ContextVar(
+    "undoing", default=None)
+
+
+def _guard_undo(review: Any) -> Any:
+    """Every undo on ``review`` must come through ``undo_label``: the undo row and its audit entry are written in one
+    transaction; an undo from anywhere else is refused (nothing written)."""
+    def audit_undo(conn, undo, undone, record) -> None:
+        context = _undoing.get()
+        if context is None:
+            raise PermissionDenied(f"an undo on part {undo.part_id} goes through undo_label (audited)",
+                                   action=REVIEW_LABEL)
+        who, signature = context
+        before = {"label_id": undone.id, "verdict": undone.verdict, **undone.value}
+        after = {"label_id": undo.id, "restored": undone.before.get("source", "model") if undone.before else "model",
+                 **undo.value}
+        audit.append(conn, who, REVIEW_UNDO, f"part:{undo.part_id}", before, after, undo.comment,
+                     signed=signature is not None)
+
+    if not any(getattr(listener, "__name__", "") == "audit_undo" for listener in review.on_undo):
+        review.on_undo.append(audit_undo)
+    return review
+
+
+def undo_label(session: Any, review: Any, part_id: int, *, reason: str, pin: str | None = None,
+               label_id: int | None = None, reviewer: str | None = None, seconds_spent: float | None = None):
+    """Undo the latest verdict on ``part_id`` (``Review.undo``: a new label row), audited as ``review.undo``.
+
+    A logged-in user's undo is signed like a correction (PIN again and the reason). Without a session (a station with
+    no users) ``reviewer`` names who undoes it and the trail names the station as having no users."""
+    who = actor(None if session is NO_USERS else session, review.store, REVIEW_LABEL)
+    _guard_undo(review)
+    signature = None
+    if who is not NO_USERS:
+        if pin is None:
+            raise PermissionDenied("undoing a verdict is signed: give the PIN again and a reason",
+                                   user=session.user.name, role=session.user.role.value, action=REVIEW_LABEL)
+        signature = audit.sign(session, pin, reason or "")
+        reviewer = session.user.name
+    token = _undoing.set((who, signature))
+    try:
+        return review.undo(part_id, reviewer or "", reason=reason, label_id=label_id, seconds_spent=seconds_spent)
+    finally:
+        _undoing.reset(token)
+
+
 def guard_review(review: Any) -> Any:
     """From now on every verdict on ``review`` must come through ``submit_label``: its label row and its audit entry
-    are written in one transaction, and a verdict without a session is refused there (nothing written)."""
+    (naming the session's user) are written in one transaction, and a verdict without a session is refused there
+    (nothing written). Undos likewise only through ``undo_label``. An unguarded ``Review`` audits each label naming
+    the reviewer as typed."""
+    from inspector.review import label_change
+
+    _guard_undo(review)
     def audit_label(conn, label, record) -> None:
         context = _reviewer.get()
         if context is None:
             raise PermissionDenied(f"a verdict on part {label.part_id} needs a logged-in QA user (submit_label)",
                                    action=REVIEW_LABEL)
         session, signature = context
-        after = {"verdict": label.verdict, "label": label.label, "count": label.count, "points": label.points,
-                 "defect_box": label.defect_box, "label_id": label.id}
         reason = signature.reason if signature else (label.comment or f"{label.verdict} at review")
-        audit.append(conn, session, REVIEW_LABEL, f"part:{label.part_id}", label.before, after, reason,
+        audit.append(conn, session, REVIEW_LABEL, f"part:{label.part_id}", label.before, label_change(label), reason,
                      signed=signature is not None)
 
-    if not any(getattr(listener, "__name__", "") == "audit_label" for listener in review.on_submit):
-        review.on_submit.append(audit_label)
+    review.audit_label = audit_label
     return review
 
 

@@ -167,6 +167,61 @@ def entries(db: Any, *, limit: int | None = None, newest_first: bool = False) ->
     return [Entry(*row) for row in rows]
 
 
+@dataclass(frozen=True)
+class Page:
+    """Entries newest first; ``next_before`` is the cursor of the page after (None at the first entry)."""
+
+    entries: list[Entry]
+    next_before: int | None
+    total: int  # entries that match the filters
+    newer: int  # of those, the ones newer than this page
+
+
+def page(db: Any, *, before: int | None = None, limit: int = 100, user: str | None = None,
+         action: str | None = None, target: str | None = None, since: str | None = None,
+         until: str | None = None) -> Page:
+    """One page of the trail, newest first, ids below ``before``. ``action`` ending in ``.`` is a prefix
+    (``model.``: every model change); ``target`` too (``user:``); times are ISO 8601 UTC, ``until`` exclusive."""
+    if not 1 <= int(limit) <= 1000:
+        raise ValueError(f"limit = {limit}: must be 1..1000")
+    where, params = [], []
+    for column, value in (("user", user), ("action", action), ("target", target)):
+        if value:
+            if str(value).endswith((".", ":")):
+                where.append(f"substr({column}, 1, ?) = ?")
+                params += [len(value), value]
+            else:
+                where.append(f"{column} = ?")
+                params.append(value)
+    if since:
+        where.append("time >= ?")
+        params.append(since)
+    if until:
+        where.append("time < ?")
+        params.append(until)
+    matching = " AND ".join(where) or "1"
+    cursor = " AND id < ?" if before is not None else ""
+    conn, lock = _connection(db)
+    with lock:
+        total = conn.execute(f"SELECT count(*) FROM audit WHERE {matching}", params).fetchone()[0]
+        newer = 0 if before is None else conn.execute(f"SELECT count(*) FROM audit WHERE {matching} AND id >= ?",
+                                                      [*params, int(before)]).fetchone()[0]
+        rows = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM audit WHERE {matching}{cursor} ORDER BY id DESC "
+                            "LIMIT ?", [*params, *([int(before)] if before is not None else []), int(limit) + 1]
+                            ).fetchall()
+    found = [Entry(*row) for row in rows[:limit]]
+    return Page(found, found[-1].id if len(rows) > limit else None, total, newer)
+
+
+def facets(db: Any) -> dict[str, list[str]]:
+    """The users and actions the trail names, for a screen's pick lists."""
+    conn, lock = _connection(db)
+    with lock:
+        users = [r[0] for r in conn.execute("SELECT DISTINCT user FROM audit ORDER BY user COLLATE NOCASE")]
+        actions = [r[0] for r in conn.execute("SELECT DISTINCT action FROM audit ORDER BY action")]
+    return {"users": users, "actions": actions}
+
+
 def verify(db: Any) -> Verdict:
     """Check the whole chain; the first broken entry and why, or ``broken=None`` for an intact trail."""
     rows = entries(db)

@@ -3,11 +3,13 @@
 Roles do not inherit from one another; the table below is the whole truth (tests check every role x action):
 
 =============  ============================================================================
-operator       run and stop the line, acknowledge alarms, switch the recipe (product change)
+operator       run and stop the line, acknowledge alarms, switch the recipe (product change), end a shift (its
+               counters start again from zero)
 qa             review parts and correct their labels; read the audit trail
 technician     calibrate, edit recipes, switch the recipe; run/stop the line and acknowledge alarms (needed while
-               calibrating)
-admin          manage users, approve (activate) model packages, switch the recipe; read the audit trail
+               calibrating); end a shift; restart a lot's counters
+admin          manage users, approve (activate) model packages, switch the recipe; read the audit trail; restart a
+               lot's counters
 system         the station itself: starts and stops the automatic line, never a person
 =============  ============================================================================
 
@@ -28,15 +30,18 @@ RECIPE_SWITCH = "recipe.switch"
 AUDIT_READ = "audit.read"
 MODEL_APPROVE = "model.approve"
 USERS_MANAGE = "users.manage"
+COUNTERS_SHIFT = "counters.shift"  # end the shift: the line screen's shift counters start again (records untouched)
+COUNTERS_LOT = "counters.lot"  # restart the lot in force's counters mid-lot (e.g. after sorting a lot again)
 
 ACTIONS = (LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE, REVIEW_LABEL, CALIBRATION_SAVE, RECIPE_EDIT, RECIPE_SWITCH,
-           MODEL_APPROVE, USERS_MANAGE, AUDIT_READ)
+           MODEL_APPROVE, USERS_MANAGE, AUDIT_READ, COUNTERS_SHIFT, COUNTERS_LOT)
 
 ALLOWED: dict[str, frozenset[str]] = {
-    "operator": frozenset({LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE, RECIPE_SWITCH}),
+    "operator": frozenset({LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE, RECIPE_SWITCH, COUNTERS_SHIFT}),
     "qa": frozenset({REVIEW_LABEL, AUDIT_READ}),
-    "technician": frozenset({CALIBRATION_SAVE, RECIPE_EDIT, RECIPE_SWITCH, LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE}),
-    "admin": frozenset({USERS_MANAGE, MODEL_APPROVE, RECIPE_SWITCH, AUDIT_READ}),
+    "technician": frozenset({CALIBRATION_SAVE, RECIPE_EDIT, RECIPE_SWITCH, LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE,
+                             COUNTERS_SHIFT, COUNTERS_LOT}),
+    "admin": frozenset({USERS_MANAGE, MODEL_APPROVE, RECIPE_SWITCH, AUDIT_READ, COUNTERS_LOT}),
     "system": frozenset({LINE_START, LINE_STOP}),
 }
 

@@ -2,8 +2,11 @@
 
 A verdict never touches the model's row in ``parts``: it is a new row in ``labels`` with the reviewer, the time, the
 seconds spent and the value before it. The latest label of a part is its QA truth; older ones stay as history.
-Every label is written by ``Review.submit``, in one transaction that ``on_submit`` listeners share (the audit trail
-appends its entry there, and may refuse the verdict by raising).
+Every label is written by ``Review.submit``, in one transaction that ``on_submit`` listeners share (and may refuse
+the verdict by raising). Every label is audited in that transaction too: by ``audit_label``, which names the reviewer
+as typed until ``inspector.actions.guard_review`` puts the logged-in session's entry (and its refusal) in its place.
+A saved verdict is undone by ``Review.undo``: a new row that restores the value before it (``undoes`` names the row
+undone); nothing is deleted or rewritten, and the undo is audited like a label.
 """
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Sequence
 
+from inspector import audit
+from inspector.permissions import REVIEW_LABEL
 from inspector.qa.risk import COVERED, model_value_of, outcome_ranks, risk_rank
 from inspector.record import PartRecord
 from inspector.store import Store, utc_now
@@ -27,7 +32,7 @@ PAGE_SIZE = 50
 TIME_PROBE_ROWS = 4000  # a time range with fewer queue rows than this drives the query by time, then sorts
 
 _LABEL_COLUMNS = ("part_id", "reviewer", "created_at", "verdict", "label", "count", "points", "defect_box", "before",
-                  "comment", "seconds_spent")
+                  "comment", "seconds_spent", "undoes")
 
 
 class ReviewError(ValueError):
@@ -90,6 +95,11 @@ class Label:
     before: dict[str, Any]
     comment: str | None
     seconds_spent: float | None
+    undoes: int | None = None  # the label this row undoes (an undo restores the value before that one)
+
+    @property
+    def value(self) -> dict[str, Any]:
+        return {"label": self.label, "count": self.count, "points": self.points, "defect_box": self.defect_box}
 
     @property
     def is_truth(self) -> bool:
@@ -98,7 +108,7 @@ class Label:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Label:
-        values = {k: row[k] for k in ("id", *_LABEL_COLUMNS)}
+        values = {k: row.get(k) for k in ("id", *_LABEL_COLUMNS)}
         for key in ("points", "defect_box", "before"):
             values[key] = json.loads(row[key]) if row[key] is not None else None
         return cls(**values)
@@ -135,6 +145,7 @@ def model_value(record: PartRecord) -> dict[str, Any]:
 
 
 SubmitListener = Callable[[Any, Label, PartRecord], None]
+UndoListener = Callable[[Any, Label, Label, PartRecord], None]  # (conn, the undo row, the row undone, the part)
 
 
 class Review:
@@ -144,6 +155,8 @@ class Review:
         self.store = store
         self.clock = clock
         self.on_submit: list[SubmitListener] = []  # called inside the label's transaction: (conn, label, record)
+        self.audit_label: SubmitListener = audit_as_typed  # the label's audit entry, in the same transaction
+        self.on_undo: list[UndoListener] = []  # called inside the undo's transaction
 
     # The queue
 
@@ -295,8 +308,10 @@ class Review:
             if row is None:
                 raise ReviewError(f"part {part_id} is not in the database")
             record = row_to_record(row)
-            previous = _one(conn, "SELECT * FROM labels WHERE part_id = ? AND verdict != 'inconclusive' "
-                                  "ORDER BY id DESC LIMIT 1", [part_id])
+            previous = _one(conn, "SELECT * FROM labels WHERE part_id = ? AND (verdict != 'inconclusive' OR "
+                                  "undoes IS NOT NULL) ORDER BY id DESC LIMIT 1", [part_id])
+            if previous is not None and previous["verdict"] == "inconclusive":  # an undo back to the model's value
+                previous = None
             if previous is not None and not blind:
                 shown = Label.from_row(previous)
                 before = {"source": "qa", "label_id": shown.id, "label": shown.label, "count": shown.count,
@@ -322,7 +337,7 @@ class Review:
             values = [part_id, reviewer, created, verdict, value["label"], value["count"],
                       dumps(value["points"]) if value["points"] is not None else None,
                       dumps(value["defect_box"]) if value["defect_box"] is not None else None,
-                      dumps(before), comment or None, seconds_spent]
+                      dumps(before), comment or None, seconds_spent, None]
             cursor = conn.execute(f"INSERT INTO labels ({', '.join(_LABEL_COLUMNS)}) VALUES "
                                   f"({', '.join('?' for _ in _LABEL_COLUMNS)})", values)
             chain_rows(conn, "labels", [int(cursor.lastrowid)], "insert")
@@ -331,7 +346,84 @@ class Review:
                            seconds_spent)
             for listener in self.on_submit:
                 listener(conn, result, record)
+            self.audit_label(conn, result, record)
         return result
+
+    def undo(self, part_id: int, reviewer: str, *, reason: str, label_id: int | None = None,
+             seconds_spent: float | None = None) -> Label:
+        """Undo the latest verdict on ``part_id`` with a new label row; returns it. Nothing is deleted: the history
+        keeps the verdict undone and the undo (``undoes`` = its id, ``comment`` = the reason).
+
+        The value before the undone verdict comes back: an earlier QA value as a ``correct`` row holding it, or,
+        when the model's value was on show before it, an ``inconclusive`` row (no QA value) and the part is open
+        in the queue again. ``label_id``: the verdict the reviewer saw; refused when a newer one exists.
+        """
+        reviewer, reason = (reviewer or "").strip(), (reason or "").strip()
+        if not reviewer:
+            raise ReviewError("an undo needs the reviewer's name")
+        if not reason:
+            raise ReviewError(f"undo of the verdict on part {part_id}: a reason is required")
+        if seconds_spent is not None and not 0 <= seconds_spent < 86400:
+            raise ReviewError(f"seconds_spent {seconds_spent} is outside 0..86400")
+        with self.store.transaction() as conn:
+            row = _one(conn, "SELECT * FROM parts WHERE part_id = ?", [part_id])
+            if row is None:
+                raise ReviewError(f"part {part_id} is not in the database")
+            record = row_to_record(row)
+            latest = _one(conn, "SELECT * FROM labels WHERE part_id = ? ORDER BY id DESC LIMIT 1", [part_id])
+            if latest is None:
+                raise ReviewError(f"part {part_id} has no verdict to undo")
+            undone = Label.from_row(latest)
+            if label_id is not None and int(label_id) != undone.id:
+                raise ReviewError(f"label {label_id} is not the latest verdict on part {part_id} (label {undone.id} "
+                                  f"is): only the latest can be undone")
+            restored = undone.before or {"source": "model"}
+            back_to_qa = restored.get("source") == "qa"
+            value = {k: restored.get(k) for k in ("label", "count", "points", "defect_box")} if back_to_qa else \
+                {"label": None, "count": None, "points": None, "defect_box": None}
+            before = {"source": "qa", "label_id": undone.id, **undone.value}
+            verdict = "correct" if back_to_qa else "inconclusive"
+            created = self.clock()
+            values = [part_id, reviewer, created, verdict, value["label"], value["count"],
+                      dumps(value["points"]) if value["points"] is not None else None,
+                      dumps(value["defect_box"]) if value["defect_box"] is not None else None,
+                      dumps(before), reason, seconds_spent, undone.id]
+            cursor = conn.execute(f"INSERT INTO labels ({', '.join(_LABEL_COLUMNS)}) VALUES "
+                                  f"({', '.join('?' for _ in _LABEL_COLUMNS)})", values)
+            chain_rows(conn, "labels", [int(cursor.lastrowid)], "insert")
+            if not back_to_qa:  # no QA value any more: the part needs a person again
+                conn.execute("UPDATE review_items SET reviewed = 0 WHERE part_id = ?", [part_id])
+            result = Label(int(cursor.lastrowid), part_id, reviewer, created, verdict, value["label"], value["count"],
+                           value["points"], value["defect_box"], before, reason, seconds_spent, undone.id)
+            for listener in self.on_undo:
+                listener(conn, result, undone, record)
+            if not self.on_undo:  # no session's entry in its place: the reviewer as typed
+                audit_undo_as_typed(conn, result, undone, record)
+        return result
+
+
+REVIEW_UNDO = "review.undo"  # the audit trail's action for an undone verdict (allowed to whoever may label)
+TYPED_ROLE = "no login"  # the name is as typed: no PIN checked it
+
+
+@dataclass(frozen=True)
+class TypedReviewer:
+    """The actor of a label written without a login (a station without users, a script): the name as typed."""
+
+    name: str
+    role: str = TYPED_ROLE
+
+
+def label_change(label: Label) -> dict[str, Any]:
+    """What a label's audit entry records as ``after``."""
+    return {"verdict": label.verdict, "label": label.label, "count": label.count, "points": label.points,
+            "defect_box": label.defect_box, "label_id": label.id}
+
+
+def audit_as_typed(conn: Any, label: Label, record: PartRecord) -> None:
+    """The audit entry of a label written without a session: the reviewer named as typed (no PIN checked it)."""
+    audit.append(conn, TypedReviewer(label.reviewer), REVIEW_LABEL, f"part:{label.part_id}", label.before,
+                 label_change(label), label.comment or f"{label.verdict} at review")
 
 
 class ItemTimer:
@@ -416,3 +508,9 @@ def _box(box: Sequence[int] | None) -> list[int] | None:
     if len(box) != 4 or box[2] <= 0 or box[3] <= 0:
         raise ReviewError(f"defect box {list(box)} must be [x, y, w, h] with w, h > 0")
     return [int(v) for v in box]
+
+def audit_undo_as_typed(conn: Any, undo: Label, undone: Label, record: PartRecord) -> None:
+    """The audit entry of an undo written without a session: the reviewer named as typed."""
+    before = {"label_id": undone.id, "verdict": undone.verdict, **undone.value}
+    audit.append(conn, TypedReviewer(undo.reviewer), REVIEW_UNDO, f"part:{undo.part_id}", before,
+                 {"label_id": undo.id, **undo.value}, undo.comment)

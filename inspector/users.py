@@ -238,6 +238,13 @@ class UserDirectory:
         with lock:
             return login_failures.read(conn, name).seconds_left(self.wall_clock(), self.lockout_s)
 
+    def tries(self, name: str) -> tuple[int, float]:
+        """``name``'s wrong PINs in a row and the seconds of lock-out left (0 when not locked out)."""
+        conn, lock = audit._connection(self.store)
+        with lock:
+            tries = login_failures.read(conn, name)
+        return tries.failures, tries.seconds_left(self.wall_clock(), self.lockout_s)
+
     def _check_not_locked(self, name: str) -> None:
         """LockedOut while ``name`` is locked out; a lock-out whose time has passed is cleared and audited."""
         with audit.transaction(self.store) as conn:

@@ -16,7 +16,7 @@ import signal
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (QHBoxLayout, QMainWindow, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
@@ -119,6 +119,12 @@ class StationWindow(QMainWindow):
                                            "the model table: evaluate, promote, roll back (admin)")
         self.models_button.clicked.connect(self.open_models)
         self.models_view = None
+        # -- ADMIN: USERS (helper admin) --
+        self.users_button = self.menu.add(QPushButton("USERS", objectName="users"),
+                                          "admin: unlock, roles, PINs, new users")
+        self.users_button.clicked.connect(self.open_users)
+        self.users_view = None
+        # -- end ADMIN --
         self.strip.part_tapped.connect(self.show_part)
         self.live.part_tapped.connect(self.show_part)
         self.first_picture_at: float | None = None  # time.time() of the first camera frame drawn
@@ -251,6 +257,20 @@ class StationWindow(QMainWindow):
         self.models_view.finished.connect(lambda _=0, m=model: m.close())
         self.models_view.open()
         return self.models_view
+
+    def open_users(self):
+        """USERS (admins): unlock, role, deactivate, new PIN, add; each audited by the runtime."""
+        from inspector.permissions import USERS_MANAGE
+        from ui.users_view import UsersView
+
+        client = self.screen_client()
+        if client is None:
+            return None
+        if self.login is not None and self.login.session_for(USERS_MANAGE, then=self.open_users) is None:
+            return None
+        self.users_view = UsersView(client, self, login=self.login, scale=self.scale or 1.0)
+        self.users_view.open()
+        return self.users_view
     # -- end ADMIN screens -------------------------------------------------------------------------------------------
 
     def open_calibration(self) -> None:
@@ -310,9 +330,10 @@ def run_window(link: StationLink | str | Path, *, kiosk: bool = False, size: tup
     link.wait_connected(CONNECT_WAIT_S)  # the login gate needs to know whether the station has users
     controller = StationController(model, link)
     window = StationWindow(model, controller)
-    if kiosk:
-        app.setOverrideCursor(Qt.CursorShape.BlankCursor)
-        window.showFullScreen()
+    if kiosk:  # the screen's size, frameless, with or without a window manager
+        from ui.kiosk import fill_screen
+
+        fill_screen(window)
     else:
         window.resize(*size)
         window.show()

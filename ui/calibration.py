@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from inspector.api.protocol import ApiError
 from inspector.calibration import CalibrationError, check_roi
@@ -25,6 +25,7 @@ from ui.calibration_remote import Preview, RemoteCalibration
 from ui.calibration_controls import ControlPanel
 from ui.calibration_widgets import ConfirmDialog, Histogram, RoiPreview
 from ui.login import SignDialog
+from ui.sheet import Sheet
 
 REASONS = ("New camera, lens or light", "Image drifted (focus / exposure)", "Product or fixture change",
            "Conveyor or pusher timing changed", "Routine check")
@@ -308,20 +309,20 @@ class CalibrationScreen(QWidget):
         super().closeEvent(event)
 
 
-class CalibrationDialog(QDialog):
+class CalibrationDialog(Sheet):
     """The screen over the runtime, full window."""
 
     def __init__(self, screen: CalibrationScreen, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Calibration")
         self.screen_widget = screen
-        layout = QVBoxLayout(self)
+        self.layout().setContentsMargins(0, 0, 0, 0)  # the screen is the whole sheet, its own buttons in it
+        layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(screen)
+        self.pin_buttons(screen.layout().takeAt(1).layout())  # SAVE / RESTORE / CLOSE stay in view when it scrolls
+        self.button_row.setContentsMargins(screen.layout().contentsMargins())  # as they were under the tabs
         screen.closed.connect(self.accept)
-        if parent is not None:
-            self.setStyleSheet(parent.styleSheet())
-            self.resize(parent.size())
 
     def done(self, result: int) -> None:
         self.screen_widget.stop()

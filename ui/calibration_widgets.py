@@ -9,12 +9,13 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
-from PySide6.QtWidgets import (QAbstractSpinBox, QDialog, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
+from PySide6.QtWidgets import (QAbstractSpinBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
                                QSizePolicy, QSlider, QVBoxLayout, QWidget)
 
 from inspector.calibration import BRIGHT_LEVEL, DARK_LEVEL
 from inspector.camera_controls import Range
 from ui.pictures import fit_rect, to_qimage
+from ui.sheet import Sheet
 from ui.theme import TOUCH_MIN_PX
 
 SLIDER_STYLE = f"""
@@ -296,14 +297,15 @@ class Lamp(QLabel):
         self.setStyleSheet(f"color: {colour}; font-weight: 800; border: 2px solid {colour}; border-radius: 6px;")
 
 
-class ConfirmDialog(QDialog):
+class ConfirmDialog(Sheet):
     """Before an apply that needs a second thought: what will happen and why, and two big buttons."""
+
+    compact = True
 
     def __init__(self, title: str, lines: list[str], yes: str, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setModal(True)
         self.setWindowTitle(title)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.body)
         heading = QLabel(title, objectName="title")
         heading.setWordWrap(True)
         self.text = QLabel("\n\n".join(lines), objectName="caption")
@@ -319,7 +321,4 @@ class ConfirmDialog(QDialog):
         self.no_button.clicked.connect(self.reject)
         layout.addWidget(heading)
         layout.addWidget(self.text, 1)
-        layout.addLayout(buttons)
-        if parent is not None:
-            self.setStyleSheet(parent.window().styleSheet())
-            self.resize(min(640, parent.window().width()), min(360, parent.window().height()))
+        self.pin_buttons(buttons)

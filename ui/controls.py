@@ -2,23 +2,23 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout,
                                QWidget)
 
 from ui.model import StationModel
+from ui.sheet import Sheet
 
 
-class ChoicePicker(QDialog):
+class ChoicePicker(Sheet):
     """One big button per choice, in a scrolling column; tapping one picks it."""
+
+    compact = True
 
     def __init__(self, title: str, choices: list[str], current: str | None, parent: QWidget | None = None, *,
                  new_text: str | None = None):
         super().__init__(parent)
-        self.setModal(True)
         self.setWindowTitle(title)
         self.chosen: str | None = None
-        if parent is not None:
-            self.setGeometry(parent.window().geometry())
         inner = QWidget()
         column = QVBoxLayout(inner)
         self.buttons: dict[str, QPushButton] = {}
@@ -32,7 +32,7 @@ class ChoicePicker(QDialog):
         scroll.setWidget(inner)
         cancel = QPushButton("CANCEL")
         cancel.clicked.connect(self.reject)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.body)
         layout.addWidget(QLabel(title, objectName="title"))
         layout.addWidget(scroll, 1)
         self.new: QLineEdit | None = None
@@ -40,7 +40,7 @@ class ChoicePicker(QDialog):
             self.new = QLineEdit(placeholderText=new_text)
             self.new.returnPressed.connect(lambda: self.new.text().strip() and self._choose(self.new.text().strip()))
             layout.addWidget(self.new)
-        layout.addWidget(cancel)
+        self.pin_buttons(cancel)
 
     def _choose(self, choice: str) -> None:
         self.chosen = choice

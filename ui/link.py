@@ -28,7 +28,7 @@ from inspector.api.client import Client
 from inspector.api.protocol import ApiError
 from inspector.record import PartRecord
 from inspector.types import Frame
-from ui.model import InspectedPart, ShiftCounters, StationInfo, StationModel
+from ui.model import InspectedPart, StationInfo, StationModel
 
 log = logging.getLogger(__name__)
 
@@ -53,18 +53,18 @@ def decode_jpeg(data: bytes, *, t: float = 0.0, seq: int = 0) -> Frame | None:
     return None if image is None else Frame(image, t=t, seq=seq)
 
 
-def counters_of(reply: dict[str, Any]) -> ShiftCounters:
-    """The runtime's counters as the window shows them: its ``shift`` when it keeps one, else the run's outcomes."""
+def counters_of(reply: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The runtime's (shift, lot) counters as ``StationModel.set_counters`` takes them: its ``shift`` when it keeps
+    one, else the run's outcomes."""
     shift = reply.get("shift")
-    if isinstance(shift, dict):
-        return ShiftCounters(**{k: int(shift.get(k) or 0) for k in
-                                ("inspected", "passed", "rejected", "check", "fail_safe")})
-    counters = ShiftCounters()
-    for outcome, n in (reply.get("outcomes") or {}).items():
-        key = _OUTCOME_COUNTERS.get(outcome, "fail_safe")
-        setattr(counters, key, getattr(counters, key) + int(n))
-        counters.inspected += int(n)
-    return counters
+    if not isinstance(shift, dict):
+        shift = {"started": None, "inspected": 0, "passed": 0, "rejected": 0, "check": 0, "fail_safe": 0}
+        for outcome, n in (reply.get("outcomes") or {}).items():
+            key = _OUTCOME_COUNTERS.get(outcome, "fail_safe")
+            shift[key] += int(n)
+            shift["inspected"] += int(n)
+    lot = reply.get("lot")
+    return shift, lot if isinstance(lot, dict) else None
 
 
 def info_of(station: dict[str, Any]) -> StationInfo:
@@ -392,17 +392,20 @@ class StationLink(QObject):
             model.set_station(pending["info"])
         if "restore" in pending:
             restored, counters, running = pending["restore"]
-            model.restore(restored, counters)
+            model.set_counters(*counters)  # first: the parts that follow are counted by the runtime
+            model.restore(restored)
             model.set_running(running)
         if "connected" in pending:
             model.set_busy("" if pending["connected"] else NOT_CONNECTED)
+            model.set_ready(pending["connected"], "" if pending["connected"] else
+                            f"no connection to the runtime: reconnecting… ({self.why_not_connected})")
             self.connected_changed.emit(pending["connected"])
         if "busy" in pending and (model.busy != NOT_CONNECTED or pending.get("connected")):
             model.set_busy(pending["busy"])
-        if parts:
-            model.add_parts(parts, count=False)
         if "counters" in pending:
-            model.set_counters(pending["counters"])
+            model.set_counters(*pending["counters"])
+        if parts:
+            model.add_parts(parts)
         if "running" in pending:
             model.set_running(pending["running"])
         if "alarms" in pending:

@@ -1,7 +1,8 @@
 """The camera view: the last inspected part, full size, with its overlays; the live camera while the line is idle.
 
 The overlays belong to the frame the part was decided on, so they are drawn on that frame and never on a later one
-(at 10 parts/s the next box is already in view when a decision arrives). While the line is stopped, or no part came
+(at 10 parts/s the next box is already in view when a decision arrives). A held REJECT (``ui.reject_hold``) stays
+in the view, tagged HELD, until the hold ends. While the line is stopped, or no part came
 for ``idle_after_s``, the live camera (a ``CameraFeed``) fills the view instead. The window shows the live camera
 beside it as well, small, all the time.
 """
@@ -47,6 +48,7 @@ class LiveView(QWidget):
         self.idle_check.timeout.connect(self._show_mode)
         self.idle_check.start()
         model.parts_added.connect(self._on_parts)
+        model.hold.changed.connect(self._on_hold)
         model.running_changed.connect(lambda _: self._show_mode())
         self._show_mode()
 
@@ -86,9 +88,21 @@ class LiveView(QWidget):
     def _on_parts(self, parts: list) -> None:
         if not parts:
             return
-        part = parts[-1]  # only the newest is drawn
-        self.shown_part = part
         self._last_part_at = time.monotonic()
+        held = self.model.hold.part
+        self._show_part(held if held is not None else parts[-1])  # only the newest (or the held one) is drawn
+
+    def _on_hold(self, held) -> None:
+        part = held if held is not None else self.model.latest
+        if part is not None:
+            self._show_part(part)
+        self.update()  # the HELD tag comes or goes
+
+    def _show_part(self, part: InspectedPart) -> None:
+        if part is self.shown_part:
+            self._show_mode()
+            return
+        self.shown_part = part
         if part.frame is not None:
             self._frame_size = (part.frame.image.shape[1], part.frame.image.shape[0])
         self.renderer.submit("part", _render_part, part, self._pane().size())
@@ -110,7 +124,8 @@ class LiveView(QWidget):
                 painter.drawImage(pane.topLeft(), self._picture[0])
             else:
                 self._text(painter, pane, "no camera frame for this part", QColor("#fbbf24"), pane.height() // 16)
-            self._tag(painter, pane.topLeft(), f"#{drawn.record.part_id}", pane.height() // 13)
+            held = "  HELD" if drawn is self.model.hold.part else ""
+            self._tag(painter, pane.topLeft(), f"#{drawn.record.part_id}{held}", pane.height() // 13)
         painter.end()
 
     def _tag(self, painter: QPainter, at: QPoint, text: str, size: int) -> None:

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QApplication, QButtonGroup, QDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QApplication, QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
 from inspector.api.protocol import ApiError
@@ -18,6 +18,7 @@ from inspector.permissions import ALARM_ACKNOWLEDGE, LINE_START, LINE_STOP, allo
 from inspector.users import Role
 from ui import theme
 from ui.pin_pad import PinPad, pad_style
+from ui.sheet import Sheet
 
 ROLE_WORDS = {"operator": "Operator", "qa": "QA", "technician": "Technician", "admin": "Admin"}
 ACTIVITY = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
@@ -73,14 +74,15 @@ class RemoteSession:
             self.link.logout()
 
 
-class LoginDialog(QDialog):
+class LoginDialog(Sheet):
     """Pick a user (big buttons; a typed name where the runtime lists none, e.g. over the network), enter the PIN on
     the pad; ``session`` is set when the runtime accepted it."""
+
+    compact = True
 
     def __init__(self, link, parent: QWidget | None = None, *, why: str = "", scale: float | None = None):
         super().__init__(parent)
         self.link, self.session, self.chosen = link, None, None
-        self.setModal(True)
         self.setWindowTitle("Log in")
         self.setObjectName("login")
         top = parent.window() if parent is not None else None
@@ -117,8 +119,8 @@ class LoginDialog(QDialog):
         left.addLayout(names)
         left.addStretch(1)
         left.addWidget(self.message)
-        left.addWidget(cancel)
-        row = QHBoxLayout(self)
+        self.pin_buttons(cancel)
+        row = QHBoxLayout(self.body)
         m = round(10 * self.scale)
         row.setContentsMargins(m, m, m, m)
         row.setSpacing(round(14 * self.scale))
@@ -128,8 +130,6 @@ class LoginDialog(QDialog):
         if len(people) == 1:
             self.choose(people[0]["name"])
         self.refresh()
-        if top is not None:
-            self.setGeometry(top.geometry())
 
     def choose(self, name: str | None) -> None:
         self.chosen = name
@@ -159,17 +159,19 @@ class LoginDialog(QDialog):
         self.accept()
 
 
-class SignDialog(QDialog):
+class SignDialog(Sheet):
     """An electronic signature: the logged-in user's PIN again and a reason (picked, no keyboard needed), with
     optional details typed after it. With ``ask_pin=False`` it only asks the reason (a change that is audited but not
     signed, e.g. a calibration save); ``session`` may then be None (a station without users)."""
 
+    compact = True
+
     def __init__(self, session: "RemoteSession | None", what: str, reasons: list[str], parent: QWidget | None = None,
-                 *, scale: float = 1.0, ask_pin: bool = True):
+                 *, scale: float | None = None, ask_pin: bool = True):
         super().__init__(parent)
         self.session, self.pin, self.reason, self.picked = session, None, None, None
-        self.setModal(True)
         self.setWindowTitle("Sign" if ask_pin else "Reason")
+        scale = scale or (theme.scale_for(self.host.width(), self.host.height()) if self.host is not None else 1.0)
         self.setStyleSheet(theme.style_sheet(scale) + pad_style(scale))
         who = session.user.name if session is not None else "you"
         ask = "pick the reason, enter your PIN" if ask_pin else "pick the reason, then OK"
@@ -181,12 +183,14 @@ class SignDialog(QDialog):
         left.addWidget(QLabel("Sign the change" if ask_pin else "Why this change?", objectName="title"))
         left.addWidget(self.message)
         self.reason_buttons = []
-        for reason in reasons:
+        choices = QGridLayout()  # beside the pad one column; without it two, so the reasons fit 480 px
+        for i, reason in enumerate(reasons):
             button = QPushButton(reason, objectName="reasonChoice", checkable=True)
             button.clicked.connect(lambda _=False, r=reason: self._pick(r))
             self.group.addButton(button)
-            left.addWidget(button)
+            choices.addWidget(button, *(divmod(i, 1) if ask_pin else divmod(i, 2)))
             self.reason_buttons.append(button)
+        left.addLayout(choices)
         self.details = QLineEdit(objectName="reasonDetails", placeholderText="details (optional)")
         self.details.setMinimumHeight(theme.TOUCH_MIN_PX)
         self.details.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # a USB keypad's digits stay the PIN pad's
@@ -199,14 +203,14 @@ class SignDialog(QDialog):
         self.ok_button = QPushButton("OK", objectName="start", enabled=False)
         self.ok_button.clicked.connect(self._confirmed)
         buttons.addWidget(self.ok_button)
-        left.addLayout(buttons)
+        self.pin_buttons(buttons)
         self.pad = PinPad()
         self.pad.setEnabled(False)
         self.pad.submitted.connect(self._signed)
-        row = QHBoxLayout(self)
-        row.addLayout(left, 5)
+        row = QHBoxLayout(self.body)
+        row.addLayout(left, 3)  # the reasons and who signs get the width; the pad's keys stay >= 48 px
         if ask_pin:
-            row.addWidget(self.pad, 4)
+            row.addWidget(self.pad, 2)
             self.ok_button.hide()
         else:
             self.pad.setParent(self)
@@ -300,7 +304,8 @@ class SessionButton(QPushButton):
 
 ACTION_WORDS = {"line.start": "START", "line.stop": "STOP", "alarm.acknowledge": "Acknowledging an alarm",
                 "recipe.switch": "Changing the recipe", "audit.read": "The audit trail",
-                "calibration.save": "Calibration", "model.approve": "Changing the models"}
+                "calibration.save": "Calibration", "model.approve": "Changing the models",
+                "users.manage": "Managing users"}
 
 
 class LoginGate(QObject):

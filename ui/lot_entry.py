@@ -8,18 +8,20 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from inspector.api.protocol import ApiError
 from inspector.line.lots import MAX_LOT_LENGTH, LotError, validate_lot
+from ui.sheet import Sheet
 
 
-class LotEntry(QDialog):
+class LotEntry(Sheet):
     """One line for the lot (focused, its text selected so a scan replaces it), the recipe, START and CANCEL."""
+
+    compact = True
 
     def __init__(self, lot: str | None, recipe: str, *, required: bool, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setModal(True)
         self.setWindowTitle("Lot")
         self.required = required
         self.lot: str | None = None  # the accepted, validated lot
@@ -38,12 +40,13 @@ class LotEntry(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(cancel)
         buttons.addWidget(self.start_button)
-        column = QVBoxLayout(self)
+        column = QVBoxLayout(self.body)
         column.addWidget(QLabel("LOT FOR THIS RUN" + (" (required)" if required else ""), objectName="title"))
         column.addWidget(self.field)
         column.addWidget(QLabel(f"recipe: {recipe}", objectName="dim"))
         column.addWidget(self.message)
-        column.addLayout(buttons)
+        column.addStretch(1)
+        self.pin_buttons(buttons)
         self.field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def confirm(self) -> None:

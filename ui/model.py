@@ -1,8 +1,9 @@
 """The operator screen's model: the parts the line finished, shift counters, alarms and the station's state.
 
 Lives on the GUI thread; views take it in ``__init__`` and subscribe to its signals. Records arrive from the runtime
-through the station link (``ui.link``), or directly from tests with :meth:`StationModel.add`. The counters are the
-runtime's (``set_counters``): a restarted window shows the same figures.
+through the station link (``ui.link``), or directly from tests with :meth:`StationModel.add`. The link also sets the
+runtime's shift and lot counters (:meth:`StationModel.set_counters`: a restarted window shows the same figures) and
+whether the runtime is there (:meth:`StationModel.set_ready`).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from inspector.record import PartRecord
 from inspector.types import Frame
 from ui.line_first import LineFirst
 from ui.overlay import Overlay, annotated
+from ui.reject_hold import RejectHold
 
 
 @dataclass(frozen=True)
@@ -50,14 +52,27 @@ class InspectedPart:
 
 @dataclass
 class ShiftCounters:
-    """Parts since the shift started, by outcome."""
+    """Parts since the shift (or the lot's count) started, by outcome; ``lot`` names the lot of lot counters."""
 
-    started: datetime = field(default_factory=datetime.now)
+    started: datetime | None = field(default_factory=datetime.now)
     inspected: int = 0
     passed: int = 0
     rejected: int = 0
     check: int = 0
     fail_safe: int = 0
+    lot: str | None = None
+
+    @classmethod
+    def of(cls, values: dict | None) -> "ShiftCounters":
+        """From the runtime's ``{started, inspected, passed, rejected, check, fail_safe[, lot]}`` (API ``counters``)."""
+        values = values or {}
+        started = values.get("started")
+        try:
+            started = datetime.fromisoformat(started).astimezone() if started else None
+        except (TypeError, ValueError):
+            started = None
+        return cls(started, *(int(values.get(k) or 0) for k in ("inspected", "passed", "rejected", "check",
+                                                                    "fail_safe")), values.get("lot"))
 
     def add(self, outcome: str) -> None:
         self.inspected += 1
@@ -103,15 +118,21 @@ class StationModel(QObject):
     running_changed = Signal(bool)
     station_changed = Signal(object)  # StationInfo
     busy_changed = Signal(str)  # what the station is busy with ("" when it is not)
+    counters_changed = Signal()  # shift / lot counters set by the runtime (or reset)
+    ready_changed = Signal(bool, str)  # whether the runtime is there and healthy; why not
 
     def __init__(self, *, history: int = 24, samples: int = 5000, parent: QObject | None = None):
         super().__init__(parent)
         self.history: collections.deque[InspectedPart] = collections.deque(maxlen=history)
         self.samples: collections.deque[Sample] = collections.deque(maxlen=samples)
         self.counters = ShiftCounters()
+        self.lot_counters: ShiftCounters | None = None  # the lot in force's, from the runtime (None: no lot)
+        self.counted_by_runtime = False  # once the runtime sent counters, parts no longer count here
         self.alarms: list[Alarm] = []
         self.running = False
         self.busy = ""
+        self.ready, self.not_ready_why = True, ""
+        self.hold = RejectHold(self)  # the last REJECT / FAIL-SAFE, kept on screen until acknowledged or timed out
         self.info = StationInfo()
         self._frames: Callable[[], Frame | None] = lambda: None
         self.line_first = LineFirst()  # attached to nothing: the line runs in another process (see ui.line_first)
@@ -131,19 +152,33 @@ class StationModel(QObject):
         self.add_parts([part])
         return part
 
-    def add_parts(self, parts: list[InspectedPart], *, count: bool = True) -> None:
-        """Parts the line finished, oldest first; ``count=False`` when the runtime's counters follow them."""
+    def add_parts(self, parts: list[InspectedPart]) -> None:
         if not parts:
             return
         now = time.monotonic()
         for part in parts:
             record = part.record
-            if count:
+            if not self.counted_by_runtime:
                 self.counters.add(record.outcome)
             self.samples.append(Sample(now, record.outcome, record.timings_ms.get("trigger_to_decision"),
                                        record.confidence))
             self.history.append(part)
+        self.hold.offer(parts)
         self.parts_added.emit(parts)
+
+    def set_counters(self, shift: dict | None, lot: dict | None = None) -> None:
+        """The runtime's shift and lot counters (API ``counters`` / the ``counters`` event): from now on they are the
+        figures shown, and parts no longer count in the window (a restarted window shows the same)."""
+        self.counted_by_runtime = True
+        self.counters = ShiftCounters.of(shift)
+        self.lot_counters = ShiftCounters.of(lot) if lot and lot.get("lot") is not None else None
+        self.counters_changed.emit()
+
+    def set_ready(self, ready: bool, why: str = "") -> None:
+        """Whether the runtime is connected and healthy (the link says); ``why`` is shown while it is not."""
+        if (ready, why) != (self.ready, self.not_ready_why):
+            self.ready, self.not_ready_why = ready, "" if ready else why
+            self.ready_changed.emit(ready, self.not_ready_why)
 
     def set_alarms(self, alarms: list[Alarm]) -> None:
         self.alarms = [dataclasses.replace(a) for a in alarms]
@@ -168,18 +203,11 @@ class StationModel(QObject):
         """Where the live view takes the camera's newest frame from (the link's last received)."""
         self._frames = frames
 
-    def set_counters(self, counters: ShiftCounters) -> None:
-        """The runtime's counters (it owns them: they survive a window restart)."""
-        counters.started = self.counters.started
-        self.counters = counters
-        self.parts_added.emit([])
-
-    def restore(self, parts: list[InspectedPart], counters: ShiftCounters) -> None:
-        """After a (re)connect: the last results as recorded and the runtime's counters, replacing what was shown."""
+    def restore(self, parts: list[InspectedPart]) -> None:
+        """After a (re)connect: the last results as recorded replace what was shown (the strip gets the new ones)."""
         shown = self.latest.record.part_id if self.latest is not None else None
         self.history.clear()
         self.history.extend(parts)
-        self.counters = counters
         self.parts_added.emit([p for p in parts if shown is None or p.record.part_id > shown])
 
     def new_shift(self) -> None:
@@ -187,3 +215,4 @@ class StationModel(QObject):
         self.counters = ShiftCounters()
         self.samples.clear()
         self.parts_added.emit([])
+        self.counters_changed.emit()

@@ -1,73 +1,91 @@
-"""The MODELS screen's model: the station's model table read through ``inspector.models.lifecycle.ModelRegistry``, the
-selected package, the package folders waiting in ``<data_dir>/incoming/``, and an evaluation running in a thread.
+"""The MODELS screen's model: the station's model table as the runtime gives it over the API (op ``models``), the
+selected package, the package folders waiting in the station's ``<data_dir>/incoming/``, and an evaluation the
+runtime runs as a job of its own while this screen polls its progress.
 
-Every change goes through the registry (verified, permission-checked, audited there); a refusal comes back as
-``failed(message)``. The evaluation's progress and result come back as signals, delivered on the GUI thread.
+Every change is an API operation (``model_promote`` …): the runtime checks the role, verifies, records and audits it;
+a refusal comes back as ``failed(message)`` in the runtime's words. Progress and results arrive as signals, delivered
+on the GUI thread. ``client`` is anything with ``call(op, **args)`` (:class:`inspector.api.client.Client`).
 """
 from __future__ import annotations
 
-import json
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from inspector.audit import AuditError
-from inspector.manifest import MANIFEST_FILE, PackageError
-from inspector.models.lifecycle import Entry, LifecycleError, ModelRegistry
-from inspector.permissions import PermissionDenied
-from inspector.users import LoginError
+from inspector.api.protocol import ApiError
+from inspector.models.lifecycle import Entry
 from ui.models_text import table_order
 
-REFUSALS = (LifecycleError, PackageError, PermissionDenied, LoginError, AuditError)
-INCOMING = "incoming"
+POLL_S = 0.2  # how often a running evaluation's progress is asked for
 
 
 def _named(entry: Entry) -> str:
     return f"{entry.name} {entry.version} ({entry.short_id})"
 
 
+def entry_of(row: dict[str, Any]) -> Entry:
+    """A row of op ``models`` as the table's :class:`Entry`."""
+    return Entry(**{**row, "folder": Path(row["folder"])})
+
+
 @dataclass(frozen=True)
 class Incoming:
-    """A package folder found in ``<data_dir>/incoming/`` (not yet checked: IMPORT checks it)."""
+    """A package folder in the station's ``<data_dir>/incoming/`` (not yet checked: IMPORT checks it)."""
 
-    folder: Path
+    folder: str  # its name in the incoming folder
     name: str
     version: str
 
     @property
     def label(self) -> str:
-        return f"{self.name} {self.version}  ({self.folder.name})"
+        return f"{self.name} {self.version}  ({self.folder})"
 
 
 class ModelsModel(QObject):
     changed = Signal()  # the table was read again
     selected_changed = Signal()
     said = Signal(str)  # a change made: what happened
-    failed = Signal(str)  # a refusal: why, in the library's words
+    failed = Signal(str)  # a refusal: why, in the runtime's words
     progress = Signal(int, int)  # images scored, of
     evaluated = Signal(object)  # the evaluation's result (dict)
     evaluating_changed = Signal(bool)
 
-    def __init__(self, registry: ModelRegistry, *, workers: int | None = None, parent: QObject | None = None):
+    def __init__(self, client: Any, *, parent: QObject | None = None):
         super().__init__(parent)
-        self.registry, self.workers = registry, workers
+        self.client = client
         self.entries: list[Entry] = []
+        self.waiting: list[Incoming] = []
+        self.incoming_dir = Path("incoming")
         self.selected_id: str | None = None
         self.thread: threading.Thread | None = None
         self.last_evaluation: dict[str, Any] | None = None
-        self._close_after_evaluation = None
         self.closed = False
-        self._lock = threading.Lock()
         self._running = False
         self.evaluated.connect(self.finish_evaluation)  # queued: runs on the GUI thread
         self.reload()
 
+    def _call(self, op: str, **args: Any) -> Any:
+        """The runtime's answer, or None with ``failed`` emitted (its message: why)."""
+        try:
+            return self.client.call(op, **args)
+        except ApiError as err:
+            self.failed.emit(err.message)
+            return None
+
     # -- reading ---------------------------------------------------------------------------------------------------
     def reload(self) -> None:
-        self.entries = table_order(self.registry.entries())
+        table = self._call("models")
+        if table is not None:
+            self.entries = table_order([entry_of(row) for row in table["entries"]])
+            self.waiting = [Incoming(**found) for found in table["incoming"]]
+            self.incoming_dir = Path(table["incoming_dir"])
+            running = table.get("evaluating")
+            if running and not self._running:  # started by another screen: follow it
+                self._follow(running["job"], running["package_id"])
         if self.selected_id not in {e.package_id for e in self.entries}:
             self.selected_id = self.entries[0].package_id if self.entries else None
         self.changed.emit()
@@ -84,96 +102,104 @@ class ModelsModel(QObject):
 
     def agreement(self, entry: Entry) -> dict[str, dict[str, int]]:
         """The shadow's agreement per live outcome (with the live model and with QA)."""
-        return self.registry.tables.shadow_agreement(entry.package_id)
+        return self._call("model_agreement", package_id=entry.package_id) or {}
 
     def can_roll_back(self, entry: Entry | None) -> bool:
         return entry is not None and entry.state == "live" and bool(entry.previous_live)
 
-    @property
-    def incoming_dir(self) -> Path:
-        return Path(self.registry.config.data_dir) / INCOMING
-
     def incoming(self) -> list[Incoming]:
-        """Package folders copied into ``<data_dir>/incoming/`` (e.g. from a USB stick), not held yet."""
-        held = {(e.name, e.version) for e in self.entries}
-        found = []
-        folders = sorted(p for p in self.incoming_dir.iterdir() if p.is_dir()) if self.incoming_dir.is_dir() else []
-        for folder in folders:
-            try:
-                manifest = json.loads((folder / MANIFEST_FILE).read_text())
-                name, version = str(manifest["name"]), str(manifest["version"])
-            except (OSError, ValueError, KeyError, TypeError):
-                continue  # not a package folder; IMPORT of a broken one is refused with the reason
-            if (name, version) not in held:
-                found.append(Incoming(folder, name, version))
-        return found
+        """Package folders copied into the station's ``<data_dir>/incoming/`` (e.g. from a USB stick), not held."""
+        self.reload()
+        return list(self.waiting)
 
-    # -- changes (through the registry) ----------------------------------------------------------------------------
-    def _do(self, change, done) -> Entry | None:
-        try:
-            entry = change()
-        except REFUSALS as err:
-            self.failed.emit(str(err))
+    # -- changes (API operations; the runtime checks, records and audits them) -------------------------------------
+    def _do(self, op: str, done, **args: Any) -> Entry | None:
+        row = self._call(op, **args)
+        if row is None:
             return None
+        entry = entry_of(row)
         self.selected_id = entry.package_id
         self.reload()
         self.said.emit(done(entry))
         return entry
 
-    def import_folder(self, folder: Path, *, session=None) -> Entry | None:
-        return self._do(lambda: self.registry.import_package(folder, session=session, reason="imported at the station"),
-                        lambda e: f"Imported {_named(e)} as a candidate: EVALUATE it on this station's QA-verified "
-                                  "parts next")
+    def import_folder(self, folder: str) -> Entry | None:
+        return self._do("model_import", lambda e: f"Imported {_named(e)} as a candidate: EVALUATE it on this "
+                                                  "station's QA-verified parts next",
+                        folder=folder, reason="imported at the station")
 
-    def shadow(self, entry: Entry, *, session=None) -> Entry | None:
-        return self._do(lambda: self.registry.set_shadow(entry.package_id, session=session,
-                                                         reason="shadow at the station"),
-                        lambda e: f"{_named(e)} runs in shadow beside the live model on line parts, never acting")
+    def upload(self, path: str | Path) -> Entry | None:
+        """A package folder or .zip on this computer, sent to the station and imported there as a candidate."""
+        from inspector.api.admin_client import upload_package
+        from inspector.models.archive import ArchiveError
 
-    def promote(self, entry: Entry, *, session=None, pin: str | None = None, reason: str) -> Entry | None:
-        return self._do(lambda: self.registry.promote(entry.package_id, session=session, pin=pin, reason=reason),
-                        lambda e: f"{_named(e)} is live: the line swaps it in between two parts")
+        try:
+            row = upload_package(self.client, path, reason="uploaded from a client")
+        except (ApiError, ArchiveError, OSError) as err:
+            self.failed.emit(getattr(err, "message", None) or str(err))
+            return None
+        entry = entry_of(row)
+        self.selected_id = entry.package_id
+        self.reload()
+        self.said.emit(f"Uploaded {_named(entry)} as a candidate: EVALUATE it next")
+        return entry
 
-    def rollback(self, entry: Entry, *, session=None, pin: str | None = None, reason: str) -> Entry | None:
-        return self._do(lambda: self.registry.rollback(entry.name, session=session, pin=pin, reason=reason),
-                        lambda e: f"Rolled back: {_named(e)} is live again")
+    def shadow(self, entry: Entry) -> Entry | None:
+        return self._do("model_shadow", lambda e: f"{_named(e)} runs in shadow beside the live model on line parts, "
+                                                  "never acting",
+                        package_id=entry.package_id, reason="shadow at the station")
 
-    # -- evaluation (a worker thread; worker processes inside) -----------------------------------------------------
+    def promote(self, entry: Entry, *, pin: str | None = None, reason: str) -> Entry | None:
+        return self._do("model_promote", lambda e: f"{_named(e)} is live: the line swaps it in between two parts",
+                        package_id=entry.package_id, pin=pin, reason=reason)
+
+    def rollback(self, entry: Entry, *, pin: str | None = None, reason: str) -> Entry | None:
+        return self._do("model_rollback", lambda e: f"Rolled back: {_named(e)} is live again",
+                        name=entry.name, pin=pin, reason=reason)
+
+    # -- evaluation (a job of the runtime; this screen polls it on a thread) ---------------------------------------
     @property
     def evaluating(self) -> bool:
         return self._running
 
     def evaluate(self, entry: Entry) -> bool:
-        """Start scoring QA-verified images with ``entry`` and the live model; False if one is running already."""
+        """Ask the runtime to score QA-verified images with ``entry`` and the live model; False if refused."""
         if self.evaluating:
             self.failed.emit("An evaluation is running: wait for it to finish")
             return False
-        self._running = True
-        self.thread = threading.Thread(target=self._evaluate, args=(entry,), name="models-evaluate", daemon=True)
-        self.evaluating_changed.emit(True)
-        self.thread.start()
+        job = self._call("model_evaluate", package_id=entry.package_id)
+        if job is None:
+            return False
+        self._follow(job["job"], entry.package_id)
         return True
 
-    def _evaluate(self, entry: Entry) -> None:
-        from inspector.models.evaluation import evaluate
+    def _follow(self, job: int, package_id: str) -> None:
+        self._running = True
+        self.thread = threading.Thread(target=self._poll, args=(job, package_id), name="models-evaluate",
+                                       daemon=True)
+        self.evaluating_changed.emit(True)
+        self.thread.start()
 
+    def _poll(self, job: int, package_id: str) -> None:
+        state: dict[str, Any] | None = None
         try:
-            result = evaluate(self.registry, entry, workers=self.workers, progress=self.progress.emit)
-        except Exception as err:  # noqa: BLE001 - a failed evaluation is shown, never raised into Qt
-            self.failed.emit(f"Evaluation of {entry.describe()} failed: {err}")
-            result = None
+            while not self.closed:
+                state = self.client.call("model_job", job=job)
+                if state["total"]:
+                    self.progress.emit(state["done"], state["total"])
+                if state["state"] != "running":
+                    break
+                time.sleep(POLL_S)
+        except ApiError as err:
+            self.failed.emit(f"Evaluation: {err.message}")
+            state = None
         finally:
-            self.thread_done(entry)
-        if result is not None:
-            self.evaluated.emit(result)
-
-    def thread_done(self, entry: Entry) -> None:
-        with self._lock:
             self._running = False
-            release = self._close_after_evaluation
-        self.evaluating_changed.emit(False)
-        if release is not None:
-            release()
+            self.evaluating_changed.emit(False)
+        if state is not None and state["state"] == "failed":
+            self.failed.emit(state["error"] or "the evaluation failed")
+        elif state is not None and state["state"] == "done":
+            self.evaluated.emit(state["result"])
 
     def finish_evaluation(self, result: dict[str, Any]) -> None:
         """On the GUI thread: the table read again with the evaluation recorded."""
@@ -185,11 +211,6 @@ class ModelsModel(QObject):
         self.said.emit(f"Evaluated on {result.get('images', 0)} QA-verified images "
                        f"({candidate.get('judged', 0)} judged)")
 
-    def close(self, release) -> None:
-        """``release`` (closes the screen's store) now, or when a running evaluation ends."""
-        with self._lock:
-            self.closed = True
-            if self._running:
-                self._close_after_evaluation = release
-                return
-        release()
+    def close(self) -> None:
+        """Stop following an evaluation (the runtime finishes and records it all the same)."""
+        self.closed = True

@@ -1,11 +1,14 @@
-"""Screenshots of the MODELS screen (800 x 480, 1920 x 1080) on a station that went through the lifecycle for real.
+"""Screenshots of the ADMIN screens (MODELS, AUDIT, USERS at 800 x 480 and 1920 x 1080) as clients of a runtime that
+went through the model lifecycle for real.
 
     .venv/bin/python -m ui.models_shots [--out resources/screenshots]
 
 The simulated line records 60 surface parts (every image kept) and QA confirms each; two builds of the shipped
 classifier (1.3.0 and 1.4.0, signed with a key made for the run and trusted in the station's ``<data_dir>/trust``)
 are imported and evaluated; 1.3.0 is promoted (the shipped 1.2.0 retires), 1.4.0 goes into shadow and the line runs
-40 more parts with it beside the live model. The screen shows the shadow selected: its evaluation and agreement.
+40 more parts with it beside the live model. Then the station is served (``ApiServer``, local socket), its first admin
+and three users are added over the API, one locks herself out with wrong PINs, and the screens are shot over an
+admin's client: MODELS with the shadow selected, AUDIT with its newest page, USERS with the lock-out.
 """
 from __future__ import annotations
 
@@ -90,35 +93,81 @@ def qa_verify(store, after: int = 0) -> int:
     return last
 
 
+PEOPLE = (("adam", "admin", "246810"), ("olga", "operator", "135790"), ("quinn", "qa", "975310"),
+          ("tess", "technician", "864201"))
+
+
+def serve(config: StationConfig, socket_dir: Path):
+    """The station as ``inspector serve`` runs it (simulated hardware), its API on a local socket."""
+    from inspector.api.server import ApiServer
+    from inspector.config import ApiSettings
+
+    api = ApiSettings(socket_path=socket_dir / "api.sock")
+    station = build_station(config.model_copy(update={"api": api}), simulate=True, seed=11)
+    return station, ApiServer(station).start()
+
+
+def add_people(socket_path: Path):
+    """The first admin on the local socket, the others by that admin; quinn then mistypes her PIN 5 times.
+    Returns the admin's client."""
+    from inspector.api.client import Client
+    from inspector.api.protocol import ApiError
+
+    client = Client.local(str(socket_path))
+    (name, role, pin), *others = PEOPLE
+    client.call("user_add", name=name, role=role, pin=pin, reason="installed")
+    client.login(name, pin)
+    for other, role, pin in others:
+        client.call("user_add", name=other, role=role, pin=pin, reason="New at the station")
+    with Client.local(str(socket_path)) as guesser:
+        for _ in range(5):
+            try:
+                guesser.login("quinn", "0000")
+            except ApiError:
+                pass
+    return client
+
+
 def shoot_models(out: Path) -> list[Path]:
-    from inspector.models.lifecycle import ModelRegistry
-    from inspector.store import Store
     from ui import theme
+    from ui.audit_view import AuditView
     from ui.gui_gc import application
     from ui.models_model import ModelsModel
     from ui.models_view import ModelsView
     from ui.screenshots import save_png, wait_until
+    from ui.users_view import UsersView
 
     app = application()
     paths = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory(prefix="shots", dir="/tmp") as sockets:
         data = Path(tmp) / "data"
         config = station_with_history(data)
-        with Store.open(data / "inspector.db", images_dir=data / "images") as store:
-            model = ModelsModel(ModelRegistry(store, config), workers=1)
+        station, server = serve(config, Path(sockets))
+        client = add_people(server.socket_path)
+        try:
+            model = ModelsModel(client)
             shadow = next(e for e in model.entries if e.state == "shadow")
             print(f"  shadow agreement: {model.agreement(shadow)}", file=sys.stderr)
             for width, height in SIZES:
-                view = ModelsView(model, scale=theme.scale_for(width, height))
-                view.resize(width, height)
-                view.show()
+                scale = theme.scale_for(width, height)
+                views = {"models": ModelsView(model, scale=scale), "audit": AuditView(client, scale=scale),
+                         "users": UsersView(client, scale=scale)}
                 model.select(shadow.package_id)
-                wait_until(app, lambda: False, 0.5)
-                path = out / f"models_{width}x{height}.png"
-                grab = view.grab()
-                print(f"  {path} {grab.width()}x{grab.height()} {save_png(grab, path) // 1000} kB", file=sys.stderr)
-                paths.append(path)
-                view.close()
+                views["users"].select("quinn")
+                for name, view in views.items():
+                    view.resize(width, height)
+                    view.show()
+                    wait_until(app, lambda: False, 0.5)
+                    path = out / f"{name}_{width}x{height}.png"
+                    grab = view.grab()
+                    print(f"  {path} {grab.width()}x{grab.height()} {save_png(grab, path) // 1000} kB", file=sys.stderr)
+                    paths.append(path)
+                    view.close()
+        finally:
+            model.close()
+            client.close()
+            server.stop()
+            station.close()
     return paths
 
 

@@ -3,9 +3,10 @@
 The table: every package the station holds (live first), its version, short id, task, state in colour, the builder's
 test figures, its evaluation on this station beside the live model's, who approved it and when. Under it the selected
 package: the evaluation as a confusion matrix (or count errors) beside the live model's, and for a shadow its agreement
-per class. EVALUATE scores the QA-verified images in a worker thread with a progress bar; SHADOW, PROMOTE (admin PIN
-and a reason; only the reason on a station without users), ROLLBACK (the same signature) and IMPORT (the package
-folders in ``<data_dir>/incoming/``) go through ``ModelsModel`` to the library, which checks, records and audits them.
+per class. EVALUATE asks the runtime to score the QA-verified images (its job; a progress bar here); SHADOW, PROMOTE
+(admin PIN and a reason; only the reason on a station without users), ROLLBACK (the same signature) and IMPORT (the
+package folders in the station's ``<data_dir>/incoming/``, or a package zip sent from this computer) are API
+operations through ``ModelsModel``: the runtime checks the role, records and audits them.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
+from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
                                QListWidgetItem, QProgressBar, QPushButton, QScrollArea, QStackedWidget, QStyle,
                                QStyledItemDelegate, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -23,6 +24,7 @@ from inspector.permissions import MODEL_APPROVE
 from ui import theme
 from ui.login import SignDialog
 from ui.models_model import ModelsModel
+from ui.sheet import Sheet
 from ui.models_text import (STATES, agreement_html, approval_text, evaluated_on, evaluation_html, evaluation_text,
                             metrics_text, who)
 
@@ -47,7 +49,7 @@ class StateCell(QStyledItemDelegate):
         painter.drawText(option.rect, Qt.AlignmentFlag.AlignCenter, index.data())
 
 
-class ModelsView(QDialog):
+class ModelsView(Sheet):
     """The screen over ``model``; ``login`` (the window's LoginGate, None without users) asks for an admin."""
 
     def __init__(self, model: ModelsModel, parent: QWidget | None = None, *, login=None, scale: float = 1.0):
@@ -109,6 +111,8 @@ class ModelsView(QDialog):
         self.import_button.clicked.connect(self.import_selected)
         self.back_button = QPushButton("◀  BACK", objectName="models_back")
         self.back_button.clicked.connect(self.show_table)
+        self.upload_button = QPushButton("FROM THIS COMPUTER…", objectName="models_upload")
+        self.upload_button.clicked.connect(self.pick_upload)
         incoming_page = QWidget()
         column = QVBoxLayout(incoming_page)
         column.setContentsMargins(0, 0, 0, 0)
@@ -118,12 +122,14 @@ class ModelsView(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.back_button)
         row.addWidget(self.import_button, 1)
+        row.addWidget(self.upload_button)
         column.addLayout(row)
 
         self.pages = QStackedWidget()
         self.pages.addWidget(table_page)
         self.pages.addWidget(incoming_page)
-        layout = QVBoxLayout(self)
+        self.layout().setContentsMargins(0, 0, 0, 0)
+        layout = QVBoxLayout(self.body)
         m = round(6 * scale)
         layout.setContentsMargins(m, m, m, m)
         layout.setSpacing(m)
@@ -136,8 +142,6 @@ class ModelsView(QDialog):
         model.failed.connect(lambda text: self.say(text, "bad"))
         model.progress.connect(self.show_progress)
         model.evaluating_changed.connect(self.show_evaluating)
-        if parent is not None:
-            self.resize(parent.window().size())
         self.refresh_table()
 
     # -- showing ---------------------------------------------------------------------------------------------------
@@ -240,13 +244,14 @@ class ModelsView(QDialog):
 
     def evaluate(self) -> bool:
         entry = self.model.selected
-        return entry is not None and self.model.evaluate(entry)
+        go, _ = self._admin(self.evaluate)
+        return entry is not None and go and self.model.evaluate(entry)
 
     def shadow(self) -> None:
         entry = self.model.selected
         go, session = self._admin(self.shadow)
         if entry is not None and go:
-            self.model.shadow(entry, session=session)
+            self.model.shadow(entry)
 
     def promote(self) -> SignDialog | None:
         entry = self.model.selected
@@ -254,7 +259,7 @@ class ModelsView(QDialog):
         if entry is None or not go:
             return None
         return self._sign(f"Promote {entry.name} {entry.version} ({entry.short_id}) to live", PROMOTE_REASONS, session,
-                          lambda d: self.model.promote(entry, session=session, pin=d.pin, reason=d.reason))
+                          lambda d: self.model.promote(entry, pin=d.pin, reason=d.reason))
 
     def rollback(self) -> SignDialog | None:
         entry = self.model.selected
@@ -263,14 +268,13 @@ class ModelsView(QDialog):
             return None
         return self._sign(f"Roll {entry.name} back from {entry.version} to the version it replaced",
                           ROLLBACK_REASONS, session,
-                          lambda d: self.model.rollback(entry, session=session, pin=d.pin, reason=d.reason))
+                          lambda d: self.model.rollback(entry, pin=d.pin, reason=d.reason))
 
     def _sign(self, what: str, reasons, session, then) -> SignDialog:
         """The signature: PIN and reason for a logged-in admin, the reason alone on a station without users."""
         self.sign_dialog = SignDialog(session, what, list(reasons), self, scale=self.scale,
                                       ask_pin=session is not None)
         self.sign_dialog.accepted.connect(lambda d=self.sign_dialog: then(d))
-        self.sign_dialog.resize(self.size())
         self.sign_dialog.open()
         return self.sign_dialog
 
@@ -279,7 +283,7 @@ class ModelsView(QDialog):
         self.incoming_list.clear()
         for package in found:
             item = QListWidgetItem(package.label)
-            item.setData(Qt.ItemDataRole.UserRole, str(package.folder))
+            item.setData(Qt.ItemDataRole.UserRole, package.folder)
             self.incoming_list.addItem(item)
         if found:
             self.incoming_list.setCurrentRow(0)
@@ -288,7 +292,8 @@ class ModelsView(QDialog):
             (f"Package folders in {where} (copy them there from a USB stick)." if found else
              f"No new package folder in {where}: copy one there from a USB stick.")
             + " IMPORT checks its signature and golden cases and holds it as a candidate, never live; "
-              "`inspector models import PKG` does the same from a shell.")
+              "`inspector models import PKG` does the same from a shell. FROM THIS COMPUTER sends a package "
+              "folder's zip from where this screen runs.")
         self.import_button.setEnabled(bool(found))
         self.pages.setCurrentIndex(1)
 
@@ -300,7 +305,21 @@ class ModelsView(QDialog):
         go, session = self._admin(self.import_selected)
         if item is None or not go:
             return
-        if self.model.import_folder(Path(item.data(Qt.ItemDataRole.UserRole)), session=session) is not None:
+        if self.model.import_folder(item.data(Qt.ItemDataRole.UserRole)) is not None:
+            self.show_table()
+
+    def pick_upload(self) -> None:
+        """A package zip on the computer this screen runs on (the QA desk's), sent to the station."""
+        go, _ = self._admin(self.pick_upload)
+        if not go:
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Model package (.zip)", str(Path.home()), "Packages (*.zip)",
+                                              options=QFileDialog.Option.DontUseNativeDialog)
+        if path:
+            self.upload(path)
+
+    def upload(self, path: str | Path) -> None:
+        if self.model.upload(path) is not None:
             self.show_table()
 
 

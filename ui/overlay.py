@@ -10,6 +10,7 @@ from typing import Sequence
 import cv2
 import numpy as np
 
+from inspector.qa.risk import is_covered
 from inspector.record import PartRecord
 from inspector.slots import fit_slots
 from inspector.types import ClassifyResult
@@ -29,6 +30,7 @@ class Overlay:
     outline: tuple[Point, ...] = ()  # the defect's outline (closed polygon)
     defect_box: tuple[int, int, int, int] | None = None
     roi: tuple[int, int, int, int] | None = None
+    covered: bool = False  # a covered box: nothing is drawn on it (what was "counted" is the hand covering it)
 
     @property
     def markers(self) -> int:
@@ -37,6 +39,8 @@ class Overlay:
     @classmethod
     def of(cls, record: PartRecord, results: Sequence = (), *, layout: tuple[int, int] | None = None,
            roi: tuple[int, int, int, int] | None = None) -> "Overlay":
+        if is_covered(record):  # no rings on the fingers, no "empty" slots under the hand: the box could not be seen
+            return cls(record.part_id, roi=roi, covered=True)
         items = tuple((float(x), float(y)) for x, y, *_ in (record.points or []))
         empty: tuple[Point, ...] = ()
         radius = 12.0

@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from ui import theme
 from ui.model import InspectedPart
 from ui.part_image import PartImage
-from ui.verdict import detail_line
+from ui.sheet import Sheet
+from ui.verdict import detail_line, verdict_of
 
 
 def facts(part: InspectedPart) -> list[tuple[str, str]]:
@@ -33,33 +33,32 @@ def facts(part: InspectedPart) -> list[tuple[str, str]]:
     return rows
 
 
-class PartDetail(QDialog):
-    """Fills the window; one big button closes it."""
+class PartDetail(Sheet):
+    """Fills the window; one big button, always in view, closes it."""
 
     def __init__(self, part: InspectedPart, parent: QWidget | None = None):
         super().__init__(parent)
         self.part = part
-        self.setModal(True)
         self.setWindowTitle(f"Part #{part.record.part_id}")
-        if parent is not None:
-            self.setGeometry(parent.window().geometry())
         self.image = PartImage(part)
-        word, background, colour = theme.verdict(part.outcome)
+        word, background, colour = verdict_of(part)  # COVERED for a covered box
         self.verdict = QLabel(word, alignment=Qt.AlignmentFlag.AlignCenter, objectName="title")
         self.verdict.setStyleSheet(f"background: {background}; color: {colour}; border-radius: 6px; padding: 6px;")
-        side = QVBoxLayout()
-        side.addWidget(self.verdict)
+        side = QGridLayout()  # caption beside its value: the facts fit 480 px without scrolling
+        side.setVerticalSpacing(2)
+        side.setColumnStretch(1, 1)
         self.rows: dict[str, QLabel] = {}
-        for caption, value in facts(part):
-            side.addWidget(QLabel(caption, objectName="caption"))
+        for row, (caption, value) in enumerate(facts(part)):
+            side.addWidget(QLabel(caption, objectName="caption"), row, 0, Qt.AlignmentFlag.AlignTop)
             label = QLabel(value, wordWrap=True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-            side.addWidget(label)
+            side.addWidget(label, row, 1)
             self.rows[caption] = label
-        side.addStretch(1)
+        side.setRowStretch(len(self.rows), 1)
         close = QPushButton("CLOSE")
         close.clicked.connect(self.accept)
-        side.addWidget(close)
-        layout = QHBoxLayout(self)
+        self.pin_buttons(self.verdict, stretch=1)
+        self.pin_buttons(close, stretch=1)
+        layout = QHBoxLayout(self.body)
         layout.addWidget(self.image, 3)
-        layout.addLayout(side, 1)
+        layout.addLayout(side, 2)

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ui import theme
 from ui.pictures import fit_rect, to_qimage
 from ui.model import InspectedPart
+from ui.verdict import verdict_of
 
 
 def part_picture(part: InspectedPart, size: QSize, banner: bool = False) -> QImage:
@@ -26,19 +26,32 @@ def part_picture(part: InspectedPart, size: QSize, banner: bool = False) -> QIma
         painter.drawImage(rect.topLeft(), image)
         del image, pixels  # drawn: the buffer may go
     if banner:
-        word, background, colour = theme.verdict(part.outcome)
+        word, background, colour = verdict_of(part)
         band = QRect(0, size.height() - max(14, size.height() // 4), size.width(), max(14, size.height() // 4))
         painter.fillRect(band, QColor(background))
-        font = QFont()
-        font.setPixelSize(int(band.height() * 0.7))
-        font.setBold(True)
+        font, number = banner_font(word, f"#{part.record.part_id}", band.adjusted(4, 0, -4, 0).size())
         painter.setFont(font)
         painter.setPen(QColor(colour))
         painter.drawText(band.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, word)
-        painter.drawText(band.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                         f"#{part.record.part_id}")
+        if number:
+            painter.drawText(band.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                             number)
     painter.end()
     return out
+
+
+def banner_font(word: str, number: str, room: QSize, gap: int = 6) -> tuple[QFont, str]:
+    """The bold font for a tile's band and the number shown beside the word: the font shrinks (to 9 px) until the
+    word and the number fit side by side; where even that is too narrow the number is left out ("FAIL-SAFE #4711"
+    overlapped on a 101 px tile)."""
+    font = QFont()
+    font.setBold(True)
+    for pixels in range(max(9, int(room.height() * 0.7)), 8, -1):
+        font.setPixelSize(pixels)
+        metrics = QFontMetrics(font)
+        if metrics.horizontalAdvance(word) + gap + metrics.horizontalAdvance(number) <= room.width():
+            return font, number
+    return font, ""
 
 
 class PartImage(QWidget):

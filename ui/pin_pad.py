@@ -12,7 +12,7 @@ FILLED, EMPTY = "●", "○"
 
 def pad_style(scale: float = 1.0) -> str:
     """The pad's and the login screen's additions to the operator style sheet (same dark palette)."""
-    key = max(theme.TOUCH_MIN_PX, round(60 * scale))
+    key = max(theme.TOUCH_MIN_PX, round(56 * scale))  # four rows, the dots, ENTER and a button row in 480 px
     return f"""
     QPushButton#pinKey {{ min-height: {key}px; min-width: {key}px; font-size: {round(26 * scale)}px; }}
     QPushButton#pinEnter {{ min-height: {key}px; background: #15803d; border-color: #22c55e;
@@ -24,7 +24,7 @@ def pad_style(scale: float = 1.0) -> str:
                       min-height: {round(48 * scale)}px; }}
     QPushButton#userChoice {{ min-height: {key}px; text-align: left; font-size: {round(18 * scale)}px; }}
     QPushButton#userChoice:checked {{ background: #1d4ed8; border-color: #60a5fa; }}
-    QPushButton#reasonChoice {{ min-height: {theme.TOUCH_MIN_PX}px; text-align: left; }}
+    QPushButton#reasonChoice {{ min-height: {max(theme.TOUCH_MIN_PX, round(48 * scale))}px; text-align: left; }}
     QPushButton#reasonChoice:checked {{ background: #1d4ed8; border-color: #60a5fa; }}
     QLabel#loginMessage {{ font-size: {round(18 * scale)}px; font-weight: 700; }}
     QLabel#loginMessage[tone="bad"] {{ color: #f87171; }}

@@ -215,7 +215,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--lead-in", type=int, default=150, help="parts before the one shown (counters, charts)")
     parser.add_argument("--rate", type=float, default=10.0)
-    parser.add_argument("--only", choices=["window", "pin-pad", "calibration", "review", "models"], help="one kind of screenshot")
+    parser.add_argument("--only", choices=["window", "pin-pad", "calibration", "review", "models", "fit"],
+                        help="one kind of screenshot")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     if args.only in (None, "window"):
@@ -233,6 +234,10 @@ def main() -> None:
         from ui.models_shots import shoot_models
 
         shoot_models(args.out)
+    if args.only in (None, "fit"):  # issue #21's fixes at 800 x 480: dialogs as sheets, alarms, strip (ui/fit_shots.py)
+        from ui.fit_shots import shoot_fit
+
+        shoot_fit(args.out)
 
 
 if __name__ == "__main__":

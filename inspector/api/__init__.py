@@ -37,7 +37,9 @@ Operations (``op``; who may; result)
     login_users      local        [{name, role}]: the active users, for the line window's login buttons ([] over TLS)
     login / logout   anyone       see above
     counters         viewer       {run_id, recipe, running, halted, triggered, recorded, outcomes, fail_safe_causes,
-                                  last_part_id}
+                                  last_part_id, shift, lot}: ``shift`` and ``lot`` are the line screen's counters
+                                  {started, inspected, passed, rejected, check, fail_safe} (``lot`` also names the
+                                  lot in force), owned by the runtime and counted from the records
     alarms           viewer       [{kind, message, raised_at, part_id, count}]
     recipe           viewer       the recipe in use (name, sha256, models, thresholds, layout)
     parts            viewer       {after, limit<=500}: part events from the records, part_id > after, oldest first
@@ -68,11 +70,19 @@ Operations (``op``; who may; result)
     set_lot          recipe.switch {lot, reason}: through ``lots.change_lot`` (audited, the record chain sealed);
                      -> {lot, changed}; null / blank clears it (refused where lots.required)
     alarm_ack        alarm.acknowledge {kind}                           audited as at the station
+    counters_reset   counters.shift (operator, technician) {scope: "shift", reason}: the shift ends;
+                     counters.lot (technician, admin) {scope: "lot", reason}: the lot in force counts again from
+                     its next part. -> the new period's counters; audited with the counters it ended; every
+                     subscriber gets a ``counters`` event
     review_queue     review.label (qa) {outcomes, state, since, until, recipe, model_key, sort, after, limit}
                      -> {items: [{part, label}], next_after, open}
     review_submit    review.label (qa) {part_id, verdict, label|count|points|defect_box, comment, seconds_spent,
                      pin, reason}: through ``actions.submit_label``, so the label row and its audit entry are those
                      of the line screen; a correction is signed (pin and reason)
+    review_undo      review.label (qa) {part_id, reason, pin, label_id?, seconds_spent?}: undo the part's latest verdict
+                     through ``actions.undo_label``: a NEW label row (``undoes`` = the row undone) restoring the value
+                     before it (an earlier QA value, or none: the part is open again); signed (pin and reason) and
+                     audited as ``review.undo``; ``label_id`` (the verdict the client shows) is refused when stale
     report           review.label or audit.read {kind: reviewers|agreement, since, until, model_key}
     audit            audit.read (qa, admin) {limit}: entries newest first; {verify: true}: the chain's verdict
     review_count     review.label {the review_queue filters, lot} -> {count}
@@ -104,11 +114,32 @@ Operations (``op``; who may; result)
     calibration_end     viewer    the trial taken off the camera, the beam given back
     calibration_io   state: viewer; fire / travel_start / travel_confirm / travel_stop: calibration.save, refused
                      while running {action, pulse_s, travel_s}: {beam_broken, running, measurement}
-    "viewer" is any logged-in user (over TLS) or any local client.
+    audit_page       audit.read {before, limit<=1000, user, action, target, since, until, facets}: entries newest
+                     first, ids below before; action/target ending in "." or ":" is a prefix -> {entries,
+                     next_before, total, newer (matching entries newer than this page), facets: {users, actions}}
+    audit_verify     audit.read {run_id, lot}: {chain: {ok, entries, broken}, records: {ok, summary, findings}}
+    models           viewer       {entries: [model table rows], incoming: [{folder, name, version}], incoming_dir,
+                                  evaluating: job or null}
+    model_agreement  viewer {package_id}: the shadow's agreement per live outcome
+    model_evaluate   model.approve (admin) {package_id}: starts the evaluation as a job of the runtime -> job
+    model_job        viewer {job}: {job, package_id, state: running|done|failed, done, total, result, error}
+    model_shadow / model_promote / model_rollback
+                     model.approve {package_id | name (rollback), reason, pin}: promote and rollback are signed
+                     (the admin's PIN again); the core's refusal comes back as ``refused`` with its words
+    model_upload     model.approve {size, data} then {upload, offset, data}: a package zip in base64 chunks of at most
+                     160 KiB (128 MiB in all) -> {upload, received, size}
+    model_import     model.approve {folder: a folder name in incoming_dir | upload, reason}: checked as every load
+                     is (signature, golden cases), held as a candidate -> the row
+    users            users.manage (admin): [{name, role, active, failures, locked_s}]
+    user_unlock      users.manage {name, reason}; user_add {name, role, pin, reason} (the first admin of a station
+                     without users: local socket, no login); user_set_active {name, active, reason};
+                     user_set_role {name, role, reason}; user_reset_pin {name, pin, reason}: all audited by the core
+    "viewer" is any logged-in user (over TLS) or any local client. On the local socket of a station without users,
+    the admin operations act as ``NO_USERS`` (as the station's own screens do).
 
 Events (JSON text frames without an id, after ``subscribe``)
     {"event": "part", "part": {...record, overlay}, "t_emit": monotonic}: one per recorded part, in part order
-    {"event": "counters", ...}: with each part; {"event": "alarms", "active": [...]}: when the set changes
+    {"event": "counters", ...}: with each part and after a reset; {"event": "alarms", "active": [...]}: when the set changes
     {"event": "resync", "after": part_id, "dropped": n}: this client fell behind (its bounded queue was full) or
     the runtime's own fan-out did; events were dropped, never waited for: fetch ``parts {after}`` from the records
     {"event": "logged_out", "why": ...}: the login ended; the stream stops

@@ -123,6 +123,11 @@ class EventHub:
         if self.subscribers:
             self._put("alarms", [asdict(a) for a in active])
 
+    def on_counters(self) -> None:
+        """The counters changed without a part (a shift or lot reset): every subscriber gets them now."""
+        if self.subscribers:
+            self._put("counters", None)
+
     def on_image(self, header: dict[str, Any], payload: bytes) -> None:
         """A part's picture (from the encoder thread): after the part's event, to subscribers that asked."""
         if self.image_subscribers:
@@ -178,6 +183,9 @@ class EventHub:
                 subscriber.resync(subscriber.held())
         parts = False
         for kind, value, t_put in items:
+            if kind == "counters":
+                parts = True  # sent once, after the loop
+                continue
             if kind == "part":
                 message = protocol.text({"event": "part", "part": protocol.part_event(value, self.layout),
                                          "t_emit": t_put})

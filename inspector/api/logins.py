@@ -66,6 +66,14 @@ class Logins:
             login.session.end("logout")
         return login is not None
 
+    def end_user(self, name: str, why: str = "user changed") -> int:
+        """End every login of ``name`` (an admin changed or deactivated them); returns how many ended."""
+        with self._lock:
+            ended = [k for k, v in self._by_hash.items() if v.session.user.name == name]
+            for key in ended:
+                self._by_hash.pop(key).session.end(why)
+        return len(ended)
+
     def _forget_expired(self) -> None:
         now = self.clock()
         for key in [k for k, v in self._by_hash.items() if now >= v.expires or v.session.ended]:

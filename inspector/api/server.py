@@ -54,6 +54,7 @@ class ApiServer:
                             busy=self._deciding)
         self.operations = Operations(self.host, self.store, self.logins, counters=self.counters,
                                      health=self.health)
+        self.operations.shift_counters.on_reset.append(self.hub.on_counters)  # made now: before any part is recorded
         self.recent = RecentTimings()
         self.pictures = PartPictures(self, self.hub)
         self.encoder = Encoder(lambda: self.host.station, self.settings)
@@ -144,6 +145,7 @@ class ApiServer:
 
     def _on_record(self, record: Any, frame: Any = None, results: Any = None) -> None:
         self.last_part_id = record.part_id if self.last_part_id is None else max(self.last_part_id, record.part_id)
+        self.operations.shift_counters.add(record)
         self.recent.add(record)
         self.hub.on_record(record)
         self.pictures.offer(record, frame)
@@ -196,13 +198,15 @@ class ApiServer:
         station = self.station
         if station is None:
             return {"run_id": None, "recipe": None, "running": False, "halted": False, "triggered": 0, "recorded": 0,
-                    "outcomes": {}, "fail_safe_causes": {}, "last_part_id": self.last_part_id, "alarms": []}
+                    "outcomes": {}, "fail_safe_causes": {}, "last_part_id": self.last_part_id, "alarms": [],
+                    **self.operations.shift_counters.snapshot()}
         line = station.line
         counts = station.stats.counts()
         return {"run_id": line.run_id, "recipe": station.recipe.name, "running": line.running,
                 "halted": line.halted, "triggered": line.triggered, "recorded": counts["recorded"],
                 "outcomes": counts["outcomes"], "fail_safe_causes": counts["fail_safe_causes"],
-                "last_part_id": self.last_part_id, "alarms": [a.kind for a in line.alarms.active]}
+                "last_part_id": self.last_part_id, "alarms": [a.kind for a in line.alarms.active],
+                **self.operations.shift_counters.snapshot()}
 
     def health(self) -> dict[str, Any]:
         """What the status line shows: frames the camera lost, records saved, recent timings; and the API's own drops."""

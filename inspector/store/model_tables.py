@@ -182,7 +182,7 @@ class ModelTables:
                             WHEN l.count IS NOT NULL THEN json_extract(s.result, '$.count') = l.count END) AS agree_qa
             FROM shadow_results s
             LEFT JOIN labels l ON l.id = (SELECT max(id) FROM labels WHERE part_id = s.part_id
-                                          AND verdict IN ('confirm', 'correct'))
+                                          AND (verdict IN ('confirm', 'correct') OR undoes IS NOT NULL))
             WHERE s.package_id = ? GROUP BY s.live_outcome ORDER BY s.live_outcome
             """, (package_id,))
         return {r["live"]: {"parts": r["parts"], "agree_live": r["agree_live"] or 0, "qa": r["qa"] or 0,

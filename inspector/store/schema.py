@@ -16,6 +16,8 @@ from sqlite_utils import Database
 from inspector import __version__
 from inspector.store.login_failures import create_table as create_login_failures
 from inspector.store.chain import create_chain_tables
+from inspector.store.counters import NAME as COUNTER_PERIODS, create_counter_periods
+from inspector.store.label_audit import NAME as LABEL_AUDIT, audit_unaudited_labels
 from inspector.qa.schema import NAME as REVIEW_RISK_AUDITS, add_review_risk_and_audits
 from inspector.store.model_tables import create_model_tables
 from inspector.store.rows import model_key
@@ -275,6 +277,14 @@ def _v8_lots(db: Database) -> None:
                "(SELECT lot FROM runs WHERE end_state IS NULL ORDER BY started DESC LIMIT 1)) WHERE id = NEW.id; END")
 
 
+LABEL_UNDOES = "labels.undoes (a saved verdict undone by a new label row)"
+
+
+def _add_label_undoes(db: Database) -> None:
+    # Added at the end and NULL in older rows: the record chain's hashes of those rows stay as they were.
+    db.execute("ALTER TABLE labels ADD COLUMN undoes INTEGER")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, parts, alarms, parts_quarantine", _v1_runs_parts_alarms),
     Migration(2, "labels (QA review), parts.model_key, review queue indexes", _v2_review_labels),
@@ -287,6 +297,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "record chain (parts, labels, users, audit hashed and linked), seals, parts.image_sha256",
               create_chain_tables),
     Migration(10, REVIEW_RISK_AUDITS, add_review_risk_and_audits),
+    Migration(11, COUNTER_PERIODS, create_counter_periods),
+    Migration(12, LABEL_UNDOES, _add_label_undoes),
+    Migration(13, LABEL_AUDIT, audit_unaudited_labels),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -26,7 +26,8 @@ GUARDS = ("DROP TRIGGER IF EXISTS chain_no_update; DROP TRIGGER IF EXISTS chain_
 
 @pytest.fixture
 def station(tmp_path):
-    """A file store with 20 parts of two runs (every part keeps its image), two users, a label, sealed."""
+    """A file store with 20 parts of two runs (every part keeps its image), two users, a label, sealed. Ledger:
+    parts 1-20, adam 21 and his audit entry 22, olga 23 / 24, the label 25 and its audit entry 26."""
     store = Store.open(tmp_path / "inspector.db")
     key = default_key_path(tmp_path)
     sealer = Sealer.for_station(key)
@@ -136,7 +137,7 @@ def test_a_ledger_rewritten_with_its_hashes_recomputed_fails_the_signed_seal(sta
             conn.execute("UPDATE chain SET hash = ? WHERE seq = ?", [previous, seq])
     found = lines(verify_records(store, key_path=key))
     assert len(found) == 1 and found[0].startswith("seal 1 (run end, ")  # part 8 now fits the forged ledger
-    assert found[0].endswith("chain entry 25 is not the one signed: the ledger was rewritten after sealing")
+    assert found[0].endswith("chain entry 26 is not the one signed: the ledger was rewritten after sealing")
 
 
 def test_a_truncated_audit_tail_is_named_even_with_sqlite_sequence_lowered(station):
@@ -144,16 +145,16 @@ def test_a_truncated_audit_tail_is_named_even_with_sqlite_sequence_lowered(stati
     last = store.db.execute("SELECT max(id) FROM audit").fetchone()[0]
     tamper(store, ("DELETE FROM audit WHERE id >= ?", [last - 1]),
            ("UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit'", [last - 2]))
-    assert lines(verify_records(store, key_path=key)) == [f"audit entry {last - 1}: deleted (chained at entry 22)",
-                                                           f"audit entry {last}: deleted (chained at entry 24)"]
+    assert lines(verify_records(store, key_path=key)) == [f"audit entry {last - 1}: deleted (chained at entry 24)",
+                                                           f"audit entry {last}: deleted (chained at entry 26)"]
 
 
 def test_the_chain_cut_back_with_its_last_seals_shows_against_the_head_the_station_remembers(station):
     store, key, sealer = station
     store.insert(make_record(21, "reject", run_id="run-b"))
     sealer.seal(store, "run end")
-    tamper(store, ("DELETE FROM parts WHERE part_id = 21",), ("DELETE FROM chain WHERE seq > 25",),
-           ("DELETE FROM seals WHERE id = 2",), ("UPDATE sqlite_sequence SET seq = 25 WHERE name = 'chain'",),
+    tamper(store, ("DELETE FROM parts WHERE part_id = 21",), ("DELETE FROM chain WHERE seq > 26",),
+           ("DELETE FROM seals WHERE id = 2",), ("UPDATE sqlite_sequence SET seq = 26 WHERE name = 'chain'",),
            ("UPDATE sqlite_sequence SET seq = 1 WHERE name = 'seals'",))
     found = lines(verify_records(store, key_path=key))
     assert found == ["seal 2 (run end, " + json.loads(head_file(key).read_text())["sealed_at"] + "), the last the "
@@ -199,7 +200,7 @@ def test_a_column_added_later_is_covered_without_code_changes(station):
            ("UPDATE parts SET shift = 'A' WHERE part_id = 5",))
     assert lines(verify_records(store, key_path=key)) == [
         "part 5: shift changed since it was chained (entry 5; shift now 'A')",
-        "part 21: shift changed since it was chained (entry 27; shift now 'A')"]
+        "part 21: shift changed since it was chained (entry 28; shift now 'A')"]
 
 
 def test_records_of_a_crash_and_of_a_rescue_are_chained(tmp_path):
@@ -254,9 +255,9 @@ def test_cli_verify_per_run_exits_0_intact_1_naming_each_finding_2_for_a_lot_the
 def test_the_audit_tail_cut_with_its_chain_entries_shows_against_the_signed_head(station):
     store, key, _ = station
     last = store.db.execute("SELECT max(id) FROM audit").fetchone()[0]
-    tamper(store, ("DELETE FROM audit WHERE id = ?", [last]), ("DELETE FROM labels",),
+    tamper(store, ("DELETE FROM audit WHERE id >= ?", [last - 1]), ("DELETE FROM labels",),
            ("DELETE FROM chain WHERE seq >= 24",), ("UPDATE sqlite_sequence SET seq = 23 WHERE name = 'chain'",),
-           ("UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit'", [last - 1]))
+           ("UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit'", [last - 2]))
     found = lines(verify_records(store, key_path=key))
     assert len(found) == 1 and found[0].startswith("seal 1 (run end, ")
-    assert found[0].endswith("signed chain entry 25, but the chain ends at entry 23: its last entries were deleted")
+    assert found[0].endswith("signed chain entry 26, but the chain ends at entry 23: its last entries were deleted")

@@ -1,24 +1,97 @@
-"""The audit trail in the station window (pytest-qt, offscreen): read-only, newest first, VERIFY CHAIN says OK on a
-real trail and names the entry whose SQLite row was changed behind its back; recipe switches from the window go
-through the core and land in the trail."""
+"""The audit trail screen as a client of the runtime (pytest-qt, offscreen, a real ApiServer over TLS): read-only,
+newest first, a page at a time, narrowed to a person or a kind of change; VERIFY CHAIN says OK on a real trail and
+names, shows and selects the entry whose SQLite row was changed behind the runtime's back; an operator's login is
+refused by the runtime."""
 import sqlite3
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView
 
 from inspector import audit
-from inspector.calibration import Calibration, save_calibration
-from inspector.camera_controls import CameraControls
 from inspector.store import Store
 from inspector.users import UserDirectory
+from tests.api import conftest as api
+from tests.ui.admin_clients import remote
 from tests.ui.test_pin_pad import PEOPLE, add_people, type_pin
+from ui import audit_view
 from ui.audit_view import AuditView
 from ui.login import open_users
+
+served, socket_dir = api.served, api.socket_dir  # fixtures
 
 
 def tap(qtbot, button):
     assert button.isEnabled() and button.isVisible(), button.text()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def open_view(qtbot, client, size=(800, 480)):
+    view = AuditView(client)
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def column(view, index):
+    return [view.table.item(row, index).text() for row in range(view.table.rowCount())]
+
+
+def test_the_trail_pages_and_filters_over_the_api_and_verify_names_the_tampered_entry(qtbot, served, monkeypatch):
+    station, server = served
+    with remote(server, "root") as admin:  # a few more entries: a user added, one changed
+        admin.call("user_add", name="tess", role="technician", pin="604319", reason="new technician")
+        admin.call("user_set_role", name="tess", role="qa", reason="moved to QA")
+    monkeypatch.setattr(audit_view, "SHOWN", 3)
+    with remote(server, "ana") as client:
+        view = open_view(qtbot, client)
+        assert column(view, 2)[:2] == ["user.set_role", "user.add"]
+        assert view.table.item(0, 1).text() == "root (admin)" and view.table.item(0, 4).text() == "moved to QA"
+        assert view.table.item(0, 5).text() == "role technician → qa"
+        assert view.table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+        total = view.total
+        assert view.where.text() == f"1–3 of {total}" and not view.newer_button.isEnabled()
+        pages = [[e.id for e in view.entries]]
+        while view.older_button.isEnabled():
+            tap(qtbot, view.older_button)
+            pages.append([e.id for e in view.entries])
+        assert sum(pages, []) == list(range(total, 0, -1))  # every entry once, newest first
+        assert view.where.text().endswith(f"–{total} of {total}")
+        tap(qtbot, view.newer_button)
+        assert [e.id for e in view.entries] == pages[-2]
+
+        view.what.setCurrentIndex(view.what.findData("user."))  # every change to users, of any kind
+        view.what.activated.emit(view.what.currentIndex())
+        assert set(column(view, 2)) <= {"user.add", "user.set_role"} and view.total == 5
+        assert view.where.text() == "1–3 of 5"
+        view.who.setCurrentIndex(view.who.findData("station"))
+        view.who.activated.emit(view.who.currentIndex())
+        assert view.total == 0 and view.table.rowCount() == 0
+
+        tap(qtbot, view.verify_button)
+        assert view.result.text().startswith(f"Chain OK: {total} entries")
+        with sqlite3.connect(Path(station.config.data_dir) / "inspector.db") as raw:
+            raw.executescript("DROP TRIGGER audit_no_update;")
+            raw.execute("UPDATE audit SET reason = 'nothing to see' WHERE id = 2")
+        tap(qtbot, view.verify_button)
+        assert "Chain BROKEN at entry 2 changed" in view.result.text()
+        assert view.who.currentData() == "" and view.what.currentData() == ""  # its page, unfiltered
+        row = view.row_of(2)
+        assert view.table.selectionModel().selectedRows()[0].row() == row == 0
+        assert view.table.item(row, 4).text() == "nothing to see"
+        assert view.newer_button.isEnabled()
+
+
+def test_an_operator_is_refused_by_the_runtime_and_sees_why(qtbot, served):
+    station, server = served
+    with remote(server, "otto") as client:
+        view = open_view(qtbot, client)
+        assert view.table.rowCount() == 0
+        assert "otto" in view.result.text() and "audit.read" in view.result.text()
+        tap(qtbot, view.verify_button)
+        assert "audit.read" in view.result.text()
 
 
 def make_window(qtbot, station_factory, *, users=False):
@@ -52,55 +125,6 @@ def login(qtbot, window, name):
     type_pin(qtbot, dialog.pad, PEOPLE[name][1])
 
 
-def test_verify_says_ok_on_a_real_trail_and_names_the_tampered_entry(qtbot, tmp_path):
-    path = tmp_path / "inspector.db"
-    with Store.open(path) as store:
-        users = UserDirectory(store)
-        add_people(users)  # entries 1-3: the users added
-        tess = users.login("adam", PEOPLE["adam"][1])
-        users.add(tess, "tess", "technician", "604319", reason="new")
-        tess = users.login("tess", "604319")
-        save_calibration(tmp_path / "station.toml", Calibration(CameraControls(exposure=22)), session=tess, db=store,
-                         reason="Image drifted")
-        view = AuditView(store, users.login("quinn", PEOPLE["quinn"][1]))
-        qtbot.addWidget(view)
-        view.show()
-        newest = [view.table.item(row, 2).text() for row in range(view.table.rowCount())]
-        assert newest == ["calibration.save", "user.add", "user.add", "user.add", "user.add"]
-        assert view.table.item(0, 1).text() == "tess (technician)" and view.table.item(0, 4).text() == "Image drifted"
-        assert view.table.item(0, 5).text() == "controls {exposure: 10.0} → {exposure: 22.0}"
-        assert view.table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
-        tap(qtbot, view.verify_button)
-        assert view.result.text().startswith("Chain OK: 5 entries")
-
-        with sqlite3.connect(path) as raw:  # someone drops the guard triggers and edits entry 3's reason in the file
-            raw.executescript("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
-            raw.execute("UPDATE audit SET reason = 'nothing to see' WHERE id = 3")
-        tap(qtbot, view.verify_button)
-        assert "Chain BROKEN at entry 3 changed" in view.result.text()
-        assert view.table.selectionModel().selectedRows()[0].row() == view.row_of(3) == 2
-        assert view.table.item(2, 4).text() == "nothing to see"
-
-
-def test_the_audit_button_asks_for_qa_or_admin_and_opens_the_trail(qtbot, station_factory):
-    window, station = make_window(qtbot, station_factory, users=True)
-    tap(qtbot, window.menu_button)
-    tap(qtbot, window.audit_button)
-    assert "The audit trail needs: qa, admin" in window.login.dialog.message.text()
-    login(qtbot, window, "olga")  # an operator may not read it: asked again
-    qtbot.waitUntil(lambda: "olga (operator) may not do that" in window.login.dialog.message.text(), timeout=2000)
-    assert window.audit_view is None
-    login(qtbot, window, "quinn")
-    qtbot.waitUntil(lambda: window.audit_view is not None and window.audit_view.isVisible(), timeout=2000)
-    view = window.audit_view
-    # the people added, and the model the station loaded (every load is audited with its package id)
-    assert view.table.rowCount() == len(audit.entries(window.login.users.store)) == 3 + 1
-    tap(qtbot, view.verify_button)
-    assert view.result.text().startswith("Chain OK")
-    tap(qtbot, view.close_button)
-    window.close()
-
-
 def test_a_recipe_switch_from_the_window_asks_for_a_login_and_is_audited(qtbot, station_factory):
     window, station = make_window(qtbot, station_factory, users=True)
     window.pick_recipe()
@@ -116,22 +140,4 @@ def test_a_recipe_switch_from_the_window_asks_for_a_login_and_is_audited(qtbot, 
     entry = newest_but_model_loads(window.login.users.store)
     assert (entry.user, entry.action, entry.reason) == ("olga", "recipe.switch", "recipe change")
     assert (entry.before, entry.after) == ('{"recipe":"cartridge-box"}', '{"recipe":"surface-part"}')
-    window.close()
-
-
-def test_without_users_the_window_switches_and_shows_the_trail_naming_the_local_actor(qtbot, station_factory):
-    window, station = make_window(qtbot, station_factory)
-    tap(qtbot, window.menu_button)  # 800 px: AUDIT, CALIBRATE and CHARTS behind MENU, none cut
-    for button in (window.audit_button, window.calibrate_button, window.controls.charts_button):
-        assert button.width() >= button.sizeHint().width() and button.height() >= 48, button.text()
-    tap(qtbot, window.menu.close_button)
-    assert window.switch_recipe("surface-part")
-    qtbot.waitUntil(lambda: window.controller.station is not None
-                    and window.controller.station.recipe.name == "surface-part", timeout=20000)
-    view = window.open_audit()
-    row = view.row_of(newest_but_model_loads(window.controller.station.store).id)
-    assert view.table.item(row, 1).text() == "local, no users configured (local)"
-    assert view.table.item(row, 5).text() == "recipe cartridge-box → surface-part"
-    assert view.verify()
-    view.accept()
     window.close()

@@ -126,6 +126,7 @@ def test_a_reviewer_confirms_corrects_classes_and_counts_and_the_model_rows_stay
     points = [p[:2] for p in one_empty.record.points]
     empty_slot = screen.item.overlay().empty_slots[0]
     assert model.count == 23
+    qtbot.mouseClick(screen.point_button, Qt.MouseButton.LeftButton)  # the POINT tool: now a tap edits points
     tap_frame(qtbot, screen, *points[5])
     assert model.count == 22 and all(math.dist(p, points[5]) > 1 for p in model.points)
     tap_frame(qtbot, screen, *empty_slot)
@@ -321,6 +322,7 @@ def test_a_finger_on_the_picture_removes_and_adds_cartridge_points(qtbot, store)
     screen.model.set_filters(recipe="cartridge-box")
     screen.model.go(next(n for n, i in enumerate(screen.model.items) if i.record.count == 24))
     finger = QTest.createTouchDevice()
+    qtbot.keyClick(screen, Qt.Key.Key_P)  # the POINT tool: now a tap edits points
 
     def touch(x, y):
         at = screen.item.frame_to_widget(x, y).toPoint()

@@ -54,11 +54,13 @@ def test_a_full_box_passes_with_every_cartridge_marked_and_no_empty_slot(qtbot, 
     assert len(view.overlay.items) == 24 and view.overlay.empty_slots == ()
 
 
-def test_a_covered_box_asks_for_a_check_and_marks_the_unseen_slots_as_unseen(qtbot, model, boxes):
+def test_a_covered_box_says_what_to_do_with_no_count_no_confidence_and_nothing_drawn_on_it(qtbot, model, boxes):
     verdict, view = shown(qtbot, VerdictBanner(model)), shown(qtbot, LiveView(model))
     model.add(*boxes(box(occluder="glove", seed=11), outcome="uncertain"), layout=(4, 6))
-    assert verdict.text == "CHECK"
-    assert view.overlay.slots_unseen
+    assert verdict.text == "COVERED" and "remove the obstruction" in verdict.detail
+    assert "set the box aside" in verdict.reason
+    assert "confidence" not in verdict.detail + verdict.reason and "/ 24" not in verdict.detail + verdict.reason
+    assert view.overlay.covered and view.overlay.markers == 0  # no rings on the fingers
 
 
 def test_a_defective_part_is_rejected_with_its_defect_outlined_and_boxed(qtbot, model, parts):

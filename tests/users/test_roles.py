@@ -16,9 +16,10 @@ from inspector.assemble import build_station
 from inspector.config import SHIPPED_RECIPES, StationConfig, load_recipe
 from inspector.calibration import Calibration, restore_calibration, save_calibration
 from inspector.camera_controls import CameraControls
-from inspector.permissions import (ACTIONS, ALLOWED, ALARM_ACKNOWLEDGE, AUDIT_READ, CALIBRATION_SAVE, LINE_START,
-                                   LINE_STOP, MODEL_APPROVE, RECIPE_EDIT, RECIPE_SWITCH, REVIEW_LABEL, USERS_MANAGE,
-                                   PermissionDenied, require)
+from inspector.line.shift_counters import ShiftCounters, reset_counters
+from inspector.permissions import (ACTIONS, ALLOWED, ALARM_ACKNOWLEDGE, AUDIT_READ, CALIBRATION_SAVE, COUNTERS_LOT,
+                                   COUNTERS_SHIFT, LINE_START, LINE_STOP, MODEL_APPROVE, RECIPE_EDIT, RECIPE_SWITCH,
+                                   REVIEW_LABEL, USERS_MANAGE, PermissionDenied, require)
 from inspector.runtime import ModelSlot, PackageError
 from inspector.users import SYSTEM, WrongPin
 from tests.runtime.tiny_packages import build_package
@@ -27,10 +28,11 @@ from tests.users.people import BY_ROLE, PEOPLE, pin_of
 
 ROLES = ("operator", "qa", "technician", "admin")
 EXPECTED = {  # the table, written out: the code's table must match it
-    "operator": {LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE, RECIPE_SWITCH},
+    "operator": {LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE, RECIPE_SWITCH, COUNTERS_SHIFT},
     "qa": {REVIEW_LABEL, AUDIT_READ},
-    "technician": {CALIBRATION_SAVE, RECIPE_EDIT, RECIPE_SWITCH, LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE},
-    "admin": {USERS_MANAGE, MODEL_APPROVE, RECIPE_SWITCH, AUDIT_READ},
+    "technician": {CALIBRATION_SAVE, RECIPE_EDIT, RECIPE_SWITCH, LINE_START, LINE_STOP, ALARM_ACKNOWLEDGE,
+                   COUNTERS_SHIFT, COUNTERS_LOT},
+    "admin": {USERS_MANAGE, MODEL_APPROVE, RECIPE_SWITCH, AUDIT_READ, COUNTERS_LOT},
 }
 NOT_AUDITED = {AUDIT_READ}  # reading changes nothing
 
@@ -63,7 +65,8 @@ class Attempts:
         self.station_file = tmp_path / "station.toml"
         self.switched: list[str] = []
         self.read: list = []
-        store.insert(make_record(41, "reject"))
+        store.insert(make_record(41, "reject", lot="L7"))
+        self.counters = ShiftCounters(store, lot_now=lambda: "L7")
 
     def prepare(self, action):
         if action == LINE_START:
@@ -110,6 +113,11 @@ class Attempts:
             actions.switch_recipe(session, self.store, "surface-part", "cartridge-box",
                                   lambda name: self.switched.append(name) or True)
             return lambda: self.switched[-1:] == ["cartridge-box"]
+        if action in (COUNTERS_SHIFT, COUNTERS_LOT):
+            scope = "shift" if action == COUNTERS_SHIFT else "lot"
+            before = self.counters.snapshot()[scope]["started"]
+            reset_counters(session, self.counters, scope, "end of the early shift", store=self.store)
+            return lambda: self.counters.snapshot()[scope]["started"] != before
         if action == AUDIT_READ:
             self.read = actions.read_audit(session, self.store)
             return lambda: bool(self.read) and self.read[0].id == len(audit.entries(self.store))
@@ -137,12 +145,14 @@ def test_each_role_can_do_exactly_what_it_may(role, store, directory, sessions, 
         else:
             attempts.prepare(action)
             before = (line.running, [a.kind for a in attempts.alarms.active], load_recipe(attempts.recipe).reject_at, directory.get("newbie"),
-                      attempts.slot.active, attempts.station_file.exists(), list(attempts.switched), attempts.read)
+                      attempts.slot.active, attempts.station_file.exists(), list(attempts.switched), attempts.read,
+                      attempts.counters.snapshot())
             with pytest.raises(PermissionDenied) as denied:
                 attempts.run(action, session)
             assert denied.value.action == action and denied.value.role == role
             assert (line.running, [a.kind for a in attempts.alarms.active], load_recipe(attempts.recipe).reject_at, directory.get("newbie"),
-                    attempts.slot.active, attempts.station_file.exists(), list(attempts.switched), attempts.read) == before
+                    attempts.slot.active, attempts.station_file.exists(), list(attempts.switched), attempts.read,
+                    attempts.counters.snapshot()) == before
             assert len(audit.entries(store)) == trail, f"a refused {action} left an audit entry"
     assert audit.verify(store).ok
 

@@ -1,7 +1,9 @@
 """The review screen's model: the queue page on show, the item being reviewed, the reviewer's unsaved edits.
 
 Views take it in ``__init__`` and follow its signals; every verdict goes through ``inspector.review.Review.submit``,
-which writes a ``labels`` row and never touches the part's own row.
+which writes a ``labels`` row and never touches the part's own row. A tap on the picture edits points only with the
+POINT tool chosen (``tool``); the default tool only looks (zoom and pan). A saved verdict is undone through
+``inspector.actions.undo_label``: a new label row, audited, with a reason (and the PIN again when logged in).
 """
 from __future__ import annotations
 
@@ -13,14 +15,17 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from inspector.actions import submit_label
+from inspector.actions import submit_label, undo_label
+from inspector.api.protocol import ApiError
 from inspector.audit import AuditError
 from inspector.qa.audits import ReviewAudits
 from inspector.qa.risk import COVERED, is_covered
 from inspector.review import PAGE_SIZE, ItemTimer, Label, QueueFilter, QueueItem, Review, ReviewError
+from inspector.permissions import PermissionDenied
 from inspector.users import LoginError
 
 CLASSES = ("good", "defect")
+TOOLS = ("look", "point")  # what a tap on the picture does: nothing (zoom and pan only), or add / remove a point
 SORT_NAMES = {"risk": "RISK FIRST", "confidence": "LOWEST FIRST", "-confidence": "HIGHEST FIRST",
               "newest": "NEWEST FIRST"}
 
@@ -67,6 +72,9 @@ class ReviewModel(QObject):
     reviewer_changed = Signal(str)
     failed = Signal(str)  # a verdict the core refused: the message says why
     signature_needed = Signal(str)  # a logged-in user's correction: PIN again and a reason (finish_signed)
+    tool_changed = Signal(str)
+    undo_needed = Signal(str)  # undo of a saved verdict asked: a reason (and the PIN when logged in), finish_undo
+    undone = Signal(object)  # the undo row written
 
     def __init__(self, review: Review, *, reviewer: str | None = None, session=None, page_size: int = PAGE_SIZE,
                  audits: ReviewAudits | None = None, clock: Callable[[], float] = time.monotonic,
@@ -86,6 +94,9 @@ class ReviewModel(QObject):
         self.timer = ItemTimer(clock)
         self.reviewed = 0  # verdicts given on this screen
         self.pending: tuple[int, str, dict] | None = None  # a correction waiting for its signature
+        self.tool = "look"
+        self.last_saved: tuple[Label, QueueItem] | None = None  # the latest verdict given here, for UNDO
+        self.undoing: tuple[Label, QueueItem] | None = None  # an undo waiting for its reason
 
     # -- who ----------------------------------------------------------------------------------------------------
     @property
@@ -94,6 +105,8 @@ class ReviewModel(QObject):
         return getattr(user, "name", None) or self._reviewer
 
     def set_reviewer(self, name: str) -> None:
+        if name.strip() != self._reviewer:
+            self.last_saved = None  # UNDO LAST is the last verdict of the person reviewing now
         self._reviewer = name.strip()
         self.reviewer_changed.emit(self.reviewer)
 
@@ -167,8 +180,24 @@ class ReviewModel(QObject):
         self.index = index
         self.draft = Draft()
         self.timer.restart()
+        if self.tool == "point" and not self.counted:
+            self.set_tool("look")
         self.current_changed.emit()
         self.draft_changed.emit()
+
+    # -- the picture's tool -------------------------------------------------------------------------------------
+    def set_tool(self, tool: str) -> None:
+        """``look`` (taps only zoom and pan) or ``point`` (a tap adds or removes a cartridge point; counted parts)."""
+        if tool not in TOOLS:
+            raise ReviewError(f"tool {tool!r} is not one of {', '.join(TOOLS)}")
+        if tool == "point" and not self.counted:
+            tool = "look"
+        if tool != self.tool:
+            self.tool = tool
+            self.tool_changed.emit(tool)
+
+    def toggle_point_tool(self) -> None:
+        self.set_tool("look" if self.tool == "point" else "point")
 
     # -- edits --------------------------------------------------------------------------------------------------
     @property
@@ -199,10 +228,11 @@ class ReviewModel(QObject):
         r = self.current.record if self.current else None
         return r is not None and (r.count is not None or r.expected is not None)
 
-    def tap(self, x: float, y: float, radius: float) -> None:
-        """A tap on the picture at frame pixel (x, y): on a point (within ``radius``) removes it, else adds one."""
-        if not self.counted:
-            return
+    def tap(self, x: float, y: float, radius: float) -> bool:
+        """A tap on the picture at frame pixel (x, y) with the POINT tool: on a point (within ``radius``) removes it,
+        else adds one. With the LOOK tool, or on a part that is not counted, nothing changes (False)."""
+        if self.tool != "point" or not self.counted:
+            return False
         points = [list(p) for p in self.points]
         near = min(range(len(points)), key=lambda i: math.dist(points[i][:2], (x, y)), default=None)
         if near is not None and math.dist(points[near][:2], (x, y)) <= radius:
@@ -211,6 +241,7 @@ class ReviewModel(QObject):
             points.append([round(float(x), 1), round(float(y), 1)])
         self.draft.points, self.draft.count = points, None
         self.draft_changed.emit()
+        return True
 
     def step_count(self, delta: int) -> None:
         """Count +/- without placing points (a cartridge the picture cannot show)."""
@@ -226,6 +257,13 @@ class ReviewModel(QObject):
     def undo_edits(self) -> None:
         self.draft = Draft(comment=self.draft.comment)
         self.draft_changed.emit()
+
+    def undo(self) -> None:
+        """UNDO (Z): the unsaved edits first; with none, the last saved verdict (a reason is asked)."""
+        if self.draft.edited:
+            self.undo_edits()
+        else:
+            self.undo_verdict()
 
     # -- verdicts -----------------------------------------------------------------------------------------------
     def confirm(self) -> Label | None:
@@ -293,6 +331,9 @@ class ReviewModel(QObject):
         except (ReviewError, PermissionError, LoginError, AuditError) as e:
             self.failed.emit(str(e))
             return None
+        item = next((i for i in self.items if i.record.part_id == part_id), None)
+        if item is not None and not self.auditing:
+            self.last_saved = (label, QueueItem(item.record, label))
         self.reviewed += 1
         self.submitted.emit(label)
         if self.current is not None and self.current.record.part_id == part_id:
@@ -314,3 +355,57 @@ class ReviewModel(QObject):
                 self._show(self.index + 1)
             else:
                 self._show(self.index)
+
+    # -- undo of a saved verdict --------------------------------------------------------------------------------
+    def undo_target(self) -> tuple[Label, QueueItem] | None:
+        """The verdict UNDO takes back: the last one given on this screen, else the one on the part shown (never a
+        blind audit's: the first reviewer's verdict stays hidden)."""
+        if self.auditing:
+            return None
+        if self.last_saved is not None:
+            return self.last_saved
+        item = self.current
+        return (item.label, item) if item is not None and item.label is not None else None
+
+    def undo_verdict(self) -> bool:
+        """Ask for the reason (and the PIN when logged in) to undo ``undo_target``; False when there is none."""
+        target = self.undo_target()
+        if target is None:
+            return False
+        self.undoing = target
+        label, item = target
+        self.undo_needed.emit(f"Undo the verdict on part #{item.record.part_id}: {label.verdict} by {label.reviewer}")
+        return True
+
+    def finish_undo(self, pin: str | None, reason: str | None) -> Label | None:
+        """The reason (and PIN) for the asked undo; ``reason`` None: cancelled, nothing is written. The part comes
+        back on show with the value before the undone verdict."""
+        target, self.undoing = self.undoing, None
+        if target is None or reason is None:
+            return None
+        label, item = target
+        part_id = item.record.part_id
+        seconds = min(self.timer.seconds, 86399.0)
+        try:
+            remote = getattr(self.review, "undo_verdict", None)  # a client's adapter: op review_undo on the runtime
+            if remote is not None:
+                undo = remote(part_id, reason=reason, pin=pin, label_id=label.id, seconds_spent=seconds,
+                              reviewer=None if self.session is not None else self.reviewer)
+            else:
+                undo = undo_label(self.session, self.review, part_id, reason=reason, pin=pin, label_id=label.id,
+                                  reviewer=self.reviewer, seconds_spent=seconds)
+        except (ReviewError, PermissionError, PermissionDenied, LoginError, AuditError, ApiError) as e:
+            self.failed.emit(str(e))
+            return None
+        self.last_saved = None
+        back = QueueItem(item.record, undo)
+        at = next((n for n, i in enumerate(self.items) if i.record.part_id == part_id), None)
+        if at is None:
+            at = max(0, self.index)
+            self.items.insert(at, back)
+        else:
+            self.items[at] = back
+        self.queue_changed.emit()
+        self.undone.emit(undo)
+        self._show(at)
+        return undo

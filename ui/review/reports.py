@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QLabel, QP
 from inspector import review_reports
 from inspector.review import ReviewError
 from inspector.store import Store
+from ui import theme
 from ui.controls import ChoicePicker
 from ui.review.remote import BatchSummary
 from ui.review.queue_panel import TIME_RANGES, since_for
@@ -167,6 +168,7 @@ class ReportsView(QWidget):
                 plot.getAxis(side).setStyle(tickFont=font)
         for table in (self.reviewers, self.confusion):
             table.verticalHeader().setDefaultSectionSize(round(30 * scale))
+            theme.whole_headers(table)  # no header cut at 800 x 480: the table scrolls sideways
         self.legend.setLabelTextSize(f"{round(12 * scale)}px")
 
     # -- data -------------------------------------------------------------------------------------------------------
@@ -276,6 +278,7 @@ class ReportsView(QWidget):
         share of their audited verdicts another reviewer agreed with (of how many); how often they agreed with the
         model."""
         self.reviewers.setRowCount(len(self.totals))
+        theme.whole_headers(self.reviewers)  # here too: on the first refresh the table has its screen's font
         self.medians: dict[str, float | None] = {}
         for row, (person, total) in enumerate(sorted(self.totals.items())):
             median = total["median_seconds"]
@@ -302,6 +305,7 @@ class ReportsView(QWidget):
         self.confusion.setRowCount(len(classes))
         self.confusion.setColumnCount(len(classes) + 1)
         self.confusion.setHorizontalHeaderLabels(["model ↓ QA →", *classes])
+        theme.whole_headers(self.confusion)
         for r, m in enumerate(classes):
             self.confusion.setItem(r, 0, _cell(m))
             for c, q in enumerate(classes):

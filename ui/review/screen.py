@@ -1,5 +1,8 @@
 """The QA review screen: the queue on the left, the part in the middle, what the model said and the verdicts on the
-right; the reports one tap away; AUDITS lists the others' verdicts sampled for this reviewer's blind second look. Works with keys (Enter, D, G, I, arrows, O, +/−, Z) and with touch alike.
+right; the reports one tap away; AUDITS lists the others' verdicts sampled for this reviewer's blind second look.
+Works with keys (Enter, D, G, I, arrows, O, P, +/−, Z) and with touch alike: the picture zooms (pinch, double tap,
+wheel) and only the POINT tool edits points; UNDO takes back unsaved edits, else the last saved verdict (a new label
+row, with a reason); names, comments and reasons are typed on the on-screen keyboard (``ui.keyboard``) or picked.
 
 On a small screen (the Pi's 800 x 480) the filters take the place of the review while FILTERS is pressed.
 """
@@ -16,7 +19,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLayout, QLineEdit, QPushBut
 from inspector import shipped
 from inspector.qa.audits import ReviewAudits
 from inspector.review import Review
-from ui import theme
+from ui import keyboard, theme
 from ui.review.item_view import ItemView
 from ui.review.model import ReviewModel
 from ui.controls import ChoicePicker
@@ -28,11 +31,13 @@ WIDE_MIN = (1280, 720)  # from this size on, the filters stay beside the list
 
 CORRECTION_REASONS = ("Model missed a defect", "Model called a good part defect", "Count was wrong",
                       "Other: see the comment")
+UNDO_REASONS = ("Tapped the wrong verdict", "Wrong part on show", "Miscounted", "Other: see the details")
+COMMENT_PHRASES = ("glare", "blurred", "partly covered", "second look needed")
 
 SHORTCUTS = {
     "confirm": ("Return", "Enter"), "defect": ("D",), "good": ("G",), "inconclusive": ("I",),
     "next": ("Right", "Down"), "prev": ("Left", "Up"), "overlays": ("O",), "plus": ("+", "="), "minus": ("-",),
-    "undo": ("Z",),
+    "undo": ("Z",), "point": ("P",),
 }
 
 
@@ -83,7 +88,7 @@ class ReviewScreen(QWidget):
         self.audits_button = QPushButton("AUDITS", checkable=True)
         self.audits_button.clicked.connect(self.toggle_audits)
         self.audits_button.setVisible(audits is not None)
-        self.counter = QLabel(objectName="caption")
+        self.counter = QLabel(objectName="caption", wordWrap=True)  # two short lines rather than squeezed buttons
         self.message = QLabel(objectName="message")
         news = QVBoxLayout()
         news.setSpacing(0)
@@ -110,10 +115,16 @@ class ReviewScreen(QWidget):
         self.next_button = QPushButton("▶")
         self.prev_button.clicked.connect(self.model.prev)
         self.next_button.clicked.connect(self.model.next)
-        self.comment = QLineEdit(placeholderText="Comment")
+        self.point_button = QPushButton("POINT", checkable=True)
+        self.point_button.setToolTip("POINT tool (P): a tap on the picture adds or removes a cartridge")
+        self.point_button.clicked.connect(self.model.toggle_point_tool)
+        self.model.tool_changed.connect(lambda tool: self.point_button.setChecked(tool == "point"))
+        self.item.looked.connect(self.message.setText)
+        self.comment = keyboard.attach(QLineEdit(placeholderText="Comment"), phrases=COMMENT_PHRASES)
         self.comment.textEdited.connect(self.model.set_comment)
         for button in (self.back_button, self.reviewer_button, self.filters_button, self.reports_button,
-                       self.audits_button, self.overlays_button, self.prev_button, self.next_button):
+                       self.audits_button, self.overlays_button, self.point_button, self.prev_button,
+                       self.next_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for button in (self.prev_button, self.next_button):  # the room goes to the comment
             button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
@@ -126,6 +137,7 @@ class ReviewScreen(QWidget):
         self.under = QHBoxLayout()
         self.under.addWidget(self.prev_button)
         self.under.addWidget(self.comment, 1)
+        self.under.addWidget(self.point_button)
         self.under.addWidget(self.overlays_button)
         self.under.addWidget(self.next_button)
         centre.addLayout(self.under)
@@ -157,7 +169,7 @@ class ReviewScreen(QWidget):
                    "good": lambda: self.model.set_class("good"), "inconclusive": self.model.inconclusive,
                    "next": self.model.next, "prev": self.model.prev, "overlays": self.item.toggle_overlays,
                    "plus": lambda: self.model.step_count(+1), "minus": lambda: self.model.step_count(-1),
-                   "undo": self.model.undo_edits}
+                   "undo": self.model.undo, "point": self.model.toggle_point_tool}
         for name, keys in SHORTCUTS.items():
             self.shortcuts[name] = []
             for key in keys:
@@ -171,6 +183,10 @@ class ReviewScreen(QWidget):
         self.model.reviewer_changed.connect(self._reviewer_changed)
         self.model.failed.connect(self.message.setText)
         self.model.signature_needed.connect(self.sign)
+        self.model.undo_needed.connect(self.ask_undo)
+        self.model.undone.connect(lambda label: self.message.setText(
+            f"#{label.part_id}: verdict undone by {label.reviewer} ({label.comment})"))
+        self.model.current_changed.connect(self._tool_allowed)
         self.signing = None
         self.model.submitted.connect(lambda label: self.message.setText(
             f"#{label.part_id}: {label.verdict} by {label.reviewer} ({label.seconds_spent:.1f} s)"))
@@ -251,6 +267,8 @@ class ReviewScreen(QWidget):
         self.picker = ChoicePicker("WHO IS REVIEWING?", names, self.model.reviewer or None, self,
                                    new_text=None if names else "No reviewers yet: type your name, then Enter")
         self.picker.accepted.connect(lambda: self.picker.chosen and self.model.set_reviewer(self.picker.chosen))
+        if self.picker.new is not None:
+            keyboard.attach(self.picker.new)
         self.picker.open()
         return self.picker
 
@@ -269,6 +287,8 @@ class ReviewScreen(QWidget):
 
     def set_session(self, session) -> None:
         """Who is logged in at the station now (None: nobody); verdicts are given as them."""
+        if session is not self.model.session:
+            self.model.last_saved = None  # UNDO LAST is the last verdict of the person logged in now
         self.model.session = session
         self._reviewer_changed(self.model.reviewer)
 
@@ -279,6 +299,20 @@ class ReviewScreen(QWidget):
         self.signing = SignDialog(self.model.session, what, list(CORRECTION_REASONS), self, scale=self.scale or 1.0)
         self.signing.accepted.connect(lambda d=self.signing: self.model.finish_signed(d.pin, d.reason))
         self.signing.rejected.connect(lambda: self.model.finish_signed(None, None))
+        keyboard.attach(self.signing.details)
+        self.signing.open()
+        return self.signing
+
+    def ask_undo(self, what: str):
+        """Undo of a saved verdict: a reason picked (details on the on-screen keyboard), the PIN again if logged in."""
+        from ui.login import SignDialog
+
+        session = self.model.session
+        self.signing = SignDialog(session, what, list(UNDO_REASONS), self, scale=self.scale or 1.0,
+                                  ask_pin=session is not None)
+        self.signing.accepted.connect(lambda d=self.signing: self.model.finish_undo(d.pin, d.reason))
+        self.signing.rejected.connect(lambda: self.model.finish_undo(None, None))
+        keyboard.attach(self.signing.details)
         self.signing.open()
         return self.signing
 
@@ -288,8 +322,8 @@ class ReviewScreen(QWidget):
         pending = self.model.pending_audits()
         self.audits_button.setText(f"AUDITS {pending}" if pending else "AUDITS")
         if self.model.auditing:
-            self.counter.setText(f"{pending} audits for {self.model.reviewer or 'you'} (blind second look) · "
-                                 f"{self.model.reviewed} done here")
+            self.counter.setText(f"{pending} blind audits for {self.model.reviewer or 'you'} · "
+                                 f"{self.model.reviewed} done here")  # short: whole at 800 px
             return
         total = self.review.count(self.model.filters)
         word = {"open": "to review", "reviewed": "reviewed"}.get(self.model.filters.state, "listed")
@@ -297,3 +331,8 @@ class ReviewScreen(QWidget):
 
     def _item_changed(self) -> None:
         self.comment.setText("")
+
+    def _tool_allowed(self) -> None:
+        """POINT only where something is counted."""
+        self.point_button.setEnabled(self.model.counted)
+        self.point_button.setChecked(self.model.tool == "point")

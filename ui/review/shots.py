@@ -116,7 +116,8 @@ def shoot_review(out: Path) -> list[Path]:
             wait_until(app, lambda: False, 0.3)
             empty = screen.item.overlay().empty_slots
             if empty:
-                model.tap(*empty[0], radius=4)  # the reviewer has tapped the missed cartridge in
+                model.set_tool("point")
+                model.tap(*empty[0], radius=4)  # the reviewer has tapped the missed cartridge in (POINT tool)
             grab("review", (800, 480))
 
             model.set_filters(recipe="surface-part", outcomes=None, state="all")  # reviewed ones too, ticked

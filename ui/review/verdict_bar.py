@@ -46,16 +46,23 @@ class VerdictBar(QWidget):
         b["minus"].clicked.connect(lambda: model.step_count(-1))
         b["plus"].clicked.connect(lambda: model.step_count(+1))
         b["inconclusive"].clicked.connect(model.inconclusive)
-        b["undo"].clicked.connect(model.undo_edits)
+        b["undo"].clicked.connect(model.undo)
         model.current_changed.connect(self.refresh)
         model.draft_changed.connect(self.refresh)
+        model.submitted.connect(self.refresh)
+        model.undone.connect(self.refresh)
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, *_) -> None:
         item, edited = self.model.current, self.model.draft.edited
         for button in self.buttons.values():
             button.setEnabled(item is not None)
-        self.buttons["undo"].setEnabled(item is not None and edited)
+        target = None if edited else self.model.undo_target()
+        undo = self.buttons["undo"]
+        undo.setEnabled(edited or target is not None)  # the last verdict can be taken back with the queue empty
+        undo.setText("UNDO EDIT" if edited else ("UNDO LAST" if target is not None else "UNDO"))
+        undo.setToolTip("Undo the unsaved edits (Z)" if edited else (
+            f"Undo the {target[0].verdict} on part #{target[1].record.part_id} (Z)" if target else "Nothing to undo"))
         self.buttons["confirm"].setText("SAVE CORRECTION" if edited else "CONFIRM")
         counted = self.model.counted
         self.buttons["minus"].setVisible(counted)
@@ -96,7 +103,11 @@ def item_rows(model: ReviewModel) -> list[tuple[str, str]]:
     if now:
         rows.append(("Your edit", ", ".join(now)))
     if item.label is not None and not model.auditing:
-        rows.append(("Reviewed", f"{item.label.verdict} by {item.label.reviewer}"))
+        undone = " (an undo)" if item.label.undoes is not None else ""
+        rows.append(("Reviewed", f"{item.label.verdict} by {item.label.reviewer}{undone}"))
+    target = model.undo_target()
+    if target is not None and not model.draft.edited and target[1].record.part_id != r.part_id:
+        rows.append(("UNDO LAST", f"takes back the {target[0].verdict} on #{target[1].record.part_id}"))
     try:
         rows.append(("Time", datetime.fromisoformat(r.wall_time).astimezone().strftime("%d %b %H:%M:%S")))
     except ValueError:
