@@ -37,22 +37,23 @@ def parts_seen(win, n, qtbot, timeout=8000):
 def test_the_window_shows_what_the_line_decided(qtbot, window, served):
     parts_seen(window, 12, qtbot)
     station = served.station
-    station.line.stop()
-    station.simulator.stop(0.5)
-    qtbot.waitUntil(lambda: window.model.counters.inspected == station.stats.recorded, timeout=4000)
-    qtbot.wait(IMAGE_WAIT_MS)
     latest = window.model.latest
     shown = window.model.hold.part or latest  # a REJECT is held over the good parts after it (ui.reject_hold)
     assert window.verdict.part_id == shown.record.part_id
     assert window.verdict.outcome == shown.record.outcome
     if shown.record.count is not None:
         assert window.verdict.detail.startswith(f"{shown.record.count} / 24")
+    assert len(window.live.overlay.items) == (shown.record.count or 0)
+    station.line.stop()
+    station.simulator.stop(0.5)
+    qtbot.waitUntil(lambda: window.model.counters.inspected == station.stats.recorded, timeout=4000)
+    qtbot.wait(IMAGE_WAIT_MS)
+    latest = window.model.latest
     c = window.model.counters
     assert c.passed == station.stats.outcomes["pass"]
     assert c.rejected == station.stats.outcomes["reject"]
     assert window.counters.text("inspected") == str(station.stats.recorded)
     assert window.strip.parts[0].record.part_id == latest.record.part_id
-    assert len(window.live.overlay.items) == (shown.record.count or 0)
     assert latest.frame is not None  # the picture the part was decided on, sent after its event
     assert latest.frame.image.shape[1] <= served.server.settings.frame_width
     assert window.model.info.run_id == station.line.run_id
