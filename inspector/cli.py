@@ -1,6 +1,8 @@
 """``inspector``: a thin command line over the library.
 
-    inspector [--kiosk]                         the station window on the configured line (the simulated one by default)
+    inspector [--kiosk]                         the station window on the configured line (the simulated one by default):
+                                                inspector serve as a child process, the window as its client
+    inspector window [--socket P | --connect HOST:PORT --fingerprint SHA] [--kiosk]   the window of a running serve
     inspector run --simulate --headless --parts 300 --rate 10 --report r.json [--lot L]
     inspector report --lot L --out FILE.pdf|.csv   the batch report of a lot; lots, review-queue --lot L
     inspector predict IMAGE... [--recipe NAME] --json
@@ -39,6 +41,7 @@ from inspector.cli_storage import add_commands as add_storage_commands
 from inspector.cli_cameras import COMMANDS as CAMERA_COMMANDS, add_command as add_cameras_command
 from inspector.cli_interlock import COMMANDS as INTERLOCK_COMMANDS, add_command as add_interlock_command
 from inspector.cli_train import COMMANDS as TRAIN_COMMANDS, add_commands as add_train_commands
+from inspector.cli_window import COMMANDS as WINDOW_COMMANDS, add_command as add_window_command
 from inspector.config import ConfigError, StationConfig, load_recipe, load_station
 from inspector.store.file_access import restrict_umask
 
@@ -102,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_train_commands(sub)
     add_report_commands(sub)
     add_serve_command(sub)
+    add_window_command(sub)
     return parser
 
 
@@ -146,8 +150,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         if why:
             print(f"inspector: {why}; running headless (say --headless to skip this check)", file=sys.stderr)
             args.headless = True
-    if args.headless:  # the window asks for the lot at START instead
-        check_lot_required(config, args.lot, source=f"{_config_source(args)} (no --lot given)")
+    if not args.headless:  # the runtime as a child process (inspector serve), the window as its client
+        from inspector.cli_window import run_with_runtime
+
+        return run_with_runtime(args, config)
+    check_lot_required(config, args.lot, source=f"{_config_source(args)} (no --lot given)")
     from inspector.sd_notify import Notifier
 
     notifier = Notifier()  # systemd's, when $NOTIFY_SOCKET is set (Type=notify): READY=1 comes from the watchdog
@@ -160,8 +167,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     recovery = station.recovery
     if recovery is not None and (recovery.lost or recovery.crashed_runs):
         print(f"inspector: the last run did not end cleanly: {recovery.summary}", file=sys.stderr)
-    if not args.headless:
-        return _run_window(args, config, station, started)
     from inspector.serving import run_until_stopped
 
     ok = run_until_stopped(station, notifier, parts=args.parts, tick=lambda: _status(station, started))
@@ -206,21 +211,6 @@ def _no_window_reason() -> str | None:
             and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         return "no display (DISPLAY and WAYLAND_DISPLAY are unset)"
     return None
-
-
-def _run_window(args: argparse.Namespace, config: StationConfig, station, started: float) -> int:
-    """The operator window until it is closed; a recipe picked there builds a new station with the same settings."""
-    from inspector.assemble import build_station
-    from ui.app import run_window
-
-    def build(name: str, lot: str | None = None):
-        return build_station(config, recipe=load_recipe(name, config.recipes_dir), simulate=args.simulate,
-                             rate_hz=args.rate, seed=args.seed, lot=lot)
-
-    recipes = sorted(path.stem for path in Path(config.recipes_dir).glob("*.toml"))
-    ok, last = run_window(station, build=build, recipes=recipes, parts=args.parts, kiosk=args.kiosk,
-                          station_path=args.config)  # calibration saves where the station came from
-    return _finish(args, last, started, ok)
 
 
 def _status(station, started: float) -> None:
@@ -361,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"run": cmd_run, "predict": cmd_predict, "export": cmd_export, "review-report": cmd_review_report,
                 **ADMIN_COMMANDS, **MODELS_COMMANDS, **STORAGE_COMMANDS, **CAMERA_COMMANDS,
-                **INTERLOCK_COMMANDS, **TRAIN_COMMANDS, **REPORT_COMMANDS, **SERVE_COMMANDS}[args.command](args)
+                **INTERLOCK_COMMANDS, **TRAIN_COMMANDS, **REPORT_COMMANDS, **SERVE_COMMANDS,
+                **WINDOW_COMMANDS}[args.command](args)
     except ConfigError as e:
         print(f"inspector: configuration refused:\n{e}", file=sys.stderr)
         return 2

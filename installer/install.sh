@@ -91,7 +91,7 @@ sed -e "s#@PREFIX@#$prefix#g" -e "s#@USER@#$user#g" -e "s#@ETC@#$etc#g" \
   "$here/inspector-interlock.service" > "$interlock_unit"
 if [ "$simulate" -eq 1 ]; then
   install -d "$dropin"
-  printf '[Service]\nExecStart=\nExecStart=%s/venv/bin/inspector run --headless --simulate --config %s/station.toml\n' \
+  printf '[Service]\nExecStart=\nExecStart=%s/venv/bin/inspector serve --simulate --config %s/station.toml\n' \
     "$prefix" "$etc" > "$dropin/simulate.conf"
   install -d "$interlock_unit.d"
   printf '[Service]\nExecStart=\nExecStart=%s/venv/bin/inspector interlock --simulate --config %s/station.toml\nExecStopPost=\nExecStopPost=%s/venv/bin/inspector interlock --release --simulate --config %s/station.toml\n' \

@@ -1,5 +1,9 @@
 """The station window: composes the views over one model and wires the operator's taps to the controller.
 
+The window is a client of the runtime (``inspector serve``): the model is fed by the station link (``ui.link``) and
+the taps are API calls (``ui.controller``); nothing here holds the station's objects. Killing the window leaves the
+line running; a new window shows the same counters and last results.
+
 Layout, top to bottom: alarms (only while any is active), the header (ui/header.py: START/STOP, RECIPE, who is logged
 in, MENU for the other screens), the last part's picture beside the verdict, the live camera and the counters (+ charts
 on a big screen), the strip of last results, the status line. On a small screen (the Pi's 800 x 480) the charts take
@@ -7,9 +11,8 @@ the place of the camera view while CHARTS (in the menu) is on.
 """
 from __future__ import annotations
 
-import gc
+import json
 import signal
-import sys
 import time
 from pathlib import Path
 
@@ -26,8 +29,9 @@ from ui.controls import ControlBar, RecipePicker
 from ui.counters import CountersPanel
 from ui.gui_gc import application
 from ui.header import CAPTIONS, Header, MenuPanel
+from ui.link import StationLink
 from ui.live_view import LiveView
-from ui.login import LoginGate, open_users
+from ui.login import LoginGate
 from ui.lot_entry import LotGate
 from ui.model import StationModel
 from ui.part_detail import PartDetail
@@ -37,15 +41,18 @@ from ui.status import StatusLine
 from ui.verdict import VerdictBanner
 
 WIDE_MIN = (1280, 720)  # from this size on, the charts have room beside the counters
-GIL_SLICE_S = 0.0005  # see run_window; the same slice as a headless station (inspector.assemble)
+CONNECT_WAIT_S = 10.0  # run_window waits this long for the runtime before showing the window NOT CONNECTED
 
 
 class StationWindow(QMainWindow):
-    def __init__(self, model: StationModel, controller: StationController, *, recipes: list[str] = (),
-                 users=None, station_path: Path | None = None):
+    def __init__(self, model: StationModel, controller: StationController, *, recipes: list[str] | None = None,
+                 users: bool | None = None):
+        """``recipes``: the recipes RECIPE offers (default: the runtime's); ``users``: whether taps need a login
+        (default: whether the runtime has users)."""
         super().__init__()
-        self.model, self.controller, self.recipes = model, controller, list(recipes)
-        self.station_path = station_path  # where calibration is saved; None: <data_dir>/station.toml
+        self.model, self.controller = model, controller
+        self.link = controller.link  # the runtime; ``link.client`` is what the other screens ask it through
+        self._recipes = list(recipes) if recipes is not None else None
         self.calibration = None
         self.setWindowTitle("Inspection station")
         self.alarms = AlarmBanner(model)
@@ -87,19 +94,20 @@ class StationWindow(QMainWindow):
             self.column.addWidget(widget, stretch)
         self.setCentralWidget(central)
 
-        start, stop, acknowledge = controller.start, controller.stop, controller.acknowledge
         self.login: LoginGate | None = None
-        if users is not None:  # a tap that changes the line needs a logged-in user whose role allows it
-            self.login = LoginGate(self, controller, users)
-            start, stop, acknowledge = self.login.start, self.login.stop, self.login.acknowledge
-        self.lot_gate = LotGate(self, controller, start, login=self.login)  # START asks the lot first
+        self._users = users
+        link = controller.link
+        if users if users is not None else bool(link.users) or link.needs_login:  # taps that change the line need a login
+            self.login = LoginGate(self, controller)
+        self.lot_gate = LotGate(self, controller, self._start, login=self.login)  # START asks the lot first
         self.controls.start.connect(self.lot_gate.start)
-        self.controls.stop.connect(stop)
+        self.controls.stop.connect(self._stop)
         self.controls.pick_recipe.connect(self.pick_recipe)
         self.controls.toggle_charts.connect(self.toggle_charts)
-        self.alarms.acknowledge.connect(acknowledge)
+        self.alarms.acknowledge.connect(self._acknowledge)
         self.menu = MenuPanel(self)  # the other screens, behind MENU in the header
         self.header = Header(self.controls, self.menu, self.login.button if self.login is not None else None)
+        link.connected_changed.connect(self._connected)
         self.menu_button = self.header.menu_button
         self.review = ReviewSwitch(self, self.menu, controller, self.login)  # REVIEW (QA) and back
         self.calibrate_button = self.menu.add(QPushButton("CALIBRATE", objectName="calibrate"))
@@ -119,6 +127,10 @@ class StationWindow(QMainWindow):
         # -- end ADMIN --
         self.strip.part_tapped.connect(self.show_part)
         self.live.part_tapped.connect(self.show_part)
+        self.first_picture_at: float | None = None  # time.time() of the first camera frame drawn
+        self._first_picture = QTimer(self)
+        self._first_picture.timeout.connect(self._check_first_picture)
+        self._first_picture.start(10)
         self.setMinimumSize(640, 400)  # not the layout's: sizes follow the screen (fit_screen), not the other way round
         self.resize(1280, 800)
 
@@ -160,11 +172,35 @@ class StationWindow(QMainWindow):
         self.menu.captions[button].setText("back to the camera and the last part" if show else CAPTIONS["charts"])
 
     # -- taps ------------------------------------------------------------------------------------------------------
+    def _start(self) -> None:
+        (self.login.start if self.login is not None else self.controller.start)()
+
+    def _stop(self) -> None:
+        (self.login.stop if self.login is not None else self.controller.stop)()
+
+    def _acknowledge(self, kind: str) -> None:
+        (self.login.acknowledge if self.login is not None else self.controller.acknowledge)(kind)
+
+    def _connected(self, connected: bool) -> None:
+        """A window started before its runtime learns on connecting whether taps need a login (LOG IN appears)."""
+        link = self.controller.link
+        if connected and self.login is None and self._users is None and (link.users or link.needs_login):
+            from ui.header import keep_words
+
+            self.login = self.lot_gate.login = LoginGate(self, self.controller)
+            row = self.header.row
+            row.insertWidget(row.indexOf(self.header.menu_button), keep_words(self.login.button), 0)
+            self.header.session_button = self.login.button
+
     def show_part(self, part) -> None:
         if self.detail is not None:
             self.detail.close()
         self.detail = PartDetail(part, self)
         self.detail.open()
+
+    @property
+    def recipes(self) -> list[str]:
+        return self._recipes if self._recipes is not None else list(self.controller.station.get("recipes") or [])
 
     def pick_recipe(self) -> None:
         self.picker = RecipePicker(self.recipes, self.model.info.recipe, self)
@@ -172,26 +208,21 @@ class StationWindow(QMainWindow):
         self.picker.open()
 
     def switch_recipe(self, name: str) -> bool:
-        """Through the core (``actions.switch_recipe``: role checked, before/after audited); with users, a login is
+        """Asked of the runtime (``switch_recipe``: role checked, before/after audited there); with users, a login is
         asked first when nobody allowed is logged in, and the switch follows it."""
-        from inspector.actions import switch_recipe
-        from inspector.permissions import RECIPE_SWITCH, PermissionDenied
+        from inspector.permissions import RECIPE_SWITCH
 
-        station = self.controller.station
-        if station is None:
+        if self.login is not None and self.login.session_for(RECIPE_SWITCH,
+                                                             then=lambda: self.switch_recipe(name)) is None:
             return False
-        session = None
-        if self.login is not None:
-            session = self.login.session_for(RECIPE_SWITCH, then=lambda: self.switch_recipe(name))
-            if session is None:
-                return False
-        store = self.login.users.store if self.login is not None else station.store
-        try:
-            return switch_recipe(session, store, station.recipe.name, name, self.controller.switch_recipe)
-        except PermissionDenied as e:
-            if self.login is not None:
-                self.login.ask(str(e), then=lambda: self.switch_recipe(name))
-            return False
+        return self.controller.switch_recipe(name)
+
+    def _screen_session(self, action: str, then):
+        """(allowed, session) for a screen behind the menu: the login asked first where the station has users."""
+        if self.login is None:
+            return True, None
+        session = self.login.session_for(action, then=then)
+        return session is not None, session
 
     # -- ADMIN screens over the runtime's API (helper admin) --------------------------------------------------------
     def screen_client(self):
@@ -245,21 +276,35 @@ class StationWindow(QMainWindow):
     def open_calibration(self) -> None:
         """The technician's calibration screen, a client of the runtime through the window's link (a technician must
         be logged in when the station has users); the screen never touches the camera or the pins itself."""
-        from inspector.permissions import CALIBRATION_SAVE, allowed
+        from inspector.permissions import CALIBRATION_SAVE
         from ui.calibration import CalibrationDialog, for_client
 
-        client = getattr(getattr(self, "link", None), "client", None)
+        client = self.screen_client()
         if client is None:
             return
-        session = None
-        if self.login is not None:
-            self.login.keeper.check()
-            session = self.login.keeper.session
-            if session is None or not allowed(session.role, CALIBRATION_SAVE):
-                self.login.ask("Calibration needs a technician", then=self.open_calibration)
-                return
+        ok, session = self._screen_session(CALIBRATION_SAVE, self.open_calibration)
+        if not ok:
+            return
         self.calibration = CalibrationDialog(for_client(client, session=session), self)
         self.calibration.open()
+
+    def _check_first_picture(self) -> None:
+        if self.preview.frames_drawn:
+            self.first_picture_at = time.time()
+            self._first_picture.stop()
+
+    def state(self) -> dict:
+        """What the window shows, for the record (``inspector window --dump-state``) and tests."""
+        c = self.model.counters
+        return {"connected": self.controller.link.connected, "running": self.model.running, "busy": self.model.busy,
+                "recipe": self.model.info.recipe, "run_id": self.model.info.run_id,
+                "counters": {k: getattr(c, k) for k in ("inspected", "passed", "rejected", "check", "fail_safe")},
+                "shown": {k: self.counters.text(k) for k in ("inspected", "passed", "rejected", "check", "fail_safe")},
+                "strip": [p.record.part_id for p in self.strip.parts],
+                "verdict": {"part_id": self.verdict.part_id, "outcome": self.verdict.outcome},
+                "alarms": list(self.alarms.kinds), "connects": self.controller.link.connects,
+                "first_picture_at": self.first_picture_at, "frames_drawn": self.preview.frames_drawn,
+                "display_fps": self.preview.display_fps}
 
     def closeEvent(self, event) -> None:
         if self.closed_ok is None:
@@ -270,28 +315,21 @@ class StationWindow(QMainWindow):
         event.accept()
 
 
-def steady_state() -> None:
-    """Once the window is up: interpreter settings that keep the GUI and the line from waiting on each other.
-
-    - The GUI thread hands the GIL back and forth with the line's threads many times a second (every OpenCV or Qt call
-      that releases it); with Python's default 5 ms slices each hand-back can cost the other side up to 5 ms.
-    - A full garbage-collector pass over everything Qt and pyqtgraph made at start-up takes ~40 ms holding the GIL;
-      frozen, those objects are left out of every later pass. (Measured with benchmarks/bench_ui.py.)
-    """
-    sys.setswitchinterval(GIL_SLICE_S)
-    gc.collect()
-    gc.freeze()
-
-
-def run_window(station, *, build=None, recipes: list[str] = (), parts: int | None = None, kiosk: bool = False,
-               size: tuple[int, int] = (1280, 800), start: bool = True,
-               station_path: Path | None = None) -> tuple[bool, object]:
-    """Show the station window until it is closed (or Ctrl-C / SIGTERM); returns (stopped cleanly, last station)."""
+def run_window(link: StationLink | str | Path, *, kiosk: bool = False, size: tuple[int, int] = (1280, 800),
+               dump_state: Path | None = None, until=None) -> bool:
+    """Show the station window over ``link`` (or a unix socket path) until it is closed (or Ctrl-C / SIGTERM);
+    returns whether it closed cleanly. The runtime goes on. ``dump_state``: the window's state is written there as
+    JSON twice a second (a debug aid, used by the acceptance test); ``until``: a check, twice a second, that closes
+    the window when true (``inspector run``: its runtime child ended)."""
     app = application()
     app.setApplicationName("inspector")
-    model = StationModel()
-    controller = StationController(model, station, build=build, parts=parts)
-    window = StationWindow(model, controller, recipes=recipes, users=open_users(station), station_path=station_path)
+    if not isinstance(link, StationLink):
+        link = StationLink.local(StationModel(), link)
+    model = link.model
+    link.start()
+    link.wait_connected(CONNECT_WAIT_S)  # the login gate needs to know whether the station has users
+    controller = StationController(model, link)
+    window = StationWindow(model, controller)
     if kiosk:  # the screen's size, frameless, with or without a window manager
         from ui.kiosk import fill_screen
 
@@ -300,23 +338,28 @@ def run_window(station, *, build=None, recipes: list[str] = (), parts: int | Non
         window.resize(*size)
         window.show()
     app.processEvents()
-    steady_state()
-    if start:  # at once, unless the station requires a lot it was not given (--lot): then START asks for it
-        if station.config.lots.required and station.line.lot is None:
-            window.lot_gate.start()
-        else:
-            controller.start()
     previous = {sig: signal.signal(sig, lambda *_: QTimer.singleShot(0, window.close))
                 for sig in (signal.SIGINT, signal.SIGTERM)}
     wake = QTimer()  # lets Python run its signal handlers while Qt waits for events
     wake.start(200)
     wake.timeout.connect(lambda: None)
+    dumper = QTimer()
+    dumper.timeout.connect(lambda: (dump_state is not None and _dump(window, Path(dump_state)),
+                                    until is not None and until() and window.close()))
+    dumper.start(500)
     try:
         app.exec()
     finally:
         wake.stop()
+        dumper.stop()
         if window.closed_ok is None:
             window.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    return bool(window.closed_ok), controller.last_station
+    return bool(window.closed_ok)
+
+
+def _dump(window: StationWindow, path: Path) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps({"t": time.time(), **window.state()}))
+    temporary.replace(path)

@@ -1,147 +1,94 @@
-"""What the operator's buttons do to the station: start, stop, acknowledge, switch recipe, close.
+"""What the operator's buttons ask of the runtime: start, stop, acknowledge, lot, switch recipe, health, close.
 
-Switching recipe closes the station and builds a new one with that recipe (new models, new run) on a worker thread,
-so the window keeps drawing meanwhile; if the new recipe is refused, the old one is built again and the refusal is
-raised as an alarm.
+Each is an API call over the station link (``ui.link``); the runtime checks the role and writes the audit entry, as
+for any other screen. A refusal comes back as ``ApiError`` (``unauthorized`` / ``forbidden``: the login gate asks
+for a login and repeats the tap). A recipe switch takes seconds (new models, new run): the runtime answers at once
+and its ``station`` events say when the new station runs, so the window keeps drawing.
 """
 from __future__ import annotations
 
 import logging
-import threading
-from typing import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
-from ui.bridge import LineBridge
-from ui.model import StationInfo, StationModel
+from inspector.api.protocol import ApiError
+from ui.link import StationLink
+from ui.model import StationModel
 
 log = logging.getLogger(__name__)
 
 
-def station_info(station) -> StationInfo:
-    recipe, line = station.recipe, station.line
-    return StationInfo(recipe=recipe.name, product=recipe.product, expected=recipe.expected_count, run_id=line.run_id,
-                       models=dict(line.models.versions), deadline_ms=station.config.timing.travel_s * 1000)
-
-
 class StationController(QObject):
-    _built = Signal(object, str, bool)  # new station (or None), refusal, whether to start it
+    refused = Signal(str)  # a request the runtime refused, in words
 
-    def __init__(self, model: StationModel, station, *, build: Callable[[str], object] | None = None,
-                 parts: int | None = None, operator: str = "operator", parent: QObject | None = None):
+    def __init__(self, model: StationModel, link: StationLink, *, parent: QObject | None = None):
         super().__init__(parent)
-        self.model, self.build, self.parts, self.operator = model, build, parts, operator
-        self.station = None
-        self.bridge = LineBridge(model, self)
-        self.switcher: threading.Thread | None = None
-        self._fresh = None  # built by the switcher, not yet attached on the GUI thread
-        self._built.connect(self._on_built, Qt.ConnectionType.QueuedConnection)
-        self._attach(station)
+        self.model, self.link = model, link
+        self.last_refusal = ""
 
-    def _attach(self, station) -> None:
-        self.station = self.last_station = station
-        self.bridge.attach(station.line)
-        self.model.set_station(station_info(station), frames=station.line.frames.latest,
-                               deciding=station.line.deciding)
-        self.model.set_running(station.line.running)
+    @property
+    def client(self):
+        """The link's ``Client`` (the window's login token on it), for the screens that ask the runtime themselves."""
+        return self.link.client
+
+    @property
+    def station(self) -> dict:
+        """The runtime's description of its station (recipe, run, lot, recipes; ``station`` op)."""
+        return self.link.station
 
     def health(self) -> dict:
-        station = self.station
-        if station is None:
-            return {}
-        return {"camera_dropped": station.line.frames.dropped_frames, "saved": station.writer.stats().written}
+        return self.link.health
+
+    def _ask(self, op: str, **args):
+        """One request; the auth refusals go to the caller (the login gate), others are shown and logged."""
+        try:
+            return self.link.call(op, **args)
+        except ApiError as e:
+            if e.code in ("unauthorized", "forbidden"):
+                raise
+            self.last_refusal = f"{op}: {e.message or e.code}"
+            log.warning("the station refused %s", self.last_refusal)
+            self.refused.emit(self.last_refusal)
+            return None
 
     # -- operator actions ----------------------------------------------------------------------------------------
     def start(self) -> None:
-        station = self.station
-        if station is None or self.model.busy or station.closed or self.model.running:
+        if self.model.busy or self.model.running:
             return
-        from inspector.line.lots import LotError
-
-        try:
-            station.start(parts=self.parts)  # the line, and on the simulated line its conveyor
-        except LotError as e:  # the lot-entry step asks first; a start that skipped it stays stopped
-            log.warning("start refused: %s", e)
-            return
-        self.model.set_running(True)
+        reply = self._ask("start", reason="START tapped")
+        if reply is not None:
+            self.model.set_running(bool(reply.get("running")))
 
     def stop(self) -> None:
-        """Stop inspecting; on the simulated line the conveyor stops too (at a real line, parts still arriving are
+        """Stop inspecting (the runtime stops the simulated conveyor too; at a real line parts still arriving are
         rejected fail-safe by the core)."""
-        station = self.station
-        if station is None or not self.model.running:
+        if not self.model.running:
             return
-        if station.simulator is not None:
-            station.simulator.stop(0.5)
-        station.line.stop()
-        self.model.set_running(False)
+        reply = self._ask("stop", reason="STOP tapped")
+        if reply is not None:
+            self.model.set_running(bool(reply.get("running")))
 
     def acknowledge(self, kind: str) -> None:
-        if self.station is not None:
-            self.station.line.alarms.acknowledge(kind, by=self.operator)
+        self._ask("alarm_ack", kind=kind)
+
+    def set_lot(self, lot: str | None, reason: str = "lot entered at START") -> bool:
+        return self._ask("set_lot", lot=lot, reason=reason) is not None
 
     def switch_recipe(self, name: str) -> bool:
-        """Start switching to recipe ``name``; False when it cannot now (busy, same recipe, nothing to build with)."""
-        if self.build is None or self.model.busy or self.station is None or name == self.station.recipe.name:
+        """Ask the runtime to switch to recipe ``name``; False when it cannot now (busy, same recipe, refused). The
+        runtime's ``station`` events then say it is switching and which station runs after it (a refused recipe:
+        the old one again, with the ``model_refused`` alarm)."""
+        if self.model.busy or name == self.model.info.recipe:
             return False
-        old, resume = self.station, self.model.running
-        self.model.set_running(False)
-        self.model.set_busy(f"switching to {name}…")
-        self.switcher = threading.Thread(target=self._switch, args=(old, name, resume), name="recipe-switch",
-                                         daemon=True)
-        self.switcher.start()
+        reply = self._ask("switch_recipe", name=name, reason="RECIPE picked at the line", wait=False)
+        if reply is None:
+            return False
+        if reply.get("switching") and not self.model.busy:
+            self.model.set_busy(f"switching to {name}…")  # until the station event says so
         return True
 
-    def _build(self, name: str, lot: str | None):
-        """A new station for ``name`` that keeps the lot in force (a product change within a lot is no lot change)."""
-        return self.build(name, lot=lot) if lot else self.build(name)
-
-    def _switch(self, old, name: str, resume: bool) -> None:
-        lot = old.line.lot
-        try:
-            old.close()
-        except Exception:
-            log.exception("closing the station for a recipe switch failed")
-        try:
-            self._fresh = self._build(name, lot)
-            self._built.emit(self._fresh, "", resume)
-            return
-        except Exception as e:
-            refusal = f"recipe {name} refused: {e}"
-            log.error("%s", refusal)
-        try:
-            self._fresh = self._build(old.recipe.name, lot)
-            self._built.emit(self._fresh, refusal, False)
-        except Exception as e:
-            self._built.emit(None, f"{refusal}; and {old.recipe.name} again: {e}", False)
-
-    @Slot(object, str, bool)
-    def _on_built(self, station, refusal: str, resume: bool) -> None:
-        self._fresh = None
-        if self.switcher is None:  # closed meanwhile
-            return
-        self.bridge.detach()
-        if station is None:
-            self.station = None
-            self.model.set_busy(f"NO STATION: {refusal}")
-            return
-        self._attach(station)
-        if refusal:
-            station.line.alarms.raise_("model_refused", refusal)
-        self.model.set_busy("")
-        if resume:
-            self.start()
-
     def close(self, timeout: float = 2.0) -> bool:
-        """Stop every worker and record every part; True when all stopped within ``timeout``."""
-        switcher, self.switcher = self.switcher, None
-        if switcher is not None:
-            switcher.join(timeout + 5)
-        station, self.station = self._fresh or self.station, None
-        self._fresh = None
-        if station is not None:
-            self.last_station = station
-        ok = station.close(timeout) if station is not None else True
-        self.bridge.detach()
+        """The window leaves; the runtime goes on. True when the link's reader stopped within ``timeout``."""
+        ok = self.link.close(timeout)
         self.model.set_running(False)
         return ok

@@ -1,5 +1,10 @@
 """The line first: the window's drawing waits while a part is being decided, never longer than ``max_wait_s``.
 
+Since the window became a client process of ``inspector serve`` (#19) it holds no ``Deciding`` of a line: the model's
+``LineFirst`` is attached to nothing and every call runs at once (``benchmarks/bench_window.py`` measures the
+decision p99 with the window process attached against headless). The class stays for a window in the runtime's own
+process; the runtime keeps ``inspector.deciding`` for its API fan-out and live-frame encoding, which share its cores.
+
 On a small board the window's work on one core slows an inspection on the other (shared caches and memory
 bandwidth), which showed as a longer trigger→decision tail with the window open than headless. An inspection takes a
 few milliseconds, so the window loses almost nothing by waiting for it; at a saturated line, where some part is

@@ -1,23 +1,28 @@
 """Logging in at the touchscreen: tap your name, type your PIN; who is logged in, and log-out after idle time.
 
-Views only: the PIN check, lock-out and idle time-out are ``inspector.users``'s, the role check ``permissions``'s.
+Views only: the PIN check, lock-out, idle time-out and role checks are the runtime's (API ops ``login`` / ``logout``;
+every request is checked there against :mod:`inspector.permissions`). The window checks roles too, but only to ask
+for the right login before a tap instead of after its refusal.
 """
 from __future__ import annotations
+
+import time
+from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QApplication, QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
-from inspector.actions import authorize
-from inspector.permissions import ALARM_ACKNOWLEDGE, LINE_START, LINE_STOP, PermissionDenied, allowed, roles_for
-from inspector.store import Store
-from inspector.users import LockedOut, LoginError, Session, UnknownUser, UserDirectory, WrongPin
+from inspector.api.protocol import ApiError
+from inspector.permissions import ALARM_ACKNOWLEDGE, LINE_START, LINE_STOP, allowed, roles_for
+from inspector.users import Role
 from ui import theme
 from ui.pin_pad import PinPad, pad_style
 from ui.sheet import Sheet
 
 ROLE_WORDS = {"operator": "Operator", "qa": "QA", "technician": "Technician", "admin": "Admin"}
 ACTIVITY = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
+AUTH_CODES = ("unauthorized", "forbidden")
 
 
 def _tone(label: QLabel, text: str, tone: str) -> None:
@@ -27,20 +32,57 @@ def _tone(label: QLabel, text: str, tone: str) -> None:
     label.style().polish(label)
 
 
-def _countdown(seconds: float) -> str:
-    s = int(seconds + 0.999)
-    return f"{s // 60}:{s % 60:02d}"
+@dataclass(frozen=True)
+class RemoteUser:
+    name: str
+    role: Role
+
+
+class RemoteSession:
+    """A login the runtime granted: who, the role, the token the link's client carries, and the idle time-out the
+    runtime applies (mirrored here so the screen shows the log-out when it happens)."""
+
+    def __init__(self, link, reply: dict) -> None:
+        self.link = link
+        self.user = RemoteUser(reply["user"], Role(reply["role"]))
+        self.token: str = reply["token"]
+        self.idle_timeout_s: float | None = reply.get("idle_timeout_s")
+        self.pin_too_short = bool(reply.get("pin_too_short"))
+        self.min_pin_length = reply.get("min_pin_length")
+        self.last_activity = time.monotonic()
+        self.ended: str | None = None
+
+    @property
+    def role(self) -> Role:
+        return self.user.role
+
+    @property
+    def active(self) -> bool:
+        if self.ended is None and self.link.token != self.token:
+            self.ended = "ended by the station"
+        if self.ended is None and self.idle_timeout_s and time.monotonic() - self.last_activity >= self.idle_timeout_s:
+            self.ended = "idle"
+        return self.ended is None
+
+    def touch(self) -> None:
+        self.last_activity = time.monotonic()
+
+    def end(self, why: str) -> None:
+        if self.ended is None:
+            self.ended = why
+        if self.link.token == self.token:
+            self.link.logout()
 
 
 class LoginDialog(Sheet):
-    """Pick a user (big buttons), enter the PIN on the pad; ``session`` is set when it is accepted."""
+    """Pick a user (big buttons; a typed name where the runtime lists none, e.g. over the network), enter the PIN on
+    the pad; ``session`` is set when the runtime accepted it."""
 
     compact = True
 
-    def __init__(self, users: UserDirectory, parent: QWidget | None = None, *, why: str = "",
-                 scale: float | None = None):
+    def __init__(self, link, parent: QWidget | None = None, *, why: str = "", scale: float | None = None):
         super().__init__(parent)
-        self.users, self.session, self.chosen = users, None, None
+        self.link, self.session, self.chosen = link, None, None
         self.setWindowTitle("Log in")
         self.setObjectName("login")
         top = parent.window() if parent is not None else None
@@ -54,14 +96,21 @@ class LoginDialog(Sheet):
         self.user_buttons: dict[str, QPushButton] = {}
         names = QGridLayout()
         names.setSpacing(6)
-        people = users.users()
+        people = list(link.users)
         for i, user in enumerate(people):
-            button = QPushButton(f"{user.name}\n{ROLE_WORDS.get(user.role.value, user.role.value)}",
-                                 objectName="userChoice", checkable=True)
-            button.clicked.connect(lambda _=False, n=user.name: self.choose(n))
+            role = user.get("role", "")
+            button = QPushButton(f"{user['name']}\n{ROLE_WORDS.get(role, role)}", objectName="userChoice",
+                                 checkable=True)
+            button.clicked.connect(lambda _=False, n=user["name"]: self.choose(n))
             self.group.addButton(button)
             names.addWidget(button, i // 2, i % 2)
-            self.user_buttons[user.name] = button
+            self.user_buttons[user["name"]] = button
+        self.name_field = None
+        if not people:
+            self.name_field = QLineEdit(objectName="userName", placeholderText="your user name")
+            self.name_field.setMinimumHeight(theme.TOUCH_MIN_PX)
+            self.name_field.textChanged.connect(lambda text: self.choose(text.strip() or None))
+            names.addWidget(self.name_field, 0, 0)
         cancel = QPushButton("CANCEL")
         cancel.clicked.connect(self.reject)
 
@@ -77,49 +126,37 @@ class LoginDialog(Sheet):
         row.setSpacing(round(14 * self.scale))
         row.addLayout(left, 5)
         row.addWidget(self.pad, 4)
-
-        self.ticker = QTimer(self)
-        self.ticker.setInterval(500)
-        self.ticker.timeout.connect(self.refresh)
         self.why = why
         if len(people) == 1:
-            self.choose(people[0].name)
+            self.choose(people[0]["name"])
         self.refresh()
 
-    def choose(self, name: str) -> None:
+    def choose(self, name: str | None) -> None:
         self.chosen = name
-        self.user_buttons[name].setChecked(True)
+        if name in self.user_buttons:
+            self.user_buttons[name].setChecked(True)
         self.pad.clear()
         self.refresh()
 
     def refresh(self) -> None:
-        """The message: what to do, or the lock-out countdown (the pad is off while it runs)."""
-        locked = self.users.locked_for(self.chosen) if self.chosen else 0.0
-        self.pad.setEnabled(bool(self.chosen) and locked <= 0)
-        if locked > 0:
-            _tone(self.message, f"{self.chosen} is locked out after too many wrong PINs.\n"
-                                f"Try again in {_countdown(locked)}", "locked")
-            self.ticker.start()
-            return
-        self.ticker.stop()
-        if self.message.property("tone") in (None, "locked"):
+        self.pad.setEnabled(bool(self.chosen))
+        if self.message.property("tone") in (None, "ok"):
             prompt = f"Hello {self.chosen}: enter your PIN" if self.chosen else "Tap your name"
             _tone(self.message, f"{self.why}\n{prompt}" if self.why else prompt, "ok")
 
     def submit(self, pin: str) -> None:
+        """The runtime checks the PIN (and counts wrong ones towards the lock-out); its refusal says why."""
         if not self.chosen:
             return
         try:
-            self.session = self.users.login(self.chosen, pin)
-        except WrongPin as e:
-            _tone(self.message, f"Wrong PIN — {e.tries_left} {'try' if e.tries_left == 1 else 'tries'} left "
-                                "before lock-out", "bad")
-        except LockedOut:
-            self.refresh()
-        except (UnknownUser, LoginError):
-            _tone(self.message, f"{self.chosen} cannot log in (removed or deactivated)", "bad")
-        else:
-            self.accept()
+            reply = self.link.login(self.chosen, pin)
+        except ApiError as e:
+            tone = "locked" if "lock" in e.message.lower() else "bad"
+            _tone(self.message, e.message or e.code, tone)
+            self.pad.clear()
+            return
+        self.session = RemoteSession(self.link, reply)
+        self.accept()
 
 
 class SignDialog(Sheet):
@@ -129,7 +166,7 @@ class SignDialog(Sheet):
 
     compact = True
 
-    def __init__(self, session: Session | None, what: str, reasons: list[str], parent: QWidget | None = None,
+    def __init__(self, session: "RemoteSession | None", what: str, reasons: list[str], parent: QWidget | None = None,
                  *, scale: float | None = None, ask_pin: bool = True):
         super().__init__(parent)
         self.session, self.pin, self.reason, self.picked = session, None, None, None
@@ -202,13 +239,14 @@ class SignDialog(Sheet):
 
 
 class SessionKeeper(QObject):
-    """Who is logged in at this screen; any tap counts as activity; ends the session when it has been idle."""
+    """Who is logged in at this screen; any tap counts as activity; ends the session when it has been idle (the
+    runtime ends the token at the same time) or when the runtime ended it."""
 
-    changed = Signal(object)  # the Session, or None
+    changed = Signal(object)  # the RemoteSession, or None
 
-    def __init__(self, users: UserDirectory, parent: QObject | None = None, *, tick_ms: int = 1000):
+    def __init__(self, parent: QObject | None = None, *, tick_ms: int = 1000):
         super().__init__(parent)
-        self.users, self.session = users, None
+        self.session: RemoteSession | None = None
         self.last_end: str | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(tick_ms)
@@ -217,7 +255,7 @@ class SessionKeeper(QObject):
         if app is not None:
             app.installEventFilter(self)
 
-    def set(self, session: Session | None) -> None:
+    def set(self, session: RemoteSession | None) -> None:
         if self.session is not None and session is not self.session:
             self.session.end("logout")
         self.session = session
@@ -229,9 +267,10 @@ class SessionKeeper(QObject):
         self.set(None)
 
     def check(self) -> None:
-        """Idle time-out (and lock-out during a signature) end the session: the screen shows it at once."""
+        """Idle time-out, or the runtime ending the login: the screen shows it at once."""
         if self.session is not None and not self.session.active:
             self.last_end = self.session.ended
+            self.session.end(self.session.ended or "idle")
             self.session = None
             self.timer.stop()
             self.changed.emit(None)
@@ -251,14 +290,14 @@ class SessionButton(QPushButton):
         keeper.changed.connect(self.refresh)
         self.refresh(keeper.session)
 
-    def refresh(self, session: Session | None) -> None:
+    def refresh(self, session: "RemoteSession | None") -> None:
         if session is None:
             self.setText("LOG IN")
         else:
             role = ROLE_WORDS.get(session.user.role.value, "")
             warn = "⚠ PIN TOO SHORT · " if session.pin_too_short else ""  # [users] min_pin_length was raised
             self.setText(f"{session.user.name}\n{warn}{role} · LOG OUT")  # two lines: a long name fits the header
-            self.setToolTip(f"Your PIN is shorter than this station asks ({session.directory.min_pin_length} digits):"
+            self.setToolTip(f"Your PIN is shorter than this station asks ({session.min_pin_length} digits):"
                             " ask an admin for a new one" if session.pin_too_short else "")
 
 
@@ -272,14 +311,16 @@ ACTION_WORDS = {"line.start": "START", "line.stop": "STOP", "alarm.acknowledge":
 class LoginGate(QObject):
     """The window's taps that change the line, each run only for a logged-in user whose role allows it.
 
-    The check and the audit entry are the core's (``actions.authorize``); without a fitting user the login screen
-    opens with the reason, and the tap is carried out once someone allowed has logged in.
+    The runtime checks the role and writes the audit entry; a tap it refuses (no login, the wrong role, a login that
+    ended) opens the login screen with the reason, and the tap is carried out once someone allowed has logged in.
     """
 
-    def __init__(self, window: QWidget, controller, users: UserDirectory):
+    def __init__(self, window: QWidget, controller):
         super().__init__(window)
-        self.window, self.controller, self.users = window, controller, users
-        self.keeper = SessionKeeper(users, self)
+        self.window, self.controller = window, controller
+        self.link = controller.link
+        self.keeper = SessionKeeper(self)
+        self.link.logged_out.connect(lambda _why: self.keeper.check(), Qt.ConnectionType.QueuedConnection)
         self.button = SessionButton(self.keeper)
         self.button.clicked.connect(self.toggle)
         self.dialog: LoginDialog | None = None
@@ -291,7 +332,7 @@ class LoginGate(QObject):
         self.run(LINE_STOP, self.controller.stop)
 
     def acknowledge(self, kind: str) -> None:
-        self.run(ALARM_ACKNOWLEDGE, lambda: self.controller.acknowledge(kind), target=f"alarm:{kind}")
+        self.run(ALARM_ACKNOWLEDGE, lambda: self.controller.acknowledge(kind))
 
     def toggle(self) -> None:
         if self.keeper.session is not None:
@@ -300,19 +341,19 @@ class LoginGate(QObject):
             self.ask()
 
     def ask(self, why: str = "", then=None) -> LoginDialog:
-        self.dialog = LoginDialog(self.users, self.window, why=why)
+        self.dialog = LoginDialog(self.link, self.window, why=why)
         self.dialog.accepted.connect(lambda d=self.dialog: self._logged_in(d.session, then))
         self.dialog.open()
         return self.dialog
 
-    def _logged_in(self, session: Session, then) -> None:
+    def _logged_in(self, session: RemoteSession, then) -> None:
         self.keeper.set(session)
         if then is not None:
             then()
 
-    def session_for(self, action: str, then) -> Session | None:
+    def session_for(self, action: str, then) -> RemoteSession | None:
         """The logged-in session when its role may do ``action``; else the login screen opens with the reason (and
-        ``then`` runs once someone has logged in) and None comes back. The core checks the role again."""
+        ``then`` runs once someone has logged in) and None comes back. The runtime checks the role again."""
         self.keeper.check()
         session = self.keeper.session
         if session is not None and allowed(session.role, action):
@@ -321,38 +362,16 @@ class LoginGate(QObject):
         self.ask(f"{who}{ACTION_WORDS.get(action, action)} needs: {', '.join(roles_for(action))}", then=then)
         return None
 
-    def run(self, action: str, do, *, target: str | None = None) -> bool:
-        self.keeper.check()
-        session = self.keeper.session
-        words = ACTION_WORDS.get(action, action)
-        if session is None or not allowed(session.role, action):
-            who = f"{session.user.name} ({session.user.role.value}) may not do that. " if session else ""
-            self.ask(f"{who}{words} needs: {', '.join(roles_for(action))}",
-                     then=lambda: self.run(action, do, target=target))
+    def run(self, action: str, do, **_) -> bool:
+        """``do()`` (an API call) for a logged-in user allowed ``action``; a refusal from the runtime asks again."""
+        if self.session_for(action, then=lambda: self.run(action, do)) is None:
             return False
-        station = self.controller.station
-        run_id = station.line.run_id if station is not None else "-"
         try:
-            authorize(session, action, self.users.store, target or f"line:{run_id}", reason=f"{words} tapped")
-        except PermissionDenied as e:
+            do()
+        except ApiError as e:
+            if e.code not in AUTH_CODES:
+                raise
             self.keeper.check()
-            self.ask(str(e), then=lambda: self.run(action, do, target=target))
+            self.ask(e.message, then=lambda: self.run(action, do))
             return False
-        self.controller.operator = session.user.name
-        do()
         return True
-
-
-def open_users(station) -> UserDirectory | None:
-    """The station's users on a database connection of their own (a recipe switch closes the station's); None while
-    nobody is set up, so a fresh simulated line runs without logins (``inspector users add`` to start)."""
-    path = getattr(station.store, "path", None)
-    if path is None:
-        return None
-    store = Store.open(path)
-    config = getattr(station, "config", None)
-    users = UserDirectory(store) if config is None else UserDirectory.for_station(store, config)
-    if users.count() == 0:
-        store.close()
-        return None
-    return users

@@ -1,6 +1,6 @@
 """The lot-entry step of START: the operator types the lot or scans it (a USB scanner types like a keyboard and ends
-with Enter), sees the recipe it runs with, and START follows. The lot is set through the core
-(``inspector.line.lots.change_lot``: role checked, audited with who and why); a refused lot says which rule it
+with Enter), sees the recipe it runs with, and START follows. The lot is set by the runtime (API op ``set_lot``:
+``inspector.line.lots.change_lot``, role checked, audited with who and why); a refused lot says which rule it
 breaks and keeps the dialog open. A small dialog on purpose: the touchscreen's dialogs get redone later.
 """
 from __future__ import annotations
@@ -10,7 +10,8 @@ from typing import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from inspector.line.lots import MAX_LOT_LENGTH, LotError, change_lot, validate_lot
+from inspector.api.protocol import ApiError
+from inspector.line.lots import MAX_LOT_LENGTH, LotError, validate_lot
 from ui.sheet import Sheet
 
 
@@ -62,9 +63,9 @@ class LotEntry(Sheet):
 
 
 class LotGate:
-    """Wraps START: ask the lot, set it (audited when it changes), then ``start()``.
+    """Wraps START: ask the lot, have the runtime set it (audited when it changes), then ``start()``.
 
-    ``session_for(action, then)`` is the login gate's (None without users: the station then acts as NO_USERS).
+    ``login`` is the window's login gate (None without users: the runtime then acts as NO_USERS).
     """
 
     def __init__(self, parent: QWidget, controller, start: Callable[[], None], *, login=None):
@@ -72,34 +73,29 @@ class LotGate:
         self.dialog: LotEntry | None = None
 
     def start(self) -> LotEntry | None:
-        station = self.controller.station
-        if station is None or station.line.running:
+        if self.controller.model.running or not self.controller.link.connected:
             return None
-        self.dialog = LotEntry(station.line.lot, station.recipe.name, required=station.config.lots.required,
-                               parent=self.parent)
+        station = self.controller.station
+        self.dialog = LotEntry(station.get("lot"), self.controller.model.info.recipe,
+                               required=bool(station.get("lots_required")), parent=self.parent)
         self.dialog.accepted.connect(lambda: self.apply(self.dialog.lot))
         self.dialog.open()
         return self.dialog
 
     def apply(self, lot: str | None) -> bool:
-        """Set ``lot`` on the station's line (an audit entry when it differs) and start; False when refused."""
-        from inspector.permissions import RECIPE_SWITCH, PermissionDenied
+        """Have the runtime set ``lot`` (an audit entry when it differs) and start; False when refused."""
+        from inspector.permissions import RECIPE_SWITCH
 
-        station = self.controller.station
-        if station is None:
+        if self.login is not None and self.login.session_for(RECIPE_SWITCH, then=lambda: self.apply(lot)) is None:
             return False
-        session = None
-        if self.login is not None:
-            session = self.login.session_for(RECIPE_SWITCH, then=lambda: self.apply(lot))
-            if session is None:
-                return False
-        store = self.login.users.store if self.login is not None else station.store
         try:
-            change_lot(session, store, station.line, lot, reason="lot entered at START",
-                       required=station.config.lots.required, sealer=getattr(station, "sealer", None))
-        except PermissionDenied as e:
-            if self.login is not None:
-                self.login.ask(str(e), then=lambda: self.apply(lot))
+            self.controller.link.call("set_lot", lot=lot, reason="lot entered at START")
+        except ApiError as e:
+            if self.login is not None and e.code in ("unauthorized", "forbidden"):
+                self.login.ask(e.message, then=lambda: self.apply(lot))
+            elif self.dialog is not None:
+                self.dialog.message.setText(e.message or e.code)
+                self.dialog.open()
             return False
         self._start()
         return True

@@ -1,9 +1,9 @@
 """The operator screen's model: the parts the line finished, shift counters, alarms and the station's state.
 
-Lives on the GUI thread; views take it in ``__init__`` and subscribe to its signals. Records arrive through the
-bridge (``ui.bridge``) or the API link (``ui.link``), or directly from tests with :meth:`StationModel.add`. The link
-also sets the runtime's shift and lot counters (:meth:`StationModel.set_counters`) and whether the runtime is there
-(:meth:`StationModel.set_ready`).
+Lives on the GUI thread; views take it in ``__init__`` and subscribe to its signals. Records arrive from the runtime
+through the station link (``ui.link``), or directly from tests with :meth:`StationModel.add`. The link also sets the
+runtime's shift and lot counters (:meth:`StationModel.set_counters`: a restarted window shows the same figures) and
+whether the runtime is there (:meth:`StationModel.set_ready`).
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from inspector.alarms import Alarm
-from inspector.deciding import Deciding
 from inspector.record import PartRecord
 from inspector.types import Frame
 from ui.line_first import LineFirst
@@ -136,7 +135,7 @@ class StationModel(QObject):
         self.hold = RejectHold(self)  # the last REJECT / FAIL-SAFE, kept on screen until acknowledged or timed out
         self.info = StationInfo()
         self._frames: Callable[[], Frame | None] = lambda: None
-        self.line_first = LineFirst()  # the window's work waits while a part is being decided
+        self.line_first = LineFirst()  # attached to nothing: the line runs in another process (see ui.line_first)
 
     @property
     def latest(self) -> InspectedPart | None:
@@ -194,13 +193,22 @@ class StationModel(QObject):
         self.busy = what
         self.busy_changed.emit(what)
 
-    def set_station(self, info: StationInfo, frames: Callable[[], Frame | None] | None = None,
-                    deciding: Deciding | None = None) -> None:
+    def set_station(self, info: StationInfo, frames: Callable[[], Frame | None] | None = None) -> None:
         self.info = info
-        self.line_first.attach(deciding)
         if frames is not None:
             self._frames = frames
         self.station_changed.emit(info)
+
+    def set_frames(self, frames: Callable[[], Frame | None]) -> None:
+        """Where the live view takes the camera's newest frame from (the link's last received)."""
+        self._frames = frames
+
+    def restore(self, parts: list[InspectedPart]) -> None:
+        """After a (re)connect: the last results as recorded replace what was shown (the strip gets the new ones)."""
+        shown = self.latest.record.part_id if self.latest is not None else None
+        self.history.clear()
+        self.history.extend(parts)
+        self.parts_added.emit([p for p in parts if shown is None or p.record.part_id > shown])
 
     def new_shift(self) -> None:
         """Counters and charts start again from zero (the strip keeps its parts)."""

@@ -2,14 +2,17 @@
 
     xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python -m ui.screenshots [--out resources/screenshots]
 
-Two runs of the real station with the window open: a cartridge-box run whose last box has one empty slot, and a
+Two runs of the real station (with its API server, as ``inspector serve``) and the window as its client over the
+unix socket: a cartridge-box run whose last box has one empty slot, and a
 surface-part run whose last part has a scratch. At the end of each the window is grabbed from the screen at
 1920 x 1080 and again at 800 x 480 (the Pi's 7" display); the box run's 800 x 480 window also with its MENU open.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -87,26 +90,55 @@ def save_png(pixmap, path: Path) -> int:
     return path.stat().st_size
 
 
-def shoot(recipe_name: str, out: Path, lead_in: int, rate: float) -> list[Path]:
+@contextlib.contextmanager
+def served(users=None, **build):
+    """A station on the simulated line with its API server (the runtime); yields (station, socket path)."""
+    from inspector.api.server import ApiServer
+    from inspector.config import ApiSettings
+
+    folder = Path(tempfile.mkdtemp(prefix="shots", dir="/tmp"))  # the unix socket's path must stay short
+    config = StationConfig(recipe=build.pop("recipe_name", "cartridge-box"), data_dir=folder / "data",
+                           api=ApiSettings(socket_path=folder / "api.sock"))
+    station = build_station(config, simulate=True, **build)
+    if users is not None:
+        users(station.store)
+    server = ApiServer(station).start()
+    try:
+        yield station, server.socket_path
+    finally:
+        server.stop()
+        station.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def connected_window(socket: Path):
     from ui.app import StationWindow
     from ui.controller import StationController
-    from ui.gui_gc import application
+    from ui.link import StationLink
     from ui.model import StationModel
+
+    model = StationModel()
+    link = StationLink.local(model, socket).start()
+    if not link.wait_connected(10):
+        raise RuntimeError(f"no runtime at {socket}: {link.why_not_connected}")
+    return StationWindow(model, StationController(model, link))
+
+
+def shoot(recipe_name: str, out: Path, lead_in: int, rate: float) -> list[Path]:
+    from ui.gui_gc import application
 
     app = application()
     recipe, items = scene(recipe_name, lead_in)
-    with tempfile.TemporaryDirectory() as data:
-        station = build_station(StationConfig(recipe=recipe_name, data_dir=Path(data)), recipe=recipe, simulate=True,
-                                rate_hz=rate, items=iter(items))
-        model = StationModel()
-        controller = StationController(model, station, parts=len(items))
-        window = StationWindow(model, controller, recipes=["cartridge-box", "surface-part"])
+    with served(recipe_name=recipe_name, recipe=recipe, rate_hz=rate, items=iter(items)) as (station, socket):
+        window = connected_window(socket)
+        model = window.model
+        wait_until(app, lambda: model.info.recipe == recipe_name, 10)
+        station.start(parts=len(items))
         window.live.idle_after_s = 600  # keep the last part in view while the sizes are shot
         window.move(0, 0)
         window.resize(*SIZES[0])
         window.show()
-        controller.start()
-        if not wait_until(app, lambda: model.counters.inspected >= len(items), 30 + len(items) / rate):
+        if not wait_until(app, lambda: len(model.samples) >= len(items), 30 + len(items) / rate):  # all shown
             raise RuntimeError(f"only {model.counters.inspected} of {len(items)} parts were inspected")
         last = model.latest.record
         print(f"{recipe_name}: last part #{last.part_id} {last.outcome} ({last.reason})", file=sys.stderr)
@@ -136,27 +168,28 @@ def shoot(recipe_name: str, out: Path, lead_in: int, rate: float) -> list[Path]:
 
 def shoot_pin_pad(out: Path) -> Path:
     """The login screen at 800 x 480: four people, one picked after a wrong PIN, two digits typed again."""
-    from inspector.store import Store
-    from inspector.users import UserDirectory, WrongPin
+    from inspector.users import UserDirectory
     from ui.gui_gc import application
+    from ui.link import StationLink
     from ui.login import LoginDialog
+    from ui.model import StationModel
 
-    app = application()
-    with tempfile.TemporaryDirectory() as data, Store.open(Path(data) / "inspector.db") as store:
+    def people(store) -> None:
         users = UserDirectory(store)
         users.add(None, "adam", "admin", "715493", reason="screenshot")
         admin = users.login("adam", "715493")
         for name, role, pin in (("olga", "operator", "482107"), ("quinn", "qa", "593268"),
                                 ("tess", "technician", "604319"), ("mia", "operator", "371902")):
             users.add(admin, name, role, pin, reason="screenshot")
-        dialog = LoginDialog(users, scale=1.0)
+
+    app = application()
+    with served(users=people) as (_, socket):
+        link = StationLink.local(StationModel(), socket).start()
+        link.wait_connected(10)
+        dialog = LoginDialog(link, scale=1.0)
         dialog.resize(*SIZES[1])
         dialog.show()
         dialog.choose("olga")
-        try:
-            users.login("olga", "111111")
-        except WrongPin:
-            pass
         dialog.submit("222222")
         for digit in "48":
             dialog.pad.press(digit)
@@ -166,6 +199,7 @@ def shoot_pin_pad(out: Path) -> Path:
         size = save_png(grab, path)
         print(f"  {path} {grab.width()}x{grab.height()} {size // 1000} kB", file=sys.stderr)
         dialog.close()
+        link.close()
     return path
 
 

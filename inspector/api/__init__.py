@@ -34,6 +34,7 @@ Login and roles
 
 Operations (``op``; who may; result)
     hello            anyone       {"api": 1}
+    login_users      local        [{name, role}]: the active users, for the line window's login buttons ([] over TLS)
     login / logout   anyone       see above
     counters         viewer       {run_id, recipe, running, halted, triggered, recorded, outcomes, fail_safe_causes,
                                   last_part_id, shift, lot}: ``shift`` and ``lot`` are the line screen's counters

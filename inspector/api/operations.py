@@ -18,6 +18,7 @@ from inspector.api.ops_counters import CounterOps
 from inspector.api.ops_review import ReviewOps, review_audits
 from inspector.api.ops_station import StationOps
 from inspector.api.ops_review_undo import ReviewUndoOps
+from inspector.api.ops_window import WindowOps
 from inspector.api.protocol import ApiError, part_event
 from inspector.audit import AuditError
 from inspector.line.lots import LotError, check_lot_required
@@ -48,7 +49,7 @@ class Binary:
         self.header, self.payload = header, payload
 
 
-class Operations(StationOps, ReviewOps, CalibrationOps, CounterOps, AdminOps, ReviewUndoOps):
+class Operations(StationOps, ReviewOps, CalibrationOps, CounterOps, AdminOps, ReviewUndoOps, WindowOps):
     def __init__(self, host: Any, store: Any, logins: Any, *, counters: Callable[[], dict[str, Any]],
                  health: Callable[[], dict[str, Any]] | None = None) -> None:
         self.host = host if isinstance(host, StationHost) else StationHost(host)

@@ -124,6 +124,7 @@ def test_install_upgrade_uninstall_in_a_clean_bookworm_root(clean_root):
             box.run("grep -c . /src/installer/station.example.toml").stdout, "the station file was kept"
 
         _ready_pin_follows_the_runtime(box)
+        _kiosk_window_is_a_client_of_the_service(box)
 
         box.run("/src/installer/uninstall.sh")
         assert box.run("systemctl is-active inspector", check=False).stdout.strip() != "active"
@@ -174,6 +175,23 @@ def _restarted_after_kill_9(box: Booted) -> None:
         box.run("journalctl -u inspector --no-pager | tail -30", check=False).stdout
     assert int(box.run("systemctl show -p NRestarts --value inspector").stdout.strip()) >= 1
     assert box.run("systemctl show -p Type --value inspector").stdout.strip() == "notify"
+
+
+def _kiosk_window_is_a_client_of_the_service(box: Booted) -> None:
+    """install-kiosk.sh: the desktop user's unit runs ``inspector window --kiosk`` against inspector.service, which
+    stays enabled and running; the user joins the service's group and reaches the API socket, nothing else."""
+    box.run("id desk >/dev/null 2>&1 || useradd --create-home desk")
+    box.run("/src/installer/install-kiosk.sh desk")
+    assert box.run("systemctl is-active inspector").stdout.strip() == "active"
+    unit = box.run("cat /home/desk/.config/systemd/user/inspector-kiosk.service").stdout
+    assert "inspector window --kiosk --config /etc/inspector/station.toml" in unit
+    assert "inspector" in box.run("id -nG desk").stdout.split()
+    probe = ("from inspector.api.client import Client; "
+             "c = Client.local('/var/lib/inspector/data/api.sock'); print(c.counters()['run_id']); c.close()")
+    command = f'runuser -u desk -- /opt/inspector/venv/bin/python -c "{probe}"'
+    # the runtime may be starting again (the interlock check killed it): its socket comes once it serves
+    reached = lambda: (r := box.run(command, check=False)).returncode == 0 and r.stdout.strip()  # noqa: E731
+    assert _wait_for(reached, 90), box.run(command, check=False)
 
 
 def _ready_pin_follows_the_runtime(box: Booted) -> None:

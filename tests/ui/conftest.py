@@ -4,13 +4,16 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
 
 import itertools  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from hardware.synthetic import render_box, render_part  # noqa: E402
 from inspector.assemble import build_station, load_recipe_models  # noqa: E402
-from inspector.config import StationConfig, load_recipe  # noqa: E402
+from inspector.config import ApiSettings, StationConfig, load_recipe  # noqa: E402
 from inspector.decide import decide, fail_safe  # noqa: E402
 from inspector.record import PartRecord  # noqa: E402
 from inspector.types import ClassifyResult, CountResult, FailSafeCause, Frame  # noqa: E402
@@ -85,6 +88,87 @@ def station_factory(tmp_path):
     yield make
     for station in built:
         station.close()
+
+
+@pytest.fixture
+def socket_dir():
+    folder = Path(tempfile.mkdtemp(prefix="win", dir="/tmp"))  # unix socket paths are limited to 107 bytes
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+class Served:
+    """A real station on the simulated line with its API server (``inspector serve`` in this process), switchable
+    between recipes (``StationHost``): the window under test only talks to it over the unix socket."""
+
+    def __init__(self, tmp_path: Path, socket_dir: Path):
+        self.tmp_path, self.socket_dir = tmp_path, socket_dir
+        self.host = self.server = None
+
+    def serve(self, recipe: str = "cartridge-box", rate_hz: float = 20.0, users=None, recipes_dir=None, lot=None,
+              tls: bool = False):
+        from inspector.api.host import StationHost
+        from inspector.api.server import ApiServer
+
+        config = StationConfig(recipe=recipe, data_dir=self.tmp_path / "data", timing={"travel_s": 0.3},
+                               api=ApiSettings(socket_path=self.socket_dir / "api.sock", tls=tls, host="127.0.0.1",
+                                               port=0))
+        if recipes_dir is not None:
+            config = config.model_copy(update={"recipes_dir": recipes_dir})
+
+        def build(name: str, lot: str | None = None):
+            return build_station(config, recipe=load_recipe(name, config.recipes_dir), simulate=True,
+                                 rate_hz=rate_hz, seed=3, lot=lot)
+
+        station = build(recipe, lot=lot)
+        if users is not None:
+            users(station.store)
+        self.host = StationHost(station, build)
+        self.server = ApiServer(self.host).start()
+        return station
+
+    @property
+    def station(self):
+        """The current station (a recipe switch replaces it)."""
+        return self.host.station
+
+    @property
+    def socket(self) -> Path:
+        return self.server.socket_path
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+        if self.host is not None:
+            self.host.close()
+        self.server = self.host = None
+
+
+@pytest.fixture
+def served(tmp_path, socket_dir):
+    runtime = Served(tmp_path, socket_dir)
+    yield runtime
+    runtime.close()
+
+
+def connect_window(qtbot, socket, *, size=(1280, 800), recipes=None, users=None, link=None):
+    """A station window connected to the runtime at ``socket`` (or over ``link``), shown and connected."""
+    from ui.app import StationWindow
+    from ui.controller import StationController
+    from ui.link import StationLink
+    from ui.model import StationModel
+
+    link = link or StationLink.local(StationModel(), socket)
+    model = link.model
+    link.start()
+    assert link.wait_connected(10), link.why_not_connected
+    qtbot.waitUntil(lambda: model.busy != "NOT CONNECTED", timeout=5000)  # the first delivery arrived
+    win = StationWindow(model, StationController(model, link), recipes=recipes, users=users)
+    qtbot.addWidget(win)
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
 
 
 @pytest.fixture

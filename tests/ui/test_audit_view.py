@@ -9,14 +9,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView
 
 from inspector import audit
-from inspector.store import Store
-from inspector.users import UserDirectory
 from tests.api import conftest as api
 from tests.ui.admin_clients import remote
 from tests.ui.test_pin_pad import PEOPLE, add_people, type_pin
 from ui import audit_view
 from ui.audit_view import AuditView
-from ui.login import open_users
+from tests.ui.conftest import Served, connect_window
 
 served, socket_dir = api.served, api.socket_dir  # fixtures
 
@@ -94,25 +92,6 @@ def test_an_operator_is_refused_by_the_runtime_and_sees_why(qtbot, served):
         assert "audit.read" in view.result.text()
 
 
-def make_window(qtbot, station_factory, *, users=False):
-    from ui.app import StationWindow
-    from ui.controller import StationController
-    from ui.model import StationModel
-
-    station = station_factory("cartridge-box")
-    if users:
-        with Store.open(station.store.path) as setup:
-            add_people(UserDirectory(setup))
-    model = StationModel()
-    controller = StationController(model, station, build=lambda name: station_factory(name))
-    window = StationWindow(model, controller, recipes=["cartridge-box", "surface-part"], users=open_users(station))
-    qtbot.addWidget(window)
-    window.resize(800, 480)
-    window.show()
-    qtbot.waitExposed(window)
-    return window, station
-
-
 def newest_but_model_loads(store):
     """The newest entry that is not the station loading its models (each start audits those)."""
     return next(e for e in audit.entries(store, newest_first=True) if not e.action.startswith("model."))
@@ -125,19 +104,24 @@ def login(qtbot, window, name):
     type_pin(qtbot, dialog.pad, PEOPLE[name][1])
 
 
-def test_a_recipe_switch_from_the_window_asks_for_a_login_and_is_audited(qtbot, station_factory):
-    window, station = make_window(qtbot, station_factory, users=True)
-    window.pick_recipe()
-    tap(qtbot, window.picker.buttons["surface-part"])
-    assert "Changing the recipe needs: operator, technician, admin" in window.login.dialog.message.text()
-    assert window.controller.station is station and not window.model.busy  # nothing switched yet
-    login(qtbot, window, "quinn")  # QA may not switch the recipe
-    qtbot.waitUntil(lambda: "quinn (qa) may not do that" in window.login.dialog.message.text(), timeout=2000)
-    assert window.controller.station is station
-    login(qtbot, window, "olga")
-    qtbot.waitUntil(lambda: window.controller.station is not None
-                    and window.controller.station.recipe.name == "surface-part", timeout=20000)
-    entry = newest_but_model_loads(window.login.users.store)
-    assert (entry.user, entry.action, entry.reason) == ("olga", "recipe.switch", "recipe change")
-    assert (entry.before, entry.after) == ('{"recipe":"cartridge-box"}', '{"recipe":"surface-part"}')
-    window.close()
+def test_a_recipe_switch_from_the_window_asks_for_a_login_and_is_audited_by_the_runtime(qtbot, tmp_path, socket_dir):
+    runtime = Served(tmp_path, socket_dir)
+    station = runtime.serve("cartridge-box", users=add_people)
+    try:
+        window = connect_window(qtbot, runtime.socket, size=(800, 480), recipes=["cartridge-box", "surface-part"])
+        window.pick_recipe()
+        tap(qtbot, window.picker.buttons["surface-part"])
+        assert "Changing the recipe needs: operator, technician, admin" in window.login.dialog.message.text()
+        assert runtime.station is station and not window.model.busy  # nothing switched yet
+        login(qtbot, window, "quinn")  # QA may not switch the recipe
+        qtbot.waitUntil(lambda: "quinn (qa) may not do that" in window.login.dialog.message.text(), timeout=2000)
+        assert runtime.station is station
+        login(qtbot, window, "olga")
+        qtbot.waitUntil(lambda: window.model.info.recipe == "surface-part" and not window.model.busy, timeout=20000)
+        assert runtime.station.recipe.name == "surface-part"
+        entry = newest_but_model_loads(runtime.station.store)
+        assert (entry.user, entry.action) == ("olga", "recipe.switch")  # written by the runtime
+        assert (entry.before, entry.after) == ('{"recipe":"cartridge-box"}', '{"recipe":"surface-part"}')
+        window.close()
+    finally:
+        runtime.close()

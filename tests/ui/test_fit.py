@@ -33,7 +33,8 @@ from tests.ui.review_data import review_store
 from ui.app import StationWindow
 from ui.calibration import REASONS, CalibrationDialog, for_client
 from ui.controller import StationController
-from ui.login import LoginDialog, SignDialog, open_users
+from ui.link import StationLink
+from ui.login import LoginDialog, RemoteSession, SignDialog
 from ui.model import StationModel
 from ui.review.screen import CORRECTION_REASONS
 from ui.sheet import Backdrop, Sheet
@@ -70,8 +71,11 @@ def window(qtbot, served, boxes):
         people.add(admin, "alexandra-marie-louise", "technician", "482107", reason="new")
         people.add(admin, "quinn", "qa", "593268", reason="new")
     model = StationModel()
-    window = StationWindow(model, StationController(model, station), recipes=["cartridge-box", "surface-part"],
-                           users=open_users(station))
+    link = StationLink.local(model, server.socket_path).start()  # the window is a client of the runtime
+    assert link.wait_connected(10)
+    qtbot.waitUntil(lambda: model.busy != "NOT CONNECTED", timeout=5000)  # its first delivery came
+    window = StationWindow(model, StationController(model, link), recipes=["cartridge-box", "surface-part"],
+                           users=True)
     qtbot.addWidget(window)
     as_admin(window)
     shown = {}
@@ -107,8 +111,12 @@ def fits(qtbot, window, size, name: str = "") -> list[str]:
     return found
 
 
+def log_in(window, name: str, pin: str) -> None:
+    window.login.keeper.set(RemoteSession(window.link, window.link.login(name, pin)))
+
+
 def as_admin(window) -> None:
-    window.login.keeper.set(window.login.users.login("adam", "715493"))
+    log_in(window, "adam", "715493")
 
 
 def open_sheet(sheet):
@@ -132,7 +140,8 @@ def walk(qtbot, window, size) -> dict[str, list[str]]:
         "recipe picker": lambda: (window.pick_recipe(), window.picker)[1],
         "lot entry": window.lot_gate.start,
         "login": lambda: window.login.ask("STOP needs: operator, technician"),
-        "review sign": lambda: open_sheet(SignDialog(window.login.users.login("alexandra-marie-louise", "482107"),
+        "review sign": lambda: open_sheet(SignDialog(RemoteSession(window.link, {  # who signs: the name is shown
+            "user": "alexandra-marie-louise", "role": "technician", "token": "-"}),
                                                      "count 23 → 24 on part #4711", list(CORRECTION_REASONS),
                                                      window)),  # the longest name a test has
         "reason": lambda: open_sheet(SignDialog(None, "Save calibration to station.toml", list(REASONS), window,
@@ -155,7 +164,7 @@ def walk(qtbot, window, size) -> dict[str, list[str]]:
             screen.confirm_dialog.reject()
         sheet.reject()
 
-    window.login.keeper.set(window.login.users.login("quinn", "593268"))
+    log_in(window, "quinn", "593268")
     assert window.review.open()
     screen = window.review.screen
     found["review"] = fits(qtbot, window, size, "review")
@@ -219,7 +228,7 @@ def test_a_dialog_taller_than_the_window_scrolls_its_content_and_keeps_its_butto
 
 
 def test_the_login_screen_made_without_a_window_is_a_window_of_its_own(qtbot, window):
-    dialog = LoginDialog(window.login.users, scale=1.0)
+    dialog = LoginDialog(window.link, scale=1.0)
     qtbot.addWidget(dialog)
     dialog.resize(800, 480)
     dialog.show()

@@ -8,30 +8,23 @@ from PySide6.QtWidgets import QPushButton, QStyle, QStyleOptionButton
 from inspector.alarms import Alarm
 from inspector.store import Store
 from inspector.users import UserDirectory
-from ui.app import StationWindow
-from ui.controller import StationController
-from ui.login import open_users
-from ui.model import StationModel
+from tests.ui.conftest import connect_window
+from ui.login import RemoteSession
 
 SIZES = [(800, 480), (1920, 1080)]
 LONG_NAME = "alexandra-marie-louise"  # 22 of the 32 characters a name may have, with the longest role word
 
 
-def make_window(qtbot, station_factory, size, *, users=False):
-    station = station_factory("cartridge-box")
-    if users:
-        with Store.open(station.store.path) as setup:
-            directory = UserDirectory(setup)
-            directory.add(None, "adam", "admin", "715493", reason="first admin")
-            directory.add(directory.login("adam", "715493"), LONG_NAME, "technician", "482107", reason="new")
-    model = StationModel()
-    controller = StationController(model, station)
-    window = StationWindow(model, controller, recipes=["cartridge-box", "surface-part"], users=open_users(station))
-    qtbot.addWidget(window)
-    window.resize(*size)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+def add_users(store) -> None:
+    with Store.open(store.path) as setup:
+        directory = UserDirectory(setup)
+        directory.add(None, "adam", "admin", "715493", reason="first admin")
+        directory.add(directory.login("adam", "715493"), LONG_NAME, "technician", "482107", reason="new")
+
+
+def make_window(qtbot, served, size, *, users=False):
+    served.serve("cartridge-box", users=add_users if users else None)
+    return connect_window(qtbot, served.socket, size=size, recipes=["cartridge-box", "surface-part"])
 
 
 def on_window(window, widget) -> QRect:
@@ -66,8 +59,8 @@ def assert_words_whole_and_fingers_fit(window, buttons):
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_everything_fits_and_every_touch_target_is_at_least_48_px(qtbot, station_factory, size):
-    window = make_window(qtbot, station_factory, size)
+def test_everything_fits_and_every_touch_target_is_at_least_48_px(qtbot, served, size):
+    window = make_window(qtbot, served, size)
     model = window.model
     model.set_alarms([Alarm("camera_lost", "synthetic camera unplugged", "2026-01-01T08:00:00.000+00:00")])
     qtbot.wait(100)
@@ -90,8 +83,8 @@ def test_everything_fits_and_every_touch_target_is_at_least_48_px(qtbot, station
 
 @pytest.mark.parametrize("users", [False, True], ids=["no-users", "users"])
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_the_header_keeps_every_word_whole_logged_in_or_not(qtbot, station_factory, size, users):
-    window = make_window(qtbot, station_factory, size, users=users)
+def test_the_header_keeps_every_word_whole_logged_in_or_not(qtbot, served, size, users):
+    window = make_window(qtbot, served, size, users=users)
     header = window.header
     expected = ["START", "RECIPE", "LOG IN", "MENU"] if users else ["START", "RECIPE", "MENU"]
     qtbot.waitUntil(lambda: len(header.buttons()) == len(expected), timeout=2000)
@@ -100,7 +93,8 @@ def test_the_header_keeps_every_word_whole_logged_in_or_not(qtbot, station_facto
 
     window.model.set_running(True)  # STOP, and someone with a long name logged in
     if users:
-        window.login.keeper.set(window.login.users.login(LONG_NAME, "482107"))
+        link = window.controller.link
+        window.login.keeper.set(RemoteSession(link, link.login(LONG_NAME, "482107")))
         assert window.login.button.text() == f"{LONG_NAME}\nTechnician · LOG OUT"
     qtbot.wait(50)
     assert "STOP" in header.buttons()[0].text()
@@ -120,8 +114,8 @@ def test_the_header_keeps_every_word_whole_logged_in_or_not(qtbot, station_facto
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_menu_opens_a_panel_of_big_buttons_that_closes_on_a_tap(qtbot, station_factory, size):
-    window = make_window(qtbot, station_factory, size)
+def test_menu_opens_a_panel_of_big_buttons_that_closes_on_a_tap(qtbot, served, size):
+    window = make_window(qtbot, served, size)
     small = size[0] < 1280
     qtbot.mouseClick(window.menu_button, Qt.MouseButton.LeftButton)
     panel = window.menu

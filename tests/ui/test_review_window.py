@@ -1,24 +1,17 @@
-"""The review screen inside the station window: REVIEW from the operator's header while the line runs, LINE back."""
+"""The review screen inside the station window (a client of the runtime): REVIEW from the operator's header, LINE
+back."""
 from PySide6.QtCore import Qt
 
+from tests.ui.conftest import connect_window
 from tests.ui.review_data import label_rows, parts_rows
-from ui.app import StationWindow
-from ui.controller import StationController
-from ui.model import StationModel
 
 
-def test_review_opens_from_the_operator_screen_over_the_lines_own_database(qtbot, station_factory):
-    model = StationModel()
-    station = station_factory("cartridge-box")
-    controller = StationController(model, station, parts=15)
-    window = StationWindow(model, controller, recipes=["cartridge-box"])
-    qtbot.addWidget(window)
-    window.resize(800, 480)
-    window.show()
-    qtbot.waitExposed(window)
-    controller.start()
+def test_review_opens_from_the_operator_screen_and_asks_the_runtime(qtbot, served):
+    station = served.serve("cartridge-box")
+    window = connect_window(qtbot, served.socket, size=(800, 480))
+    station.start(parts=15)
     qtbot.waitUntil(lambda: station.stats.recorded >= 15, timeout=15000)
-    controller.stop()
+    station.line.stop()
     qtbot.waitUntil(lambda: station.writer.stats().written >= 15, timeout=5000)
     before = parts_rows(station.store.path)
 

@@ -11,7 +11,8 @@ from inspector.alarms import Alarm
 from tests.ui.conftest import box, no_frame_record, part
 from ui import theme
 from ui.alarms import AlarmBanner
-from ui.bridge import LineBridge
+from ui.link import StationLink
+from ui.model import InspectedPart
 from ui.charts import ChartsPanel
 from ui.controls import ControlBar
 from ui.counters import CountersPanel
@@ -184,21 +185,23 @@ def test_the_live_view_draws_the_newest_camera_frame_and_counts_the_ones_it_skip
     assert not view.showing_part and feed.isVisible()  # stopped: the live camera fills the view
 
 
-def test_the_bridge_never_makes_the_line_wait_and_delivers_every_part(qtbot, model, boxes):
-    bridge = LineBridge(model)
+def test_the_link_never_makes_its_reader_wait_and_delivers_every_part_in_a_few_batches(qtbot, model, boxes):
+    link = StationLink(model, connect=lambda: None)  # not started: its reader's side is driven from this test
     record, frame, results = boxes(box())
+    part = InspectedPart(record, frame, tuple(results))
     took = []
 
-    def line_thread():
+    def reader_thread():
         start = time.perf_counter()
         for _ in range(200):
-            bridge.on_part(record, frame, results)
+            link._post(parts=[part])
         took.append(time.perf_counter() - start)
 
-    worker = threading.Thread(target=line_thread)
+    worker = threading.Thread(target=reader_thread)
     worker.start()
     time.sleep(0.3)  # the GUI thread is busy: nothing is delivered meanwhile
     worker.join(1)
     assert took and took[0] < 0.25
-    qtbot.waitUntil(lambda: model.counters.inspected == 200, timeout=2000)
-    assert bridge.batches <= 5  # what piled up came in a few batches, not 200 events
+    qtbot.waitUntil(lambda: len(model.samples) == 200, timeout=2000)
+    assert link.batches <= 5  # what piled up came in a few batches, not 200 events
+    assert model.counters.inspected == 200  # no counters came from a runtime: the window counts what it was shown
