@@ -63,12 +63,6 @@ def served(tmp_path, boxes, parts):
 
 
 @pytest.fixture
-def language():
-    """The window's language: None leaves it as chosen before (English unless a test chose another)."""
-    return None
-
-
-@pytest.fixture
 def window(qtbot, served, boxes, language):
     station, server, clients = served
     if language is not None:

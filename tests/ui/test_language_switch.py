@@ -65,11 +65,14 @@ def test_language_in_the_menu_rebuilds_the_window_in_german_and_back_keeping_the
     assert german.state()["counters"] == counters_before and german.size() == window.size()
     qtbot.waitUntil(lambda: not shiboken6.isValid(window), timeout=2000)  # the old window is gone
 
-    model.add(*boxes(box(empty=[(1, 3)]), outcome="reject"), layout=(4, 6))  # the model's signals reach only live
-    model.set_running(True)  # widgets (pytest-qt fails the test on an exception in a slot)
+    part = model.add(*boxes(box(empty=[(1, 3)]), outcome="reject"), layout=(4, 6))  # the model's signals reach
+    model.set_running(True)  # only live widgets (pytest-qt fails the test on an exception in a slot)
+    model.set_busy("switching to surface-part…")
+    assert german.controls.busy.text() == "Wechsel auf surface-part…"  # the runtime's words, shown in German
+    model.set_busy("")
     model.set_running(False)
-    qtbot.waitUntil(lambda: german.state()["counters"]["inspected"] == counters_before["inspected"] + 1)
-    assert str(counters_before["inspected"] + 1) in german.counters.text("inspected")
+    qtbot.waitUntil(lambda: german.strip.parts[0].record.part_id == part.record.part_id, timeout=3000)
+    assert german.verdict.state == "stopped"  # GESTOPPT: the line is not inspecting
 
     english = tap_language(qtbot, german)
     qtbot.addWidget(english)
