@@ -95,7 +95,7 @@ class StationWindow(QMainWindow):
         self.side.addWidget(self.verdict, 3)
         camera_and_counters = QHBoxLayout()
         camera_and_counters.addWidget(self.preview, 2)
-        camera_and_counters.addWidget(self.counters, 5)
+        camera_and_counters.addWidget(self.counters, 6)  # the counters' captions whole at 800 x 480, German too
         self.side.addLayout(camera_and_counters, 2)
         body = QWidget()
         row = QHBoxLayout(body)
@@ -243,6 +243,7 @@ class StationWindow(QMainWindow):
             self.login = self.lot_gate.login = LoginGate(self, self.controller)
             row = self.header.row
             row.insertWidget(row.indexOf(self.header.menu_button), keep_words(self.login.button), 0)
+            self.login.button.show()  # at once, not when the layout's queued show comes round
             self.header.session_button = self.login.button
 
     def show_part(self, part) -> None:

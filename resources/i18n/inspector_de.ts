@@ -635,8 +635,8 @@
     </message>
     <message>
       <location filename="ui/counters.py" />
-      <source>SHIFT</source>
-      <translation>UMSCHALT</translation>
+      <source>▸ SHIFT</source>
+      <translation>▸ SCHICHT</translation>
     </message>
     <message>
       <location filename="ui/counters.py" />
@@ -682,6 +682,11 @@
       <location filename="ui/header.py" />
       <source>MENU</source>
       <translation>MENÜ</translation>
+    </message>
+    <message>
+      <location filename="ui/keyboard.py" />
+      <source>SHIFT</source>
+      <translation>UMSCHALT</translation>
     </message>
     <message>
       <location filename="ui/keyboard.py" />
