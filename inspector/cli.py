@@ -1,6 +1,6 @@
 """``inspector``: a thin command line over the library.
 
-    inspector [--kiosk]                         the station window on the configured line (the simulated one by default):
+    inspector [--kiosk] [--language de]         the station window on the configured line (the simulated one by default):
                                                 inspector serve as a child process, the window as its client
     inspector window [--socket P | --connect HOST:PORT --fingerprint SHA] [--kiosk]   the window of a running serve
     inspector run --simulate --headless --parts 300 --rate 10 --report r.json [--lot L]
@@ -41,7 +41,7 @@ from inspector.cli_storage import add_commands as add_storage_commands
 from inspector.cli_cameras import COMMANDS as CAMERA_COMMANDS, add_command as add_cameras_command
 from inspector.cli_interlock import COMMANDS as INTERLOCK_COMMANDS, add_command as add_interlock_command
 from inspector.cli_train import COMMANDS as TRAIN_COMMANDS, add_commands as add_train_commands
-from inspector.cli_window import COMMANDS as WINDOW_COMMANDS, add_command as add_window_command
+from inspector.cli_window import COMMANDS as WINDOW_COMMANDS, add_command as add_window_command, language_option
 from inspector.config import ConfigError, StationConfig, load_recipe, load_station
 from inspector.store.file_access import restrict_umask
 
@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--simulate", action="store_true", help="synthetic camera and mock pins, whatever the config says")
     run.add_argument("--headless", action="store_true", help="no window: print the status instead")
     run.add_argument("--kiosk", action="store_true", help="the window full screen without a cursor (line touchscreen)")
+    language_option(run)
     run.add_argument("--parts", type=int, help="stop after N parts (default: until Ctrl-C)")
     run.add_argument("--rate", type=float, default=10.0, help="simulated parts per second")
     run.add_argument("--seed", type=int, default=1, help="simulated line's random seed")

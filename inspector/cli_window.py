@@ -1,6 +1,6 @@
 """``inspector window``: the station window as a client of a running ``inspector serve`` (API v1).
 
-    inspector window [--socket PATH | --connect HOST:PORT --fingerprint SHA256] [--kiosk] [--size WxH]
+    inspector window [--socket PATH | --connect HOST:PORT --fingerprint SHA256] [--kiosk] [--size WxH] [--language de]
     inspector window --config /etc/inspector/station.toml --kiosk     the line's touchscreen (inspector-kiosk)
 
 Without ``--socket`` or ``--connect`` it uses the station's local socket (``api.socket_path``, default
@@ -28,6 +28,12 @@ from inspector.config import ConfigError
 SERVE_START_S = 120.0  # models, camera, pins and database; a Pi loading two ONNX models takes tens of seconds
 SERVE_STOP_S = 30.0  # SIGTERM -> every part in transit decided and recorded
 WINDOW_NICE = 5  # where SCHED_IDLE is not offered: the window yields the CPU to the runtime by a share
+WINDOW_LANGUAGES = ("en", "de")  # ui.i18n.LANGUAGES (named here: the runtime's side never imports Qt)
+
+
+def language_option(parser) -> None:
+    parser.add_argument("--language", choices=WINDOW_LANGUAGES,
+                        help="the window's language (default: the one last chosen in its MENU, else the system's)")
 
 
 def add_command(sub) -> None:
@@ -39,6 +45,7 @@ def add_command(sub) -> None:
     window.add_argument("--fingerprint", help="the station certificate's sha256 (inspector serve --fingerprint)")
     window.add_argument("--kiosk", action="store_true", help="full screen without a cursor (line touchscreen)")
     window.add_argument("--size", default="1280x800", help="window size WxH when not --kiosk (default 1280x800)")
+    language_option(window)
     window.add_argument("--dump-state", type=Path, help="debug: write what the window shows (JSON) here twice a second")
     window.add_argument("-v", "--verbose", action="store_true")
 
@@ -96,7 +103,8 @@ def cmd_window(args: argparse.Namespace) -> int:
 
     link = _link(args)
     yield_to_the_line()
-    return 0 if run_window(link, kiosk=args.kiosk, size=size, dump_state=args.dump_state) else 1
+    return 0 if run_window(link, kiosk=args.kiosk, size=size, dump_state=args.dump_state,
+                               language=args.language) else 1
 
 
 def serve_arguments(args: argparse.Namespace) -> list[str]:
@@ -192,7 +200,8 @@ def run_with_runtime(args: argparse.Namespace, config) -> int:
     link = StationLink.local(StationModel(), ready["socket"])
     yield_to_the_line()  # after the runtime child started: it keeps its own priority
     try:
-        window_ok = run_window(link, kiosk=args.kiosk, until=lambda: not runtime.running())
+        window_ok = run_window(link, kiosk=args.kiosk, until=lambda: not runtime.running(),
+                               language=getattr(args, "language", None))
     finally:
         code = runtime.stop()
     summary = runtime.summary or {}

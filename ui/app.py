@@ -16,7 +16,7 @@ import signal
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QMainWindow, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
@@ -29,6 +29,7 @@ from ui.controls import ControlBar, RecipePicker
 from ui.counters import CountersPanel
 from ui.gui_gc import application
 from ui.header import CAPTIONS, Header, MenuPanel
+from ui.i18n import LANGUAGES, current_language, default_language, tr, use_language
 from ui.link import StationLink
 from ui.live_view import LiveView
 from ui.login import LoginGate
@@ -44,7 +45,24 @@ WIDE_MIN = (1280, 720)  # from this size on, the charts have room beside the cou
 CONNECT_WAIT_S = 10.0  # run_window waits this long for the runtime before showing the window NOT CONNECTED
 
 
+def window_settings() -> QSettings:
+    """Where the window keeps its choices (the language) between starts."""
+    return QSettings("inspector", "window")
+
+
+def saved_language() -> str | None:
+    value = window_settings().value("language")
+    return value if value in LANGUAGES else None
+
+
+def window_language(choice: str | None = None) -> str:
+    """The window's language: ``choice`` (``--language``), else the one last chosen on screen, else the system's."""
+    return choice or saved_language() or default_language()
+
+
 class StationWindow(QMainWindow):
+    replaced_by = Signal(object)  # the window built in another language over the same model, controller and link
+
     def __init__(self, model: StationModel, controller: StationController, *, recipes: list[str] | None = None,
                  users: bool | None = None):
         """``recipes``: the recipes RECIPE offers (default: the runtime's); ``users``: whether taps need a login
@@ -54,7 +72,7 @@ class StationWindow(QMainWindow):
         self.link = controller.link  # the runtime; ``link.client`` is what the other screens ask it through
         self._recipes = list(recipes) if recipes is not None else None
         self.calibration = None
-        self.setWindowTitle("Inspection station")
+        self.setWindowTitle(tr("Inspection station"))
         self.alarms = AlarmBanner(model)
         self.controls = ControlBar(model)
         self.live = LiveView(model)
@@ -70,13 +88,14 @@ class StationWindow(QMainWindow):
         self.scale = 0.0
         self.closed_ok: bool | None = None
         self.close_seconds: float | None = None
+        self.replacement: StationWindow | None = None  # set when a language switch rebuilt the window
 
         self.side = QVBoxLayout()
         self.side.setContentsMargins(0, 0, 0, 0)
         self.side.addWidget(self.verdict, 3)
         camera_and_counters = QHBoxLayout()
         camera_and_counters.addWidget(self.preview, 2)
-        camera_and_counters.addWidget(self.counters, 5)
+        camera_and_counters.addWidget(self.counters, 6)  # the counters' captions whole at 800 x 480, German too
         self.side.addLayout(camera_and_counters, 2)
         body = QWidget()
         row = QHBoxLayout(body)
@@ -110,21 +129,23 @@ class StationWindow(QMainWindow):
         link.connected_changed.connect(self._connected)
         self.menu_button = self.header.menu_button
         self.review = ReviewSwitch(self, self.menu, controller, self.login)  # REVIEW (QA) and back
-        self.calibrate_button = self.menu.add(QPushButton("CALIBRATE", objectName="calibrate"))
+        self.calibrate_button = self.menu.add(QPushButton(tr("CALIBRATE"), objectName="calibrate"))
         self.calibrate_button.clicked.connect(self.open_calibration)
-        self.audit_button = self.menu.add(QPushButton("AUDIT", objectName="audit"))  # the trail, read-only
+        self.audit_button = self.menu.add(QPushButton(tr("AUDIT"), objectName="audit"))  # the trail, read-only
         self.audit_button.clicked.connect(self.open_audit)
         self.audit_view = None
-        self.models_button = self.menu.add(QPushButton("MODELS", objectName="models"),
-                                           "the model table: evaluate, promote, roll back (admin)")
+        self.models_button = self.menu.add(QPushButton(tr("MODELS"), objectName="models"))
         self.models_button.clicked.connect(self.open_models)
         self.models_view = None
         # -- ADMIN: USERS (helper admin) --
-        self.users_button = self.menu.add(QPushButton("USERS", objectName="users"),
-                                          "admin: unlock, roles, PINs, new users")
+        self.users_button = self.menu.add(QPushButton(tr("USERS"), objectName="users"))
         self.users_button.clicked.connect(self.open_users)
         self.users_view = None
         # -- end ADMIN --
+        self.other_language = next(code for code in LANGUAGES if code != current_language())
+        self.language_button = self.menu.add(  # the other language in its own words: DEUTSCH / ENGLISH
+            QPushButton(LANGUAGES[self.other_language].upper(), objectName="language"))
+        self.language_button.clicked.connect(self._switch_language)
         self.strip.part_tapped.connect(self.show_part)
         self.live.part_tapped.connect(self.show_part)
         self.first_picture_at: float | None = None  # time.time() of the first camera frame drawn
@@ -168,8 +189,40 @@ class StationWindow(QMainWindow):
         self.pages.setCurrentIndex(1 if show else 0)
         button = self.controls.charts_button
         button.setChecked(show)
-        button.setText("◀  LIVE VIEW" if show else "CHARTS")
-        self.menu.captions[button].setText("back to the camera and the last part" if show else CAPTIONS["charts"])
+        button.setText("◀  " + tr("LIVE VIEW") if show else tr("CHARTS"))
+        self.menu.captions[button].setText(tr("back to the camera and the last part") if show else
+                                           tr(CAPTIONS["charts"]))
+
+    # -- language --------------------------------------------------------------------------------------------------
+    def _switch_language(self) -> None:
+        self.switch_language(self.other_language)
+
+    def switch_language(self, language: str) -> "StationWindow":
+        """Rebuild the window in ``language`` (saved for the next start) over the same model, controller and link:
+        the runtime connection, the counters, the last results and who is logged in stay; this window goes."""
+        use_language(language)
+        window_settings().setValue("language", language)
+        session = self.login.keeper.session if self.login is not None else None
+        new = StationWindow(self.model, self.controller, recipes=self._recipes, users=self._users)
+        if self.login is not None:
+            self.login.keeper.session = None  # handed over, not ended: the runtime's token stays valid
+            self.login.keeper.timer.stop()
+        if session is not None and new.login is not None:
+            new.login.keeper.set(session)
+        if self.windowFlags() & Qt.WindowType.FramelessWindowHint:  # kiosk: the same screen, frameless
+            new.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+            new.setMinimumSize(0, 0)
+        new.setGeometry(self.geometry())
+        if self.isFullScreen():
+            new.showFullScreen()
+            new.setGeometry(self.geometry())
+        elif self.isVisible():
+            new.show()
+        self.replacement = new
+        self.close()  # stops this window's drawing; the controller and its link stay with the new one
+        self.deleteLater()
+        self.replaced_by.emit(new)
+        return new
 
     # -- taps ------------------------------------------------------------------------------------------------------
     def _start(self) -> None:
@@ -190,6 +243,7 @@ class StationWindow(QMainWindow):
             self.login = self.lot_gate.login = LoginGate(self, self.controller)
             row = self.header.row
             row.insertWidget(row.indexOf(self.header.menu_button), keep_words(self.login.button), 0)
+            self.login.button.show()  # at once, not when the layout's queued show comes round
             self.header.session_button = self.login.button
 
     def show_part(self, part) -> None:
@@ -304,25 +358,31 @@ class StationWindow(QMainWindow):
                 "verdict": {"part_id": self.verdict.part_id, "outcome": self.verdict.outcome},
                 "alarms": list(self.alarms.kinds), "connects": self.controller.link.connects,
                 "first_picture_at": self.first_picture_at, "frames_drawn": self.preview.frames_drawn,
-                "display_fps": self.preview.display_fps}
+                "display_fps": self.preview.display_fps, "language": current_language()}
 
     def closeEvent(self, event) -> None:
         if self.closed_ok is None:
             started = time.monotonic()
             drawn = [self.live.stop(), self.preview.stop(), self.strip.stop()]
-            self.closed_ok = self.controller.close(timeout=2.0) and all(drawn)
+            if self.replacement is not None:  # a language switch: the new window keeps the controller and link
+                self.closed_ok = all(drawn)
+            else:
+                self.closed_ok = self.controller.close(timeout=2.0) and all(drawn)
             self.close_seconds = time.monotonic() - started
         event.accept()
 
 
 def run_window(link: StationLink | str | Path, *, kiosk: bool = False, size: tuple[int, int] = (1280, 800),
-               dump_state: Path | None = None, until=None) -> bool:
+               dump_state: Path | None = None, until=None, language: str | None = None) -> bool:
     """Show the station window over ``link`` (or a unix socket path) until it is closed (or Ctrl-C / SIGTERM);
     returns whether it closed cleanly. The runtime goes on. ``dump_state``: the window's state is written there as
     JSON twice a second (a debug aid, used by the acceptance test); ``until``: a check, twice a second, that closes
-    the window when true (``inspector run``: its runtime child ended)."""
+    the window when true (``inspector run``: its runtime child ended); ``language``: ``en`` / ``de`` (default: the one
+    last chosen on screen, else the system's). LANGUAGE in the menu rebuilds the window; what follows here follows
+    the new one."""
     app = application()
     app.setApplicationName("inspector")
+    use_language(window_language(language))
     if not isinstance(link, StationLink):
         link = StationLink.local(StationModel(), link)
     model = link.model
@@ -330,6 +390,13 @@ def run_window(link: StationLink | str | Path, *, kiosk: bool = False, size: tup
     link.wait_connected(CONNECT_WAIT_S)  # the login gate needs to know whether the station has users
     controller = StationController(model, link)
     window = StationWindow(model, controller)
+    shown = [window]  # the window on screen now: a language switch replaces it
+
+    def follow(new: StationWindow) -> None:
+        shown[0] = new
+        new.replaced_by.connect(follow)
+
+    window.replaced_by.connect(follow)
     if kiosk:  # the screen's size, frameless, with or without a window manager
         from ui.kiosk import fill_screen
 
@@ -338,25 +405,25 @@ def run_window(link: StationLink | str | Path, *, kiosk: bool = False, size: tup
         window.resize(*size)
         window.show()
     app.processEvents()
-    previous = {sig: signal.signal(sig, lambda *_: QTimer.singleShot(0, window.close))
+    previous = {sig: signal.signal(sig, lambda *_: QTimer.singleShot(0, shown[0].close))
                 for sig in (signal.SIGINT, signal.SIGTERM)}
     wake = QTimer()  # lets Python run its signal handlers while Qt waits for events
     wake.start(200)
     wake.timeout.connect(lambda: None)
     dumper = QTimer()
-    dumper.timeout.connect(lambda: (dump_state is not None and _dump(window, Path(dump_state)),
-                                    until is not None and until() and window.close()))
+    dumper.timeout.connect(lambda: (dump_state is not None and _dump(shown[0], Path(dump_state)),
+                                    until is not None and until() and shown[0].close()))
     dumper.start(500)
     try:
         app.exec()
     finally:
         wake.stop()
         dumper.stop()
-        if window.closed_ok is None:
-            window.close()
+        if shown[0].closed_ok is None:
+            shown[0].close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    return bool(window.closed_ok)
+    return bool(shown[0].closed_ok)
 
 
 def _dump(window: StationWindow, path: Path) -> None:

@@ -12,7 +12,7 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from inspector.api.protocol import ApiError
-from ui.link import StationLink
+from ui.link import SWITCHING, StationLink
 from ui.model import StationModel
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ class StationController(QObject):
         if reply is None:
             return False
         if reply.get("switching") and not self.model.busy:
-            self.model.set_busy(f"switching to {name}…")  # until the station event says so
+            self.model.set_busy(SWITCHING.format(recipe=name))  # until the station event says so (shown translated)
         return True
 
     def close(self, timeout: float = 2.0) -> bool:

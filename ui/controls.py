@@ -6,6 +6,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QScr
                                QWidget)
 
 from ui.i18n import tr
+from ui.link import shown
 from ui.model import StationModel
 from ui.sheet import Sheet
 
@@ -94,5 +95,5 @@ class ControlBar(QWidget):
         self.run_button.setEnabled(not busy)
         self.recipe_button.setText(tr("RECIPE: {recipe}").format(recipe=self.model.info.recipe or "–"))
         self.recipe_button.setEnabled(not busy)
-        self.busy.setText(busy)
+        self.busy.setText(shown(busy))  # the model keeps the runtime's English
         self.busy.setVisible(bool(busy))

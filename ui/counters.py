@@ -95,11 +95,11 @@ class CountersPanel(QFrame):
         self.values: dict[str, FittedLabel] = {}
         self.captions: dict[str, FittedLabel] = {}
         column = QVBoxLayout(self)
-        column.setContentsMargins(6, 2, 6, 2)
+        column.setContentsMargins(2, 2, 2, 2)  # the Pi's 800 px leave a tile ~80 px: AUSSCHUSS needs them
         column.setSpacing(0)
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(8)
+        grid.setHorizontalSpacing(2)
         grid.setVerticalSpacing(0)
         for i, (key, caption, colour) in enumerate(TILES):
             value = FittedLabel("0", alignment=Qt.AlignmentFlag.AlignCenter, objectName="counterValue")
@@ -145,8 +145,8 @@ class CountersPanel(QFrame):
         if lot is None:
             self.period_line.setText(tr("SHIFT since {time}").format(time=since(shift)))
         elif c is lot:
-            self.period_line.setText(tr("LOT {lot} since {time}").format(lot=lot.lot, time=since(lot)) + "   ▸ "
-                                     + tr("SHIFT"))
+            self.period_line.setText(tr("LOT {lot} since {time}").format(lot=lot.lot, time=since(lot)) + "   "
+                                     + tr("▸ SHIFT"))  # not "SHIFT": the keyboard's key has that text
         else:
             self.period_line.setText(tr("SHIFT since {time}").format(time=since(shift)) + "   ▸ "
                                      + tr("LOT {lot}").format(lot=lot.lot))

@@ -12,12 +12,16 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushBut
 
 from ui.controls import ControlBar
 from ui.i18n import tr, tr_noop
+from ui.link import shown
 
 CAPTIONS = {  # objectName -> the line under the menu's button
     "charts": tr_noop("parts per minute, rejects, timing"),
     "review": tr_noop("QA: check the parts the line flagged"),
     "calibrate": tr_noop("technician: camera, light, pusher"),
     "audit": tr_noop("QA, admin: who changed what"),
+    "models": tr_noop("the model table: evaluate, promote, roll back (admin)"),
+    "users": tr_noop("admin: unlock, roles, PINs, new users"),
+    "language": tr_noop("the screen's language"),
 }
 
 
@@ -99,10 +103,12 @@ class MenuPanel(QFrame):
         return False
 
 
-class Header:
-    """Arranges the ControlBar's row: the operator's controls, the session button, ☰ MENU; CHARTS into the menu."""
+class Header(QObject):
+    """Arranges the ControlBar's row: the operator's controls, the session button, ☰ MENU; CHARTS into the menu.
+    A QObject of the ControlBar's, so its connection to the model goes with the window (a language switch)."""
 
     def __init__(self, controls: ControlBar, menu: MenuPanel, session_button: QPushButton | None = None):
+        super().__init__(controls)
         self.controls, self.menu = controls, menu
         self.row: QHBoxLayout = controls.layout()
         controls.charts_button.setObjectName("charts")
@@ -129,7 +135,7 @@ class Header:
 
     def _busy(self, what: str) -> None:
         self.controls.run_button.setVisible(not what)
-        self.controls.busy.setToolTip(what)
+        self.controls.busy.setToolTip(shown(what))
 
     def buttons(self) -> list[QPushButton]:
         """The header's buttons on screen now, left to right."""

@@ -28,6 +28,7 @@ from inspector.api.client import Client
 from inspector.api.protocol import ApiError
 from inspector.record import PartRecord
 from inspector.types import Frame
+from ui.i18n import tr, tr_noop
 from ui.model import InspectedPart, StationInfo, StationModel
 
 log = logging.getLogger(__name__)
@@ -37,8 +38,13 @@ IMAGE_WAIT_S = 0.3  # a part waits this long for its picture (sent right after i
 HEALTH_EVERY_S = 1.0
 BACKOFF_S = (0.1, 2.0)  # first and longest wait between connection attempts
 RECORD_WAIT_S = 3.0  # the runtime commits a record within storage.max_commit_lag_s
-NOT_CONNECTED = "NOT CONNECTED"
-LOG_IN = "LOG IN to see the line"  # over the network: connected, nothing shown before a login
+# The state texts the model keeps (in English: compared, logged, dumped); shown through ``shown()``
+NOT_CONNECTED = tr_noop("NOT CONNECTED")
+LOG_IN = tr_noop("LOG IN to see the line")  # over the network: connected, nothing shown before a login
+NO_CONNECTION = tr_noop("no connection to the runtime: reconnecting… ({why})")
+SWITCHING = tr_noop("switching to {recipe}…")  # the runtime's busy text while a recipe switch runs
+NO_STATION = tr_noop("NO STATION: {why}")  # the runtime's busy text when no station could be built
+WHY_WORDS = (tr_noop("connecting"), tr_noop("closed"))  # the link's own reasons for not being connected
 _RECORD_FIELDS = {f.name for f in dataclasses.fields(PartRecord)}
 _OUTCOME_COUNTERS = {"pass": "passed", "reject": "rejected", "uncertain": "check", "fail_safe": "fail_safe"}
 
@@ -65,6 +71,18 @@ def counters_of(reply: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] |
             shift["inspected"] += int(n)
     lot = reply.get("lot")
     return shift, lot if isinstance(lot, dict) else None
+
+
+def shown(text: str) -> str:
+    """A state text of the link or the runtime (busy, why not ready) in the window's language: the fixed words
+    translated, the free-form part (a connection error, the runtime's refusal, a recipe name) as it came."""
+    for pattern in (NO_CONNECTION, SWITCHING, NO_STATION):
+        head, _, rest = pattern.partition("{")
+        field, _, tail = rest.partition("}")
+        if text.startswith(head) and text.endswith(tail) and len(text) >= len(head) + len(tail):
+            value = text[len(head):len(text) - len(tail)]
+            return tr(pattern).format(**{field: tr(value) if field == "why" else value})
+    return tr(text)
 
 
 def info_of(station: dict[str, Any]) -> StationInfo:
@@ -398,7 +416,7 @@ class StationLink(QObject):
         if "connected" in pending:
             model.set_busy("" if pending["connected"] else NOT_CONNECTED)
             model.set_ready(pending["connected"], "" if pending["connected"] else
-                            f"no connection to the runtime: reconnecting… ({self.why_not_connected})")
+                            NO_CONNECTION.format(why=self.why_not_connected))
             self.connected_changed.emit(pending["connected"])
         if "busy" in pending and (model.busy != NOT_CONNECTED or pending.get("connected")):
             model.set_busy(pending["busy"])

@@ -50,7 +50,10 @@ class LiveView(QWidget):
         self.idle_check.start()
         model.parts_added.connect(self._on_parts)
         model.hold.changed.connect(self._on_hold)
-        model.running_changed.connect(lambda _: self._show_mode())
+        model.running_changed.connect(self._running_changed)  # bound: the model outlives this window
+        self._show_mode()
+
+    def _running_changed(self, _running: bool) -> None:
         self._show_mode()
 
     @property

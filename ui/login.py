@@ -17,10 +17,14 @@ from inspector.api.protocol import ApiError
 from inspector.permissions import ALARM_ACKNOWLEDGE, LINE_START, LINE_STOP, allowed, roles_for
 from inspector.users import Role
 from ui import theme
+from ui.i18n import tr, tr_noop
 from ui.pin_pad import PinPad, pad_style
 from ui.sheet import Sheet
 
-ROLE_WORDS = {"operator": "Operator", "qa": "QA", "technician": "Technician", "admin": "Admin"}
+ROLE_WORDS = {"operator": tr_noop("Operator"), "qa": tr_noop("QA"), "technician": tr_noop("Technician"),
+              "admin": tr_noop("Admin")}  # tr() where shown
+ROLE_NAMES = {"operator": tr_noop("operator"), "qa": tr_noop("qa"), "technician": tr_noop("technician"),
+              "admin": tr_noop("admin")}  # in a sentence ("… needs: operator, technician")
 ACTIVITY = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
 AUTH_CODES = ("unauthorized", "forbidden")
 
@@ -83,7 +87,7 @@ class LoginDialog(Sheet):
     def __init__(self, link, parent: QWidget | None = None, *, why: str = "", scale: float | None = None):
         super().__init__(parent)
         self.link, self.session, self.chosen = link, None, None
-        self.setWindowTitle("Log in")
+        self.setWindowTitle(tr("Log in"))
         self.setObjectName("login")
         top = parent.window() if parent is not None else None
         self.scale = scale or (theme.scale_for(top.width(), top.height()) if top is not None else 1.0)
@@ -99,7 +103,7 @@ class LoginDialog(Sheet):
         people = list(link.users)
         for i, user in enumerate(people):
             role = user.get("role", "")
-            button = QPushButton(f"{user['name']}\n{ROLE_WORDS.get(role, role)}", objectName="userChoice",
+            button = QPushButton(f"{user['name']}\n{role_word(role)}", objectName="userChoice",
                                  checkable=True)
             button.clicked.connect(lambda _=False, n=user["name"]: self.choose(n))
             self.group.addButton(button)
@@ -107,15 +111,15 @@ class LoginDialog(Sheet):
             self.user_buttons[user["name"]] = button
         self.name_field = None
         if not people:
-            self.name_field = QLineEdit(objectName="userName", placeholderText="your user name")
+            self.name_field = QLineEdit(objectName="userName", placeholderText=tr("your user name"))
             self.name_field.setMinimumHeight(theme.TOUCH_MIN_PX)
             self.name_field.textChanged.connect(lambda text: self.choose(text.strip() or None))
             names.addWidget(self.name_field, 0, 0)
-        cancel = QPushButton("CANCEL")
+        cancel = QPushButton(tr("CANCEL"))
         cancel.clicked.connect(self.reject)
 
         left = QVBoxLayout()
-        left.addWidget(QLabel("Who are you?", objectName="title"))
+        left.addWidget(QLabel(tr("Who are you?"), objectName="title"))
         left.addLayout(names)
         left.addStretch(1)
         left.addWidget(self.message)
@@ -141,7 +145,7 @@ class LoginDialog(Sheet):
     def refresh(self) -> None:
         self.pad.setEnabled(bool(self.chosen))
         if self.message.property("tone") in (None, "ok"):
-            prompt = f"Hello {self.chosen}: enter your PIN" if self.chosen else "Tap your name"
+            prompt = tr("Hello {name}: enter your PIN").format(name=self.chosen) if self.chosen else tr("Tap your name")
             _tone(self.message, f"{self.why}\n{prompt}" if self.why else prompt, "ok")
 
     def submit(self, pin: str) -> None:
@@ -170,17 +174,20 @@ class SignDialog(Sheet):
                  *, scale: float | None = None, ask_pin: bool = True):
         super().__init__(parent)
         self.session, self.pin, self.reason, self.picked = session, None, None, None
-        self.setWindowTitle("Sign" if ask_pin else "Reason")
+        self.setWindowTitle(tr("Sign") if ask_pin else tr("Reason"))
         scale = scale or (theme.scale_for(self.host.width(), self.host.height()) if self.host is not None else 1.0)
         self.setStyleSheet(theme.style_sheet(scale) + pad_style(scale))
-        who = session.user.name if session is not None else "you"
-        ask = "pick the reason, enter your PIN" if ask_pin else "pick the reason, then OK"
-        self.message = QLabel(f"{what}\n{'Signed' if ask_pin else 'Done'} by {who}: {ask}",
-                              objectName="loginMessage", wordWrap=True)
+        who = session.user.name if session is not None else None
+        if ask_pin:
+            line = tr("Signed by {name}: pick the reason, enter your PIN").format(name=who or tr("you"))
+        else:
+            line = (tr("Done by {name}: pick the reason, then OK").format(name=who) if who else
+                    tr("Done by you: pick the reason, then OK"))
+        self.message = QLabel(f"{what}\n{line}", objectName="loginMessage", wordWrap=True)
         _tone(self.message, self.message.text(), "ok")
         self.group = QButtonGroup(self)
         left = QVBoxLayout()
-        left.addWidget(QLabel("Sign the change" if ask_pin else "Why this change?", objectName="title"))
+        left.addWidget(QLabel(tr("Sign the change") if ask_pin else tr("Why this change?"), objectName="title"))
         left.addWidget(self.message)
         self.reason_buttons = []
         choices = QGridLayout()  # beside the pad one column; without it two, so the reasons fit 480 px
@@ -191,13 +198,13 @@ class SignDialog(Sheet):
             choices.addWidget(button, *(divmod(i, 1) if ask_pin else divmod(i, 2)))
             self.reason_buttons.append(button)
         left.addLayout(choices)
-        self.details = QLineEdit(objectName="reasonDetails", placeholderText="details (optional)")
+        self.details = QLineEdit(objectName="reasonDetails", placeholderText=tr("details (optional)"))
         self.details.setMinimumHeight(theme.TOUCH_MIN_PX)
         self.details.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # a USB keypad's digits stay the PIN pad's
         left.addWidget(self.details)
         left.addStretch(1)
         buttons = QHBoxLayout()
-        cancel = QPushButton("CANCEL")
+        cancel = QPushButton(tr("CANCEL"))
         cancel.clicked.connect(self.reject)
         buttons.addWidget(cancel)
         self.ok_button = QPushButton("OK", objectName="start", enabled=False)
@@ -292,20 +299,30 @@ class SessionButton(QPushButton):
 
     def refresh(self, session: "RemoteSession | None") -> None:
         if session is None:
-            self.setText("LOG IN")
+            self.setText(tr("LOG IN"))
         else:
-            role = ROLE_WORDS.get(session.user.role.value, "")
-            warn = "⚠ PIN TOO SHORT · " if session.pin_too_short else ""  # [users] min_pin_length was raised
-            self.setText(f"{session.user.name}\n{warn}{role} · LOG OUT")  # two lines: a long name fits the header
-            self.setToolTip(f"Your PIN is shorter than this station asks ({session.min_pin_length} digits):"
-                            " ask an admin for a new one" if session.pin_too_short else "")
+            role = role_word(session.user.role.value) if session.user.role.value in ROLE_WORDS else ""
+            warn = "⚠ " + tr("PIN TOO SHORT") + " · " if session.pin_too_short else ""  # min_pin_length was raised
+            self.setText(f"{session.user.name}\n{warn}{role} · {tr('LOG OUT')}")  # two lines: a long name fits
+            self.setToolTip(tr("Your PIN is shorter than this station asks ({n} digits): ask an admin for a new one")
+                            .format(n=session.min_pin_length) if session.pin_too_short else "")
 
 
 
-ACTION_WORDS = {"line.start": "START", "line.stop": "STOP", "alarm.acknowledge": "Acknowledging an alarm",
-                "recipe.switch": "Changing the recipe", "audit.read": "The audit trail",
-                "calibration.save": "Calibration", "model.approve": "Changing the models",
-                "users.manage": "Managing users"}
+ACTION_WORDS = {"line.start": tr_noop("START"), "line.stop": tr_noop("STOP"),
+                "alarm.acknowledge": tr_noop("Acknowledging an alarm"), "recipe.switch": tr_noop("Changing the recipe"),
+                "audit.read": tr_noop("The audit trail"), "calibration.save": tr_noop("Calibration"),
+                "model.approve": tr_noop("Changing the models"), "users.manage": tr_noop("Managing users")}
+
+
+def role_word(role: str) -> str:
+    """A role as a button or the header shows it ("Technician"), in the window's language."""
+    return tr(ROLE_WORDS.get(role, role))
+
+
+def roles_text(roles: list[str]) -> str:
+    """Roles in a sentence ("operator, technician"), in the window's language."""
+    return ", ".join(tr(ROLE_NAMES.get(role, role)) for role in roles)
 
 
 class LoginGate(QObject):
@@ -320,10 +337,15 @@ class LoginGate(QObject):
         self.window, self.controller = window, controller
         self.link = controller.link
         self.keeper = SessionKeeper(self)
-        self.link.logged_out.connect(lambda _why: self.keeper.check(), Qt.ConnectionType.QueuedConnection)
+        # a bound method, not a lambda: the link outlives this window (a language switch rebuilds it), and Qt drops a
+        # bound method's connection with its object
+        self.link.logged_out.connect(self._logged_out, Qt.ConnectionType.QueuedConnection)
         self.button = SessionButton(self.keeper)
         self.button.clicked.connect(self.toggle)
         self.dialog: LoginDialog | None = None
+
+    def _logged_out(self, _why: str) -> None:
+        self.keeper.check()
 
     def start(self) -> None:
         self.run(LINE_START, self.controller.start)
@@ -358,8 +380,11 @@ class LoginGate(QObject):
         session = self.keeper.session
         if session is not None and allowed(session.role, action):
             return session
-        who = f"{session.user.name} ({session.user.role.value}) may not do that. " if session else ""
-        self.ask(f"{who}{ACTION_WORDS.get(action, action)} needs: {', '.join(roles_for(action))}", then=then)
+        who = tr("{name} ({role}) may not do that.").format(
+            name=session.user.name, role=roles_text([session.user.role.value])) + " " if session else ""
+        needs = tr("{action} needs: {roles}").format(action=tr(ACTION_WORDS.get(action, action)),
+                                                     roles=roles_text(roles_for(action)))
+        self.ask(who + needs, then=then)
         return None
 
     def run(self, action: str, do, **_) -> bool:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 
 from inspector.api.protocol import ApiError
 from inspector.line.lots import MAX_LOT_LENGTH, LotError, validate_lot
+from ui.i18n import tr
 from ui.sheet import Sheet
 
 
@@ -22,17 +23,17 @@ class LotEntry(Sheet):
 
     def __init__(self, lot: str | None, recipe: str, *, required: bool, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Lot")
+        self.setWindowTitle(tr("Lot"))
         self.required = required
         self.lot: str | None = None  # the accepted, validated lot
         self.field = QLineEdit(lot or "", objectName="lotField", maxLength=MAX_LOT_LENGTH + 1,
-                               placeholderText="type or scan the lot / batch / order")
+                               placeholderText=tr("type or scan the lot / batch / order"))
         self.field.selectAll()
         self.field.returnPressed.connect(self.confirm)  # the scanner's Enter
         self.message = QLabel(objectName="message", wordWrap=True)
-        self.start_button = QPushButton("START", objectName="start")
+        self.start_button = QPushButton(tr("START"), objectName="start")
         self.start_button.clicked.connect(self.confirm)
-        cancel = QPushButton("CANCEL")
+        cancel = QPushButton(tr("CANCEL"))
         cancel.clicked.connect(self.reject)
         for button in (cancel, self.start_button):  # Enter belongs to the field: a refused scan must not cancel
             button.setAutoDefault(False)
@@ -41,9 +42,10 @@ class LotEntry(Sheet):
         buttons.addWidget(cancel)
         buttons.addWidget(self.start_button)
         column = QVBoxLayout(self.body)
-        column.addWidget(QLabel("LOT FOR THIS RUN" + (" (required)" if required else ""), objectName="title"))
+        column.addWidget(QLabel(tr("LOT FOR THIS RUN (required)") if required else tr("LOT FOR THIS RUN"),
+                                objectName="title"))
         column.addWidget(self.field)
-        column.addWidget(QLabel(f"recipe: {recipe}", objectName="dim"))
+        column.addWidget(QLabel(tr("recipe: {recipe}").format(recipe=recipe), objectName="dim"))
         column.addWidget(self.message)
         column.addStretch(1)
         self.pin_buttons(buttons)
@@ -56,7 +58,7 @@ class LotEntry(Sheet):
             self.message.setText(str(e))
             return
         if lot is None and self.required:
-            self.message.setText("This station requires a lot (lots.required = true): type or scan one")
+            self.message.setText(tr("This station requires a lot (lots.required = true): type or scan one"))
             return
         self.lot = lot
         self.accept()

@@ -6,6 +6,7 @@ Two runs of the real station (with its API server, as ``inspector serve``) and t
 unix socket: a cartridge-box run whose last box has one empty slot, and a
 surface-part run whose last part has a scratch. At the end of each the window is grabbed from the screen at
 1920 x 1080 and again at 800 x 480 (the Pi's 7" display); the box run's 800 x 480 window also with its MENU open.
+``--language de``: the German line screen, MENU, login, calibration and review at 800 x 480 into ``<out>/de``.
 """
 from __future__ import annotations
 
@@ -124,7 +125,7 @@ def connected_window(socket: Path):
     return StationWindow(model, StationController(model, link))
 
 
-def shoot(recipe_name: str, out: Path, lead_in: int, rate: float) -> list[Path]:
+def shoot(recipe_name: str, out: Path, lead_in: int, rate: float, sizes=SIZES) -> list[Path]:
     from ui.gui_gc import application
 
     app = application()
@@ -146,7 +147,7 @@ def shoot(recipe_name: str, out: Path, lead_in: int, rate: float) -> list[Path]:
             raise RuntimeError(f"the screenshot's part was not rejected: {last.reason}")
         window.charts.refresh()
         paths = []
-        for width, height in SIZES:
+        for width, height in sizes:
             window.resize(width, height)
             wait_until(app, lambda: False, 1.2)  # layout, re-rendered pictures, the display rate settled
             path = out / f"{recipe.product}_{width}x{height}.png"
@@ -154,7 +155,7 @@ def shoot(recipe_name: str, out: Path, lead_in: int, rate: float) -> list[Path]:
             size = save_png(grab, path)
             print(f"  {path} {grab.width()}x{grab.height()} {size // 1000} kB", file=sys.stderr)
             paths.append(path)
-        if recipe.product == "box":  # the header's MENU open at 800 x 480: the other screens behind it
+        if recipe.product == "box" and (width, height) == SIZES[1]:  # the header's MENU open at 800 x 480
             window.menu.open()
             wait_until(app, lambda: False, 0.3)
             path = out / f"menu_{width}x{height}.png"
@@ -217,7 +218,13 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=10.0)
     parser.add_argument("--only", choices=["window", "pin-pad", "calibration", "review", "models", "fit"],
                         help="one kind of screenshot")
+    parser.add_argument("--language", choices=["en", "de"], default="en",
+                        help="the window's language; de: the line screen, menu, login, calibration and review at "
+                             "800 x 480 into <out>/de")
     args = parser.parse_args()
+    if args.language != "en":
+        main_in(args.language, args.out / args.language, args)
+        return
     args.out.mkdir(parents=True, exist_ok=True)
     if args.only in (None, "window"):
         for recipe in ("cartridge-box", "surface-part"):
@@ -238,6 +245,26 @@ def main() -> None:
         from ui.fit_shots import shoot_fit
 
         shoot_fit(args.out)
+
+
+def main_in(language: str, out: Path, args) -> None:
+    """The screens of another language at the Pi's 800 x 480 (what is worth a look: where the words got longer)."""
+    from ui.gui_gc import application
+    from ui.i18n import use_language
+
+    application()
+    use_language(language)
+    out.mkdir(parents=True, exist_ok=True)
+    if args.only in (None, "window"):
+        shoot("cartridge-box", out, args.lead_in, args.rate, sizes=(SIZES[1],))
+    if args.only in (None, "pin-pad"):
+        shoot_pin_pad(out)
+    if args.only in (None, "calibration"):
+        shoot_calibration(out)
+    if args.only in (None, "review"):
+        from ui.review.shots import shoot_review
+
+        shoot_review(out, language)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from inspector.qa.risk import is_covered
 from ui import theme
 from ui.i18n import tr, tr_noop
+from ui.link import shown
 from ui.model import InspectedPart, StationModel
 
 COVERED = (tr_noop("COVERED"), "#f59e0b", "#000000")
@@ -116,7 +117,7 @@ class VerdictBanner(QWidget):
         model, held, latest = self.model, self.model.hold.part, self.model.latest
         self.outcome = self.part_id = None
         if not model.ready or model.busy:
-            why = model.not_ready_why if not model.ready else model.busy
+            why = shown(model.not_ready_why if not model.ready else model.busy)  # the model's are English
             what, _, more = why.partition(": ")  # "no connection to the runtime: reconnecting…" on two lines
             self._show("not_ready", *theme.translated(NOT_READY), what, more, "")
         elif not model.running:

@@ -84,6 +84,46 @@
       <translation>+{n} weitere</translation>
     </message>
     <message>
+      <location filename="ui/app.py" />
+      <source>Inspection station</source>
+      <translation>Prüfstation</translation>
+    </message>
+    <message>
+      <location filename="ui/app.py" />
+      <source>CALIBRATE</source>
+      <translation>KALIBRIEREN</translation>
+    </message>
+    <message>
+      <location filename="ui/app.py" />
+      <source>AUDIT</source>
+      <translation>AUDIT</translation>
+    </message>
+    <message>
+      <location filename="ui/app.py" />
+      <source>MODELS</source>
+      <translation>MODELLE</translation>
+    </message>
+    <message>
+      <location filename="ui/app.py" />
+      <source>USERS</source>
+      <translation>BENUTZER</translation>
+    </message>
+    <message>
+      <location filename="ui/app.py" />
+      <source>CHARTS</source>
+      <translation>DIAGRAMME</translation>
+    </message>
+    <message>
+      <location filename="ui/app.py" />
+      <source>LIVE VIEW</source>
+      <translation>LIVEBILD</translation>
+    </message>
+    <message>
+      <location filename="ui/app.py" />
+      <source>back to the camera and the last part</source>
+      <translation>zurück zur Kamera und zum letzten Teil</translation>
+    </message>
+    <message>
       <location filename="ui/audit_view.py" />
       <source>Time</source>
       <translation>Zeit</translation>
@@ -540,11 +580,6 @@
     </message>
     <message>
       <location filename="ui/controls.py" />
-      <source>CHARTS</source>
-      <translation>DIAGRAMME</translation>
-    </message>
-    <message>
-      <location filename="ui/controls.py" />
       <source>STOP</source>
       <translation>STOPP</translation>
     </message>
@@ -600,8 +635,8 @@
     </message>
     <message>
       <location filename="ui/counters.py" />
-      <source>SHIFT</source>
-      <translation>UMSCHALT</translation>
+      <source>▸ SHIFT</source>
+      <translation>▸ SCHICHT</translation>
     </message>
     <message>
       <location filename="ui/counters.py" />
@@ -630,8 +665,28 @@
     </message>
     <message>
       <location filename="ui/header.py" />
+      <source>the model table: evaluate, promote, roll back (admin)</source>
+      <translation>Modelltabelle: bewerten, freigeben, zurückrollen (Admin)</translation>
+    </message>
+    <message>
+      <location filename="ui/header.py" />
+      <source>admin: unlock, roles, PINs, new users</source>
+      <translation>Admin: entsperren, Rollen, PINs, neue Benutzer</translation>
+    </message>
+    <message>
+      <location filename="ui/header.py" />
+      <source>the screen's language</source>
+      <translation>Sprache der Anzeige</translation>
+    </message>
+    <message>
+      <location filename="ui/header.py" />
       <source>MENU</source>
       <translation>MENÜ</translation>
+    </message>
+    <message>
+      <location filename="ui/keyboard.py" />
+      <source>SHIFT</source>
+      <translation>UMSCHALT</translation>
     </message>
     <message>
       <location filename="ui/keyboard.py" />
@@ -644,6 +699,41 @@
       <translation>FERTIG</translation>
     </message>
     <message>
+      <location filename="ui/link.py" />
+      <source>NOT CONNECTED</source>
+      <translation>NICHT VERBUNDEN</translation>
+    </message>
+    <message>
+      <location filename="ui/link.py" />
+      <source>LOG IN to see the line</source>
+      <translation>ANMELDEN, um die Linie zu sehen</translation>
+    </message>
+    <message>
+      <location filename="ui/link.py" />
+      <source>no connection to the runtime: reconnecting… ({why})</source>
+      <translation>keine Verbindung zur Station: verbinde neu… ({why})</translation>
+    </message>
+    <message>
+      <location filename="ui/link.py" />
+      <source>switching to {recipe}…</source>
+      <translation>Wechsel auf {recipe}…</translation>
+    </message>
+    <message>
+      <location filename="ui/link.py" />
+      <source>NO STATION: {why}</source>
+      <translation>KEINE STATION: {why}</translation>
+    </message>
+    <message>
+      <location filename="ui/link.py" />
+      <source>connecting</source>
+      <translation>verbinde</translation>
+    </message>
+    <message>
+      <location filename="ui/link.py" />
+      <source>closed</source>
+      <translation>geschlossen</translation>
+    </message>
+    <message>
       <location filename="ui/live_view.py" />
       <source>no camera frame for this part</source>
       <translation>kein Kamerabild zu diesem Teil</translation>
@@ -652,6 +742,196 @@
       <location filename="ui/live_view.py" />
       <source>HELD</source>
       <translation>GEHALTEN</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>Operator</source>
+      <translation>Bediener</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>QA</source>
+      <translation>QS</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>Technician</source>
+      <translation>Techniker</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>Admin</source>
+      <translation>Admin</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>operator</source>
+      <translation>Bediener</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>qa</source>
+      <translation>QS</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>technician</source>
+      <translation>Techniker</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>admin</source>
+      <translation>Admin</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>Log in</source>
+      <translation>Anmelden</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>your user name</source>
+      <translation>Ihr Benutzername</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>Who are you?</source>
+      <translation>Wer sind Sie?</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>Tap your name</source>
+      <translation>Namen antippen</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>Hello {name}: enter your PIN</source>
+      <translation>Hallo {name}: PIN eingeben</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>Sign</source>
+      <translation>Signieren</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>Signed by {name}: pick the reason, enter your PIN</source>
+      <translation>Signiert von {name}: Grund wählen, PIN eingeben</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>you</source>
+      <translation>Ihnen</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>Done by {name}: pick the reason, then OK</source>
+      <translation>Ausgeführt von {name}: Grund wählen, dann OK</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>Done by you: pick the reason, then OK</source>
+      <translation>Ausgeführt von Ihnen: Grund wählen, dann OK</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>Sign the change</source>
+      <translation>Änderung signieren</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>Why this change?</source>
+      <translation>Warum diese Änderung?</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>details (optional)</source>
+      <translation>Details (optional)</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>LOG IN</source>
+      <translation>ANMELDEN</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>PIN TOO SHORT</source>
+      <translation>PIN ZU KURZ</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>LOG OUT</source>
+      <translation>ABMELDEN</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>Your PIN is shorter than this station asks ({n} digits): ask an admin for a new one</source>
+      <translation>Ihre PIN ist kürzer als hier verlangt ({n} Stellen): beim Admin eine neue anfordern</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>Acknowledging an alarm</source>
+      <translation>Alarm quittieren</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>Changing the recipe</source>
+      <translation>Rezept wechseln</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>The audit trail</source>
+      <translation>Audit-Trail</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>Changing the models</source>
+      <translation>Modelle ändern</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>Managing users</source>
+      <translation>Benutzer verwalten</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>{name} ({role}) may not do that.</source>
+      <translation>{name} ({role}) darf das nicht.</translation>
+    </message>
+    <message>
+      <location filename="ui/login.py" />
+      <source>{action} needs: {roles}</source>
+      <translation>{action} erfordert: {roles}</translation>
+    </message>
+    <message>
+      <location filename="ui/lot_entry.py" />
+      <source>Lot</source>
+      <translation>Charge</translation>
+    </message>
+    <message>
+      <location filename="ui/lot_entry.py" />
+      <source>type or scan the lot / batch / order</source>
+      <translation>Charge / Los / Auftrag eingeben oder scannen</translation>
+    </message>
+    <message>
+      <location filename="ui/lot_entry.py" />
+      <source>LOT FOR THIS RUN (required)</source>
+      <translation>CHARGE FÜR DIESEN LAUF (Pflicht)</translation>
+    </message>
+    <message>
+      <location filename="ui/lot_entry.py" />
+      <source>LOT FOR THIS RUN</source>
+      <translation>CHARGE FÜR DIESEN LAUF</translation>
+    </message>
+    <message>
+      <location filename="ui/lot_entry.py" />
+      <source>recipe: {recipe}</source>
+      <translation>Rezept: {recipe}</translation>
+    </message>
+    <message>
+      <location filename="ui/lot_entry.py" />
+      <source>This station requires a lot (lots.required = true): type or scan one</source>
+      <translation>Diese Station verlangt eine Charge (lots.required = true): eingeben oder scannen</translation>
     </message>
     <message>
       <location filename="ui/models_model.py" />
@@ -830,11 +1110,6 @@
     </message>
     <message>
       <location filename="ui/models_text.py" />
-      <source>QA</source>
-      <translation>QS</translation>
-    </message>
-    <message>
-      <location filename="ui/models_text.py" />
       <source>= live</source>
       <translation>= live</translation>
     </message>
@@ -927,11 +1202,6 @@
       <location filename="ui/models_view.py" />
       <source>Models</source>
       <translation>Modelle</translation>
-    </message>
-    <message>
-      <location filename="ui/models_view.py" />
-      <source>MODELS</source>
-      <translation>MODELLE</translation>
     </message>
     <message>
       <location filename="ui/models_view.py" />
@@ -1997,21 +2267,6 @@ Modell</translation>
     </message>
     <message>
       <location filename="ui/users_view.py" />
-      <source>Operator</source>
-      <translation>Bediener</translation>
-    </message>
-    <message>
-      <location filename="ui/users_view.py" />
-      <source>Technician</source>
-      <translation>Techniker</translation>
-    </message>
-    <message>
-      <location filename="ui/users_view.py" />
-      <source>Admin</source>
-      <translation>Admin</translation>
-    </message>
-    <message>
-      <location filename="ui/users_view.py" />
       <source>Identity checked in person</source>
       <translation>Identität persönlich geprüft</translation>
     </message>
@@ -2114,11 +2369,6 @@ Modell</translation>
       <location filename="ui/users_view.py" />
       <source>Users</source>
       <translation>Benutzer</translation>
-    </message>
-    <message>
-      <location filename="ui/users_view.py" />
-      <source>USERS</source>
-      <translation>BENUTZER</translation>
     </message>
     <message>
       <location filename="ui/users_view.py" />

@@ -5,7 +5,7 @@ import pathlib
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 QT = {"PySide6", "shiboken6", "pyqtgraph", "pytestqt"}
 COMPOSITION_ROOTS = {"inspector/cli.py", "inspector/assemble.py", "inspector/cli_cameras.py",
-                     "inspector/cli_interlock.py"}  # CLI: wires hardware
+                     "inspector/cli_interlock.py", "inspector/cli_window.py"}  # CLI: wires hardware and the window
 # `inspector train` only (the train extra): PyTorch, imported lazily, and the project's physical defect families
 TRAINING_ROOM = "inspector/training/"
 

@@ -172,6 +172,12 @@ def connect_window(qtbot, socket, *, size=(1280, 800), recipes=None, users=None,
 
 
 @pytest.fixture
+def language():
+    """The language test_fit's window is made in (a test parametrizes it); None leaves the one chosen before."""
+    return None
+
+
+@pytest.fixture
 def model(qtbot):
     from ui.model import StationModel
 

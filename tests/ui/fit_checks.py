@@ -4,7 +4,8 @@ Nothing here knows the station's screens, so another language's run can reuse th
 
 - ``outside(root)``: shown widgets that reach past the window (or past the content they scroll in);
 - ``overlapping(root)``: pairs of shown siblings, laid out by the same layout, that cover each other;
-- ``cut_texts(root)``: labels and buttons whose text does not fit their room, measured with Qt's font metrics;
+- ``cut_texts(root)``: labels and buttons whose text does not fit their room, measured with Qt's font metrics (a
+  label that shrinks its own font to fit, ``fitted()``, by what it draws: whole, and legible);
 - ``small_targets(root)``: tap targets under 48 x 48 px.
 
 A widget counts as shown when it is visible, non-empty and its whole chain up to ``root`` is; widgets inside a scroll
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QAbstractSl
                                QWidget)
 
 MIN_TARGET_PX = 48
+MIN_FITTED_PX = 11  # a label that shrinks its font to fit (``fitted()``) must stay legible on the Pi's 7" (~2 mm)
 SLACK_PX = 1  # rounding of fractional font advances
 
 
@@ -140,6 +142,14 @@ def _label_cut(label: QLabel) -> str | None:
     text = label.text()
     if not text:
         return None
+    if callable(getattr(label, "fitted", None)):  # it draws itself shrunk to its room: judged by what it draws
+        font, drawn = label.fitted()
+        size = QFontMetrics(font).height() if font.pixelSize() <= 0 else font.pixelSize()
+        if drawn != text:
+            return f"elided to {drawn!r}"
+        natural = label.fontMetrics().horizontalAdvance(text)
+        return (f"shrunk to {size} px to fit {label.contentsRect().width()} px (needs {natural} px at its own size; "
+                f"under {MIN_FITTED_PX} px)" if size < MIN_FITTED_PX else None)
     room = label.contentsRect()
     indent = max(label.margin(), 0)
     room = room.adjusted(indent, indent, -indent, -indent)
