@@ -20,7 +20,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (QHBoxLayout, QMainWindow, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
-from ui import theme
+from ui import hmi_menu, theme
 from ui.alarms import AlarmBanner
 from ui.camera_feed import CameraFeed
 from ui.charts import ChartsPanel
@@ -125,6 +125,7 @@ class StationWindow(QMainWindow):
         self.users_button.clicked.connect(self.open_users)
         self.users_view = None
         # -- end ADMIN --
+        hmi_menu.install(self)  # END SHIFT, RESTART LOT COUNTERS, HELP; the idle-logout warning (ui/hmi_menu.py)
         self.strip.part_tapped.connect(self.show_part)
         self.live.part_tapped.connect(self.show_part)
         self.first_picture_at: float | None = None  # time.time() of the first camera frame drawn

@@ -14,10 +14,11 @@ from PySide6.QtWidgets import (QApplication, QButtonGroup, QGridLayout, QHBoxLay
                                QPushButton, QVBoxLayout, QWidget)
 
 from inspector.api.protocol import ApiError
-from inspector.permissions import ALARM_ACKNOWLEDGE, LINE_START, LINE_STOP, allowed, roles_for
+from inspector.permissions import ALARM_ACKNOWLEDGE, LINE_START, LINE_STOP, allowed
 from inspector.users import Role
 from ui import theme
 from ui.pin_pad import PinPad, pad_style
+from ui.role_words import needs_login
 from ui.sheet import Sheet
 
 ROLE_WORDS = {"operator": "Operator", "qa": "QA", "technician": "Technician", "admin": "Admin"}
@@ -358,8 +359,7 @@ class LoginGate(QObject):
         session = self.keeper.session
         if session is not None and allowed(session.role, action):
             return session
-        who = f"{session.user.name} ({session.user.role.value}) may not do that. " if session else ""
-        self.ask(f"{who}{ACTION_WORDS.get(action, action)} needs: {', '.join(roles_for(action))}", then=then)
+        self.ask(needs_login(action, session), then=then)  # who may, plainly (ui/role_words.py)
         return None
 
     def run(self, action: str, do, **_) -> bool:

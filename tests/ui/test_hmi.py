@@ -1,0 +1,158 @@
+"""The line screen's HMI conventions over a real served station with users: END SHIFT / RESTART LOT COUNTERS (reset
+in the runtime, audited, zero on the tiles), a refusal in words with a LOG IN offer, the idle-logout warning, the
+login naming who may, and HELP fitting 800 x 480.
+
+``INSPECTOR_SHOTS=resources/screenshots`` also writes the 800 x 480 screenshots of these screens there.
+"""
+import os
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from inspector import audit
+from inspector.users import UserDirectory
+from tests.ui import fit_checks
+from tests.ui.conftest import connect_window
+from ui.login import RemoteSession
+
+PEOPLE = {"adam": ("admin", "715493"), "olga": ("operator", "482107"), "quinn": ("qa", "593268"),
+          "tess": ("technician", "630418")}
+
+
+def add_people(store):
+    users = UserDirectory(store)
+    users.add(None, "adam", "admin", PEOPLE["adam"][1], reason="install")
+    admin = users.login("adam", PEOPLE["adam"][1])
+    for name, (role, pin) in PEOPLE.items():
+        if name != "adam":
+            users.add(admin, name, role, pin, reason="new")
+    admin.end()
+
+
+def shot(window, name):
+    folder = os.environ.get("INSPECTOR_SHOTS")
+    if folder:
+        window.grab().save(str(Path(folder) / f"{name}_800x480.png"))
+
+
+def tap(qtbot, button):
+    assert button.isVisible() and button.isEnabled(), button.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def log_in(window, name):
+    link = window.controller.link
+    session = RemoteSession(link, link.login(name, PEOPLE[name][1]))
+    window.login.keeper.set(session)
+    return session
+
+
+def type_pin(qtbot, dialog, name):
+    tap(qtbot, dialog.user_buttons[name])
+    for digit in PEOPLE[name][1]:
+        tap(qtbot, dialog.pad.keys[digit])
+    tap(qtbot, dialog.pad.enter_button)
+
+
+@pytest.fixture
+def window(qtbot, served):
+    station = served.serve("cartridge-box", users=add_people, lot="4711")
+    station.start(parts=6)
+    assert station.line.wait_recorded(6, timeout=30)
+    station.line.stop()
+    win = connect_window(qtbot, served.socket, size=(800, 480))
+    qtbot.waitUntil(lambda: win.counters.text("inspected") == "6", timeout=10000)
+    return win
+
+
+def test_an_operator_ends_the_shift_the_runtime_audits_it_and_the_counters_show_zero(qtbot, window, served):
+    log_in(window, "olga")
+    window.end_shift_button.click()
+    sheet = window.hmi_sheet
+    assert sheet.isVisible() and "start again from zero" in sheet.explanation.text()
+    assert "records of the parts do not change" in sheet.explanation.text()
+    assert not sheet.ok_button.isEnabled()  # a reason first
+    tap(qtbot, sheet.reason_buttons["shift handover"])
+    assert not fit_checks.problems(sheet)
+    shot(window, "hmi_end_shift")
+    tap(qtbot, sheet.ok_button)
+    assert sheet.done_ok and not sheet.isVisible()
+    entry = audit.entries(served.station.store)[-1]
+    assert (entry.user, entry.action, entry.reason) == ("olga", "counters.shift", "shift handover")
+    assert '"inspected":6' in entry.before
+    assert window.counters.text("inspected") == "0" and window.model.counters.inspected == 0
+    assert window.controller.link.call("counters")["shift"]["inspected"] == 0
+    assert window.model.lot_counters.inspected == 6  # the lot's counters go on
+
+
+def test_an_operator_restarting_the_lot_is_refused_in_words_and_a_technician_logs_in_to_do_it(qtbot, window, served):
+    log_in(window, "olga")
+    trail = len(audit.entries(served.station.store))
+    window.restart_lot_button.click()
+    sheet = window.hmi_sheet
+    assert "lot 4711" in sheet.explanation.text()
+    tap(qtbot, sheet.reason_buttons["lot sorted again"])
+    tap(qtbot, sheet.ok_button)
+    assert sheet.isVisible() and sheet.refusal.text() == "Restarting a lot's counters needs a technician or admin"
+    assert sheet.login_button.isVisible() and not sheet.ok_button.isEnabled()
+    assert window.login.dialog is None  # no silent second PIN pad
+    assert len(audit.entries(served.station.store)) == trail and window.model.lot_counters.inspected == 6
+    assert not fit_checks.problems(sheet)
+    shot(window, "hmi_refused")
+    tap(qtbot, sheet.login_button)
+    dialog = window.login.dialog
+    assert dialog.isVisible() and "needs a technician or admin: log in as one" in dialog.message.text()
+    type_pin(qtbot, dialog, "tess")
+    qtbot.waitUntil(lambda: sheet.done_ok, timeout=5000)
+    entry = audit.entries(served.station.store)[-1]
+    assert (entry.user, entry.action, entry.reason) == ("tess", "counters.lot", "lot sorted again")
+    assert window.model.lot_counters.inspected == 0 and window.model.counters.inspected == 6
+
+
+def test_the_idle_warning_counts_down_a_tap_keeps_the_login_and_no_tap_logs_out(qtbot, window):
+    session = log_in(window, "olga")
+    session.idle_timeout_s = 3.0  # the window's mirror of the time-out: the warning shows 1 s before (a third)
+    warning = window.idle_warning
+    assert not warning.isVisible()
+    qtbot.waitUntil(warning.isVisible, timeout=4000)
+    assert warning.text().startswith("Logging out in ") and "tap to stay logged in" in warning.text()
+    assert int(warning.text().split()[3]) <= 1 and warning.width() == window.width()
+    shot(window, "hmi_idle_warning")
+    tap(qtbot, window.verdict)  # a tap anywhere
+    qtbot.waitUntil(lambda: not warning.isVisible(), timeout=1000)
+    assert warning.renewals == 1 and window.login.keeper.session is session and session.active
+    qtbot.waitUntil(warning.isVisible, timeout=4000)
+    qtbot.waitUntil(lambda: window.login.keeper.session is None, timeout=5000)  # no tap: logged out as before
+    assert window.login.keeper.last_end == "idle" and not warning.isVisible()
+    assert window.login.button.text() == "LOG IN"
+
+
+def test_a_tap_the_role_may_not_make_opens_the_login_naming_who_may(qtbot, window):
+    log_in(window, "olga")
+    window.calibrate_button.click()
+    dialog = window.login.dialog
+    assert dialog.isVisible()
+    assert "olga (Operator) is logged in." in dialog.message.text()
+    assert "Calibration needs a technician: log in as one" in dialog.message.text()
+    dialog.reject()
+    log_in(window, "quinn")
+    window.users_button.click()
+    assert "Managing users needs an admin: log in as one" in window.login.dialog.message.text()
+
+
+def test_help_opens_from_the_menu_and_fits_800x480(qtbot, window):
+    window.menu.open()
+    tap(qtbot, window.help_button)
+    sheet = window.hmi_sheet
+    assert sheet.isVisible() and not window.menu.isVisible()
+    words = " ".join(label.text() for label in sheet.texts)
+    for word in ("PASS", "REJECT", "CHECK", "FAIL-SAFE", "acknowledge", "Technician", "END SHIFT"):
+        assert word in words
+    assert sheet.geometry() == window.rect()
+    assert not fit_checks.problems(sheet)
+    shot(window, "hmi_help")
+    window.menu.open()
+    assert not fit_checks.problems(window.menu)
+    shot(window, "hmi_menu")
