@@ -60,9 +60,10 @@ class CountersResetSheet(Sheet):
             what = tr("The shift counters start again from zero.")
         else:
             what = tr("The counters of lot {lot} start again from zero.").format(lot=lot or "–")
-        self.explanation = QLabel(what + " " + tr("The records of the parts do not change.") + "\n" +
-                                  tr("Pick the reason:"), objectName="resetExplanation", wordWrap=True)
-        column.addWidget(self.explanation)
+        self.lines = [QLabel(text, objectName="resetExplanation") for text in
+                      (what, tr("The records of the parts do not change."), tr("Pick the reason:"))]
+        for line in self.lines:
+            column.addWidget(line)
         self.group = QButtonGroup(self)
         grid = QGridLayout()
         self.reason_buttons: dict[str, QPushButton] = {}
@@ -73,7 +74,7 @@ class CountersResetSheet(Sheet):
             grid.addWidget(button, *divmod(i, 2))
             self.reason_buttons[reason] = button
         column.addLayout(grid)
-        self.refusal = QLabel("", objectName="resetRefusal", wordWrap=True)
+        self.refusal = QLabel("", objectName="resetRefusal")
         self.refusal.setStyleSheet("color: #fbbf24;")
         self.refusal.hide()
         column.addWidget(self.refusal)
@@ -88,6 +89,10 @@ class CountersResetSheet(Sheet):
         self.pin_buttons(cancel, self.login_button, self.ok_button)
         if scope == "lot" and lot is None:
             self.refuse(tr("There is no lot in force: its counters cannot restart."), offer_login=False)
+
+    @property
+    def explanation(self) -> str:
+        return "\n".join(line.text() for line in self.lines)
 
     def pick(self, reason: str) -> None:
         self.reason = reason

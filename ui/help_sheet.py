@@ -4,6 +4,7 @@ A sheet over the window, translated like every screen; it scrolls where a langua
 """
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui import theme
@@ -31,6 +32,22 @@ SECTIONS = (  # (heading, text)
 )
 
 
+class WrappedText(QLabel):
+    """A word-wrapped paragraph that asks for the height its lines take at its width (a wrapped QLabel's own minimum
+    is its height at a narrow width, which would make the sheet scroll for nothing)."""
+
+    def __init__(self, text: str, **kwargs):
+        super().__init__(text, wordWrap=True, **kwargs)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(0, self.heightForWidth(max(self.width(), 200)))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()
+
+
 class HelpSheet(Sheet):
     """The line screen explained, over the window; CLOSE under it."""
 
@@ -47,7 +64,7 @@ class HelpSheet(Sheet):
         self.texts: list[QLabel] = []
         for heading, text in SECTIONS:
             column.addWidget(QLabel(tr(heading), objectName="helpHeading"))
-            label = QLabel(tr(text), objectName="helpText", wordWrap=True)
+            label = WrappedText(tr(text), objectName="helpText")
             column.addWidget(label)
             self.texts.append(label)
         column.addStretch(1)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from inspector import audit
 from inspector.users import UserDirectory
@@ -34,6 +35,7 @@ def add_people(store):
 def shot(window, name):
     folder = os.environ.get("INSPECTOR_SHOTS")
     if folder:
+        QTest.qWait(200)  # the sheet's layout settled, as on screen
         window.grab().save(str(Path(folder) / f"{name}_800x480.png"))
 
 
@@ -71,8 +73,8 @@ def test_an_operator_ends_the_shift_the_runtime_audits_it_and_the_counters_show_
     log_in(window, "olga")
     window.end_shift_button.click()
     sheet = window.hmi_sheet
-    assert sheet.isVisible() and "start again from zero" in sheet.explanation.text()
-    assert "records of the parts do not change" in sheet.explanation.text()
+    assert sheet.isVisible() and "start again from zero" in sheet.explanation
+    assert "records of the parts do not change" in sheet.explanation
     assert not sheet.ok_button.isEnabled()  # a reason first
     tap(qtbot, sheet.reason_buttons["shift handover"])
     assert not fit_checks.problems(sheet)
@@ -92,7 +94,7 @@ def test_an_operator_restarting_the_lot_is_refused_in_words_and_a_technician_log
     trail = len(audit.entries(served.station.store))
     window.restart_lot_button.click()
     sheet = window.hmi_sheet
-    assert "lot 4711" in sheet.explanation.text()
+    assert "lot 4711" in sheet.explanation
     tap(qtbot, sheet.reason_buttons["lot sorted again"])
     tap(qtbot, sheet.ok_button)
     assert sheet.isVisible() and sheet.refusal.text() == "Restarting a lot's counters needs a technician or admin"
@@ -156,3 +158,42 @@ def test_help_opens_from_the_menu_and_fits_800x480(qtbot, window):
     window.menu.open()
     assert not fit_checks.problems(window.menu)
     shot(window, "hmi_menu")
+
+
+@pytest.fixture
+def german(monkeypatch):
+    from ui import i18n
+
+    monkeypatch.setenv("INSPECTOR_I18N_DIR", str(Path(__file__).parents[2] / "resources" / "i18n"))  # this tree's .ts
+    i18n.use_language("de")
+    yield
+    i18n.use_language("en")
+
+
+def test_in_german_the_sheets_the_warning_and_the_menu_fit_800x480(qtbot, german, window):
+    log_in(window, "olga")
+    window.menu.open()
+    assert "SCHICHTENDE" in window.end_shift_button.text() and not fit_checks.problems(window.menu)
+    shot(window, "hmi_menu_de")
+    window.menu.hide()
+    for sheet in (window.end_shift_button, window.restart_lot_button):
+        sheet.click()
+        opened = window.hmi_sheet
+        tap(qtbot, next(iter(opened.reason_buttons.values())))
+        assert "null" in opened.explanation and not fit_checks.problems(opened)
+        opened.reject()
+    window.restart_lot_button.click()
+    tap(qtbot, window.hmi_sheet.reason_buttons["lot sorted again"])
+    tap(qtbot, window.hmi_sheet.ok_button)
+    assert window.hmi_sheet.refusal.text() == "Neustart der Chargenzähler erfordert einen Techniker oder Admin"
+    assert window.hmi_sheet.login_button.text() == "ANMELDEN" and not fit_checks.problems(window.hmi_sheet)
+    window.hmi_sheet.reject()
+    window.help_button.click()
+    assert "FAIL-SAFE" in " ".join(t.text() for t in window.hmi_sheet.texts)
+    assert not fit_checks.problems(window.hmi_sheet)
+    shot(window, "hmi_help_de")
+    window.hmi_sheet.reject()
+    window.login.keeper.session.idle_timeout_s = 3.0
+    qtbot.waitUntil(window.idle_warning.isVisible, timeout=4000)
+    assert window.idle_warning.text().startswith("Abmeldung in ")
+    shot(window, "hmi_idle_warning_de")
