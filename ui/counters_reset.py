@@ -49,6 +49,7 @@ class CountersResetSheet(Sheet):
         self.link, self.model = window.controller.link, window.model
         self.reason: str | None = None
         self.done_ok = False
+        self.blocked = False  # nothing to reset (no lot in force)
         self.setObjectName("countersReset")
         top = self.host or self
         scale = theme.scale_for(top.width(), top.height())
@@ -89,6 +90,7 @@ class CountersResetSheet(Sheet):
         self.pin_buttons(cancel, self.login_button, self.ok_button)
         if scope == "lot" and lot is None:
             self.refuse(tr("There is no lot in force: its counters cannot restart."), offer_login=False)
+            self.blocked = True
 
     @property
     def explanation(self) -> str:
@@ -97,7 +99,7 @@ class CountersResetSheet(Sheet):
     def pick(self, reason: str) -> None:
         self.reason = reason
         self.reason_buttons[reason].setChecked(True)
-        self.ok_button.setEnabled(not self.refusal.isVisible() or self.login_button.isVisible())
+        self.ok_button.setEnabled(not self.blocked)
 
     def refuse(self, text: str, *, offer_login: bool = True) -> None:
         """The refusal in words, in the sheet; LOG IN where another login could do it."""

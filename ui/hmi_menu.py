@@ -23,8 +23,9 @@ def install(window) -> None:
     window.help_button.clicked.connect(lambda: open_help(window))
     window.hmi_sheet = None
     window.idle_warning = None
-    if window.login is not None:
-        install_idle_warning(window)
+    install_idle_warning(window)
+    window.controller.link.connected_changed.connect(lambda _connected: install_idle_warning(window))  # after
+    # the window's own handler: a window started before its runtime learns on connecting whether it has users
 
 
 def install_idle_warning(window):

@@ -372,6 +372,7 @@ class LoginGate(QObject):
             if e.code not in AUTH_CODES:
                 raise
             self.keeper.check()
-            self.ask(e.message, then=lambda: self.run(action, do))
+            why = needs_login(action, self.keeper.session) if e.code == "forbidden" else e.message
+            self.ask(why, then=lambda: self.run(action, do))
             return False
         return True

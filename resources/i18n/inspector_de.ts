@@ -1904,16 +1904,6 @@ Modell</translation>
     </message>
     <message>
       <location filename="ui/review/switch.py" />
-      <source>{name} ({role}) may not review. Review needs: {roles}</source>
-      <translation>{name} ({role}) darf nicht prüfen. Prüfen erfordert: {roles}</translation>
-    </message>
-    <message>
-      <location filename="ui/review/switch.py" />
-      <source>Review needs: {roles}</source>
-      <translation>Prüfen erfordert: {roles}</translation>
-    </message>
-    <message>
-      <location filename="ui/review/switch.py" />
       <source>Review: {error}</source>
       <translation>Prüfen: {error}</translation>
     </message>

@@ -5,7 +5,6 @@ login naming who may, and HELP fitting 800 x 480.
 ``INSPECTOR_SHOTS=resources/screenshots`` also writes the 800 x 480 screenshots of these screens there.
 """
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -139,6 +138,9 @@ def test_a_tap_the_role_may_not_make_opens_the_login_naming_who_may(qtbot, windo
     assert "olga (Operator) is logged in." in dialog.message.text()
     assert "Calibration needs a technician: log in as one" in dialog.message.text()
     dialog.reject()
+    window.review.open()
+    assert "Reviewing parts needs QA: log in as one" in window.login.dialog.message.text()
+    window.login.dialog.reject()
     log_in(window, "quinn")
     window.users_button.click()
     assert "Managing users needs an admin: log in as one" in window.login.dialog.message.text()
