@@ -199,3 +199,18 @@ def test_in_german_the_sheets_the_warning_and_the_menu_fit_800x480(qtbot, german
     qtbot.waitUntil(window.idle_warning.isVisible, timeout=4000)
     assert window.idle_warning.text().startswith("Abmeldung in ")
     shot(window, "hmi_idle_warning_de")
+
+
+def test_on_a_station_without_users_end_shift_needs_no_login(qtbot, served):
+    station = served.serve("cartridge-box")
+    station.start(parts=4)
+    assert station.line.wait_recorded(4, timeout=30)
+    station.line.stop()
+    window = connect_window(qtbot, served.socket, size=(800, 480))
+    qtbot.waitUntil(lambda: window.counters.text("inspected") == "4", timeout=10000)
+    assert window.login is None and window.idle_warning is None
+    window.end_shift_button.click()
+    tap(qtbot, window.hmi_sheet.reason_buttons["end of shift"])
+    tap(qtbot, window.hmi_sheet.ok_button)
+    assert window.hmi_sheet.done_ok and window.counters.text("inspected") == "0"
+    assert window.controller.link.call("counters")["shift"]["inspected"] == 0
