@@ -20,7 +20,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QMainWindow, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
-from ui import theme
+from ui import hmi_menu, theme
 from ui.alarms import AlarmBanner
 from ui.camera_feed import CameraFeed
 from ui.charts import ChartsPanel
@@ -146,6 +146,7 @@ class StationWindow(QMainWindow):
         self.language_button = self.menu.add(  # the other language in its own words: DEUTSCH / ENGLISH
             QPushButton(LANGUAGES[self.other_language].upper(), objectName="language"))
         self.language_button.clicked.connect(self._switch_language)
+        hmi_menu.install(self)  # END SHIFT, RESTART LOT COUNTERS, HELP; the idle-logout warning (ui/hmi_menu.py)
         self.strip.part_tapped.connect(self.show_part)
         self.live.part_tapped.connect(self.show_part)
         self.first_picture_at: float | None = None  # time.time() of the first camera frame drawn

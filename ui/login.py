@@ -14,11 +14,12 @@ from PySide6.QtWidgets import (QApplication, QButtonGroup, QGridLayout, QHBoxLay
                                QPushButton, QVBoxLayout, QWidget)
 
 from inspector.api.protocol import ApiError
-from inspector.permissions import ALARM_ACKNOWLEDGE, LINE_START, LINE_STOP, allowed, roles_for
+from inspector.permissions import ALARM_ACKNOWLEDGE, LINE_START, LINE_STOP, allowed
 from inspector.users import Role
 from ui import theme
 from ui.i18n import tr, tr_noop
 from ui.pin_pad import PinPad, pad_style
+from ui.role_words import needs_login
 from ui.sheet import Sheet
 
 ROLE_WORDS = {"operator": tr_noop("Operator"), "qa": tr_noop("QA"), "technician": tr_noop("Technician"),
@@ -380,11 +381,7 @@ class LoginGate(QObject):
         session = self.keeper.session
         if session is not None and allowed(session.role, action):
             return session
-        who = tr("{name} ({role}) may not do that.").format(
-            name=session.user.name, role=roles_text([session.user.role.value])) + " " if session else ""
-        needs = tr("{action} needs: {roles}").format(action=tr(ACTION_WORDS.get(action, action)),
-                                                     roles=roles_text(roles_for(action)))
-        self.ask(who + needs, then=then)
+        self.ask(needs_login(action, session), then=then)  # who may, plainly (ui/role_words.py)
         return None
 
     def run(self, action: str, do, **_) -> bool:
@@ -397,6 +394,7 @@ class LoginGate(QObject):
             if e.code not in AUTH_CODES:
                 raise
             self.keeper.check()
-            self.ask(e.message, then=lambda: self.run(action, do))
+            why = needs_login(action, self.keeper.session) if e.code == "forbidden" else e.message
+            self.ask(why, then=lambda: self.run(action, do))
             return False
         return True

@@ -644,6 +644,81 @@
       <translation>CHARGE {lot}</translation>
     </message>
     <message>
+      <location filename="ui/counters_reset.py" />
+      <source>END SHIFT</source>
+      <translation>SCHICHTENDE</translation>
+    </message>
+    <message>
+      <location filename="ui/counters_reset.py" />
+      <source>RESTART LOT COUNTERS</source>
+      <translation>CHARGENZÄHLER NEU</translation>
+    </message>
+    <message>
+      <location filename="ui/counters_reset.py" />
+      <source>end of shift</source>
+      <translation>Schichtende</translation>
+    </message>
+    <message>
+      <location filename="ui/counters_reset.py" />
+      <source>shift handover</source>
+      <translation>Schichtübergabe</translation>
+    </message>
+    <message>
+      <location filename="ui/counters_reset.py" />
+      <source>counters checked</source>
+      <translation>Zähler geprüft</translation>
+    </message>
+    <message>
+      <location filename="ui/counters_reset.py" />
+      <source>line cleared</source>
+      <translation>Linie geräumt</translation>
+    </message>
+    <message>
+      <location filename="ui/counters_reset.py" />
+      <source>lot sorted again</source>
+      <translation>Charge nachsortiert</translation>
+    </message>
+    <message>
+      <location filename="ui/counters_reset.py" />
+      <source>lot restarted</source>
+      <translation>Charge neu gestartet</translation>
+    </message>
+    <message>
+      <location filename="ui/counters_reset.py" />
+      <source>counting error</source>
+      <translation>Zählfehler</translation>
+    </message>
+    <message>
+      <location filename="ui/counters_reset.py" />
+      <source>The shift counters start again from zero.</source>
+      <translation>Die Schichtzähler beginnen wieder bei null.</translation>
+    </message>
+    <message>
+      <location filename="ui/counters_reset.py" />
+      <source>The counters of lot {lot} start again from zero.</source>
+      <translation>Die Zähler der Charge {lot} beginnen wieder bei null.</translation>
+    </message>
+    <message>
+      <location filename="ui/counters_reset.py" />
+      <source>The records of the parts do not change.</source>
+      <translation>Die Aufzeichnungen der Teile bleiben unverändert.</translation>
+    </message>
+    <message>
+      <location filename="ui/counters_reset.py" />
+      <source>Pick the reason:</source>
+      <translation>Grund wählen:</translation>
+    </message>
+    <message>
+      <location filename="ui/counters_reset.py" />
+      <source>LOG IN</source>
+      <translation>ANMELDEN</translation>
+    </message>
+    <message>
+      <location filename="ui/counters_reset.py" />
+      <source>There is no lot in force: its counters cannot restart.</source>
+      <translation>Keine Charge aktiv: Chargenzähler können nicht neu starten.</translation>
+    </message>
+    <message>
       <location filename="ui/header.py" />
       <source>parts per minute, rejects, timing</source>
       <translation>Teile pro Minute, Ausschuss, Zeiten</translation>
@@ -682,6 +757,93 @@
       <location filename="ui/header.py" />
       <source>MENU</source>
       <translation>MENÜ</translation>
+    </message>
+    <message>
+      <location filename="ui/help_sheet.py" />
+      <source>Verdict</source>
+      <translation>Ergebnis</translation>
+    </message>
+    <message>
+      <location filename="ui/help_sheet.py" />
+      <source>PASS: the part is good. REJECT: the pusher takes it off the line. CHECK: the station is not sure; QA looks at it in REVIEW. FAIL-SAFE: the station could not inspect the part (no picture, too late) and rejected it to be safe.</source>
+      <translation>GUT: Das Teil ist in Ordnung. AUSSCHUSS: Der Auswerfer nimmt es von der Linie. PRÜFEN: Die Station ist unsicher; die QS sieht es sich unter QS-PRÜFUNG an. FAIL-SAFE: Die Station konnte das Teil nicht prüfen (kein Bild, zu spät) und hat es sicherheitshalber ausgeworfen.</translation>
+    </message>
+    <message>
+      <location filename="ui/help_sheet.py" />
+      <source>Holds</source>
+      <translation>Halten</translation>
+    </message>
+    <message>
+      <location filename="ui/help_sheet.py" />
+      <source>The last REJECT stays on screen until you acknowledge it. Touch the strip of results to stop it moving; tap a result to see it full size.</source>
+      <translation>Der letzte AUSSCHUSS bleibt sichtbar, bis Sie ihn quittieren. Berühren Sie die Ergebnisleiste, um sie anzuhalten; tippen Sie auf ein Ergebnis für die Vollansicht.</translation>
+    </message>
+    <message>
+      <location filename="ui/help_sheet.py" />
+      <source>Counters</source>
+      <translation>Zähler</translation>
+    </message>
+    <message>
+      <location filename="ui/help_sheet.py" />
+      <source>Counted by the station for the shift and for the lot; tap them to switch. END SHIFT and RESTART LOT COUNTERS in the menu start them again from zero; the records do not change.</source>
+      <translation>Von der Station je Schicht und je Charge gezählt; Antippen wechselt die Ansicht. SCHICHTENDE und CHARGENZÄHLER NEU im Menü setzen sie auf null; die Aufzeichnungen bleiben unverändert.</translation>
+    </message>
+    <message>
+      <location filename="ui/help_sheet.py" />
+      <source>Alarms</source>
+      <translation>Alarme</translation>
+    </message>
+    <message>
+      <location filename="ui/help_sheet.py" />
+      <source>A red bar at the top says what is wrong. Fix the cause, then tap it to acknowledge. FAIL-SAFE means parts are being rejected because the station cannot inspect them.</source>
+      <translation>Ein roter Balken oben zeigt die Störung. Ursache beheben, dann zum Quittieren antippen. FAIL-SAFE heißt: Teile werden ausgeworfen, weil die Station sie nicht prüfen kann.</translation>
+    </message>
+    <message>
+      <location filename="ui/help_sheet.py" />
+      <source>Who may do what</source>
+      <translation>Wer darf was</translation>
+    </message>
+    <message>
+      <location filename="ui/help_sheet.py" />
+      <source>Operator: start, stop, alarms, recipe, end a shift. QA: review parts, audit trail. Technician: calibrate, recipes, end a shift, restart a lot's counters. Admin: users, models, restart a lot's counters. After a while without a tap you are logged out (a warning counts down first).</source>
+      <translation>Bediener: Start, Stopp, Alarme, Rezept, Schichtende. QS: Teile prüfen, Audit-Trail. Techniker: Kalibrieren, Rezepte, Schichtende, Chargenzähler neu. Admin: Benutzer, Modelle, Chargenzähler neu. Nach einer Weile ohne Eingabe werden Sie abgemeldet (vorher zählt eine Warnung herunter).</translation>
+    </message>
+    <message>
+      <location filename="ui/help_sheet.py" />
+      <source>HELP: THE LINE SCREEN</source>
+      <translation>HILFE: LINIENBILD</translation>
+    </message>
+    <message>
+      <location filename="ui/hmi_menu.py" />
+      <source>operator, technician: shift counters to zero</source>
+      <translation>Bediener, Techniker: Schichtzähler auf null</translation>
+    </message>
+    <message>
+      <location filename="ui/hmi_menu.py" />
+      <source>RESTART LOT
+COUNTERS</source>
+      <translation>CHARGENZÄHLER
+NEU STARTEN</translation>
+    </message>
+    <message>
+      <location filename="ui/hmi_menu.py" />
+      <source>technician, admin: lot counters to zero</source>
+      <translation>Techniker, Admin: Chargenzähler auf null</translation>
+    </message>
+    <message>
+      <location filename="ui/hmi_menu.py" />
+      <source>HELP</source>
+      <translation>HILFE</translation>
+    </message>
+    <message>
+      <location filename="ui/hmi_menu.py" />
+      <source>the line screen explained</source>
+      <translation>das Linienbild erklärt</translation>
+    </message>
+    <message>
+      <location filename="ui/idle_warning.py" />
+      <source>Logging out in {n} s — tap to stay logged in</source>
+      <translation>Abmeldung in {n} s – antippen, um angemeldet zu bleiben</translation>
     </message>
     <message>
       <location filename="ui/keyboard.py" />
@@ -850,11 +1012,6 @@
     </message>
     <message>
       <location filename="ui/login.py" />
-      <source>LOG IN</source>
-      <translation>ANMELDEN</translation>
-    </message>
-    <message>
-      <location filename="ui/login.py" />
       <source>PIN TOO SHORT</source>
       <translation>PIN ZU KURZ</translation>
     </message>
@@ -871,37 +1028,27 @@
     <message>
       <location filename="ui/login.py" />
       <source>Acknowledging an alarm</source>
-      <translation>Alarm quittieren</translation>
+      <translation>Quittieren eines Alarms</translation>
     </message>
     <message>
       <location filename="ui/login.py" />
       <source>Changing the recipe</source>
-      <translation>Rezept wechseln</translation>
+      <translation>Rezeptwechsel</translation>
     </message>
     <message>
       <location filename="ui/login.py" />
       <source>The audit trail</source>
-      <translation>Audit-Trail</translation>
+      <translation>Der Audit-Trail</translation>
     </message>
     <message>
       <location filename="ui/login.py" />
       <source>Changing the models</source>
-      <translation>Modelle ändern</translation>
+      <translation>Ändern der Modelle</translation>
     </message>
     <message>
       <location filename="ui/login.py" />
       <source>Managing users</source>
-      <translation>Benutzer verwalten</translation>
-    </message>
-    <message>
-      <location filename="ui/login.py" />
-      <source>{name} ({role}) may not do that.</source>
-      <translation>{name} ({role}) darf das nicht.</translation>
-    </message>
-    <message>
-      <location filename="ui/login.py" />
-      <source>{action} needs: {roles}</source>
-      <translation>{action} erfordert: {roles}</translation>
+      <translation>Benutzerverwaltung</translation>
     </message>
     <message>
       <location filename="ui/lot_entry.py" />
@@ -2008,17 +2155,7 @@ Modell</translation>
     <message>
       <location filename="ui/review/switch.py" />
       <source>REVIEW</source>
-      <translation>PRÜFEN</translation>
-    </message>
-    <message>
-      <location filename="ui/review/switch.py" />
-      <source>{name} ({role}) may not review. Review needs: {roles}</source>
-      <translation>{name} ({role}) darf nicht prüfen. Prüfen erfordert: {roles}</translation>
-    </message>
-    <message>
-      <location filename="ui/review/switch.py" />
-      <source>Review needs: {roles}</source>
-      <translation>Prüfen erfordert: {roles}</translation>
+      <translation>QS-PRÜFUNG</translation>
     </message>
     <message>
       <location filename="ui/review/switch.py" />
@@ -2214,6 +2351,76 @@ Modell</translation>
       <location filename="ui/review/verdict_bar.py" />
       <source>The queue is empty for these filters.</source>
       <translation>Für diese Filter ist die Warteschlange leer.</translation>
+    </message>
+    <message>
+      <location filename="ui/role_words.py" />
+      <source>Starting the line</source>
+      <translation>Starten der Linie</translation>
+    </message>
+    <message>
+      <location filename="ui/role_words.py" />
+      <source>Stopping the line</source>
+      <translation>Stoppen der Linie</translation>
+    </message>
+    <message>
+      <location filename="ui/role_words.py" />
+      <source>Reviewing parts</source>
+      <translation>Prüfen von Teilen</translation>
+    </message>
+    <message>
+      <location filename="ui/role_words.py" />
+      <source>Editing a recipe</source>
+      <translation>Bearbeiten eines Rezepts</translation>
+    </message>
+    <message>
+      <location filename="ui/role_words.py" />
+      <source>Ending a shift</source>
+      <translation>Schichtende</translation>
+    </message>
+    <message>
+      <location filename="ui/role_words.py" />
+      <source>Restarting a lot's counters</source>
+      <translation>Neustart der Chargenzähler</translation>
+    </message>
+    <message>
+      <location filename="ui/role_words.py" />
+      <source>an operator</source>
+      <translation>einen Bediener</translation>
+    </message>
+    <message>
+      <location filename="ui/role_words.py" />
+      <source>a technician</source>
+      <translation>einen Techniker</translation>
+    </message>
+    <message>
+      <location filename="ui/role_words.py" />
+      <source>an admin</source>
+      <translation>einen Admin</translation>
+    </message>
+    <message>
+      <location filename="ui/role_words.py" />
+      <source>nobody at this screen</source>
+      <translation>niemanden an diesem Bildschirm</translation>
+    </message>
+    <message>
+      <location filename="ui/role_words.py" />
+      <source>{some} or {last}</source>
+      <translation>{some} oder {last}</translation>
+    </message>
+    <message>
+      <location filename="ui/role_words.py" />
+      <source>{what} needs {who}</source>
+      <translation>{what} erfordert {who}</translation>
+    </message>
+    <message>
+      <location filename="ui/role_words.py" />
+      <source>{needs}: log in as one</source>
+      <translation>{needs}: bitte so anmelden</translation>
+    </message>
+    <message>
+      <location filename="ui/role_words.py" />
+      <source>{name} ({role}) is logged in.</source>
+      <translation>{name} ({role}) ist angemeldet.</translation>
     </message>
     <message>
       <location filename="ui/status.py" />

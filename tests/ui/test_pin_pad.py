@@ -159,12 +159,12 @@ def test_the_window_asks_for_a_login_before_stop_and_the_runtime_checks_the_role
 
     tap(qtbot, window.controls.run_button)  # STOP, nobody logged in
     dialog = window.login.dialog
-    assert dialog.isVisible() and "STOP needs: operator, technician" in dialog.message.text()
+    assert dialog.isVisible() and "Stopping the line needs an operator or technician: log in as one" in dialog.message.text()
     assert station.line.running
     tap(qtbot, dialog.user_buttons["quinn"])
     type_pin(qtbot, dialog.pad, PEOPLE["quinn"][1])  # QA may not stop the line: asked again
     qtbot.waitUntil(lambda: window.login.dialog is not dialog and window.login.dialog.isVisible(), timeout=2000)
-    assert "quinn (qa) may not do that" in window.login.dialog.message.text() and station.line.running
+    assert "quinn (QA) is logged in." in window.login.dialog.message.text() and station.line.running
     dialog = window.login.dialog
     tap(qtbot, dialog.user_buttons["olga"])
     type_pin(qtbot, dialog.pad, PEOPLE["olga"][1])

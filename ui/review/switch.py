@@ -17,13 +17,14 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QLayout, QMainWindow, QPushButton, QSizePolicy, QStackedWidget
 
 from inspector.api.protocol import ApiError
-from inspector.permissions import REVIEW_LABEL, allowed, roles_for
+from inspector.permissions import REVIEW_LABEL, allowed
 from inspector.qa.audits import ReviewAudits
 from inspector.review import Review, ReviewError
 from inspector.store import Store
 from ui.i18n import tr
 from ui.review.remote import RemoteAudits, RemoteReview
 from ui.review.screen import ReviewScreen
+from ui.role_words import needs_login
 
 log = logging.getLogger(__name__)
 
@@ -68,10 +69,7 @@ class ReviewSwitch(QObject):
     def open(self) -> bool:
         session = self.login.keeper.session if self.login is not None else None
         if self.login is not None and (session is None or not allowed(session.user.role, REVIEW_LABEL)):
-            roles = ", ".join(roles_for(REVIEW_LABEL))
-            self.login.ask(tr("{name} ({role}) may not review. Review needs: {roles}").format(
-                name=session.user.name, role=session.user.role.value, roles=roles) if session else
-                tr("Review needs: {roles}").format(roles=roles), then=self.open)
+            self.login.ask(needs_login(REVIEW_LABEL, session), then=self.open)  # who may, plainly
             return False
         try:
             self._show(session)
