@@ -15,6 +15,7 @@ from inspector.qa.risk import COVERED_TEXT, is_covered
 from inspector.review import QUEUE_OUTCOMES, ReviewError
 from ui import theme
 from ui.controls import ChoicePicker
+from ui.fitted_button import FittedButton
 from ui.i18n import tr, tr_noop
 from ui.review.model import SORT_NAMES, ReviewModel
 
@@ -68,7 +69,7 @@ class FilterPanel(QWidget):
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.chips: dict[str, QPushButton] = {}
         for outcome in QUEUE_OUTCOMES:
-            chip = QPushButton(outcome_word(outcome), objectName="chip", checkable=True)
+            chip = FittedButton(outcome_word(outcome), objectName="chip", checkable=True)
             chip.clicked.connect(self._outcomes_changed)
             self.chips[outcome] = chip
         self.pickers: dict[str, QPushButton] = {}
