@@ -143,7 +143,7 @@ class StationWindow(QMainWindow):
         self.users_view = None
         # -- end ADMIN --
         self.other_language = next(code for code in LANGUAGES if code != current_language())
-        self.language_button = self.menu.add(  # the other language in its own words: DEUTSCH / ENGLISH
+        self.language_button = self.menu.add_top(  # the other language in its own words: DEUTSCH / ENGLISH
             QPushButton(LANGUAGES[self.other_language].upper(), objectName="language"))
         self.language_button.clicked.connect(self._switch_language)
         hmi_menu.install(self)  # END SHIFT, RESTART LOT COUNTERS, HELP; the idle-logout warning (ui/hmi_menu.py)

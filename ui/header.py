@@ -21,7 +21,6 @@ CAPTIONS = {  # objectName -> the line under the menu's button
     "audit": tr_noop("QA, admin: who changed what"),
     "models": tr_noop("the model table: evaluate, promote, roll back (admin)"),
     "users": tr_noop("admin: unlock, roles, PINs, new users"),
-    "language": tr_noop("the screen's language"),
 }
 
 
@@ -38,18 +37,26 @@ class MenuPanel(QFrame):
         super().__init__(window, objectName="menuPanel")
         self.window_ = window
         column = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(QLabel(tr("MENU"), objectName="title"), 1)
+        self.top = QHBoxLayout()
+        self.top.addWidget(QLabel(tr("MENU"), objectName="title"), 1)
         self.close_button = keep_words(QPushButton("✕  " + tr("CLOSE"), objectName="menuClose"))
         self.close_button.clicked.connect(self.hide)
-        top.addWidget(self.close_button)
-        column.addLayout(top)
+        self.top.addWidget(self.close_button)
+        column.addLayout(self.top)
         self.grid = QGridLayout()
         column.addLayout(self.grid, 1)
         self.items: list[QPushButton] = []
         self.captions: dict[QPushButton, QLabel] = {}
         window.installEventFilter(self)
         self.hide()
+
+    def add_top(self, button: QPushButton) -> QPushButton:
+        """A small entry in the title row, before CLOSE (HELP, the language): the grid keeps its room for the
+        screens (nine at most on 800 x 480)."""
+        keep_words(button)
+        button.clicked.connect(self.hide)
+        self.top.insertWidget(self.top.count() - 1, button)
+        return button
 
     def add(self, button: QPushButton, caption: str | None = None) -> QPushButton:
         """A screen's button in the panel (its objectName kept); a tap closes the panel, then opens the screen."""

@@ -9,15 +9,15 @@ from ui.i18n import tr, tr_noop
 ENTRIES = (  # objectName, button, caption under it
     ("endShift", tr_noop("END SHIFT"), tr_noop("operator, technician: shift counters to zero")),
     ("restartLot", tr_noop("RESTART LOT\nCOUNTERS"), tr_noop("technician, admin: lot counters to zero")),
-    ("help", tr_noop("HELP"), tr_noop("the line screen explained")),
 )
 
 
 def install(window) -> None:
-    """The three menu entries and (with users) the idle-logout warning; kept on the window as ``hmi_*``."""
+    """The two menu entries, HELP in the menu's title row and (with users) the idle-logout warning; kept on the window as ``hmi_*``."""
     buttons = {name: window.menu.add(QPushButton(tr(text), objectName=name), tr(caption))
                for name, text, caption in ENTRIES}
-    window.end_shift_button, window.restart_lot_button, window.help_button = buttons.values()
+    window.end_shift_button, window.restart_lot_button = buttons.values()
+    window.help_button = window.menu.add_top(QPushButton("?  " + tr("HELP"), objectName="help"))  # the title row
     window.end_shift_button.clicked.connect(lambda: open_counters_reset(window, "shift"))
     window.restart_lot_button.clicked.connect(lambda: open_counters_reset(window, "lot"))
     window.help_button.clicked.connect(lambda: open_help(window))

@@ -750,11 +750,6 @@
     </message>
     <message>
       <location filename="ui/header.py" />
-      <source>the screen's language</source>
-      <translation>Sprache der Anzeige</translation>
-    </message>
-    <message>
-      <location filename="ui/header.py" />
       <source>MENU</source>
       <translation>MENÜ</translation>
     </message>
@@ -834,11 +829,6 @@ NEU STARTEN</translation>
       <location filename="ui/hmi_menu.py" />
       <source>HELP</source>
       <translation>HILFE</translation>
-    </message>
-    <message>
-      <location filename="ui/hmi_menu.py" />
-      <source>the line screen explained</source>
-      <translation>das Linienbild erklärt</translation>
     </message>
     <message>
       <location filename="ui/idle_warning.py" />

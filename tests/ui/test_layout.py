@@ -121,8 +121,8 @@ def test_menu_opens_a_panel_of_big_buttons_that_closes_on_a_tap(qtbot, served, s
     panel = window.menu
     assert panel.isVisible() and on_window(window, panel) == window.rect()  # over everything: nothing else to hit
     names = [b.objectName() for b in panel.shown_items()]
-    assert names == (["charts"] if small else []) + ["review", "calibrate", "audit", "models", "users", "language",
-                                                       "endShift", "restartLot", "help"]
+    assert names == (["charts"] if small else []) + ["review", "calibrate", "audit", "models", "users",
+                                                       "endShift", "restartLot"]
     assert all(b.isVisible() and b.height() >= 72 for b in panel.shown_items())
     assert_words_whole_and_fingers_fit(window, panel.shown_items() + [panel.close_button])
     assert all(panel.captions[b].isVisible() for b in panel.shown_items())
