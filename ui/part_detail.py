@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWi
 from ui.i18n import tr, tr_noop
 from ui.model import InspectedPart
 from ui.part_image import PartImage
+from ui.reasons import reason_text
 from ui.sheet import Sheet
 from ui.verdict import detail_line, verdict_of
 
@@ -26,7 +27,7 @@ def facts(part: InspectedPart) -> list[tuple[str, str]]:
     """(caption, value) rows shown beside the picture (captions in the window's language; the runtime's reason as
     it wrote it)."""
     r = part.record
-    rows = [(tr("Part"), f"#{r.part_id}"), (tr("Why"), r.reason), (tr("Result"), detail_line(part))]
+    rows = [(tr("Part"), f"#{r.part_id}"), (tr("Why"), reason_text(r.reason)), (tr("Result"), detail_line(part))]
     try:
         rows.append((tr("Time"), datetime.fromisoformat(r.wall_time).astimezone().strftime("%H:%M:%S.%f")[:-3]))
     except ValueError:

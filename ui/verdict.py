@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from inspector.qa.risk import is_covered
 from ui import theme
+from ui.reasons import reason_text
 from ui.i18n import tr, tr_noop
 from ui.link import shown
 from ui.model import InspectedPart, StationModel
@@ -54,7 +55,7 @@ def reason_line(part: InspectedPart) -> str:
     record = part.record
     if is_covered(record):
         return f"{tr(COVERED_DO[1])}  ·  #{record.part_id}"
-    return f"#{record.part_id}  {record.reason}"
+    return f"#{record.part_id}  {reason_text(record.reason)}"
 
 
 def widest_fit(font: QFont, size: int, width: int) -> int:

@@ -1566,6 +1566,61 @@ NEU STARTEN</translation>
       <translation>Teil #{part}</translation>
     </message>
     <message>
+      <location filename="ui/reasons.py" />
+      <source>count {n}/{e}: {k} missing</source>
+      <translation>Anzahl {n}/{e}: {k} fehlen</translation>
+    </message>
+    <message>
+      <location filename="ui/reasons.py" />
+      <source>count {n}/{e}: {k} extra</source>
+      <translation>Anzahl {n}/{e}: {k} zu viel</translation>
+    </message>
+    <message>
+      <location filename="ui/reasons.py" />
+      <source>count {n}/{e} but weakest item {c}</source>
+      <translation>Anzahl {n}/{e}, aber schwächstes Teil {c}</translation>
+    </message>
+    <message>
+      <location filename="ui/reasons.py" />
+      <source>count {n}/{e}</source>
+      <translation>Anzahl {n}/{e}</translation>
+    </message>
+    <message>
+      <location filename="ui/reasons.py" />
+      <source>good (p defect={p})</source>
+      <translation>gut (p Fehler={p})</translation>
+    </message>
+    <message>
+      <location filename="ui/reasons.py" />
+      <source>doubtful surface (p defect={p}): QA to check</source>
+      <translation>Oberfläche zweifelhaft (p Fehler={p}): QS prüft</translation>
+    </message>
+    <message>
+      <location filename="ui/reasons.py" />
+      <source>defect (p={p})</source>
+      <translation>Fehler (p={p})</translation>
+    </message>
+    <message>
+      <location filename="ui/reasons.py" />
+      <source>box covered, cannot count</source>
+      <translation>Karton verdeckt, Zählen nicht möglich</translation>
+    </message>
+    <message>
+      <location filename="ui/reasons.py" />
+      <source>no model produced a result</source>
+      <translation>kein Modell lieferte ein Ergebnis</translation>
+    </message>
+    <message>
+      <location filename="ui/reasons.py" />
+      <source>late: no decision before the pusher deadline{rest}</source>
+      <translation>zu spät: keine Entscheidung vor der Auswerfer-Frist{rest}</translation>
+    </message>
+    <message>
+      <location filename="ui/reasons.py" />
+      <source>no frame within {s} s</source>
+      <translation>kein Bild innerhalb {s} s</translation>
+    </message>
+    <message>
       <location filename="ui/results_strip.py" />
       <source>{n} back</source>
       <translation>{n} zurück</translation>

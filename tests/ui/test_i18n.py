@@ -61,3 +61,22 @@ def test_english_again_after_german(german):
 def test_an_unknown_language_is_refused_by_name():
     with pytest.raises(ValueError, match=re.escape("'xx'")):
         i18n.use_language("xx")
+
+
+def test_the_runtimes_reasons_are_shown_in_german(german):
+    from inspector.decide import fail_safe
+    from inspector.types import FailSafeCause
+    from ui.reasons import reason_text
+
+    assert reason_text("count 23/24: 1 missing") == "Anzahl 23/24: 1 fehlen"
+    assert reason_text("defect (p=0.99)") == "Fehler (p=0.99)"
+    assert reason_text(fail_safe(FailSafeCause.NO_FRAME, "no frame within 0.15s").reason) == "kein Bild innerhalb 0.15 s"
+    assert reason_text("model_error: cartridge_counter raised RuntimeError") == \
+        "model_error: cartridge_counter raised RuntimeError"  # a free-form detail stays as recorded
+
+
+def test_reasons_are_unchanged_in_english():
+    from ui.reasons import reason_text
+
+    for reason in ("count 23/24: 1 missing", "good (p defect=0.02)", "box covered, cannot count"):
+        assert reason_text(reason) == reason
