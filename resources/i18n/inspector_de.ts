@@ -1568,12 +1568,12 @@ NEU STARTEN</translation>
     <message>
       <location filename="ui/reasons.py" />
       <source>count {n}/{e}: {k} missing</source>
-      <translation>Anzahl {n}/{e}: {k} fehlen</translation>
+      <translation>Anzahl {n}/{e}: fehlend {k}</translation>
     </message>
     <message>
       <location filename="ui/reasons.py" />
       <source>count {n}/{e}: {k} extra</source>
-      <translation>Anzahl {n}/{e}: {k} zu viel</translation>
+      <translation>Anzahl {n}/{e}: zu viel {k}</translation>
     </message>
     <message>
       <location filename="ui/reasons.py" />

@@ -68,7 +68,7 @@ def test_the_runtimes_reasons_are_shown_in_german(german):
     from inspector.types import FailSafeCause
     from ui.reasons import reason_text
 
-    assert reason_text("count 23/24: 1 missing") == "Anzahl 23/24: 1 fehlen"
+    assert reason_text("count 23/24: 1 missing") == "Anzahl 23/24: fehlend 1"
     assert reason_text("defect (p=0.99)") == "Fehler (p=0.99)"
     assert reason_text(fail_safe(FailSafeCause.NO_FRAME, "no frame within 0.15s").reason) == "kein Bild innerhalb 0.15 s"
     assert reason_text("model_error: cartridge_counter raised RuntimeError") == \
