@@ -16,12 +16,13 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
                                QListWidgetItem, QProgressBar, QPushButton, QScrollArea, QStackedWidget, QStyle,
-                               QStyledItemDelegate, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QStyledItemDelegate, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from inspector.permissions import MODEL_APPROVE
 from ui import theme
+from ui.tables import title_row, touch_table
 from ui.i18n import tr, tr_noop
 
 from ui.login import SignDialog
@@ -66,18 +67,9 @@ class ModelsView(Sheet):
         self.message = QLabel(tr(HINT), objectName="modelsMessage", wordWrap=True)
         self.close_button = QPushButton("✕  " + tr("CLOSE"), objectName="modelsClose")
         self.close_button.clicked.connect(self.accept)
-        top = QHBoxLayout()
-        top.addWidget(QLabel(tr("MODELS"), objectName="title"))
-        top.addWidget(self.message, 1)
-        top.addWidget(self.close_button)
+        top = title_row(tr("MODELS"), self.message, self.close_button)
 
-        self.table = QTableWidget(0, len(COLUMNS), objectName="models")
-        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(max(44, round(44 * scale)))  # two lines a cell
+        self.table = touch_table(COLUMNS, "models", max(44, round(44 * scale)))  # two lines a cell
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

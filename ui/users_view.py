@@ -11,13 +11,14 @@ from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QDialog, QGridLayout, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QPushButton, QStackedWidget, QTableWidget, QTableWidgetItem,
+from PySide6.QtWidgets import (QButtonGroup, QDialog, QGridLayout, QHBoxLayout, QHeaderView,
+                               QLabel, QLineEdit, QPushButton, QStackedWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
 from inspector.api.protocol import ApiError
 from inspector.permissions import USERS_MANAGE
 from ui import theme
+from ui.tables import title_row, touch_table
 from ui.i18n import tr, tr_noop
 
 from ui.login import ROLE_WORDS, SignDialog
@@ -68,18 +69,9 @@ class UsersView(QDialog):
         self.message = QLabel(objectName="usersMessage", wordWrap=True)
         self.close_button = QPushButton("✕  " + tr("CLOSE"), objectName="usersClose")
         self.close_button.clicked.connect(self.accept)
-        top = QHBoxLayout()
-        top.addWidget(QLabel(tr("USERS"), objectName="title"))
-        top.addWidget(self.message, 1)
-        top.addWidget(self.close_button)
+        top = title_row(tr("USERS"), self.message, self.close_button)
 
-        self.table = QTableWidget(0, len(COLUMNS), objectName="users")
-        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(max(theme.TOUCH_MIN_PX, round(48 * scale)))
+        self.table = touch_table(COLUMNS, "users", max(theme.TOUCH_MIN_PX, round(48 * scale)))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self.refresh_buttons)
         self.buttons: dict[str, QPushButton] = {}
