@@ -76,10 +76,13 @@ def update(ts: Path, texts: dict[str, tuple[str, int]], language: str, *, write:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ui.i18n_extract", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 when a .ts file is out of step")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the source checkout (default: here)")
     args = parser.parse_args(argv)
     from ui.i18n import LANGUAGES, SOURCE_LANGUAGE
 
-    ui_dir = Path(__file__).resolve().parent  # a tool over the source tree, not over an installed package
+    ui_dir = args.root / "ui"  # a tool over the source tree, not over an installed package
+    if not (ui_dir / "i18n.py").is_file():
+        parser.error(f"--root {args.root}: no ui/i18n.py there; run it from the project's checkout")
     texts = source_texts(ui_dir)
     status = 0
     for language in LANGUAGES:
