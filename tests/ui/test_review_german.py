@@ -192,7 +192,7 @@ def test_the_number_pad_names_a_value_out_of_range_in_german(qtbot, german):
     assert pad.title.text() == "Belichtung 999 µs liegt über dem Maximum 500 µs"
 
 
-def test_a_fail_safe_parts_detail_in_german_names_the_cause_and_keeps_the_runtimes_reason(qtbot, german):
+def test_a_fail_safe_parts_detail_in_german_names_the_cause_and_translates_the_runtimes_reason(qtbot, german):
     from tests.ui.conftest import no_frame_record
     from ui.model import InspectedPart
     from ui.part_detail import PartDetail
@@ -205,7 +205,8 @@ def test_a_fail_safe_parts_detail_in_german_names_the_cause_and_keeps_the_runtim
     detail.show()
     settle(qtbot)
     assert detail.rows["FAIL-SAFE"].text() == "kein Bild" and detail.rows["Ausgeworfen"].text() == "ja"
-    assert detail.rows["Grund"].text() == record.reason  # free-form words of the runtime stay as written
+    assert record.reason == "no_frame: no frame within 0.15s"  # recorded in English
+    assert detail.rows["Grund"].text() == "kein Bild innerhalb 0.15 s"  # a fixed form: shown translated
     assert {"SCHLIESSEN", "Teil", "Zeit", "Rezept"} <= {w.text() for w in detail.findChildren(QPushButton)} | set(
         detail.rows)
     assert not (found := fit_checks.problems(detail)), "\n".join(found)
