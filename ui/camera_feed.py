@@ -36,12 +36,12 @@ class CameraFeed(QWidget):
         self._fresh = False
         self._paints: collections.deque[float] = collections.deque(maxlen=240)
         self._frame_size = (640, 480)
-        self.renderer = Renderer(name, limit=1, parent=self)
+        self.renderer = Renderer(name, limit=1, wait=model.line_first.wait, parent=self)
         self.renderer.connect(self._rendered)
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(round(1000 / fps))
-        self.timer.timeout.connect(self._tick)
+        self.timer.timeout.connect(lambda: model.line_first.call((self, "tick"), self._tick))
 
     @property
     def display_fps(self) -> float:
@@ -90,7 +90,7 @@ class CameraFeed(QWidget):
         self._drawn_seq = frame.seq
         self._image = (image, pixels)
         self._fresh = True
-        self.update()
+        self.model.line_first.call((self, "paint"), self.update)
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)

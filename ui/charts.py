@@ -84,7 +84,7 @@ class ChartsPanel(QWidget):
         self._next = 0
         self._reject_series = None
         self.timer.setInterval(int(refresh_s * 1000 / len(self._parts)))
-        self.timer.timeout.connect(self._refresh_next)
+        self.timer.timeout.connect(lambda: model.line_first.call((self, "refresh"), self._refresh_next))
         self.refreshed = 0
         self._title_px = 13
 

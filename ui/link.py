@@ -25,7 +25,9 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from inspector.alarms import Alarm
 from inspector.api.client import Client
+from inspector.api.deciding_flag import DecidingView
 from inspector.api.protocol import ApiError
+from inspector.api.shared_frames import SharedFrameReader
 from inspector.record import PartRecord
 from inspector.types import Frame
 from ui.i18n import tr, tr_noop
@@ -101,9 +103,15 @@ class StationLink(QObject):
     _wake = Signal()
 
     def __init__(self, model: StationModel, connect: Callable[[], Client], *, frames_fps: float = FRAMES_FPS,
-                 part_images: bool = True, name: str = "station link", parent: QObject | None = None):
+                 part_images: bool = True, shared_frames: bool = False, line_first: bool = True,
+                 name: str = "station link",
+                 parent: QObject | None = None):
         super().__init__(parent)
         self.model, self._connect, self.frames_fps, self.part_images = model, connect, frames_fps, part_images
+        self.shared_frames = shared_frames  # live frames as raw pixels in shared memory (the local socket only)
+        self._frame_reader: SharedFrameReader | None = None
+        self.line_first = line_first  # the window's work waits for the line's decisions (the local socket)
+        self._deciding: DecidingView | None = None
         self.name = name
         self.client: Client | None = None
         self.token: str | None = None  # kept across reconnects: a reconnect within its life needs no PIN
@@ -131,6 +139,8 @@ class StationLink(QObject):
     # -- connecting ------------------------------------------------------------------------------------------
     @classmethod
     def local(cls, model: StationModel, socket_path, **kwargs: Any) -> StationLink:
+        """The line's own screen: live frames through shared memory unless ``shared_frames=False``."""
+        kwargs.setdefault("shared_frames", True)
         return cls(model, lambda: Client.local(str(socket_path)), name=str(socket_path), **kwargs)
 
     @classmethod
@@ -217,6 +227,10 @@ class StationLink(QObject):
                     client.close()
                 except Exception:
                     pass
+                if self._frame_reader is not None:
+                    self._frame_reader.close()
+                    self._frame_reader = None
+                self._follow_deciding(None)
             self._stop.wait(backoff)
         self._disconnected("closed")
 
@@ -239,6 +253,7 @@ class StationLink(QObject):
         if reply is None:
             return
         images = bool(reply.get("part_images")) and self.part_images
+        self._follow_deciding(reply.get("deciding_shm"))
         self._refresh_station(client)
         try:
             self.users = client.call("login_users")
@@ -267,7 +282,8 @@ class StationLink(QObject):
         screen logs in over ``link.client``), and subscribes once there is a token. None when closed meanwhile."""
         while not self._stop.is_set():
             try:
-                return client.call("subscribe", events=True, frames_fps=self.frames_fps, part_images=self.part_images)
+                return client.call("subscribe", events=True, frames_fps=self.frames_fps, part_images=self.part_images,
+                                   frames_shm=self.shared_frames)
             except ApiError as e:
                 if e.code != "unauthorized":
                     raise
@@ -345,6 +361,8 @@ class StationLink(QObject):
             if frame is not None:
                 self._frame = frame  # drop, never queue: only the newest frame is drawn
                 self.frames_received += 1
+        elif kind == "frame_shm":
+            self._shared_frame(client, event)
         elif kind == "part":
             record = record_of(event["part"])
             if images and not event.get("from_records"):
@@ -373,6 +391,36 @@ class StationLink(QObject):
             self._forget_login(client, str(event.get("why") or "logged out"))
             if self._subscribe(client) is None:
                 raise ApiError("connection", "closed while waiting for a login")
+
+    def _follow_deciding(self, name: str | None) -> None:
+        """The window's work waits for the line's decisions (``ui.line_first``) where the runtime offers its
+        "deciding now" word (the local socket); a word this process may not open is logged and done without."""
+        old, self._deciding = self._deciding, None
+        if name and self.line_first:
+            try:
+                self._deciding = DecidingView(name)
+            except (OSError, ValueError) as e:
+                log.warning("the line's deciding word %s not readable (%s): the window draws without waiting", name, e)
+        self.model.line_first.attach(self._deciding)
+        if old is not None:
+            old.close()
+
+    def _shared_frame(self, client: Client, event: dict[str, Any]) -> None:
+        """A live frame from the runtime's shared memory; a segment this process may not open (another user
+        without the service's group) turns shared frames off for good and asks for JPEG frames instead."""
+        if self._frame_reader is None:
+            self._frame_reader = SharedFrameReader()
+        self.model.line_first.wait()  # a frame's copy is memory traffic too: after the part being decided
+        try:
+            pixels = self._frame_reader.read(event)
+        except (OSError, ValueError) as e:
+            log.warning("live frames: shared memory %s not readable (%s); asking for JPEG frames", event.get("name"), e)
+            self.shared_frames = False
+            self._subscribe(client)
+            return
+        if pixels is not None:  # None: the slot was rewritten while read, the next frame comes in ~33 ms
+            self._frame = Frame(pixels, t=float(event.get("t") or 0.0), seq=int(event.get("frame_seq") or 0))
+            self.frames_received += 1
 
     @staticmethod
     def _alarms(client: Client) -> list[Alarm]:

@@ -42,7 +42,7 @@ class LiveView(QWidget):
         self._frame_size = (640, 480)
         self._last_part_at = 0.0
         self.camera = CameraFeed(model, name="camera-view", parent=self)
-        self.renderer = Renderer("part-view", limit=1, parent=self)
+        self.renderer = Renderer("part-view", limit=1, wait=model.line_first.wait, parent=self)
         self.renderer.connect(self._rendered)
         self.idle_check = QTimer(self)
         self.idle_check.setInterval(250)
@@ -117,7 +117,7 @@ class LiveView(QWidget):
         if part is self.shown_part and size == self._pane().size():
             self._picture = None if image is None else (image, pixels)
             self._drawn = part
-            self.update()
+            self.model.line_first.call((self, "paint"), self.update)
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)

@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from inspector.alarms import Alarm
 from inspector.record import PartRecord
 from inspector.types import Frame
+from ui.line_first import LineFirst
 from ui.overlay import Overlay, annotated
 from ui.reject_hold import RejectHold
 
@@ -134,6 +135,7 @@ class StationModel(QObject):
         self.hold = RejectHold(self)  # the last REJECT / FAIL-SAFE, kept on screen until acknowledged or timed out
         self.info = StationInfo()
         self._frames: Callable[[], Frame | None] = lambda: None
+        self.line_first = LineFirst()  # attached by the link to the line's "deciding now" word (the local socket)
 
     @property
     def latest(self) -> InspectedPart | None:

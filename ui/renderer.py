@@ -31,7 +31,7 @@ class Renderer(QObject):
                  parent: QObject | None = None):
         super().__init__(parent)
         self.name, self.limit, self.idle_s = name, limit, idle_s
-        self.wait = wait  # called before each job, when given
+        self.wait = wait  # called before each job: the line first (``LineFirst.wait``)
         self._jobs: dict[Hashable, tuple[Callable, tuple]] = {}
         self._wake = threading.Condition()
         self._stop = threading.Event()

@@ -47,7 +47,7 @@ class ResultsStrip(QWidget):
         self._dragged = False
         self._tile = QSize(96, 72)
         self.setFixedHeight(self._tile.height())
-        self.renderer = Renderer("thumbnails", limit=MAX_TILES, parent=self)
+        self.renderer = Renderer("thumbnails", limit=MAX_TILES, wait=model.line_first.wait, parent=self)
         self.renderer.connect(self._rendered)
         self.back_to_live = QTimer(self)
         self.back_to_live.setSingleShot(True)

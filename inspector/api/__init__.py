@@ -49,7 +49,10 @@ Operations (``op``; who may; result)
                                   TLS, api.local_frames_fps on the local socket); with part_images each part's
                                   picture after its event; frames_shm (local socket only): live frames as raw pixels
                                   in shared memory (``inspector.api.shared_frames``), told by frame_shm events
-                                  -> {events, frames_fps, frames_shm, part_images, counters}
+                                  -> {events, frames_fps, frames_shm, deciding_shm, part_images, counters};
+                                  deciding_shm (local socket only): the shared-memory word that says whether the
+                                  line is deciding a part (``inspector.api.deciding_flag``), for a screen to defer
+                                  its drawing
     station          viewer       {api, station_id, recipe, product, expected, run_id, models: {key: version},
                                   deadline_ms, running, halted, busy, switching, lot, lots_required, recipes, layout,
                                   roi, users_configured}: what the line screen's header and status line show

@@ -4,18 +4,16 @@ after a decision so that no inference shares its core's caches with an encoding.
 """
 from __future__ import annotations
 
-import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable
 
 import cv2
 
 from inspector.api.shared_frames import SharedFrameWriter
+from inspector.deciding import JUST_DECIDED_S, LINE_QUIET_S
 from inspector.workers import idle_priority
 
 FRAME_QUALITY = 75
-JUST_DECIDED_S = 0.01
-LINE_QUIET_S = 0.25  # no decision for this long: the line is stopped or slow, no moment is better than now
 
 
 class Encoder:
@@ -40,14 +38,8 @@ class Encoder:
         then furthest away, so the encoding (a few ms on another core, sharing its caches) slows no inference. On a
         quiet line (no decision for ``LINE_QUIET_S``) there is no better moment: at once."""
         station = self.station()
-        if station is None:
-            return
-        deciding = station.line.deciding
-        end = time.monotonic() + max_wait_s
-        while time.monotonic() < end:
-            if not deciding.busy and not JUST_DECIDED_S <= time.monotonic() - deciding.idle_since <= LINE_QUIET_S:
-                return
-            time.sleep(0.002)
+        if station is not None:
+            station.line.deciding.wait_after_decision(max_wait_s, within_s=JUST_DECIDED_S, quiet_s=LINE_QUIET_S)
 
     def scaled_size(self, image: Any) -> tuple[int, int]:
         height, width = image.shape[:2]

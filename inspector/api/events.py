@@ -1,8 +1,10 @@
 """Fan-out of the line's records and alarms to subscribed clients; the line never waits for a client.
 
 The line's record listener and the alarm listener only append to a bounded inbox (a lock held for an append) and,
-when it was empty, wake the server's event loop. The loop turns each item into its message once and offers it to
-every subscriber's own bounded queue. A subscriber whose queue is full (a slow, hung or dead client) loses what it
+when it was empty, wake the server's event loop. The loop sends right after a decision (``Deciding.after``: a part's
+record comes when it passes the pusher, often while a later part is being decided, and the loop's work would take
+the GIL and the cores from that part): it turns each item into its message once and offers it to every subscriber's
+own bounded queue. A subscriber whose queue is full (a slow, hung or dead client) loses what it
 held and gets a ``resync`` marker instead: it fetches the missed parts from the records. An inbox overflow (the
 loop itself stalled) does the same for every subscriber.
 """
@@ -16,12 +18,14 @@ from dataclasses import asdict
 from typing import Any, Callable
 
 from inspector.api import protocol
+from inspector.deciding import JUST_DECIDED_S, LINE_QUIET_S
 from inspector.record import PartRecord
 
 INBOX_SIZE = 4096
 IMAGES_HELD = 8  # part pictures held for one client; a newer one is dropped (and counted) rather than queued
-YIELD_S = 0.01  # the fan-out waits up to this long for the part being decided (shared cores: see inspector.deciding)
-YIELD_STEP_S = 0.002
+# The fan-out runs right after a decision (shared cores: see inspector.deciding), woken by the decision's end, not by
+# polling. An alarm goes at once, and so does anything that waited DEFER_MAX_S (a stuck model).
+DEFER_MAX_S = 0.2
 
 
 class Subscriber:
@@ -94,14 +98,15 @@ class EventHub:
 
     def __init__(self, *, counters: Callable[[], dict[str, Any]], layout: tuple[int, int] | None = None,
                  client_queue: int = 512, inbox_size: int = INBOX_SIZE,
-                 busy: Callable[[], bool] | None = None) -> None:
+                 after_decision: Callable[..., float | None] | None = None) -> None:
         self.counters, self.layout, self.client_queue = counters, layout, client_queue
-        self.busy = busy  # whether a part is being decided right now (``Line.deciding.busy``)
-        self._deferred_since: float | None = None
+        self.after_decision = after_decision  # ``Line.deciding.after`` of the station in use
+        self._waiting = False  # a decision's end will wake the loop
+        self._timer: asyncio.TimerHandle | None = None  # ... or this, whichever comes first
         self._inbox: collections.deque[tuple[str, Any, float]] = collections.deque()
         self._inbox_size = inbox_size
         self._lock = threading.Lock()
-        self._scheduled = False
+        self._woken = False  # the loop is told to drain
         self._overflowed = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self.subscribers: set[Subscriber] = set()
@@ -139,14 +144,30 @@ class EventHub:
             self._put("event", message)
 
     def _put(self, kind: str, value: Any) -> None:
-        loop = self._loop
         with self._lock:
             if len(self._inbox) >= self._inbox_size:
                 self._inbox.clear()
                 self._overflowed += 1
             self._inbox.append((kind, value, time.monotonic()))
-            wake, self._scheduled = not self._scheduled, True
-        if wake and loop is not None and not loop.is_closed():
+            if self._woken or (self._waiting and kind != "alarms"):  # the loop comes anyway
+                return
+            self._woken = True
+        self._wake_loop()
+
+    def _decided(self) -> None:
+        """A decision ended (on its thread): the loop drains what waited for it."""
+        with self._lock:
+            if not self._waiting:
+                return
+            self._waiting = False
+            if self._woken or not self._inbox:
+                return
+            self._woken = True
+        self._wake_loop()
+
+    def _wake_loop(self) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
             try:
                 loop.call_soon_threadsafe(self._drain)
             except RuntimeError:  # the loop closed meanwhile: the server is stopping
@@ -166,18 +187,41 @@ class EventHub:
     def _count_image_subscribers(self) -> None:
         self.image_subscribers = sum(1 for s in self.subscribers if s.part_images)
 
+    def _later(self) -> bool:
+        """On the loop: True when the fan-out waits for the moment after a decision (the decision's end or a timer
+        wakes the loop for it), False when it runs now."""
+        with self._lock:
+            self._woken = False
+            if not self._inbox:
+                return True
+            age = time.monotonic() - self._inbox[0][2]
+            if (self.after_decision is None or self._loop is None or age >= DEFER_MAX_S
+                    or any(kind == "alarms" for kind, _, _ in self._inbox)):
+                return False
+            if self._waiting:
+                return True
+            bound = self.after_decision(self._decided, within_s=JUST_DECIDED_S, quiet_s=LINE_QUIET_S)
+            if bound is None:
+                return False
+            self._waiting = True
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = self._loop.call_later(min(bound, DEFER_MAX_S - age), self._bound_reached)
+        return True
+
+    def _bound_reached(self) -> None:
+        self._timer = None
+        with self._lock:
+            self._waiting = False
+        self._drain()
+
     def _drain(self) -> None:
-        if self.busy is not None and self.busy() and self._loop is not None:
-            now = time.monotonic()
-            self._deferred_since = self._deferred_since or now
-            if now - self._deferred_since < YIELD_S:
-                self._loop.call_later(YIELD_STEP_S, self._drain)
-                return
-        self._deferred_since = None
+        if self._later():
+            return
         with self._lock:
             items, self._inbox = list(self._inbox), collections.deque()
             overflowed, self._overflowed = self._overflowed, 0
-            self._scheduled = False
+            self._woken = False
         if overflowed:
             for subscriber in self.subscribers:
                 subscriber.resync(subscriber.held())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import collections
 import logging
 import threading
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -23,8 +23,10 @@ RECENT_KEYS = ("trigger_to_decision", "inference", "queue", "capture_wait", "fra
 
 
 class PartPictures:
-    def __init__(self, server: Any, hub: Any, *, pending: int = PENDING) -> None:
+    def __init__(self, server: Any, hub: Any, *, pending: int = PENDING,
+                 after_decision: Callable[[Callable[[], None]], float | None] | None = None) -> None:
         self.server, self.hub, self.size = server, hub, pending
+        self.after_decision = after_decision or (lambda fn: None)  # ``Deciding.after`` of the station in use
         self._pending: collections.deque[tuple[int, Any]] = collections.deque()
         self._lock = threading.Lock()
         self._scheduled = False
@@ -44,6 +46,10 @@ class PartPictures:
             if self._scheduled:
                 return
             self._scheduled = True
+        if self.after_decision(self._submit) is None:  # else the encoder is woken after the decision under way
+            self._submit()
+
+    def _submit(self) -> None:
         try:
             self.server.encoder.submit(self._encode_pending)
         except RuntimeError:  # the encoder was shut down: the server is stopping

@@ -20,10 +20,11 @@ from websockets.asyncio.server import ServerConnection, serve, unix_serve
 from websockets.exceptions import ConnectionClosed
 
 from inspector.api import PATH, protocol, tls
-from inspector.api.events import EventHub
+from inspector.api.deciding_flag import DecidingFlag
+from inspector.api.encoding import Encoder
+from inspector.api.events import DEFER_MAX_S, EventHub
 from inspector.api.host import StationHost
 from inspector.api.pictures import PartPictures, RecentTimings
-from inspector.api.encoding import Encoder
 from inspector.api.logins import Logins
 from inspector.api.operations import Binary, Caller, Operations
 from inspector.api.protocol import ApiError
@@ -51,12 +52,12 @@ class ApiServer:
         self.store = Store.open(data_dir / "inspector.db", images_dir=data_dir / "images")
         self.logins = Logins(UserDirectory(self.store), ttl_s=self.settings.token_ttl_s)
         self.hub = EventHub(counters=self.counters, layout=self._layout(first), client_queue=self.settings.client_queue,
-                            busy=self._deciding)
+                            after_decision=self._after_decision)
         self.operations = Operations(self.host, self.store, self.logins, counters=self.counters,
                                      health=self.health)
         self.operations.shift_counters.on_reset.append(self.hub.on_counters)  # made now: before any part is recorded
         self.recent = RecentTimings()
-        self.pictures = PartPictures(self, self.hub)
+        self.pictures = PartPictures(self, self.hub, after_decision=self._after_decision)
         self.encoder = Encoder(lambda: self.host.station, self.settings)
         self.last_part_id: int | None = None
         self.port: int | None = None
@@ -68,6 +69,7 @@ class ApiServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping: asyncio.Event | None = None
         self._attached: Any = None
+        self.deciding_flag: DecidingFlag | None = None  # made when the first local screen subscribes
 
     @property
     def station(self) -> Any:
@@ -78,9 +80,10 @@ class ApiServer:
     def _layout(station: Any) -> tuple[int, int] | None:
         return getattr(station.recipe, "layout", None) if station is not None else None
 
-    def _deciding(self) -> bool:
+    def _after_decision(self, fn: Any, **moment: float) -> float | None:
+        """None when now is the moment, else ``fn`` runs right after the next decision: see ``Deciding.after``."""
         station = self.station
-        return station is not None and station.line.deciding.busy
+        return station.line.deciding.after(fn, **moment) if station is not None else None
 
     # -- life cycle ------------------------------------------------------------------------------------------
     def start(self, timeout: float = 10.0) -> "ApiServer":
@@ -108,6 +111,8 @@ class ApiServer:
             self._thread.join(timeout)
         alive = self._thread is not None and self._thread.is_alive()
         self.encoder.close()
+        if self.deciding_flag is not None:
+            self.deciding_flag.close()
         self.store.close()
         return not alive
 
@@ -115,8 +120,15 @@ class ApiServer:
         if station is None:
             return
         self._attached = station
+        self._attach_flag(station)
         station.line.listeners.append(self._on_record)
         station.line.alarms.listeners.append(self.hub.on_alarms)
+
+    def _attach_flag(self, station: Any) -> None:
+        if self.deciding_flag is not None:
+            deciding = station.line.deciding
+            deciding.mirror = self.deciding_flag
+            self.deciding_flag.set(1 if deciding.busy else 0)
 
     def _detach(self) -> None:
         if self._on_station in self.host.watchers:
@@ -127,6 +139,8 @@ class ApiServer:
         if station is None:
             return
         line = station.line
+        if line.deciding.mirror is self.deciding_flag:
+            line.deciding.mirror = None
         for listeners, fn in ((line.listeners, self._on_record), (line.alarms.listeners, self.hub.on_alarms)):
             if fn in listeners:
                 listeners.remove(fn)
@@ -274,9 +288,37 @@ class ApiServer:
         fps = min(float(request.get("frames_fps") or 0), cap)
         if fps > 0:
             stream.tasks.append(asyncio.create_task(self._frames(ws, fps, caller, shm=shm)))
+        flag = self._local_deciding_flag() if caller.local else None
         return {"events": stream.subscriber is not None, "frames_fps": fps, "frames_shm": shm and fps > 0,
+                "deciding_shm": flag.name if flag is not None else None,
                 "part_images": bool(stream.subscriber is not None and stream.subscriber.part_images),
                 "counters": self.counters()}
+
+    async def _decided(self) -> None:
+        """Return right after the decision under way, ``DEFER_MAX_S`` at most; at once when none is."""
+        loop = asyncio.get_running_loop()
+        ended = loop.create_future()
+
+        def wake() -> None:
+            loop.call_soon_threadsafe(lambda: ended.done() or ended.set_result(None))
+
+        if self._after_decision(wake) is not None:
+            try:
+                await asyncio.wait_for(ended, DEFER_MAX_S)
+            except asyncio.TimeoutError:
+                pass
+
+    def _local_deciding_flag(self) -> DecidingFlag | None:
+        """The line's "deciding now" word in shared memory for a screen on this machine (made once)."""
+        if self.deciding_flag is None:
+            try:
+                self.deciding_flag = DecidingFlag()
+            except OSError as e:  # no POSIX shared memory here: the screen draws without waiting for the line
+                log.warning("deciding flag: no shared memory (%s)", e)
+                return None
+            if self._attached is not None:
+                self._attach_flag(self._attached)
+        return self.deciding_flag
 
     def _allowed(self, caller: Caller) -> str | None:
         """Why this stream must stop (the login ended); None while it may go on."""
@@ -320,6 +362,7 @@ class ApiServer:
                 if frame is None or frame.t == last_t:
                     continue
                 last_t = frame.t
+                await self._decided()  # the picture's making and sending wait for the part under way
                 if shm:
                     event = await asyncio.wrap_future(self.encoder.submit(self.encoder.shared, frame, period / 2))
                     await ws.send(protocol.text(event))

@@ -130,7 +130,7 @@ class SharedFrameReader:
             for old in self._segments.values():  # the runtime made a new segment (a larger frame): let go
                 old.close()
             self._segments.clear()
-            shm = _attach(name)
+            shm = attach(name)
             self._segments[name] = shm
         return shm
 
@@ -140,7 +140,7 @@ class SharedFrameReader:
         self._segments.clear()
 
 
-def _attach(name: str) -> shared_memory.SharedMemory:
+def attach(name: str) -> shared_memory.SharedMemory:
     """Open the runtime's segment without making this process its owner: Python before 3.13 registers an attached
     segment with this process's resource tracker, which would unlink it when the screen exits."""
     try:

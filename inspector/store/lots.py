@@ -70,8 +70,8 @@ def lot_versions(store: Store, lot: str) -> list[dict[str, Any]]:
 
 def lot_runs(store: Store, lot: str) -> list[dict[str, Any]]:
     """The runs that made the lot's parts (or hold it as their lot), in start order."""
-    return store.query(f"SELECT * FROM runs WHERE lot = ? OR run_id IN (SELECT DISTINCT run_id FROM parts "
-                       f"WHERE lot = ?) ORDER BY started, run_id", [lot, lot])
+    return store.query("SELECT * FROM runs WHERE lot = ? OR run_id IN (SELECT DISTINCT run_id FROM parts "
+                       "WHERE lot = ?) ORDER BY started, run_id", [lot, lot])
 
 
 def packages_named(store: Store, names: list[str]) -> list[dict[str, Any]]:
@@ -92,9 +92,9 @@ def lot_dispositions(store: Store, lot: str) -> list[dict[str, Any]]:
 
 def lot_signatures(store: Store, lot: str) -> list[dict[str, Any]]:
     """Audit entries of the verdicts on the lot's parts: who, role, when, signed (PIN given again) and why."""
-    return store.query(f"SELECT id, time, user, role, target, after, reason, signed FROM audit "
-                       f"WHERE action = 'review.label' AND target IN (SELECT 'part:' || part_id FROM parts "
-                       f"WHERE lot = ?) ORDER BY id", [lot])
+    return store.query("SELECT id, time, user, role, target, after, reason, signed FROM audit "
+                       "WHERE action = 'review.label' AND target IN (SELECT 'part:' || part_id FROM parts "
+                       "WHERE lot = ?) ORDER BY id", [lot])
 
 
 def audit_actions(store: Store, actions: tuple[str, ...], *, until: str | None = None) -> list[dict[str, Any]]:

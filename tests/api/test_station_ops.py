@@ -334,3 +334,28 @@ def test_where_lots_are_required_start_is_refused_until_a_lot_is_set(tmp_path, s
     finally:
         server.stop()
         host.close()
+
+
+def test_the_local_screen_sees_when_the_line_is_deciding_and_the_network_does_not(switchable):
+    import os
+    import stat
+
+    from inspector.api.deciding_flag import DecidingView
+
+    host, server = switchable
+    with local(server) as screen, tls(server) as desk:
+        desk.login("ana", PINS["ana"])
+        assert desk.subscribe(events=True)["deciding_shm"] is None  # a desk PC shares no cores with the line
+        name = screen.subscribe(events=True)["deciding_shm"]
+        view = DecidingView(name)
+        mode = stat.S_IMODE(os.stat(f"/dev/shm/{name}").st_mode)
+        deciding = host.station.line.deciding
+        deciding.begin(10**9)  # as the trigger thread marks a part
+        assert view.busy
+        deciding.end(10**9)
+        assert view.wait_idle(1.0) and not view.busy
+        view.close()
+    assert mode == 0o660
+    server.stop()
+    assert not os.path.exists(f"/dev/shm/{name}")  # the runtime removes its segment
+    assert deciding.mirror is None
