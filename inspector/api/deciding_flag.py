@@ -15,9 +15,7 @@ import os
 import secrets
 import struct
 import time
-from multiprocessing import shared_memory
-
-from inspector.api.shared_frames import attach
+from inspector.api.shared_frames import attach, create
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +27,7 @@ class DecidingFlag:
     """The runtime's side: ``Deciding.mirror``; ``set(n)`` from the line's threads."""
 
     def __init__(self) -> None:
-        self._shm = shared_memory.SharedMemory(name=f"inspector-deciding-{os.getpid()}-{secrets.token_hex(4)}",
-                                               create=True, size=SIZE)
+        self._shm = create(f"inspector-deciding-{os.getpid()}-{secrets.token_hex(4)}", SIZE)
         try:
             os.fchmod(self._shm._fd, 0o660)  # as the socket: the screen runs as another user of the service's group
         except (AttributeError, OSError) as e:

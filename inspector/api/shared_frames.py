@@ -79,8 +79,7 @@ class SharedFrameWriter:
     def _open(self, slot_bytes: int) -> None:
         self.close()
         slot_bytes = (slot_bytes + HEADER_BYTES - 1) // HEADER_BYTES * HEADER_BYTES
-        shm = shared_memory.SharedMemory(name=f"inspector-{os.getpid()}-{secrets.token_hex(4)}", create=True,
-                                         size=slot_bytes * SLOTS)
+        shm = create(f"inspector-{os.getpid()}-{secrets.token_hex(4)}", slot_bytes * SLOTS)
         try:
             os.fchmod(shm._fd, 0o660)  # as the socket: the screen runs as another user of the service's group
         except (AttributeError, OSError) as e:  # not POSIX shared memory: the default mode (owner only) stays
@@ -140,14 +139,27 @@ class SharedFrameReader:
         self._segments.clear()
 
 
+CREATED: set[str] = set()  # segments this process made (the runtime's): it owns them
+
+
+def create(name: str, size: int) -> shared_memory.SharedMemory:
+    """A new segment owned by this process (unlinked at its exit if not before)."""
+    shm = shared_memory.SharedMemory(name=name, create=True, size=size)
+    CREATED.add(shm.name)
+    return shm
+
+
 def attach(name: str) -> shared_memory.SharedMemory:
     """Open the runtime's segment without making this process its owner: Python before 3.13 registers an attached
-    segment with this process's resource tracker, which would unlink it when the screen exits."""
+    segment with this process's resource tracker, which would unlink it when the screen exits. (A window in the
+    runtime's own process, as in tests, attaches a segment it owns: that registration is left alone.)"""
     try:
         return shared_memory.SharedMemory(name=name, track=False)  # Python 3.13+
     except TypeError:
         pass
     shm = shared_memory.SharedMemory(name=name)
+    if shm.name in CREATED:
+        return shm
     try:
         from multiprocessing import resource_tracker
 

@@ -1,4 +1,4 @@
-"""Acceptance (#19): the window is a client process. Killing it (-9) mid-run costs the line nothing, and a restarted
+"""Acceptance (#19), run with the window tests (it needs PySide6): the window is a client process. Killing it (-9) mid-run costs the line nothing, and a restarted
 window shows the runtime's counters and last results, read from the runtime and its records."""
 import json
 import os
