@@ -55,7 +55,9 @@ class ApiServer:
                             after_decision=self._after_decision)
         self.operations = Operations(self.host, self.store, self.logins, counters=self.counters,
                                      health=self.health)
-        self.operations.shift_counters.on_reset.append(self.hub.on_counters)  # made now: before any part is recorded
+        self._counting: Any = None  # the shift counters, once they follow the line (``_start_counting``)
+        self._early: list[Any] = []  # records that came before
+        self._counting_lock = threading.Lock()
         self.recent = RecentTimings()
         self.pictures = PartPictures(self, self.hub, after_decision=self._after_decision)
         self.encoder = Encoder(lambda: self.host.station, self.settings)
@@ -88,6 +90,7 @@ class ApiServer:
     # -- life cycle ------------------------------------------------------------------------------------------
     def start(self, timeout: float = 10.0) -> "ApiServer":
         self._attach(self.station)
+        self._start_counting()
         self.host.watchers.append(self._on_station)
         self._thread = threading.Thread(target=self._run, name="api", daemon=True)
         self._thread.start()
@@ -157,9 +160,31 @@ class ApiServer:
             self.recent.clear()
         self.hub.publish({"event": "station", **self.operations.station_info()})
 
+    def _start_counting(self) -> None:
+        """The shift counters count what was committed, then follow the record listener. A line may already be
+        running (an API server restarted beside it): the listener is attached first and every record submitted
+        before is committed (the writer flushed) before the counters read the records, so a part is either in the
+        records read or comes through the listener with an id above them; none is missed, none counted twice."""
+        station = self.station
+        if station is not None:
+            station.writer.flush()
+        counters = self.operations.shift_counters
+        counters.on_reset.append(self.hub.on_counters)
+        with self._counting_lock:
+            for record in self._early:
+                counters.add(record)  # counted only above what the records held
+            self._early, self._counting = [], counters
+
     def _on_record(self, record: Any, frame: Any = None, results: Any = None) -> None:
         self.last_part_id = record.part_id if self.last_part_id is None else max(self.last_part_id, record.part_id)
-        self.operations.shift_counters.add(record)
+        counters = self._counting
+        if counters is None:
+            with self._counting_lock:
+                counters = self._counting
+                if counters is None:
+                    self._early.append(record)
+        if counters is not None:
+            counters.add(record)
         self.recent.add(record)
         self.hub.on_record(record)
         self.pictures.offer(record, frame)

@@ -142,3 +142,23 @@ def test_the_shift_and_lot_counters_go_on_across_a_recipe_switch(switchable):  #
     assert counters["recipe"] == "surface-part" and counters["recorded"] == 4  # the new run's own
     assert counters["shift"]["inspected"] == 9 and (counters["lot"]["lot"], counters["lot"]["inspected"]) == \
         ("L-100", 9)
+
+
+def test_an_api_server_restarted_beside_a_running_line_misses_no_part_and_counts_none_twice(served):
+    station, server = served  # 12 parts recorded in the shift
+    server.stop()
+    before = station.line.recorded
+    station.start(parts=60)  # 20 parts/s, the API down
+    assert station.line.wait_recorded(before + 20, timeout=30)
+    again = ApiServer(station).start()  # parts recorded but not yet committed now are the ones a race would miss
+    try:
+        assert station.line.wait_recorded(before + 60, timeout=30)
+        station.line.stop()
+        assert station.writer.flush()
+        with local(again) as client:
+            shift = client.counters()["shift"]
+        recorded = station.store.outcomes()
+        assert shift["inspected"] == sum(recorded.values()) == 72
+        assert shift["passed"] == recorded.get("pass", 0)
+    finally:
+        again.stop()
