@@ -29,10 +29,15 @@ from inspector.api.logins import Logins
 from inspector.api.operations import Binary, Caller, Operations
 from inspector.api.protocol import ApiError
 from inspector.config import ApiSettings
+from inspector.deciding import JUST_DECIDED_S, LINE_QUIET_S
 from inspector.store import Store
 from inspector.users import UserDirectory
 
 log = logging.getLogger(__name__)
+
+# Ops a screen polls (the status line's health, every second): answered right after a decision. Their work (latency
+# percentiles over thousands of samples) took the GIL from the part being decided when a poll fell into a decision.
+POLLED_OPS = frozenset({"health"})
 
 MAX_REQUEST_BYTES = 256 * 1024
 
@@ -283,6 +288,8 @@ class ApiServer:
                         await asyncio.to_thread(self.operations.viewer, caller)
                         result: Any = self._subscribe(ws, request, caller, stream)
                     else:
+                        if op in POLLED_OPS:
+                            await self._decided(within_s=JUST_DECIDED_S, quiet_s=LINE_QUIET_S)
                         result = await asyncio.to_thread(self.operations.handle, op, request, caller)
                 except ApiError as e:
                     await ws.send(protocol.error(request_id, e.code, e.message))
@@ -319,15 +326,16 @@ class ApiServer:
                 "part_images": bool(stream.subscriber is not None and stream.subscriber.part_images),
                 "counters": self.counters()}
 
-    async def _decided(self) -> None:
-        """Return right after the decision under way, ``DEFER_MAX_S`` at most; at once when none is."""
+    async def _decided(self, **moment: float) -> None:
+        """Return right after the decision under way (``DEFER_MAX_S`` at most; at once when none is), or with
+        ``within_s`` and ``quiet_s`` at the moment right after a decision (``Deciding.after``)."""
         loop = asyncio.get_running_loop()
         ended = loop.create_future()
 
         def wake() -> None:
             loop.call_soon_threadsafe(lambda: ended.done() or ended.set_result(None))
 
-        if self._after_decision(wake) is not None:
+        if self._after_decision(wake, **moment) is not None:
             try:
                 await asyncio.wait_for(ended, DEFER_MAX_S)
             except asyncio.TimeoutError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -359,3 +360,17 @@ def test_the_local_screen_sees_when_the_line_is_deciding_and_the_network_does_no
     server.stop()
     assert not os.path.exists(f"/dev/shm/{name}")  # the runtime removes its segment
     assert deciding.mirror is None
+
+
+def test_the_screens_health_poll_is_answered_right_after_the_decision_under_way(switchable):
+    host, server = switchable
+    deciding = host.station.line.deciding
+    with local(server) as screen:
+        screen.call("health")  # connected and warm
+        deciding.begin(10**9)  # a part is being decided
+        threading.Timer(0.1, deciding.end, args=(10**9,)).start()
+        t = time.monotonic()
+        health = screen.call("health")
+        waited = time.monotonic() - t
+    assert "recent_ms" in health
+    assert 0.09 <= waited < 1.0  # not during the decision, and not long after it
