@@ -6,6 +6,8 @@ import json
 import threading
 import time
 
+import pytest
+
 from inspector.api.events import EventHub, Subscriber
 from inspector.record import PartRecord
 
@@ -79,77 +81,65 @@ async def _held(subscriber):
     return subscriber.held()
 
 
-def _running_hub(deciding):
+@pytest.fixture
+def running_hub():
+    """A hub whose fan-out waits for a line's decisions, on a running event loop: (deciding, hub, loop, subscriber)."""
+    from inspector.deciding import Deciding
+
+    deciding = Deciding()
     hub = EventHub(counters=lambda: {"recorded": 0}, after_decision=deciding.after)
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
     hub.attach(loop)
     subscriber = asyncio.run_coroutine_threadsafe(_subscribe(hub), loop).result(5)
-    return hub, loop, thread, subscriber
+    yield deciding, hub, loop, subscriber
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)
 
 
-def test_a_record_that_comes_while_a_part_is_being_decided_is_sent_right_after_that_decision():
-    from inspector.deciding import Deciding
-
-    deciding = Deciding()
-    hub, loop, thread, subscriber = _running_hub(deciding)
-    try:
-        deciding.begin(9)
-        hub.on_record(record(4))  # part 4 passed the pusher while part 9 is being decided
-        time.sleep(0.05)
-        assert asyncio.run_coroutine_threadsafe(_held(subscriber), loop).result(5) == 0  # the loop was not woken
-        deciding.end(9)
-        deadline = time.monotonic() + 2
-        while asyncio.run_coroutine_threadsafe(_held(subscriber), loop).result(5) == 0 and time.monotonic() < deadline:
-            time.sleep(0.005)
-        assert hub.published == 1
-    finally:
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(5)
+def test_a_record_that_comes_while_a_part_is_being_decided_is_sent_right_after_that_decision(running_hub):
+    deciding, hub, loop, subscriber = running_hub
+    deciding.begin(9)
+    hub.on_record(record(4))  # part 4 passed the pusher while part 9 is being decided
+    time.sleep(0.05)
+    assert asyncio.run_coroutine_threadsafe(_held(subscriber), loop).result(5) == 0  # the loop was not woken
+    deciding.end(9)
+    deadline = time.monotonic() + 2
+    while asyncio.run_coroutine_threadsafe(_held(subscriber), loop).result(5) == 0 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert hub.published == 1
 
 
-def test_an_alarm_and_anything_waiting_too_long_for_a_decision_are_sent_at_once():
+def test_an_alarm_and_anything_waiting_too_long_for_a_decision_are_sent_at_once(running_hub):
     from inspector.api.events import DEFER_MAX_S
-    from inspector.deciding import Deciding
 
-    deciding = Deciding()
-    hub, loop, thread, subscriber = _running_hub(deciding)
-    try:
-        deciding.begin(9)  # a decision that never ends: a stuck model
-        hub.on_record(record(4))
-        hub.on_alarms([])  # an alarm does not wait, and takes the waiting record along
-        time.sleep(0.05)
-        assert hub.published == 2
-        hub.on_record(record(5))
-        time.sleep(DEFER_MAX_S / 2)
-        assert hub.published == 2  # waits for the decision's end ...
-        time.sleep(DEFER_MAX_S)
-        assert hub.published == 3  # ... DEFER_MAX_S at most
-    finally:
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(5)
+    deciding, hub, loop, subscriber = running_hub
+    deciding.begin(9)  # a decision that never ends: a stuck model
+    hub.on_record(record(4))
+    hub.on_alarms([])  # an alarm does not wait, and takes the waiting record along
+    time.sleep(0.05)
+    assert hub.published == 2
+    hub.on_record(record(5))
+    time.sleep(DEFER_MAX_S / 2)
+    assert hub.published == 2  # waits for the decision's end ...
+    time.sleep(DEFER_MAX_S)
+    assert hub.published == 3  # ... DEFER_MAX_S at most
 
 
-def test_between_parts_the_fan_out_waits_for_the_next_decision_unless_the_line_is_quiet():
-    from inspector.api.events import LINE_QUIET_S
-    from inspector.deciding import Deciding
+def test_between_parts_the_fan_out_waits_for_the_next_decision_unless_the_line_is_quiet(running_hub):
+    from inspector.deciding import LINE_QUIET_S
 
-    deciding = Deciding()
-    hub, loop, thread, subscriber = _running_hub(deciding)
-    try:
-        deciding.idle_since = time.monotonic() - 0.05  # the last decision 50 ms ago: the next part is near
-        hub.on_record(record(4))
-        time.sleep(0.02)
-        assert hub.published == 0
-        deciding.begin(5)
-        deciding.end(5)  # right after this decision
-        time.sleep(0.05)
-        assert hub.published == 1
-        deciding.idle_since = time.monotonic() - 2 * LINE_QUIET_S  # a stopped line: at once
-        hub.on_record(record(6))
-        time.sleep(0.05)
-        assert hub.published == 2
-    finally:
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(5)
+    deciding, hub, loop, subscriber = running_hub
+    deciding.idle_since = time.monotonic() - 0.05  # the last decision 50 ms ago: the next part is near
+    hub.on_record(record(4))
+    time.sleep(0.02)
+    assert hub.published == 0
+    deciding.begin(5)
+    deciding.end(5)  # right after this decision
+    time.sleep(0.05)
+    assert hub.published == 1
+    deciding.idle_since = time.monotonic() - 2 * LINE_QUIET_S  # a stopped line: at once
+    hub.on_record(record(6))
+    time.sleep(0.05)
+    assert hub.published == 2
