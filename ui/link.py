@@ -104,8 +104,7 @@ class StationLink(QObject):
 
     def __init__(self, model: StationModel, connect: Callable[[], Client], *, frames_fps: float = FRAMES_FPS,
                  part_images: bool = True, shared_frames: bool = False, line_first: bool = True,
-                 name: str = "station link",
-                 parent: QObject | None = None):
+                 name: str = "station link", parent: QObject | None = None):
         super().__init__(parent)
         self.model, self._connect, self.frames_fps, self.part_images = model, connect, frames_fps, part_images
         self.shared_frames = shared_frames  # live frames as raw pixels in shared memory (the local socket only)

@@ -15,6 +15,7 @@ import os
 import secrets
 import struct
 import time
+
 from inspector.api.shared_frames import attach, create
 
 log = logging.getLogger(__name__)
