@@ -7,8 +7,8 @@ another machine has none, and every call runs at once.
 On a small board the window's work on one core slows an inspection on the other (shared caches and memory
 bandwidth), which showed as a longer trigger→decision tail with the window open than headless. An inspection takes a
 few milliseconds, so the window loses almost nothing by waiting for it (``benchmarks/bench_window.py`` measures the
-decision p99 with the window attached against headless, with and without this); at a saturated line, where some part is
-always being decided, each piece of work waits ``max_wait_s`` at most and the window still draws.
+decision p99 with the window attached against headless); at a saturated line, where some part is always being
+decided, each piece of work waits ``max_wait_s`` at most and the window still draws.
 
 - worker threads (scaling, overlays) call ``wait()`` before each job;
 - the GUI thread hands work to ``call(key, fn)``: it runs now when the line is idle, else a few ms later; a newer
