@@ -333,7 +333,10 @@ class ApiServer:
         ended = loop.create_future()
 
         def wake() -> None:
-            loop.call_soon_threadsafe(lambda: ended.done() or ended.set_result(None))
+            try:
+                loop.call_soon_threadsafe(lambda: ended.done() or ended.set_result(None))
+            except RuntimeError:  # the loop closed meanwhile: the server is stopping
+                pass
 
         if self._after_decision(wake, **moment) is not None:
             try:

@@ -46,6 +46,7 @@ def test_the_window_shows_what_the_line_decided(qtbot, window, served):
     assert len(window.live.overlay.items) == (shown.record.count or 0)
     station.line.stop()
     station.simulator.stop(0.5)
+    qtbot.waitUntil(lambda: station.line.in_transit() == 0, timeout=4000)  # every part on the belt recorded
     qtbot.waitUntil(lambda: window.model.counters.inspected == station.stats.recorded, timeout=4000)
     qtbot.wait(IMAGE_WAIT_MS)
     latest = window.model.latest
