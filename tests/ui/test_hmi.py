@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from inspector import audit
-from inspector.users import UserDirectory
 from tests.ui import fit_checks
 from tests.ui.conftest import connect_window
+from tests.ui.test_pin_pad import add_people as pin_pad_people
 from ui.login import RemoteSession
 
 PEOPLE = {"adam": ("admin", "715493"), "olga": ("operator", "482107"), "quinn": ("qa", "593268"),
@@ -22,13 +22,7 @@ PEOPLE = {"adam": ("admin", "715493"), "olga": ("operator", "482107"), "quinn": 
 
 
 def add_people(store):
-    users = UserDirectory(store)
-    users.add(None, "adam", "admin", PEOPLE["adam"][1], reason="install")
-    admin = users.login("adam", PEOPLE["adam"][1])
-    for name, (role, pin) in PEOPLE.items():
-        if name != "adam":
-            users.add(admin, name, role, pin, reason="new")
-    admin.end()
+    pin_pad_people(store, PEOPLE)
 
 
 def shot(window, name):

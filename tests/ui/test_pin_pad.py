@@ -16,11 +16,13 @@ from ui.pin_pad import PinPad
 PEOPLE = {"adam": ("admin", "715493"), "olga": ("operator", "482107"), "quinn": ("qa", "593268")}
 
 
-def add_people(store):
+def add_people(store, people: dict[str, tuple[str, str]] | None = None):
+    """``people`` (name: (role, PIN), an admin "adam" among them; ``PEOPLE`` by default) as the station's users."""
+    people = people or PEOPLE
     users = UserDirectory(store)
-    users.add(None, "adam", "admin", PEOPLE["adam"][1], reason="install")
-    admin = users.login("adam", PEOPLE["adam"][1])
-    for name, (role, pin) in PEOPLE.items():
+    users.add(None, "adam", "admin", people["adam"][1], reason="install")
+    admin = users.login("adam", people["adam"][1])
+    for name, (role, pin) in people.items():
         if name != "adam":
             users.add(admin, name, role, pin, reason="new")
     admin.end()
