@@ -70,10 +70,15 @@ class Deciding:
         ``fn`` at the end of each decision."""
         with self._changed:
             since = time.monotonic() - self.idle_since
-            if not self._parts and (since < within_s or since > quiet_s):
+            if self._is_moment(since, within_s, quiet_s):
                 return None
             self._after.append(fn)
             return quiet_s if self._parts else max(0.0, quiet_s - since)
+
+    def _is_moment(self, since: float, within_s: float, quiet_s: float) -> bool:
+        """No part is being decided, and the last decision ended ``since`` s ago: within ``within_s``, or the line
+        quiet for longer than ``quiet_s``. Under the lock."""
+        return not self._parts and (since < within_s or since > quiet_s)
 
     @staticmethod
     def _run(after: list[Callable[[], None]]) -> None:
@@ -97,7 +102,7 @@ class Deciding:
             while True:
                 now = time.monotonic()
                 since = now - self.idle_since
-                if not self._parts and (since < within_s or since > quiet_s):
+                if self._is_moment(since, within_s, quiet_s):
                     return
                 wait = deadline - now
                 if not self._parts:

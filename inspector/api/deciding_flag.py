@@ -10,15 +10,12 @@ no lock, no system call); the window reads it. ``subscribe`` tells a local clien
 """
 from __future__ import annotations
 
-import logging
 import os
 import secrets
 import struct
 import time
 
 from inspector.api.shared_frames import attach, create
-
-log = logging.getLogger(__name__)
 
 WORD = struct.Struct("<Q")
 SIZE = 64
@@ -29,10 +26,6 @@ class DecidingFlag:
 
     def __init__(self) -> None:
         self._shm = create(f"inspector-deciding-{os.getpid()}-{secrets.token_hex(4)}", SIZE)
-        try:
-            os.fchmod(self._shm._fd, 0o660)  # as the socket: the screen runs as another user of the service's group
-        except (AttributeError, OSError) as e:
-            log.warning("deciding flag: could not open the segment to the group: %s", e)
         self.name = self._shm.name
         self._buf = self._shm.buf
 

@@ -80,10 +80,6 @@ class SharedFrameWriter:
         self.close()
         slot_bytes = (slot_bytes + HEADER_BYTES - 1) // HEADER_BYTES * HEADER_BYTES
         shm = create(f"inspector-{os.getpid()}-{secrets.token_hex(4)}", slot_bytes * SLOTS)
-        try:
-            os.fchmod(shm._fd, 0o660)  # as the socket: the screen runs as another user of the service's group
-        except (AttributeError, OSError) as e:  # not POSIX shared memory: the default mode (owner only) stays
-            log.warning("shared frames: could not open the segment to the group: %s", e)
         self._shm, self._slot_bytes = shm, slot_bytes
 
     @property
@@ -143,9 +139,14 @@ CREATED: set[str] = set()  # segments this process made (the runtime's): it owns
 
 
 def create(name: str, size: int) -> shared_memory.SharedMemory:
-    """A new segment owned by this process (unlinked at its exit if not before)."""
+    """A new segment owned by this process (unlinked at its exit if not before), mode 0660 like the API's socket:
+    the screen runs as another user of the service's group."""
     shm = shared_memory.SharedMemory(name=name, create=True, size=size)
     CREATED.add(shm.name)
+    try:
+        os.fchmod(shm._fd, 0o660)
+    except (AttributeError, OSError) as e:  # not POSIX shared memory: the default mode (owner only) stays
+        log.warning("shared memory %s: could not open it to the group: %s", shm.name, e)
     return shm
 
 
