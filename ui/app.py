@@ -153,6 +153,7 @@ class StationWindow(QMainWindow):
         self._first_picture = QTimer(self)
         self._first_picture.timeout.connect(self._check_first_picture)
         self._first_picture.start(10)
+        model.line_first.hold_painting(self)  # on the line's screen nothing is painted while a part is decided
         self.setMinimumSize(640, 400)  # not the layout's: sizes follow the screen (fit_screen), not the other way round
         self.resize(1280, 800)
 

@@ -131,7 +131,7 @@ class StationLink(QObject):
         self._frame: Frame | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._wake.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._wake.connect(self._deliver_after_decision, Qt.ConnectionType.QueuedConnection)
         model.set_frames(self.latest_frame)
         model.set_busy(NOT_CONNECTED)
 
@@ -447,6 +447,9 @@ class StationLink(QObject):
 
     # -- the GUI thread --------------------------------------------------------------------------------------
     @Slot()
+    def _deliver_after_decision(self) -> None:
+        self.model.line_first.call((self, "deliver"), self._deliver)
+
     def _deliver(self) -> None:
         with self._lock:
             parts, pending = self._parts, self._pending

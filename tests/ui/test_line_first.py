@@ -59,3 +59,49 @@ def test_without_a_line_nothing_waits(qtbot):
     first.call("paint", ran.append, 1)
     first.wait()
     assert ran == [1] and not first.busy
+
+
+class _Painted:
+    def __init__(self):
+        from PySide6.QtWidgets import QWidget
+
+        self.count = 0
+        outer = self
+
+        class Counting(QWidget):
+            def paintEvent(self, event):
+                outer.count += 1
+
+        self.window = Counting()
+
+
+def test_a_window_is_painted_only_once_the_part_is_decided(qtbot):
+    deciding = Deciding()
+    first, painted = LineFirst(deciding, max_wait_s=5.0), _Painted()
+    qtbot.addWidget(painted.window)
+    first.hold_painting(painted.window)
+    painted.window.show()
+    qtbot.waitUntil(lambda: painted.count >= 1, timeout=1000)
+    before = painted.count
+    deciding.begin(4)
+    painted.window.update()
+    qtbot.wait(60)
+    assert painted.count == before  # the update request waits for the decision
+    deciding.end(4)
+    qtbot.waitUntil(lambda: painted.count == before + 1, timeout=1000)
+    painted.window.update()  # the line idle: painted at once, as without the gate
+    qtbot.waitUntil(lambda: painted.count == before + 2, timeout=1000)
+
+
+def test_a_saturated_line_delays_painting_by_max_wait_only(qtbot):
+    deciding = Deciding()
+    first, painted = LineFirst(deciding, max_wait_s=0.03), _Painted()
+    qtbot.addWidget(painted.window)
+    first.hold_painting(painted.window)
+    painted.window.show()
+    qtbot.waitUntil(lambda: painted.count >= 1, timeout=1000)
+    before = painted.count
+    deciding.begin(1)  # never ends
+    painted.window.update()
+    qtbot.waitUntil(lambda: painted.count == before + 1, timeout=1000)
+    assert first.overdue >= 1
