@@ -15,9 +15,9 @@ decided, each piece of work waits ``max_wait_s`` at most and the window still dr
   call under the same key replaces one still waiting (only the newest frame is drawn);
 - ``hold_painting(window)``: Qt paints a window when it handles the window's update request, whoever asked for the
   update; while a part is being decided that request waits too (the widgets' updates gather meanwhile and are
-  painted in one go). Measured on the line's screen (``benchmarks``' overlap of the window's CPU time with each
-  decision): without it the GUI thread ran during a decision for more than 1 ms in one decision of five, and it was
-  the window's thread in the slowest decisions.
+  painted in one go). ``benchmarks/window_overlap.py`` measures the window's CPU time inside each decision: without
+  this the window ran for more than 1 ms in one decision of five, and for longer the slower the decision (mostly the
+  GUI thread).
 """
 from __future__ import annotations
 
