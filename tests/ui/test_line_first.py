@@ -61,47 +61,44 @@ def test_without_a_line_nothing_waits(qtbot):
     assert ran == [1] and not first.busy
 
 
-class _Painted:
-    def __init__(self):
-        from PySide6.QtWidgets import QWidget
+def _held_window(qtbot, first: LineFirst):
+    """A shown window whose paints go through ``first``; returns a list that counts its paints (one so far)."""
+    from PySide6.QtWidgets import QWidget
 
-        self.count = 0
-        outer = self
+    painted = []
 
-        class Counting(QWidget):
-            def paintEvent(self, event):
-                outer.count += 1
+    class Counting(QWidget):
+        def paintEvent(self, event):
+            painted.append(time.monotonic())
 
-        self.window = Counting()
+    window = Counting()
+    qtbot.addWidget(window)
+    first.hold_painting(window)
+    window.show()
+    qtbot.waitUntil(lambda: len(painted) >= 1, timeout=1000)
+    painted.clear()
+    return window, painted
 
 
 def test_a_window_is_painted_only_once_the_part_is_decided(qtbot):
     deciding = Deciding()
-    first, painted = LineFirst(deciding, max_wait_s=5.0), _Painted()
-    qtbot.addWidget(painted.window)
-    first.hold_painting(painted.window)
-    painted.window.show()
-    qtbot.waitUntil(lambda: painted.count >= 1, timeout=1000)
-    before = painted.count
+    first = LineFirst(deciding, max_wait_s=5.0)
+    window, painted = _held_window(qtbot, first)
     deciding.begin(4)
-    painted.window.update()
+    window.update()
     qtbot.wait(60)
-    assert painted.count == before  # the update request waits for the decision
+    assert painted == []  # the update request waits for the decision
     deciding.end(4)
-    qtbot.waitUntil(lambda: painted.count == before + 1, timeout=1000)
-    painted.window.update()  # the line idle: painted at once, as without the gate
-    qtbot.waitUntil(lambda: painted.count == before + 2, timeout=1000)
+    qtbot.waitUntil(lambda: len(painted) == 1, timeout=1000)
+    window.update()  # the line idle: painted at once, as without the gate
+    qtbot.waitUntil(lambda: len(painted) == 2, timeout=1000)
 
 
 def test_a_saturated_line_delays_painting_by_max_wait_only(qtbot):
     deciding = Deciding()
-    first, painted = LineFirst(deciding, max_wait_s=0.03), _Painted()
-    qtbot.addWidget(painted.window)
-    first.hold_painting(painted.window)
-    painted.window.show()
-    qtbot.waitUntil(lambda: painted.count >= 1, timeout=1000)
-    before = painted.count
+    first = LineFirst(deciding, max_wait_s=0.03)
+    window, painted = _held_window(qtbot, first)
     deciding.begin(1)  # never ends
-    painted.window.update()
-    qtbot.waitUntil(lambda: painted.count == before + 1, timeout=1000)
+    window.update()
+    qtbot.waitUntil(lambda: len(painted) == 1, timeout=1000)
     assert first.overdue >= 1
