@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import shutil
 import sqlite3
 import statistics
@@ -124,7 +125,6 @@ def paired(folder: Path, blocks: int, *, on_s: float = 15.0, off_s: float = 12.0
     one runtime process and alternate every few seconds, so what differs between separate runs (where the kernel put
     the runtime's threads, the host's load at the time) falls on both alike. The ratio's 95 % interval comes from
     resampling whole blocks."""
-    import random
     process, ready = serve(folder, None)
     spans: list[tuple[str, int, float, float]] = []  # mode, block, counted from, until (wall clock)
     try:
@@ -155,9 +155,11 @@ def paired(folder: Path, blocks: int, *, on_s: float = 15.0, off_s: float = 12.0
             if start <= at < end and value is not None:
                 by_block.setdefault((mode, block), []).append(value)
                 fail_safe[mode] += outcome == "fail_safe"
+
     def ratio(chosen: list[int]) -> float:
         pooled_p99 = {m: p99([v for b in chosen for v in by_block.get((m, b), [])]) for m in ("window", "headless")}
         return pooled_p99["window"] / pooled_p99["headless"]
+
     every = list(range(blocks))
     rng = random.Random(seed)
     resampled = sorted(ratio([rng.choice(every) for _ in every]) for _ in range(2000))

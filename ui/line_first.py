@@ -84,12 +84,12 @@ class LineFirst:
         is decided): those whose decision ended, or that waited ``max_wait_s``, run in the order they came."""
         busy, now = self.busy, time.monotonic()
         due = [key for key, (since, _, _) in self._waiting.items() if not busy or now - since >= self.max_wait_s]
-        if len(due) == len(self._waiting):
-            self._timer.stop()
         for key in due:
             _, fn, args = self._waiting.pop(key)
             self.overdue += busy
             fn(*args)
+        if not self._waiting:
+            self._timer.stop()
 
 
 class _PaintGate(QObject):
