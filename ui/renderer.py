@@ -74,7 +74,12 @@ class Renderer(QObject):
             except Exception:
                 log.exception("rendering %s failed", key)
                 continue
-            self.done.emit(key, result)
+            if self._stop.is_set():
+                return
+            try:
+                self.done.emit(key, result)
+            except RuntimeError:  # the view was deleted while its job ran (Qt deletes the C++ side first)
+                return
 
     def stop(self, timeout: float = 1.0) -> bool:
         """Drop what is pending and end the worker; True when it ended within ``timeout``."""
