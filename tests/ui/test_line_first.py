@@ -102,4 +102,3 @@ def test_a_saturated_line_delays_painting_by_max_wait_only(qtbot):
     window.update()
     qtbot.waitUntil(lambda: len(painted) == 1, timeout=1000)
     assert first.overdue >= 1
-
