@@ -41,7 +41,7 @@ class CameraFeed(QWidget):
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(round(1000 / fps))
-        self.timer.timeout.connect(lambda: model.line_first.call((self, "tick"), self._tick))
+        self.timer.timeout.connect(lambda: model.line_first.call((self, "tick"), self._tick))  # no worker woken mid-decision
 
     @property
     def display_fps(self) -> float:
@@ -90,7 +90,7 @@ class CameraFeed(QWidget):
         self._drawn_seq = frame.seq
         self._image = (image, pixels)
         self._fresh = True
-        self.model.line_first.call((self, "paint"), self.update)
+        self.update()  # painted when the line lets the window paint (LineFirst.hold_painting)
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)

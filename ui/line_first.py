@@ -11,8 +11,8 @@ decision p99 with the window attached against headless); at a saturated line, wh
 decided, each piece of work waits ``max_wait_s`` at most and the window still draws.
 
 - worker threads (scaling, overlays) call ``wait()`` before each job;
-- the GUI thread hands work to ``call(key, fn)``: it runs now when the line is idle, else a few ms later; a newer
-  call under the same key replaces one still waiting (only the newest frame is drawn);
+- the GUI thread hands its own work (the charts' refresh, the link's station updates) to ``call(key, fn)``: it runs
+  now when the line is idle, else a few ms later; a newer call under the same key replaces one still waiting;
 - ``hold_painting(window)``: Qt paints a window when it handles the window's update request, whoever asked for the
   update; while a part is being decided that request waits too (the widgets' updates gather meanwhile and are
   painted in one go). ``benchmarks/window_overlap.py`` measures the window's CPU time inside each decision: without

@@ -117,7 +117,7 @@ class LiveView(QWidget):
         if part is self.shown_part and size == self._pane().size():
             self._picture = None if image is None else (image, pixels)
             self._drawn = part
-            self.model.line_first.call((self, "paint"), self.update)
+            self.update()  # painted when the line lets the window paint (LineFirst.hold_painting)
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
